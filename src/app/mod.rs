@@ -1,0 +1,689 @@
+//! Everything egui: the eframe App with its menu bar, dataset list, view tabs
+//! and status bar. Views live in [`views`]; shared looks in [`style`].
+
+pub mod style;
+pub mod views;
+pub mod widgets;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use serde::{Deserialize, Serialize};
+
+use crate::data::{self, BUILTINS, Dataset};
+use crate::scene::{self, DatasetRef, LoadedScene, Scene, Theme, ViewKind, WindowSettings};
+use views::data::DataView;
+
+/// A dataset shared by the views, with an id that changes whenever the data does
+/// (views key their caches on it).
+#[derive(Clone, Debug)]
+pub struct DatasetHandle {
+    pub id: u64,
+    pub data: Arc<Dataset>,
+}
+
+impl DatasetHandle {
+    /// Wraps `data` with a fresh id.
+    #[must_use]
+    pub fn new(data: Dataset) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            data: Arc::new(data),
+        }
+    }
+}
+
+/// How many recent files the File menu remembers.
+const MAX_RECENT: usize = 10;
+
+/// What survives restarts (eframe persistence).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersistedState {
+    pub theme: Theme,
+    pub view: ViewKind,
+    pub recent: Vec<PathBuf>,
+}
+
+impl Default for PersistedState {
+    fn default() -> Self {
+        Self {
+            theme: Theme::Light,
+            view: ViewKind::Data,
+            recent: Vec::new(),
+        }
+    }
+}
+
+impl PersistedState {
+    /// Puts `path` first in the recent list.
+    pub fn remember(&mut self, path: &Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+/// Something opened from a path: a dataset or a scene with its dataset.
+#[derive(Debug)]
+pub enum Opened {
+    Dataset(Dataset),
+    Scene(Box<LoadedScene>),
+}
+
+/// Opens `path`: a `.toml` file is a scene, anything else a dataset.
+///
+/// # Errors
+/// The loader's message, naming the file and, where there is one, line and column.
+pub fn open_path(path: &Path) -> Result<Opened, String> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+        scene::load_scene(path)
+            .map(|s| Opened::Scene(Box::new(s)))
+            .map_err(|e| e.to_string())
+    } else {
+        data::load_dataset(path)
+            .map(Opened::Dataset)
+            .map_err(|e| e.to_string())
+    }
+}
+
+struct Entry {
+    handle: DatasetHandle,
+    origin: DatasetRef,
+}
+
+/// A message in the status bar; errors stay until dismissed or replaced.
+struct Status {
+    text: String,
+    error: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogPurpose {
+    Open,
+    SaveScene,
+}
+
+/// A native file dialog running on its own thread.
+struct Dialog {
+    purpose: DialogPurpose,
+    started: Instant,
+    rx: Receiver<Option<PathBuf>>,
+}
+
+/// The typed-path fallback for desktops without a file dialog (and File → Open path…).
+struct PathPrompt {
+    purpose: DialogPurpose,
+    text: String,
+    note: Option<String>,
+}
+
+/// A file loading on a background thread.
+struct Loading {
+    path: PathBuf,
+    rx: Receiver<Result<Opened, String>>,
+}
+
+/// The eigenlens window.
+pub struct EigenApp {
+    state: PersistedState,
+    entries: Vec<Entry>,
+    current: usize,
+    data_view: DataView,
+    status: Option<Status>,
+    dialog: Option<Dialog>,
+    prompt: Option<PathPrompt>,
+    loading: Vec<Loading>,
+    /// Size of the central view last frame, in points (saved into scenes).
+    view_size: egui::Vec2,
+}
+
+impl EigenApp {
+    /// The app on the built-in default scene, or on `opened` if given.
+    #[must_use]
+    pub fn new(state: PersistedState, opened: Option<(PathBuf, Opened)>) -> Self {
+        let mut app = Self {
+            state,
+            entries: Vec::new(),
+            current: 0,
+            data_view: DataView::default(),
+            status: None,
+            dialog: None,
+            prompt: None,
+            loading: Vec::new(),
+            view_size: egui::vec2(1200.0, 800.0),
+        };
+        match scene::load_scene_str(scene::DEFAULT_SCENE, "default scene", None) {
+            Ok(s) => app.apply_scene(s),
+            Err(e) => app.set_error(e.to_string()),
+        }
+        if let Some((path, opened)) = opened {
+            app.apply_opened(&path, opened);
+        }
+        app
+    }
+
+    /// The app as eframe creates it: fonts and theme set up, state restored.
+    #[must_use]
+    pub fn from_creation_context(cc: &eframe::CreationContext<'_>, opened: Option<(PathBuf, Opened)>) -> Self {
+        let state: PersistedState = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        style::setup(&cc.egui_ctx, state.theme);
+        Self::new(state, opened)
+    }
+
+    /// The dataset shown now.
+    #[must_use]
+    pub fn current_dataset(&self) -> Option<&Dataset> {
+        self.entries.get(self.current).map(|e| e.handle.data.as_ref())
+    }
+
+    /// The status bar's message, if any, and whether it is an error.
+    #[must_use]
+    pub fn status(&self) -> Option<(&str, bool)> {
+        self.status.as_ref().map(|s| (s.text.as_str(), s.error))
+    }
+
+    /// The Data view's state.
+    #[must_use]
+    pub fn data_view(&self) -> &DataView {
+        &self.data_view
+    }
+
+    /// Starts loading `path` on a background thread; the result arrives in a later frame.
+    pub fn open_in_background(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let p = path.clone();
+        std::thread::spawn(move || {
+            // A send error means the app is gone: nothing left to tell.
+            let _ = tx.send(open_path(&p));
+            ctx.request_repaint();
+        });
+        self.loading.push(Loading { path, rx });
+    }
+
+    /// Opens `path` now, on this thread (tests and small files).
+    pub fn open_now(&mut self, path: &Path) {
+        match open_path(path) {
+            Ok(opened) => self.apply_opened(path, opened),
+            Err(e) => self.set_error(e),
+        }
+    }
+
+    fn apply_opened(&mut self, path: &Path, opened: Opened) {
+        self.state.remember(path);
+        match opened {
+            Opened::Dataset(ds) => {
+                let origin = DatasetRef::File(path.to_path_buf());
+                let text = format!("Opened {}: {} rows × {} numeric columns.", path.display(), ds.n_rows, ds.columns.len());
+                self.add_entry(ds, origin);
+                self.set_info(text);
+            }
+            Opened::Scene(s) => {
+                let text = format!("Opened scene {}.", path.display());
+                self.apply_scene(*s);
+                self.set_info(text);
+            }
+        }
+    }
+
+    fn apply_scene(&mut self, loaded: LoadedScene) {
+        let LoadedScene {
+            scene,
+            dataset,
+            dataset_ref,
+        } = loaded;
+        self.state.view = scene.view;
+        self.data_view = DataView::new(scene.data);
+        self.add_entry(dataset, dataset_ref);
+    }
+
+    /// Adds a dataset (replacing one from the same origin) and shows it.
+    fn add_entry(&mut self, ds: Dataset, origin: DatasetRef) {
+        self.data_view.adapt_to(&ds);
+        let entry = Entry {
+            handle: DatasetHandle::new(ds),
+            origin,
+        };
+        if let Some(i) = self.entries.iter().position(|e| e.origin == entry.origin) {
+            self.entries[i] = entry;
+            self.current = i;
+        } else {
+            self.entries.push(entry);
+            self.current = self.entries.len() - 1;
+        }
+    }
+
+    fn select_entry(&mut self, i: usize) {
+        if let Some(e) = self.entries.get(i) {
+            self.data_view.adapt_to(&e.handle.data);
+            self.current = i;
+        }
+    }
+
+    fn select_builtin(&mut self, id: &str) {
+        let origin = DatasetRef::Builtin(id.to_owned());
+        if let Some(i) = self.entries.iter().position(|e| e.origin == origin) {
+            self.select_entry(i);
+            return;
+        }
+        match data::load_builtin(id) {
+            Ok(ds) => self.add_entry(ds, origin),
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    fn set_error(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
+    }
+
+    fn set_info(&mut self, text: String) {
+        self.status = Some(Status { text, error: false });
+    }
+
+    /// The current view as a scene (what File → Save scene writes).
+    #[must_use]
+    pub fn current_scene(&self, theme: Theme, scale: f32, scene_dir: Option<&Path>) -> Scene {
+        let dataset = self.entries.get(self.current).map_or_else(
+            || "builtin:iris".to_owned(),
+            |e| match &e.origin {
+                DatasetRef::Builtin(id) => format!("builtin:{id}"),
+                DatasetRef::File(p) => {
+                    let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                    scene_dir
+                        .and_then(|d| abs.strip_prefix(std::path::absolute(d).ok()?).ok().map(Path::to_path_buf))
+                        .unwrap_or(abs)
+                        .display()
+                        .to_string()
+                }
+            },
+        );
+        Scene {
+            view: self.state.view,
+            dataset,
+            window: WindowSettings {
+                width: (self.view_size.x.round() as u32).clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
+                height: (self.view_size.y.round() as u32).clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
+                theme,
+                scale: scale.clamp(*scene::SCALE_RANGE.start(), *scene::SCALE_RANGE.end()),
+            },
+            data: self.data_view.settings.clone(),
+        }
+    }
+
+    fn save_scene(&mut self, ctx: &egui::Context, path: &Path) {
+        let scene = self.current_scene(style::theme_of(ctx), ctx.pixels_per_point(), path.parent());
+        match std::fs::write(path, scene.to_toml()) {
+            Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
+            Err(e) => self.set_error(format!("{}: cannot write the scene: {e}", path.display())),
+        }
+    }
+
+    fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
+        if self.dialog.is_some() {
+            return;
+        }
+        if !file_dialog_available() {
+            self.prompt = Some(PathPrompt {
+                purpose,
+                text: String::new(),
+                note: Some(NO_DIALOG.to_owned()),
+            });
+            return;
+        }
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let picked = match purpose {
+                DialogPurpose::Open => rfd::FileDialog::new()
+                    .set_title("Open a dataset or scene")
+                    .add_filter("Datasets and scenes", &["csv", "tsv", "txt", "tab", "npy", "toml"])
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                DialogPurpose::SaveScene => rfd::FileDialog::new()
+                    .set_title("Save scene")
+                    .add_filter("Scene", &["toml"])
+                    .set_file_name("scene.toml")
+                    .save_file(),
+            };
+            let _ = tx.send(picked);
+            ctx.request_repaint();
+        });
+        self.dialog = Some(Dialog {
+            purpose,
+            started: Instant::now(),
+            rx,
+        });
+    }
+
+    fn finish_path(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
+        match purpose {
+            DialogPurpose::Open => self.open_in_background(ctx, path),
+            DialogPurpose::SaveScene => self.save_scene(ctx, &path),
+        }
+    }
+
+    /// Collects finished dialogs, loads and dropped files.
+    fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(d) = &self.dialog {
+            match d.rx.try_recv() {
+                Ok(Some(path)) => {
+                    let purpose = d.purpose;
+                    self.dialog = None;
+                    self.finish_path(ctx, purpose, path);
+                }
+                Ok(None) => {
+                    // A dialog that "returns" at once never showed: there is no portal.
+                    if d.started.elapsed() < Duration::from_millis(400) {
+                        self.prompt = Some(PathPrompt {
+                            purpose: d.purpose,
+                            text: String::new(),
+                            note: Some(NO_DIALOG.to_owned()),
+                        });
+                    }
+                    self.dialog = None;
+                }
+                Err(TryRecvError::Disconnected) => self.dialog = None,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        let mut done = Vec::new();
+        self.loading.retain(|l| match l.rx.try_recv() {
+            Ok(r) => {
+                done.push((l.path.clone(), r));
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => {
+                done.push((l.path.clone(), Err(format!("{}: loading stopped unexpectedly", l.path.display()))));
+                false
+            }
+        });
+        for (path, result) in done {
+            match result {
+                Ok(opened) => self.apply_opened(&path, opened),
+                Err(e) => self.set_error(e),
+            }
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        for path in dropped {
+            self.open_in_background(ctx, path);
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        let quit = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+        if ctx.input_mut(|i| i.consume_shortcut(&open)) {
+            self.start_dialog(ctx, DialogPurpose::Open);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&save)) {
+            self.start_dialog(ctx, DialogPurpose::SaveScene);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&quit)) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Draws the whole window into `ui` (eframe and the UI tests both call this).
+    pub fn ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        self.shortcuts(&ctx);
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("datasets")
+            .resizable(true)
+            .default_size(210.0)
+            .show(ui, |ui| self.dataset_list(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for v in ViewKind::ALL {
+                    ui.selectable_value(&mut self.state.view, v, RichText::new(v.title()).size(16.0));
+                }
+            });
+            ui.separator();
+            self.view_size = ui.available_size();
+            if let Some(entry) = self.entries.get(self.current) {
+                let handle = entry.handle.clone();
+                match self.state.view {
+                    ViewKind::Data => self.data_view.ui(ui, &handle),
+                }
+            } else {
+                ui.label("No dataset: open one with File → Open… or pick a built-in.");
+            }
+        });
+        self.prompt_window(&ctx);
+        drop_overlay(&ctx);
+        if !self.loading.is_empty() || self.dialog.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.add(egui::Button::new("Open…").shortcut_text(ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)))).clicked() {
+                    self.start_dialog(&ctx, DialogPurpose::Open);
+                }
+                if ui.button("Open path…").clicked() {
+                    self.prompt = Some(PathPrompt {
+                        purpose: DialogPurpose::Open,
+                        text: String::new(),
+                        note: None,
+                    });
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.state.recent.is_empty() {
+                        ui.label(RichText::new("Nothing yet").weak());
+                    }
+                    let mut chosen = None;
+                    for p in &self.state.recent {
+                        let name = p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
+                        if ui.button(name).on_hover_text(p.display().to_string()).clicked() {
+                            chosen = Some(p.clone());
+                        }
+                    }
+                    if !self.state.recent.is_empty() {
+                        ui.separator();
+                        if ui.button("Clear recent files").clicked() {
+                            self.state.recent.clear();
+                        }
+                    }
+                    if let Some(p) = chosen {
+                        if p.exists() {
+                            self.open_in_background(&ctx, p);
+                        } else {
+                            self.state.recent.retain(|r| r != &p);
+                            self.set_error(format!("{}: file not found (removed from recent files)", p.display()));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.add(egui::Button::new("Save scene…").shortcut_text(ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)))).clicked() {
+                    self.start_dialog(&ctx, DialogPurpose::SaveScene);
+                }
+                ui.separator();
+                if ui.add(egui::Button::new("Quit").shortcut_text(ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)))).clicked() {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                let mut theme = self.state.theme;
+                ui.radio_value(&mut theme, Theme::Light, "Light theme");
+                ui.radio_value(&mut theme, Theme::Dark, "Dark theme");
+                if theme != self.state.theme {
+                    self.state.theme = theme;
+                    style::set_theme(&ctx, theme);
+                }
+                ui.separator();
+                egui::gui_zoom::zoom_menu_buttons(ui);
+            });
+        });
+    }
+
+    fn dataset_list(&mut self, ui: &mut Ui) {
+        ui.add_space(4.0);
+        ui.heading("Datasets");
+        ui.add_space(4.0);
+        ui.label(RichText::new("Built-in").weak());
+        let current_origin = self.entries.get(self.current).map(|e| e.origin.clone());
+        let mut pick_builtin = None;
+        for b in BUILTINS {
+            let selected = current_origin == Some(DatasetRef::Builtin(b.id.to_owned()));
+            if ui.selectable_label(selected, b.title).on_hover_text(b.description).clicked() {
+                pick_builtin = Some(b.id);
+            }
+        }
+        if let Some(id) = pick_builtin {
+            self.select_builtin(id);
+        }
+        let files: Vec<(usize, String, String)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match &e.origin {
+                DatasetRef::File(p) => Some((i, e.handle.data.name.clone(), p.display().to_string())),
+                DatasetRef::Builtin(_) => None,
+            })
+            .collect();
+        if !files.is_empty() {
+            ui.add_space(8.0);
+            ui.label(RichText::new("Opened").weak());
+            let mut pick = None;
+            for (i, name, path) in files {
+                if ui.selectable_label(i == self.current, name).on_hover_text(path).clicked() {
+                    pick = Some(i);
+                }
+            }
+            if let Some(i) = pick {
+                self.select_entry(i);
+            }
+        }
+        ui.add_space(8.0);
+        if ui.button("Open…").clicked() {
+            self.start_dialog(&ui.ctx().clone(), DialogPurpose::Open);
+        }
+        ui.label(RichText::new("or drop a CSV, TSV, .npy or scene file on the window").weak().small());
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            if !self.loading.is_empty() {
+                ui.spinner();
+                let names: Vec<String> = self.loading.iter().map(|l| l.path.display().to_string()).collect();
+                ui.label(format!("Loading {}…", names.join(", ")));
+                return;
+            }
+            let mut dismiss = false;
+            match &self.status {
+                Some(Status { text, error: true }) => {
+                    ui.label(RichText::new("⚠").color(ui.visuals().error_fg_color).strong());
+                    ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+                    dismiss = ui.small_button("✕").on_hover_text("Dismiss").clicked();
+                }
+                Some(Status { text, error: false }) => {
+                    ui.label(text);
+                }
+                None => {
+                    ui.label(RichText::new("Ready.").weak());
+                }
+            }
+            if dismiss {
+                self.status = None;
+            }
+        });
+    }
+
+    fn prompt_window(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.prompt else {
+            return;
+        };
+        let title = match prompt.purpose {
+            DialogPurpose::Open => "Open a file by path",
+            DialogPurpose::SaveScene => "Save scene to path",
+        };
+        let mut open = true;
+        let mut submit = None;
+        egui::Window::new(title)
+            .collapsible(false)
+            .resizable(false)
+            .open(&mut open)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                if let Some(note) = &prompt.note {
+                    ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
+                }
+                let response = ui.add(
+                    egui::TextEdit::singleline(&mut prompt.text)
+                        .hint_text("/path/to/file.csv")
+                        .desired_width(420.0),
+                );
+                response.request_focus();
+                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                ui.horizontal(|ui| {
+                    if (ui.button("OK").clicked() || enter) && !prompt.text.trim().is_empty() {
+                        submit = Some((prompt.purpose, PathBuf::from(prompt.text.trim())));
+                    }
+                });
+            });
+        if let Some((purpose, path)) = submit {
+            self.prompt = None;
+            self.finish_path(ctx, purpose, path);
+        } else if !open {
+            self.prompt = None;
+        }
+    }
+}
+
+const NO_DIALOG: &str = "No file dialog is available on this desktop (no xdg-desktop-portal and no zenity). Type the path instead:";
+
+/// Whether rfd can show a dialog here: on Linux it needs an xdg-desktop-portal
+/// (reached over D-Bus) or zenity.
+fn file_dialog_available() -> bool {
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    let zenity = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join("zenity").is_file()));
+    zenity || std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+}
+
+/// While files are dragged over the window, say what dropping does.
+fn drop_overlay(ctx: &egui::Context) {
+    if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("eigenlens-drop-overlay")));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop to open",
+        egui::FontId::proportional(32.0),
+        Color32::WHITE,
+    );
+}
+
+impl eframe::App for EigenApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        EigenApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}

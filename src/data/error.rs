@@ -1,0 +1,227 @@
+//! [`LoadError`]: everything that can go wrong while loading a dataset, in words
+//! that name the file and, where there is one, the line and column at fault.
+//!
+//! Parse functions only know a display name (`iris.csv`); [`LoadError::with_path`]
+//! swaps in the full path once the caller knows it.
+
+use std::path::{Path, PathBuf};
+
+/// Longest cell value quoted back in an error message, in characters.
+const MAX_QUOTED_CHARS: usize = 40;
+
+/// Why a dataset could not be loaded.
+///
+/// Every variant carries `path`, the file as it is shown to the user (a bare name
+/// from the parse functions, the full path after [`with_path`](Self::with_path)).
+/// Lines and columns are 1-based, as an editor shows them.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// The file holds no data at all (nothing, or only whitespace).
+    #[error("{}: the file is empty", path.display())]
+    Empty { path: PathBuf },
+
+    /// The file has a header line but no data rows.
+    #[error("{}: the file has a header line but no data rows", path.display())]
+    HeaderOnly { path: PathBuf },
+
+    /// A row has a different number of fields than the first row.
+    #[error("{}: line {line}: expected {expected} fields, found {found}", path.display())]
+    Ragged {
+        path: PathBuf,
+        line: usize,
+        expected: usize,
+        found: usize,
+    },
+
+    /// A cell of a numeric column is neither a number nor a missing-value marker.
+    #[error(
+        "{}: line {line}, column {column} ({name:?}): expected a number, found {value:?}",
+        path.display()
+    )]
+    NotANumber {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        /// The column's name (from the header, or `x1`, `x2`, ... without one).
+        name: String,
+        /// The offending cell, trimmed; long values are cut short with `…`.
+        value: String,
+    },
+
+    /// The file is not UTF-8 text (and does not start with the `.npy` magic).
+    #[error("{}: line {line}: not valid UTF-8 text", path.display())]
+    NotUtf8 { path: PathBuf, line: usize },
+
+    /// Two header cells have the same name.
+    #[error(
+        "{}: line {line}: columns {first} and {second} are both named {name:?}",
+        path.display()
+    )]
+    DuplicateColumn {
+        path: PathBuf,
+        /// The header's line.
+        line: usize,
+        name: String,
+        /// 1-based column number of the first use of the name.
+        first: usize,
+        /// 1-based column number of the repeat.
+        second: usize,
+    },
+
+    /// Every column holds text: there is nothing to compute with.
+    #[error("{}: no numeric columns: every column holds text", path.display())]
+    NoNumericColumns { path: PathBuf },
+
+    /// Any other error reported by the CSV reader.
+    #[error("{}{}: {message}", path.display(), at_line(*line))]
+    Csv {
+        path: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+
+    /// A `.npy` file whose magic, version or header dictionary cannot be read.
+    #[error("{}: not a valid .npy file: {reason}", path.display())]
+    NpyBadHeader { path: PathBuf, reason: String },
+
+    /// A `.npy` array whose element type cannot become numeric columns.
+    #[error(
+        "{}: unsupported .npy dtype {dtype:?} ({what}); supported are f32, f64 and integer types",
+        path.display()
+    )]
+    NpyUnsupportedDtype {
+        path: PathBuf,
+        /// The dtype as written in the header, e.g. `<c16` or `|S4`.
+        dtype: String,
+        /// What that dtype is, in words, e.g. `complex numbers`.
+        what: String,
+    },
+
+    /// A `.npy` array that is not 1-D or 2-D with at least one column.
+    #[error(
+        "{}: array of shape {shape}: only 1-D and 2-D arrays with at least one row and one column can be loaded",
+        path.display()
+    )]
+    NpyBadShape {
+        path: PathBuf,
+        /// The shape as Python prints it, e.g. `(2, 3, 4)`.
+        shape: String,
+    },
+
+    /// A `.npy` file shorter than its header promises.
+    #[error(
+        "{}: truncated .npy data: the header promises {expected} bytes of data, found {found}",
+        path.display()
+    )]
+    NpyTruncated {
+        path: PathBuf,
+        expected: u64,
+        found: u64,
+    },
+
+    /// No built-in dataset has this id.
+    #[error("{}: no such built-in dataset (available: {available})", path.display())]
+    UnknownBuiltin {
+        /// `builtin:<id>`.
+        path: PathBuf,
+        /// The ids that do exist, comma-separated.
+        available: String,
+    },
+}
+
+/// `", line N"`-style suffix for errors whose line is optional.
+fn at_line(line: Option<usize>) -> String {
+    line.map_or_else(String::new, |l| format!(": line {l}"))
+}
+
+impl LoadError {
+    /// The same error, naming `path` (usually the full path) instead of the
+    /// display name the parser was given.
+    #[must_use]
+    pub fn with_path(mut self, path: &Path) -> Self {
+        *self.path_mut() = path.to_path_buf();
+        self
+    }
+
+    /// The file this error is about, as it will be displayed.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Io { path, .. }
+            | Self::Empty { path }
+            | Self::HeaderOnly { path }
+            | Self::Ragged { path, .. }
+            | Self::NotANumber { path, .. }
+            | Self::NotUtf8 { path, .. }
+            | Self::DuplicateColumn { path, .. }
+            | Self::NoNumericColumns { path }
+            | Self::Csv { path, .. }
+            | Self::NpyBadHeader { path, .. }
+            | Self::NpyUnsupportedDtype { path, .. }
+            | Self::NpyBadShape { path, .. }
+            | Self::NpyTruncated { path, .. }
+            | Self::UnknownBuiltin { path, .. } => path,
+        }
+    }
+
+    fn path_mut(&mut self) -> &mut PathBuf {
+        match self {
+            Self::Io { path, .. }
+            | Self::Empty { path }
+            | Self::HeaderOnly { path }
+            | Self::Ragged { path, .. }
+            | Self::NotANumber { path, .. }
+            | Self::NotUtf8 { path, .. }
+            | Self::DuplicateColumn { path, .. }
+            | Self::NoNumericColumns { path }
+            | Self::Csv { path, .. }
+            | Self::NpyBadHeader { path, .. }
+            | Self::NpyUnsupportedDtype { path, .. }
+            | Self::NpyBadShape { path, .. }
+            | Self::NpyTruncated { path, .. }
+            | Self::UnknownBuiltin { path, .. } => path,
+        }
+    }
+
+    /// The 1-based line at fault, where there is one.
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::Ragged { line, .. }
+            | Self::NotANumber { line, .. }
+            | Self::NotUtf8 { line, .. }
+            | Self::DuplicateColumn { line, .. } => Some(*line),
+            Self::Csv { line, .. } => *line,
+            _ => None,
+        }
+    }
+
+    /// The 1-based column at fault, where there is one (for a duplicate
+    /// column name, the repeat).
+    #[must_use]
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            Self::NotANumber { column, .. } => Some(*column),
+            Self::DuplicateColumn { second, .. } => Some(*second),
+            _ => None,
+        }
+    }
+}
+
+/// `value`, cut to at most [`MAX_QUOTED_CHARS`] characters (plus `…`) so that a
+/// stray megabyte-long cell cannot flood an error message.
+pub(crate) fn quote_cell(value: &str) -> String {
+    let mut chars = value.chars();
+    let mut out: String = chars.by_ref().take(MAX_QUOTED_CHARS).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}

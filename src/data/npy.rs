@@ -1,0 +1,408 @@
+//! numpy's `.npy` arrays → [`Dataset`].
+//!
+//! The format is small enough to read by hand, which lets every defect of a file
+//! become a [`LoadError`] that says what is wrong (and never a panic): the magic
+//! `\x93NUMPY`, a version byte pair, a little-endian header length (2 bytes in
+//! version 1, 4 in versions 2 and 3), then a Python dict literal such as
+//! `{'descr': '<f8', 'fortran_order': False, 'shape': (150, 4), }`, then the
+//! data. A 2-D array of shape `(n, d)` becomes `d` columns `x1..xd` of `n` rows;
+//! a 1-D array of shape `(n,)` one column. Floats (`f4`, `f8`) and integers
+//! (`i1`..`i8`, `u1`..`u8`) of either byte order load; integers are converted to
+//! `f64` (exactly up to 2⁵³).
+
+use std::path::PathBuf;
+
+use super::{Dataset, LoadError, NumericColumn};
+
+/// Every `.npy` file starts with these bytes.
+const MAGIC: &[u8] = b"\x93NUMPY";
+
+/// How deeply the header's literals may nest (numpy's own headers nest 2 deep).
+const MAX_DEPTH: usize = 16;
+
+/// Parses the bytes of a `.npy` file into a [`Dataset`] called `name`
+/// (`source` is `None`; [`load_dataset`](super::load_dataset) sets it).
+///
+/// # Errors
+/// [`NpyBadHeader`](LoadError::NpyBadHeader),
+/// [`NpyUnsupportedDtype`](LoadError::NpyUnsupportedDtype),
+/// [`NpyBadShape`](LoadError::NpyBadShape) or
+/// [`NpyTruncated`](LoadError::NpyTruncated), naming `name`.
+pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
+    let path = PathBuf::from(name);
+    let bad = |reason: &str| LoadError::NpyBadHeader {
+        path: path.clone(),
+        reason: reason.to_owned(),
+    };
+
+    let rest = bytes
+        .strip_prefix(MAGIC)
+        .ok_or_else(|| bad("it does not start with the \\x93NUMPY magic"))?;
+    let Some((&major, rest)) = rest.split_first() else {
+        return Err(bad("the version is missing"));
+    };
+    let Some((_minor, rest)) = rest.split_first() else {
+        return Err(bad("the version is missing"));
+    };
+    let (header_len, rest) = match major {
+        1 => match rest.split_first_chunk::<2>() {
+            Some((len, rest)) => (usize::from(u16::from_le_bytes(*len)), rest),
+            None => return Err(bad("the header length is missing")),
+        },
+        2 | 3 => match rest.split_first_chunk::<4>() {
+            Some((len, rest)) => (
+                usize::try_from(u32::from_le_bytes(*len)).unwrap_or(usize::MAX),
+                rest,
+            ),
+            None => return Err(bad("the header length is missing")),
+        },
+        v => return Err(bad(&format!("format version {v} is not supported"))),
+    };
+    let Some((header, data)) = rest.split_at_checked(header_len) else {
+        return Err(bad(&format!(
+            "the header should be {header_len} bytes long, but the file ends after {}",
+            rest.len()
+        )));
+    };
+    let header = std::str::from_utf8(header).map_err(|_| bad("the header is not text"))?;
+    let header = Header::parse(header).map_err(|reason| bad(&reason))?;
+
+    let dtype = Dtype::parse(&header.descr).map_err(|what| LoadError::NpyUnsupportedDtype {
+        path: path.clone(),
+        dtype: header.descr.clone(),
+        what,
+    })?;
+    let bad_shape = || LoadError::NpyBadShape {
+        path: path.clone(),
+        shape: shape_repr(&header.shape),
+    };
+    let (n, d) = match header.shape[..] {
+        [n] => (n, 1),
+        [n, d] => (n, d),
+        _ => return Err(bad_shape()),
+    };
+    if n == 0 || d == 0 {
+        return Err(bad_shape());
+    }
+    let expected = n
+        .checked_mul(d)
+        .and_then(|len| len.checked_mul(dtype.size as u64))
+        .ok_or_else(|| bad(&format!("shape {} is too large", shape_repr(&header.shape))))?;
+    let found = data.len() as u64;
+    let data = usize::try_from(expected)
+        .ok()
+        .and_then(|expected| data.get(..expected))
+        .ok_or(LoadError::NpyTruncated {
+            path: path.clone(),
+            expected,
+            found,
+        })?;
+    // Both fit in usize now: n·d·size ≤ data.len().
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    let d = usize::try_from(d).unwrap_or(usize::MAX);
+
+    let mut columns: Vec<NumericColumn> = (1..=d)
+        .map(|j| NumericColumn {
+            name: format!("x{j}"),
+            values: Vec::with_capacity(n),
+        })
+        .collect();
+    for (k, element) in data.chunks_exact(dtype.size).enumerate() {
+        // Element k is (k / d, k % d) in C order, (k % n, k / n) in Fortran
+        // order; either way each column receives its rows in order.
+        let j = if header.fortran_order { k / n } else { k % d };
+        if let Some(column) = columns.get_mut(j) {
+            column.values.push(dtype.decode(element));
+        }
+    }
+    Ok(Dataset {
+        name: name.to_owned(),
+        source: None,
+        n_rows: n,
+        columns,
+        labels: Vec::new(),
+    })
+}
+
+/// A shape as Python prints it: `(3,)`, `(2, 3, 4)`.
+fn shape_repr(shape: &[u64]) -> String {
+    if let [n] = shape {
+        format!("({n},)")
+    } else {
+        let dims: Vec<String> = shape.iter().map(u64::to_string).collect();
+        format!("({})", dims.join(", "))
+    }
+}
+
+/// The three entries of a `.npy` header dict.
+struct Header {
+    descr: String,
+    fortran_order: bool,
+    shape: Vec<u64>,
+}
+
+impl Header {
+    /// Reads the header dict; the error says what is wrong with it.
+    fn parse(text: &str) -> Result<Self, String> {
+        let mut parser = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let Literal::Dict(entries) = parser.literal(0)? else {
+            return Err("the header is not a dict".to_owned());
+        };
+        let get = |key: &str| {
+            entries
+                .iter()
+                .find(|(k, _)| matches!(k, Literal::Str(s) if s == key))
+                .map(|(_, v)| v)
+                .ok_or_else(|| format!("the header has no '{key}' entry"))
+        };
+        let descr = match get("descr")? {
+            Literal::Str(s) => s.clone(),
+            // A list of fields: a structured (record) array.
+            Literal::List => "[...]".to_owned(),
+            _ => return Err("'descr' is not a string".to_owned()),
+        };
+        let Literal::Bool(fortran_order) = *get("fortran_order")? else {
+            return Err("'fortran_order' is not True or False".to_owned());
+        };
+        let Literal::Tuple(dims) = get("shape")? else {
+            return Err("'shape' is not a tuple".to_owned());
+        };
+        let shape = dims
+            .iter()
+            .map(|dim| match dim {
+                Literal::Int(n) => Ok(*n),
+                _ => Err("'shape' holds something other than whole numbers".to_owned()),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            descr,
+            fortran_order,
+            shape,
+        })
+    }
+}
+
+/// The Python literals a `.npy` header can hold.
+enum Literal {
+    Str(String),
+    Int(u64),
+    Bool(bool),
+    None,
+    Tuple(Vec<Literal>),
+    /// A list; its items are not needed (a list `descr` means a structured array).
+    List,
+    Dict(Vec<(Literal, Literal)>),
+}
+
+/// A recursive-descent reader of Python literals, depth-limited.
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&mut self) -> Option<u8> {
+        while self.s.get(self.i).is_some_and(u8::is_ascii_whitespace) {
+            self.i += 1;
+        }
+        self.s.get(self.i).copied()
+    }
+
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(format!(
+                "expected '{}' at byte {} of the header",
+                char::from(c),
+                self.i
+            ))
+        }
+    }
+
+    fn literal(&mut self, depth: usize) -> Result<Literal, String> {
+        if depth > MAX_DEPTH {
+            return Err("the header nests too deeply".to_owned());
+        }
+        match self.peek() {
+            Some(b'{') => {
+                self.i += 1;
+                let mut entries = Vec::new();
+                while self.peek() != Some(b'}') {
+                    let key = self.literal(depth + 1)?;
+                    self.expect(b':')?;
+                    let value = self.literal(depth + 1)?;
+                    entries.push((key, value));
+                    if self.peek() != Some(b'}') {
+                        self.expect(b',')?;
+                    }
+                }
+                self.i += 1;
+                Ok(Literal::Dict(entries))
+            }
+            Some(open @ (b'(' | b'[')) => {
+                self.i += 1;
+                let close = if open == b'(' { b')' } else { b']' };
+                let mut items = Vec::new();
+                while self.peek() != Some(close) {
+                    items.push(self.literal(depth + 1)?);
+                    if self.peek() != Some(close) {
+                        self.expect(b',')?;
+                    }
+                }
+                self.i += 1;
+                Ok(if open == b'(' {
+                    Literal::Tuple(items)
+                } else {
+                    Literal::List
+                })
+            }
+            Some(quote @ (b'\'' | b'"')) => {
+                self.i += 1;
+                let mut bytes = Vec::new();
+                loop {
+                    match self.s.get(self.i) {
+                        None => return Err("a string in the header is not closed".to_owned()),
+                        Some(&c) if c == quote => break,
+                        Some(b'\\') => {
+                            self.i += 1;
+                            bytes.extend(self.s.get(self.i));
+                        }
+                        Some(&c) => bytes.push(c),
+                    }
+                    self.i += 1;
+                }
+                self.i += 1;
+                Ok(Literal::Str(String::from_utf8_lossy(&bytes).into_owned()))
+            }
+            Some(c) if c.is_ascii_digit() => {
+                let start = self.i;
+                while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+                    self.i += 1;
+                }
+                let digits = self.s.get(start..self.i).unwrap_or_default();
+                let n = std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| d.parse::<u64>().ok())
+                    .ok_or_else(|| "a number in the header is too large".to_owned())?;
+                // Python 2 wrote long integers as `3L`.
+                if self.s.get(self.i) == Some(&b'L') {
+                    self.i += 1;
+                }
+                Ok(Literal::Int(n))
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let start = self.i;
+                while self.s.get(self.i).is_some_and(u8::is_ascii_alphanumeric) {
+                    self.i += 1;
+                }
+                match self.s.get(start..self.i).unwrap_or_default() {
+                    b"True" => Ok(Literal::Bool(true)),
+                    b"False" => Ok(Literal::Bool(false)),
+                    b"None" => Ok(Literal::None),
+                    word => Err(format!(
+                        "unexpected '{}' in the header",
+                        String::from_utf8_lossy(word)
+                    )),
+                }
+            }
+            Some(c) => Err(format!(
+                "unexpected '{}' at byte {} of the header",
+                char::from(c).escape_default(),
+                self.i
+            )),
+            None => Err("the header ends too early".to_owned()),
+        }
+    }
+}
+
+/// The element types that load.
+#[derive(Clone, Copy)]
+enum Kind {
+    Float,
+    Signed,
+    Unsigned,
+}
+
+/// An element type: kind, size in bytes and byte order.
+#[derive(Clone, Copy)]
+struct Dtype {
+    kind: Kind,
+    size: usize,
+    big_endian: bool,
+}
+
+impl Dtype {
+    /// Reads a dtype string such as `<f8`, `>i4` or `|u1`; the error says in
+    /// words what an unsupported one is.
+    fn parse(descr: &str) -> Result<Self, String> {
+        let (order, rest) = match descr.as_bytes().first() {
+            Some(&c @ (b'<' | b'>' | b'|' | b'=')) => (c, descr.get(1..).unwrap_or_default()),
+            _ => (b'=', descr),
+        };
+        let big_endian = match order {
+            b'>' => true,
+            b'=' => cfg!(target_endian = "big"),
+            _ => false,
+        };
+        let mut chars = rest.chars();
+        let code = chars.next().unwrap_or(' ');
+        let size: Option<usize> = chars.as_str().parse().ok();
+        let kind = match (code, size) {
+            ('f', Some(4 | 8)) => Kind::Float,
+            ('i', Some(1 | 2 | 4 | 8)) => Kind::Signed,
+            ('u', Some(1 | 2 | 4 | 8)) => Kind::Unsigned,
+            ('f', Some(2)) => return Err("16-bit floats".to_owned()),
+            ('f', _) => return Err("extended-precision floats".to_owned()),
+            ('b' | '?', _) => return Err("booleans".to_owned()),
+            ('c', _) => return Err("complex numbers".to_owned()),
+            ('S' | 'a', _) => return Err("byte strings".to_owned()),
+            ('U', _) => return Err("Unicode strings".to_owned()),
+            ('O', _) => return Err("Python objects".to_owned()),
+            ('M', _) => return Err("datetimes".to_owned()),
+            ('m', _) => return Err("timedeltas".to_owned()),
+            ('V', _) => return Err("raw bytes".to_owned()),
+            ('[', _) => return Err("a structured (record) array".to_owned()),
+            _ => return Err("an unknown type".to_owned()),
+        };
+        Ok(Self {
+            kind,
+            size: size.unwrap_or(8),
+            big_endian,
+        })
+    }
+
+    /// One element (exactly `self.size` bytes) as an `f64`.
+    fn decode(self, b: &[u8]) -> f64 {
+        let be = self.big_endian;
+        match (self.kind, self.size) {
+            (Kind::Float, 4) => f64::from(f32::from_le_bytes(le(b, be))),
+            (Kind::Float, _) => f64::from_le_bytes(le(b, be)),
+            (Kind::Signed, 1) => f64::from(i8::from_le_bytes(le(b, be))),
+            (Kind::Signed, 2) => f64::from(i16::from_le_bytes(le(b, be))),
+            (Kind::Signed, 4) => f64::from(i32::from_le_bytes(le(b, be))),
+            (Kind::Signed, _) => i64::from_le_bytes(le(b, be)) as f64,
+            (Kind::Unsigned, 1) => f64::from(u8::from_le_bytes(le(b, be))),
+            (Kind::Unsigned, 2) => f64::from(u16::from_le_bytes(le(b, be))),
+            (Kind::Unsigned, 4) => f64::from(u32::from_le_bytes(le(b, be))),
+            (Kind::Unsigned, _) => u64::from_le_bytes(le(b, be)) as f64,
+        }
+    }
+}
+
+/// The first `N` bytes of `b` in little-endian order (reversed if `b` is
+/// big-endian); missing bytes are zero, though callers always pass `N`.
+fn le<const N: usize>(b: &[u8], big_endian: bool) -> [u8; N] {
+    let mut out = [0u8; N];
+    for (o, i) in out.iter_mut().zip(b) {
+        *o = *i;
+    }
+    if big_endian {
+        out.reverse();
+    }
+    out
+}

@@ -1,0 +1,11 @@
+//! eigenlens: the linear algebra behind machine learning, made visible.
+//!
+//! The crate is split as DESIGN.md describes: [`math`] and [`data`] are pure
+//! (no egui, no threads), [`scene`] is the serializable state of one view,
+//! [`app`] is everything egui, and [`render`] draws a scene without a window.
+
+pub mod app;
+pub mod data;
+pub mod math;
+pub mod render;
+pub mod scene;

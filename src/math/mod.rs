@@ -1,0 +1,3 @@
+//! Pure numerics on nalgebra: no egui, no files, no threads.
+
+pub mod stats;

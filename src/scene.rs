@@ -1,0 +1,423 @@
+//! Scene files: the serializable state of one view (TOML), as DESIGN.md
+//! describes. A scene names a view, a dataset, optional window settings and
+//! the view's own table; unknown keys and wrong types are errors naming the
+//! key, line and column.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::data::{self, Dataset, LoadError};
+
+/// Which view a scene shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKind {
+    /// The Data view: table, statistics, covariance and a scatter plot.
+    #[default]
+    Data,
+}
+
+impl ViewKind {
+    /// Every view, in tab order.
+    pub const ALL: [Self; 1] = [Self::Data];
+
+    /// The name shown on the view's tab.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Data => "Data",
+        }
+    }
+}
+
+/// Light or dark colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl std::str::FromStr for Theme {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "light" => Ok(Self::Light),
+            "dark" => Ok(Self::Dark),
+            other => Err(format!("unknown theme {other:?}: expected light or dark")),
+        }
+    }
+}
+
+/// The `[window]` table: size of the image or window, theme and pixels per point.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WindowSettings {
+    /// Width in points (the PNG is `width × scale` pixels wide).
+    #[serde(deserialize_with = "de_size")]
+    pub width: u32,
+    /// Height in points.
+    #[serde(deserialize_with = "de_size")]
+    pub height: u32,
+    pub theme: Theme,
+    /// Pixels per point.
+    #[serde(deserialize_with = "de_scale")]
+    pub scale: f32,
+}
+
+impl Default for WindowSettings {
+    fn default() -> Self {
+        Self {
+            width: 1600,
+            height: 1000,
+            theme: Theme::Light,
+            scale: 1.0,
+        }
+    }
+}
+
+/// Smallest and largest accepted width or height, in points.
+pub const SIZE_RANGE: std::ops::RangeInclusive<u32> = 64..=8192;
+/// Smallest and largest accepted pixels per point.
+pub const SCALE_RANGE: std::ops::RangeInclusive<f32> = 0.25..=4.0;
+
+fn de_size<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = i64::deserialize(d)?;
+    u32::try_from(v)
+        .ok()
+        .filter(|v| SIZE_RANGE.contains(v))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "must be between {} and {} points, got {v}",
+                SIZE_RANGE.start(),
+                SIZE_RANGE.end()
+            ))
+        })
+}
+
+fn de_scale<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    let v = f64::deserialize(d)?;
+    let s = v as f32;
+    if SCALE_RANGE.contains(&s) {
+        Ok(s)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be between {} and {}, got {v}",
+            SCALE_RANGE.start(),
+            SCALE_RANGE.end()
+        )))
+    }
+}
+
+/// Which part of the Data view is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataPanel {
+    /// The rows, virtualized.
+    Table,
+    /// Count, mean, std, min, max and missing per column.
+    Statistics,
+    /// Covariance and correlation heatmaps.
+    Matrices,
+    /// A scatter plot of two columns coloured by a label.
+    #[default]
+    Scatter,
+}
+
+impl DataPanel {
+    /// Every panel, in tab order.
+    pub const ALL: [Self; 4] = [Self::Table, Self::Statistics, Self::Matrices, Self::Scatter];
+
+    /// The panel's tab title.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Table => "Table",
+            Self::Statistics => "Statistics",
+            Self::Matrices => "Covariance",
+            Self::Scatter => "Scatter",
+        }
+    }
+}
+
+/// The `[data]` table: settings of the Data view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataSettings {
+    pub panel: DataPanel,
+    /// Numeric column on the scatter's horizontal axis (default: the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// Numeric column on the vertical axis (default: the second).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+    /// Label column colouring the points (default: the first label column, if any).
+    /// `""` means no colouring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+/// One view's full state, as stored in a scene file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    pub view: ViewKind,
+    /// `builtin:NAME` or a path, relative to the scene file.
+    pub dataset: String,
+    #[serde(default)]
+    pub window: WindowSettings,
+    #[serde(default)]
+    pub data: DataSettings,
+}
+
+impl Default for Scene {
+    fn default() -> Self {
+        Self {
+            view: ViewKind::Data,
+            dataset: "builtin:iris".to_owned(),
+            window: WindowSettings::default(),
+            data: DataSettings::default(),
+        }
+    }
+}
+
+/// The scene the app opens when started without a path.
+pub const DEFAULT_SCENE: &str = include_str!("../assets/scenes/data-iris.toml");
+
+/// What a scene's `dataset` key points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatasetRef {
+    Builtin(String),
+    File(PathBuf),
+}
+
+impl DatasetRef {
+    /// Parses `builtin:NAME` or a path resolved against `base` (the scene's folder).
+    #[must_use]
+    pub fn parse(s: &str, base: Option<&Path>) -> Self {
+        if let Some(id) = s.strip_prefix("builtin:") {
+            Self::Builtin(id.to_owned())
+        } else {
+            let p = Path::new(s);
+            match base {
+                Some(base) if p.is_relative() => Self::File(base.join(p)),
+                _ => Self::File(p.to_path_buf()),
+            }
+        }
+    }
+
+    /// Loads the dataset this points at.
+    ///
+    /// # Errors
+    /// The loader's error, or an unknown built-in.
+    pub fn load(&self) -> Result<Dataset, LoadError> {
+        match self {
+            Self::Builtin(id) => data::load_builtin(id),
+            Self::File(p) => data::load_dataset(p),
+        }
+    }
+}
+
+impl fmt::Display for DatasetRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Builtin(id) => write!(f, "builtin:{id}"),
+            Self::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A scene that cannot be read or used. Displays as one line:
+/// `FILE: line L, column C: what is wrong`.
+#[derive(Debug, thiserror::Error)]
+pub enum SceneError {
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: line {line}, column {column}: {message}")]
+    At {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+impl SceneError {
+    /// The 1-based line the error points at, if any.
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::At { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// 1-based line and column of byte offset `at` in `src`.
+fn line_col(src: &str, at: usize) -> (usize, usize) {
+    let at = at.min(src.len());
+    let before = src.get(..at).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn at(file: &str, src: &str, span: Range<usize>, message: String) -> SceneError {
+    let (line, column) = line_col(src, span.start);
+    SceneError::At {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The span of the value at `path` (e.g. `["data", "x"]`) in the TOML `src`.
+fn value_span(src: &str, path: &[&str]) -> Option<Range<usize>> {
+    let table = toml::de::DeTable::parse(src).ok()?;
+    let mut current = table.get_ref();
+    let (last, parents) = path.split_last()?;
+    for key in parents {
+        let v = current.get(*key)?;
+        match v.get_ref() {
+            toml::de::DeValue::Table(t) => current = t,
+            _ => return None,
+        }
+    }
+    current.get(*last).map(toml::Spanned::span)
+}
+
+impl Scene {
+    /// Parses a scene from TOML text; `file` names it in errors.
+    ///
+    /// # Errors
+    /// Syntax errors, unknown keys, wrong types and out-of-range values, each
+    /// naming the line and column.
+    pub fn from_toml(src: &str, file: &str) -> Result<Self, SceneError> {
+        toml::from_str(src).map_err(|e| {
+            let message = e.message().trim().to_owned();
+            match e.span() {
+                Some(span) => at(file, src, span, message),
+                None => SceneError::Invalid {
+                    file: file.to_owned(),
+                    message,
+                },
+            }
+        })
+    }
+
+    /// Writes the scene as TOML.
+    #[must_use]
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks the scene's column names against the dataset it shows.
+    ///
+    /// # Errors
+    /// A column that the dataset does not have, naming the key and its line.
+    pub fn check_against(&self, ds: &Dataset, src: &str, file: &str) -> Result<(), SceneError> {
+        let numeric = ds.column_names();
+        for (key, value) in [("x", &self.data.x), ("y", &self.data.y)] {
+            if let Some(name) = value
+                && ds.column(name).is_none()
+            {
+                let message = format!(
+                    "data.{key}: {:?} has no numeric column {name:?} (it has: {})",
+                    ds.name,
+                    numeric.join(", ")
+                );
+                return Err(spanned_error(src, file, &["data", key], message));
+            }
+        }
+        if let Some(name) = &self.data.color
+            && !name.is_empty()
+            && ds.label(name).is_none()
+        {
+            let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+            let message = format!(
+                "data.color: {:?} has no label column {name:?} (it has: {})",
+                ds.name,
+                if labels.is_empty() {
+                    "none".to_owned()
+                } else {
+                    labels.join(", ")
+                }
+            );
+            return Err(spanned_error(src, file, &["data", "color"], message));
+        }
+        Ok(())
+    }
+}
+
+fn spanned_error(src: &str, file: &str, path: &[&str], message: String) -> SceneError {
+    match value_span(src, path) {
+        Some(span) => at(file, src, span, message),
+        None => SceneError::Invalid {
+            file: file.to_owned(),
+            message,
+        },
+    }
+}
+
+/// A scene read from disk together with the dataset it shows.
+#[derive(Clone, Debug)]
+pub struct LoadedScene {
+    pub scene: Scene,
+    pub dataset: Dataset,
+    pub dataset_ref: DatasetRef,
+}
+
+/// Reads a scene file, loads its dataset and checks the two fit together.
+///
+/// # Errors
+/// Any [`SceneError`]; a dataset that cannot be loaded is reported at the
+/// `dataset` key's line, with the loader's own message.
+pub fn load_scene(path: &Path) -> Result<LoadedScene, SceneError> {
+    let file = path.display().to_string();
+    let src = std::fs::read_to_string(path).map_err(|source| SceneError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    load_scene_str(&src, &file, path.parent())
+}
+
+/// Like [`load_scene`] for text already in memory; relative dataset paths are
+/// resolved against `base`.
+///
+/// # Errors
+/// As [`load_scene`].
+pub fn load_scene_str(src: &str, file: &str, base: Option<&Path>) -> Result<LoadedScene, SceneError> {
+    let scene = Scene::from_toml(src, file)?;
+    let dataset_ref = DatasetRef::parse(&scene.dataset, base);
+    let dataset = dataset_ref.load().map_err(|e| {
+        spanned_error(src, file, &["dataset"], format!("dataset: {e}"))
+    })?;
+    scene.check_against(&dataset, src, file)?;
+    Ok(LoadedScene {
+        scene,
+        dataset,
+        dataset_ref,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line and column are 1-based and count characters, not bytes.
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("a\nbc", 3), (2, 2));
+        assert_eq!(line_col("λ = 1", 3), (1, 3));
+    }
+}

@@ -1,0 +1,56 @@
+//! Shared test helpers: the one place every UI harness is built (fixed size,
+//! pixels per point, theme and snapshot tolerance), and small file helpers.
+
+#![allow(dead_code, reason = "each test binary uses a different subset of the helpers")]
+
+use std::path::{Path, PathBuf};
+
+use egui_kittest::{Harness, SnapshotOptions};
+use eigenlens::app::{EigenApp, PersistedState, style};
+use eigenlens::scene::Theme;
+
+/// Size of every UI harness, in points.
+pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
+
+/// A harness driving the whole app window, light theme, 1 pixel per point.
+pub fn app_harness(app: EigenApp) -> Harness<'static, EigenApp> {
+    Harness::builder()
+        .with_size(SIZE)
+        .with_pixels_per_point(1.0)
+        .with_theme(egui::Theme::Light)
+        // llvmpipe is deterministic on one machine; allow for small
+        // antialiasing differences between Mesa versions.
+        .with_options(SnapshotOptions::new().threshold(2.0).max_failed_pixels(400))
+        .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
+        .wgpu()
+        .build_ui_state(|ui, app: &mut EigenApp| app.ui(ui), app)
+}
+
+/// The app as a first start shows it: default scene, nothing remembered.
+pub fn fresh_app() -> EigenApp {
+    EigenApp::new(PersistedState::default(), None)
+}
+
+/// Steps the harness until `done` holds (background work finishing), at most `max` frames.
+pub fn step_until(harness: &mut Harness<'_, EigenApp>, max: usize, done: impl Fn(&EigenApp) -> bool) -> bool {
+    for _ in 0..max {
+        harness.step();
+        if done(harness.state()) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
+/// Writes `contents` to `name` inside `dir` and returns the path.
+pub fn write_file(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write test file");
+    path
+}
+
+/// The repository's root (for assets/).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
