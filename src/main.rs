@@ -12,7 +12,11 @@ use eigenlens::render;
 use eigenlens::scene::{self, Theme};
 
 #[derive(Parser, Debug)]
-#[command(name = "eigenlens", version, about = "See the linear algebra behind machine learning.")]
+#[command(
+    name = "eigenlens",
+    version,
+    about = "See the linear algebra behind machine learning."
+)]
 struct Cli {
     /// A dataset (CSV, TSV, .npy) or a scene (.toml) to open; without it the
     /// default built-in scene opens.

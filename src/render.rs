@@ -56,7 +56,11 @@ fn make_renderer() -> Result<WgpuTestRenderer, RenderError> {
 ///
 /// # Errors
 /// No graphics adapter, or a failure inside the renderer.
-pub fn render_scene(scene: &Scene, dataset: Dataset, window: &WindowSettings) -> Result<RgbaImage, RenderError> {
+pub fn render_scene(
+    scene: &Scene,
+    dataset: Dataset,
+    window: &WindowSettings,
+) -> Result<RgbaImage, RenderError> {
     let renderer = make_renderer()?;
     let theme = window.theme;
     let state = RenderState {

@@ -396,12 +396,16 @@ pub fn load_scene(path: &Path) -> Result<LoadedScene, SceneError> {
 ///
 /// # Errors
 /// As [`load_scene`].
-pub fn load_scene_str(src: &str, file: &str, base: Option<&Path>) -> Result<LoadedScene, SceneError> {
+pub fn load_scene_str(
+    src: &str,
+    file: &str,
+    base: Option<&Path>,
+) -> Result<LoadedScene, SceneError> {
     let scene = Scene::from_toml(src, file)?;
     let dataset_ref = DatasetRef::parse(&scene.dataset, base);
-    let dataset = dataset_ref.load().map_err(|e| {
-        spanned_error(src, file, &["dataset"], format!("dataset: {e}"))
-    })?;
+    let dataset = dataset_ref
+        .load()
+        .map_err(|e| spanned_error(src, file, &["dataset"], format!("dataset: {e}")))?;
     scene.check_against(&dataset, src, file)?;
     Ok(LoadedScene {
         scene,

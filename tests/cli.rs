@@ -22,7 +22,11 @@ fn assert_bad_input(o: &Output, must_contain: &[&str]) {
     let err = stderr(o);
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
     assert!(err.starts_with("error: "), "stderr: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line expected, got: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected, got: {err}"
+    );
     for s in must_contain {
         assert!(err.contains(s), "expected {s:?} in: {err}");
     }
@@ -63,12 +67,23 @@ fn render_theme_flag_darkens_background() {
     for theme in ["light", "dark"] {
         let out = dir.path().join(format!("{theme}.png"));
         let o = eigenlens(&[
-            "render", scene.to_str().unwrap(), "-o", out.to_str().unwrap(),
-            "--width", "320", "--height", "240", "--theme", theme,
+            "render",
+            scene.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--width",
+            "320",
+            "--height",
+            "240",
+            "--theme",
+            theme,
         ]);
         assert!(o.status.success(), "stderr: {}", stderr(&o));
         let img = image::open(&out).unwrap().to_rgba8();
-        let total: u64 = img.pixels().map(|p| u64::from(p[0]) + u64::from(p[1]) + u64::from(p[2])).sum();
+        let total: u64 = img
+            .pixels()
+            .map(|p| u64::from(p[0]) + u64::from(p[1]) + u64::from(p[2]))
+            .sum();
         lum.push(total / u64::from(img.width() * img.height()));
     }
     assert!(lum[0] > lum[1] + 300, "light {} vs dark {}", lum[0], lum[1]);
@@ -84,7 +99,12 @@ fn render_bad_scene_names_key_and_line() {
         b"view = \"data\"\ndataset = \"builtin:iris\"\n[data]\npanel = \"scatter\"\ncolour = \"species\"\n",
     );
     let out = dir.path().join("x.png");
-    let o = eigenlens(&["render", scene.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = eigenlens(&[
+        "render",
+        scene.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_bad_input(&o, &["bad.toml", "line 5", "colour"]);
     assert!(!out.exists());
 }
@@ -93,9 +113,18 @@ fn render_bad_scene_names_key_and_line() {
 #[test]
 fn render_missing_dataset_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    let scene = write_file(dir.path(), "s.toml", b"view = \"data\"\ndataset = \"nowhere.csv\"\n");
+    let scene = write_file(
+        dir.path(),
+        "s.toml",
+        b"view = \"data\"\ndataset = \"nowhere.csv\"\n",
+    );
     let out = dir.path().join("x.png");
-    let o = eigenlens(&["render", scene.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = eigenlens(&[
+        "render",
+        scene.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_bad_input(&o, &["line 2", "nowhere.csv"]);
 }
 
@@ -108,7 +137,12 @@ fn render_unknown_column_names_key() {
         "s.toml",
         b"view = \"data\"\ndataset = \"builtin:iris\"\n\n[data]\nx = \"petal_area\"\n",
     );
-    let o = eigenlens(&["render", scene.to_str().unwrap(), "-o", dir.path().join("x.png").to_str().unwrap()]);
+    let o = eigenlens(&[
+        "render",
+        scene.to_str().unwrap(),
+        "-o",
+        dir.path().join("x.png").to_str().unwrap(),
+    ]);
     assert_bad_input(&o, &["line 5", "data.x", "petal_area", "petal_length"]);
 }
 
@@ -117,10 +151,19 @@ fn render_unknown_column_names_key() {
 fn render_resolves_dataset_relative_to_scene() {
     let dir = tempfile::tempdir().unwrap();
     write_file(dir.path(), "pts.csv", b"a,b\n1,2\n2,4\n3,5\n");
-    let scene = write_file(dir.path(), "s.toml", b"view = \"data\"\ndataset = \"pts.csv\"\n[window]\nwidth = 300\nheight = 200\n");
+    let scene = write_file(
+        dir.path(),
+        "s.toml",
+        b"view = \"data\"\ndataset = \"pts.csv\"\n[window]\nwidth = 300\nheight = 200\n",
+    );
     let out = dir.path().join("x.png");
     let o = Command::new(env!("CARGO_BIN_EXE_eigenlens"))
-        .args(["render", scene.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args([
+            "render",
+            scene.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .current_dir(std::env::temp_dir())
         .output()
         .unwrap();
@@ -132,9 +175,23 @@ fn render_resolves_dataset_relative_to_scene() {
 #[test]
 fn render_bad_flags_exit_2() {
     let scene = repo().join("assets/scenes/data-iris.toml");
-    let o = eigenlens(&["render", scene.to_str().unwrap(), "-o", "x.png", "--theme", "purple"]);
+    let o = eigenlens(&[
+        "render",
+        scene.to_str().unwrap(),
+        "-o",
+        "x.png",
+        "--theme",
+        "purple",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    let o = eigenlens(&["render", scene.to_str().unwrap(), "-o", "x.png", "--scale", "0"]);
+    let o = eigenlens(&[
+        "render",
+        scene.to_str().unwrap(),
+        "-o",
+        "x.png",
+        "--scale",
+        "0",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let o = eigenlens(&["render", scene.to_str().unwrap(), "-o", "x.jpg"]);
     assert_bad_input(&o, &["x.jpg", ".png"]);
@@ -160,7 +217,16 @@ fn every_shipped_scene_renders() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let out = dir.path().join("out.png");
-            let o = eigenlens(&["render", path.to_str().unwrap(), "-o", out.to_str().unwrap(), "--width", "400", "--height", "300"]);
+            let o = eigenlens(&[
+                "render",
+                path.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--width",
+                "400",
+                "--height",
+                "300",
+            ]);
             assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
             n += 1;
         }

@@ -28,7 +28,7 @@ fn defaults() {
 }
 
 fn err(src: &str) -> SceneError {
-    Scene::from_toml(src, "t.toml").unwrap_err()
+    Scene::from_toml(src, "t.toml").expect_err("the scene should be rejected")
 }
 
 /// An unknown key is an error naming the key and its line.
@@ -69,7 +69,12 @@ fn unknown_view_and_missing_dataset() {
 /// An unknown built-in is reported at the `dataset` line.
 #[test]
 fn unknown_builtin() {
-    let e = load_scene_str("view = \"data\"\n\ndataset = \"builtin:nope\"\n", "t.toml", None).unwrap_err();
+    let e = load_scene_str(
+        "view = \"data\"\n\ndataset = \"builtin:nope\"\n",
+        "t.toml",
+        None,
+    )
+    .unwrap_err();
     assert_eq!(e.line(), Some(3));
     assert!(e.to_string().contains("nope"), "{e}");
 }

@@ -18,7 +18,11 @@ fn starts_on_default_scene() {
     assert_eq!(s.y.as_deref(), Some("petal_width"));
     // The plot's axis titles and the legend are on screen.
     harness.get_by_label("Datasets");
-    assert!(harness.query_by_label_contains("150 rows × 4 numeric columns").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("150 rows × 4 numeric columns")
+            .is_some()
+    );
 }
 
 /// Clicking a built-in in the dataset list shows it.
@@ -28,8 +32,15 @@ fn clicking_a_dataset_shows_it() {
     harness.run_steps(2);
     harness.get_by_label("3D point cloud").click();
     harness.run_steps(3);
-    assert_eq!(harness.state().current_dataset().map(|d| d.name.as_str()), Some("cloud"));
-    assert!(harness.query_by_label_contains("300 rows × 3 numeric columns").is_some());
+    assert_eq!(
+        harness.state().current_dataset().map(|d| d.name.as_str()),
+        Some("cloud")
+    );
+    assert!(
+        harness
+            .query_by_label_contains("300 rows × 3 numeric columns")
+            .is_some()
+    );
 }
 
 /// Switching the Data view's panel to the table, statistics and covariance shows each.
@@ -39,7 +50,11 @@ fn data_panels_switch() {
     harness.run_steps(2);
     harness.get_by_label("Statistics").click();
     harness.run_steps(2);
-    assert!(harness.query_by_label_contains("n − 1 denominator").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("n − 1 denominator")
+            .is_some()
+    );
     harness.get_by_label("Covariance").click();
     harness.run_steps(2);
     assert!(harness.query_by_label("Covariance Σ").is_some());
@@ -80,7 +95,10 @@ fn bad_file_keeps_previous_dataset() {
     assert_eq!(app.current_dataset().map(|d| d.name.as_str()), Some("iris"));
     let (msg, is_error) = app.status().expect("an error message");
     assert!(is_error);
-    assert!(msg.contains("bad.csv") && msg.contains("line 3"), "message: {msg}");
+    assert!(
+        msg.contains("bad.csv") && msg.contains("line 3"),
+        "message: {msg}"
+    );
     // Shown once, in the window.
     assert_eq!(harness.query_all_by_label_contains("line 3").count(), 1);
 }
@@ -102,7 +120,11 @@ impl egui::DroppedFile for TestDrop {
 #[test]
 fn drag_and_drop_opens_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let good = write_file(dir.path(), "dropped.csv", b"u,v,kind\n1,2,a\n2,3,b\n4,1,a\n");
+    let good = write_file(
+        dir.path(),
+        "dropped.csv",
+        b"u,v,kind\n1,2,a\n2,3,b\n4,1,a\n",
+    );
     let mut harness = app_harness(fresh_app());
     harness.run_steps(2);
     harness
@@ -110,12 +132,22 @@ fn drag_and_drop_opens_a_file() {
         .dropped_files
         .push(std::sync::Arc::new(TestDrop(good.clone())));
     let loaded = step_until(&mut harness, 300, |app| {
-        app.current_dataset().is_some_and(|d| d.name == "dropped.csv")
+        app.current_dataset()
+            .is_some_and(|d| d.name == "dropped.csv")
     });
     assert!(loaded, "the dropped file was not opened");
     harness.run_steps(2);
-    assert!(harness.query_all_by_label_contains("3 rows × 2 numeric columns").count() >= 1);
-    assert_eq!(harness.state().data_view().settings.x, None, "settings adapt to the new columns");
+    assert!(
+        harness
+            .query_all_by_label_contains("3 rows × 2 numeric columns")
+            .count()
+            >= 1
+    );
+    assert_eq!(
+        harness.state().data_view().settings.x,
+        None,
+        "settings adapt to the new columns"
+    );
 }
 
 /// A file opened from the command line or a dialog goes to the top of the recent list.

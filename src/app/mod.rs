@@ -82,7 +82,10 @@ pub enum Opened {
 /// # Errors
 /// The loader's message, naming the file and, where there is one, line and column.
 pub fn open_path(path: &Path) -> Result<Opened, String> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
         scene::load_scene(path)
             .map(|s| Opened::Scene(Box::new(s)))
             .map_err(|e| e.to_string())
@@ -171,7 +174,10 @@ impl EigenApp {
 
     /// The app as eframe creates it: fonts and theme set up, state restored.
     #[must_use]
-    pub fn from_creation_context(cc: &eframe::CreationContext<'_>, opened: Option<(PathBuf, Opened)>) -> Self {
+    pub fn from_creation_context(
+        cc: &eframe::CreationContext<'_>,
+        opened: Option<(PathBuf, Opened)>,
+    ) -> Self {
         let state: PersistedState = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
@@ -183,7 +189,9 @@ impl EigenApp {
     /// The dataset shown now.
     #[must_use]
     pub fn current_dataset(&self) -> Option<&Dataset> {
-        self.entries.get(self.current).map(|e| e.handle.data.as_ref())
+        self.entries
+            .get(self.current)
+            .map(|e| e.handle.data.as_ref())
     }
 
     /// The status bar's message, if any, and whether it is an error.
@@ -224,7 +232,12 @@ impl EigenApp {
         match opened {
             Opened::Dataset(ds) => {
                 let origin = DatasetRef::File(path.to_path_buf());
-                let text = format!("Opened {}: {} rows × {} numeric columns.", path.display(), ds.n_rows, ds.columns.len());
+                let text = format!(
+                    "Opened {}: {} rows × {} numeric columns.",
+                    path.display(),
+                    ds.n_rows,
+                    ds.columns.len()
+                );
                 self.add_entry(ds, origin);
                 self.set_info(text);
             }
@@ -300,7 +313,11 @@ impl EigenApp {
                 DatasetRef::File(p) => {
                     let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
                     scene_dir
-                        .and_then(|d| abs.strip_prefix(std::path::absolute(d).ok()?).ok().map(Path::to_path_buf))
+                        .and_then(|d| {
+                            abs.strip_prefix(std::path::absolute(d).ok()?)
+                                .ok()
+                                .map(Path::to_path_buf)
+                        })
                         .unwrap_or(abs)
                         .display()
                         .to_string()
@@ -311,8 +328,10 @@ impl EigenApp {
             view: self.state.view,
             dataset,
             window: WindowSettings {
-                width: (self.view_size.x.round() as u32).clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
-                height: (self.view_size.y.round() as u32).clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
+                width: (self.view_size.x.round() as u32)
+                    .clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
+                height: (self.view_size.y.round() as u32)
+                    .clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
                 theme,
                 scale: scale.clamp(*scene::SCALE_RANGE.start(), *scene::SCALE_RANGE.end()),
             },
@@ -346,7 +365,10 @@ impl EigenApp {
             let picked = match purpose {
                 DialogPurpose::Open => rfd::FileDialog::new()
                     .set_title("Open a dataset or scene")
-                    .add_filter("Datasets and scenes", &["csv", "tsv", "txt", "tab", "npy", "toml"])
+                    .add_filter(
+                        "Datasets and scenes",
+                        &["csv", "tsv", "txt", "tab", "npy", "toml"],
+                    )
                     .add_filter("All files", &["*"])
                     .pick_file(),
                 DialogPurpose::SaveScene => rfd::FileDialog::new()
@@ -404,7 +426,13 @@ impl EigenApp {
             }
             Err(TryRecvError::Empty) => true,
             Err(TryRecvError::Disconnected) => {
-                done.push((l.path.clone(), Err(format!("{}: loading stopped unexpectedly", l.path.display()))));
+                done.push((
+                    l.path.clone(),
+                    Err(format!(
+                        "{}: loading stopped unexpectedly",
+                        l.path.display()
+                    )),
+                ));
                 false
             }
         });
@@ -414,7 +442,13 @@ impl EigenApp {
                 Err(e) => self.set_error(e),
             }
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
         for path in dropped {
             self.open_in_background(ctx, path);
         }
@@ -450,7 +484,11 @@ impl EigenApp {
         egui::CentralPanel::default().show(ui, |ui| {
             ui.horizontal(|ui| {
                 for v in ViewKind::ALL {
-                    ui.selectable_value(&mut self.state.view, v, RichText::new(v.title()).size(16.0));
+                    ui.selectable_value(
+                        &mut self.state.view,
+                        v,
+                        RichText::new(v.title()).size(16.0),
+                    );
                 }
             });
             ui.separator();
@@ -475,7 +513,12 @@ impl EigenApp {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                if ui.add(egui::Button::new("Open…").shortcut_text(ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)))).clicked() {
+                if ui
+                    .add(egui::Button::new("Open…").shortcut_text(
+                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
+                    ))
+                    .clicked()
+                {
                     self.start_dialog(&ctx, DialogPurpose::Open);
                 }
                 if ui.button("Open path…").clicked() {
@@ -491,8 +534,15 @@ impl EigenApp {
                     }
                     let mut chosen = None;
                     for p in &self.state.recent {
-                        let name = p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned());
-                        if ui.button(name).on_hover_text(p.display().to_string()).clicked() {
+                        let name = p.file_name().map_or_else(
+                            || p.display().to_string(),
+                            |n| n.to_string_lossy().into_owned(),
+                        );
+                        if ui
+                            .button(name)
+                            .on_hover_text(p.display().to_string())
+                            .clicked()
+                        {
                             chosen = Some(p.clone());
                         }
                     }
@@ -507,16 +557,29 @@ impl EigenApp {
                             self.open_in_background(&ctx, p);
                         } else {
                             self.state.recent.retain(|r| r != &p);
-                            self.set_error(format!("{}: file not found (removed from recent files)", p.display()));
+                            self.set_error(format!(
+                                "{}: file not found (removed from recent files)",
+                                p.display()
+                            ));
                         }
                     }
                 });
                 ui.separator();
-                if ui.add(egui::Button::new("Save scene…").shortcut_text(ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)))).clicked() {
+                if ui
+                    .add(egui::Button::new("Save scene…").shortcut_text(
+                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)),
+                    ))
+                    .clicked()
+                {
                     self.start_dialog(&ctx, DialogPurpose::SaveScene);
                 }
                 ui.separator();
-                if ui.add(egui::Button::new("Quit").shortcut_text(ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)))).clicked() {
+                if ui
+                    .add(egui::Button::new("Quit").shortcut_text(
+                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)),
+                    ))
+                    .clicked()
+                {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
@@ -543,7 +606,11 @@ impl EigenApp {
         let mut pick_builtin = None;
         for b in BUILTINS {
             let selected = current_origin == Some(DatasetRef::Builtin(b.id.to_owned()));
-            if ui.selectable_label(selected, b.title).on_hover_text(b.description).clicked() {
+            if ui
+                .selectable_label(selected, b.title)
+                .on_hover_text(b.description)
+                .clicked()
+            {
                 pick_builtin = Some(b.id);
             }
         }
@@ -555,7 +622,9 @@ impl EigenApp {
             .iter()
             .enumerate()
             .filter_map(|(i, e)| match &e.origin {
-                DatasetRef::File(p) => Some((i, e.handle.data.name.clone(), p.display().to_string())),
+                DatasetRef::File(p) => {
+                    Some((i, e.handle.data.name.clone(), p.display().to_string()))
+                }
                 DatasetRef::Builtin(_) => None,
             })
             .collect();
@@ -564,7 +633,11 @@ impl EigenApp {
             ui.label(RichText::new("Opened").weak());
             let mut pick = None;
             for (i, name, path) in files {
-                if ui.selectable_label(i == self.current, name).on_hover_text(path).clicked() {
+                if ui
+                    .selectable_label(i == self.current, name)
+                    .on_hover_text(path)
+                    .clicked()
+                {
                     pick = Some(i);
                 }
             }
@@ -576,21 +649,33 @@ impl EigenApp {
         if ui.button("Open…").clicked() {
             self.start_dialog(&ui.ctx().clone(), DialogPurpose::Open);
         }
-        ui.label(RichText::new("or drop a CSV, TSV, .npy or scene file on the window").weak().small());
+        ui.label(
+            RichText::new("or drop a CSV, TSV, .npy or scene file on the window")
+                .weak()
+                .small(),
+        );
     }
 
     fn status_bar(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             if !self.loading.is_empty() {
                 ui.spinner();
-                let names: Vec<String> = self.loading.iter().map(|l| l.path.display().to_string()).collect();
+                let names: Vec<String> = self
+                    .loading
+                    .iter()
+                    .map(|l| l.path.display().to_string())
+                    .collect();
                 ui.label(format!("Loading {}…", names.join(", ")));
                 return;
             }
             let mut dismiss = false;
             match &self.status {
                 Some(Status { text, error: true }) => {
-                    ui.label(RichText::new("⚠").color(ui.visuals().error_fg_color).strong());
+                    ui.label(
+                        RichText::new("⚠")
+                            .color(ui.visuals().error_fg_color)
+                            .strong(),
+                    );
                     ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
                     dismiss = ui.small_button("✕").on_hover_text("Dismiss").clicked();
                 }
@@ -666,7 +751,10 @@ fn drop_overlay(ctx: &egui::Context) {
     if ctx.input(|i| i.raw.hovered_files.is_empty()) {
         return;
     }
-    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("eigenlens-drop-overlay")));
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("eigenlens-drop-overlay"),
+    ));
     let rect = ctx.content_rect();
     painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
     painter.text(

@@ -79,7 +79,11 @@ pub fn neutral_point_color(dark: bool) -> Color32 {
 }
 
 fn lerp_stops(stops: &[[u8; 3]], t: f32) -> Color32 {
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let last = stops.len().saturating_sub(1);
     let x = t * last as f32;
     let i = (x.floor() as usize).min(last.saturating_sub(1));
@@ -123,7 +127,7 @@ pub fn diverging(t: f32) -> Color32 {
         [214, 96, 77],
         [178, 24, 43],
     ];
-    lerp_stops(&STOPS, (t + 1.0) / 2.0)
+    lerp_stops(&STOPS, f32::midpoint(t, 1.0))
 }
 
 /// Black or white, whichever reads better on `bg`.
@@ -146,15 +150,17 @@ pub fn fmt_num(x: f64, sig: usize) -> String {
         return "—".to_owned();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "∞".to_owned() } else { "−∞".to_owned() };
+        return if x > 0.0 {
+            "∞".to_owned()
+        } else {
+            "−∞".to_owned()
+        };
     }
     if x == 0.0 {
         return "0".to_owned();
     }
     let mag = x.abs().log10().floor() as i32;
-    let s = if !(-4..6).contains(&mag) {
-        format!("{:.*e}", sig.saturating_sub(1), x)
-    } else {
+    let s = if (-4..6).contains(&mag) {
         let decimals = (sig as i32 - 1 - mag).max(0) as usize;
         let s = format!("{x:.decimals$}");
         if s.contains('.') {
@@ -162,6 +168,8 @@ pub fn fmt_num(x: f64, sig: usize) -> String {
         } else {
             s
         }
+    } else {
+        format!("{:.*e}", sig.saturating_sub(1), x)
     };
     // A true minus sign reads as math.
     s.replacen('-', "−", 1)

@@ -64,7 +64,11 @@ impl Heatmap<'_> {
             let text_color = ui.visuals().text_color();
             let origin = pos2(rect.left() + label_w, rect.top() + label_w);
             let annotate = cell >= 34.0;
-            let scale = if limit > 0.0 && limit.is_finite() { limit } else { 1.0 };
+            let scale = if limit > 0.0 && limit.is_finite() {
+                limit
+            } else {
+                1.0
+            };
             for i in 0..d {
                 for j in 0..d {
                     let v = values[(i, j)];
@@ -99,7 +103,8 @@ impl Heatmap<'_> {
                     font.clone(),
                     text_color,
                 );
-                let galley = ui.fonts_mut(|f| f.layout_no_wrap((*name).to_owned(), font.clone(), text_color));
+                let galley = ui
+                    .fonts_mut(|f| f.layout_no_wrap((*name).to_owned(), font.clone(), text_color));
                 let x = origin.x + (k as f32 + 0.5) * cell;
                 let h = galley.size().y;
                 let shape = egui::epaint::TextShape::new(
@@ -122,7 +127,10 @@ impl Heatmap<'_> {
             for s in 0..steps {
                 let t0 = s as f32 / steps as f32;
                 let seg = Rect::from_min_max(
-                    pos2(bar.left(), bar.bottom() - (t0 + 1.0 / steps as f32) * bar.height()),
+                    pos2(
+                        bar.left(),
+                        bar.bottom() - (t0 + 1.0 / steps as f32) * bar.height(),
+                    ),
                     pos2(bar.right(), bar.bottom() - t0 * bar.height()),
                 );
                 painter.rect_filled(seg, 0.0, diverging(t0 * 2.0 - 1.0));

@@ -1,7 +1,10 @@
 //! Shared test helpers: the one place every UI harness is built (fixed size,
 //! pixels per point, theme and snapshot tolerance), and small file helpers.
 
-#![allow(dead_code, reason = "each test binary uses a different subset of the helpers")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different subset of the helpers"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +35,11 @@ pub fn fresh_app() -> EigenApp {
 }
 
 /// Steps the harness until `done` holds (background work finishing), at most `max` frames.
-pub fn step_until(harness: &mut Harness<'_, EigenApp>, max: usize, done: impl Fn(&EigenApp) -> bool) -> bool {
+pub fn step_until(
+    harness: &mut Harness<'_, EigenApp>,
+    max: usize,
+    done: impl Fn(&EigenApp) -> bool,
+) -> bool {
     for _ in 0..max {
         harness.step();
         if done(harness.state()) {

@@ -2,6 +2,8 @@
 //! statistics, the covariance and correlation matrices, and a scatter plot of
 //! two columns coloured by a label.
 
+use std::fmt::Write as _;
+
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use egui_plot::{HoverPosition, Legend, Plot, PlotPoints, Points};
@@ -57,7 +59,11 @@ impl DataView {
     }
 
     fn cache(&mut self, handle: &DatasetHandle) -> &Cache {
-        if self.cache.as_ref().is_some_and(|c| c.dataset_id != handle.id) {
+        if self
+            .cache
+            .as_ref()
+            .is_some_and(|c| c.dataset_id != handle.id)
+        {
             self.cache = None;
         }
         self.cache.get_or_insert_with(|| Cache::compute(handle))
@@ -129,7 +135,10 @@ fn table_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
             .striped(true)
             .resizable(true)
             .column(Column::auto().at_least(48.0))
-            .columns(Column::auto().at_least(80.0), ds.columns.len() + ds.labels.len())
+            .columns(
+                Column::auto().at_least(80.0),
+                ds.columns.len() + ds.labels.len(),
+            )
             .header(row_height + 4.0, |mut header| {
                 header.col(|ui| {
                     ui.label(RichText::new("row").weak());
@@ -158,9 +167,12 @@ fn table_ui(ui: &mut Ui, ds: &crate::data::Dataset) {
                                 ui.label(RichText::new("—").color(weak))
                                     .on_hover_text("missing");
                             } else {
-                                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                    ui.monospace(fmt_num(v, 6));
-                                });
+                                ui.with_layout(
+                                    egui::Layout::right_to_left(egui::Align::Center),
+                                    |ui| {
+                                        ui.monospace(fmt_num(v, 6));
+                                    },
+                                );
                             }
                         });
                     }
@@ -223,8 +235,10 @@ fn stats_ui(ui: &mut Ui, ds: &crate::data::Dataset, stats: &[ColumnStats]) {
         });
     ui.add_space(8.0);
     ui.label(
-        RichText::new("std uses the n − 1 denominator; missing cells are skipped, never read as 0.")
-            .weak(),
+        RichText::new(
+            "std uses the n − 1 denominator; missing cells are skipped, never read as 0.",
+        )
+        .weak(),
     );
     if !ds.labels.is_empty() {
         ui.add_space(8.0);
@@ -237,7 +251,11 @@ fn stats_ui(ui: &mut Ui, ds: &crate::data::Dataset, stats: &[ColumnStats]) {
                 l.name,
                 l.categories.len(),
                 shown.join(", "),
-                if more > 0 { format!(", … {more} more") } else { String::new() }
+                if more > 0 {
+                    format!(", … {more} more")
+                } else {
+                    String::new()
+                }
             ));
         }
     }
@@ -309,9 +327,10 @@ fn axis_column<'a>(
     chosen: Option<&str>,
     fallback: usize,
 ) -> Option<&'a crate::data::NumericColumn> {
-    chosen
-        .and_then(|n| ds.column(n))
-        .or_else(|| ds.columns.get(fallback.min(ds.columns.len().saturating_sub(1))))
+    chosen.and_then(|n| ds.column(n)).or_else(|| {
+        ds.columns
+            .get(fallback.min(ds.columns.len().saturating_sub(1)))
+    })
 }
 
 fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSettings) {
@@ -345,7 +364,11 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         let before = color.clone();
         let colour_label = ui.label("colour by");
         egui::ComboBox::from_id_salt("data-colour")
-            .selected_text(if color.is_empty() { "none" } else { color.as_str() })
+            .selected_text(if color.is_empty() {
+                "none"
+            } else {
+                color.as_str()
+            })
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut color, String::new(), "none");
                 for l in &ds.labels {
@@ -407,11 +430,11 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         let r = *rows_ref.get(k)?.get(*index)?;
         let mut text = format!("row {r}");
         for l in &ds.labels {
-            text.push_str(&format!("\n{} = {}", l.name, l.get(r)));
+            let _ = write!(text, "\n{} = {}", l.name, l.get(r));
         }
         for c in &ds.columns {
             let v = c.values.get(r).copied().unwrap_or(f64::NAN);
-            text.push_str(&format!("\n{} = {}", c.name, fmt_num(v, 6)));
+            let _ = write!(text, "\n{} = {}", c.name, fmt_num(v, 6));
         }
         Some(text)
     };
