@@ -235,7 +235,7 @@ impl EigenApp {
                 let text = format!(
                     "Opened {}: {} rows × {} numeric columns.",
                     path.display(),
-                    ds.n_rows,
+                    style::fmt_count(ds.n_rows),
                     ds.columns.len()
                 );
                 self.add_entry(ds, origin);

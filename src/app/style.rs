@@ -175,6 +175,20 @@ pub fn fmt_num(x: f64, sig: usize) -> String {
     s.replacen('-', "−", 1)
 }
 
+/// A count with thousands separators: 1000000 → "1,000,000".
+#[must_use]
+pub fn fmt_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +202,15 @@ mod tests {
         assert_eq!(fmt_num(1234.5678, 4), "1235");
         assert_eq!(fmt_num(f64::NAN, 4), "—");
         assert_eq!(fmt_num(1.5e9, 3), "1.50e9");
+    }
+
+    /// Counts get thousands separators.
+    #[test]
+    fn counts_have_separators() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(1000), "1,000");
+        assert_eq!(fmt_count(1_000_000), "1,000,000");
     }
 
     /// The diverging map is near-white at zero and differs in hue at the ends.

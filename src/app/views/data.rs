@@ -9,13 +9,17 @@ use egui_extras::{Column, TableBuilder};
 use egui_plot::{HoverPosition, Legend, Plot, PlotPoints, Points};
 
 use crate::app::DatasetHandle;
-use crate::app::style::{category_color, fmt_num, neutral_point_color};
+use crate::app::style::{category_color, fmt_count, fmt_num, neutral_point_color};
 use crate::app::widgets::Heatmap;
 use crate::math::stats::{ColumnStats, Covariance, column_stats, covariance};
 use crate::scene::{DataPanel, DataSettings};
 
 /// Matrices are computed and drawn for at most this many columns.
 const MAX_MATRIX_COLUMNS: usize = 60;
+
+/// egui shapes per point stay interactive up to about this many points; above
+/// it the scatter draws every k-th row (and says so).
+const MAX_SCATTER_POINTS: usize = 100_000;
 
 /// What the view computed for one dataset; recomputed only when the dataset changes.
 struct Cache {
@@ -77,7 +81,7 @@ impl DataView {
             ui.label(
                 RichText::new(format!(
                     "{} rows × {} numeric columns{}",
-                    ds.n_rows,
+                    fmt_count(ds.n_rows),
                     ds.columns.len(),
                     match ds.labels.len() {
                         0 => String::new(),
@@ -387,7 +391,8 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
     let n_series = label.map_or(1, |l| l.categories.len().max(1));
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n_series];
     let mut skipped = 0usize;
-    for r in 0..ds.n_rows {
+    let stride = ds.n_rows.div_ceil(MAX_SCATTER_POINTS).max(1);
+    for r in (0..ds.n_rows).step_by(stride) {
         let (Some(&x), Some(&y)) = (xc.values.get(r), yc.values.get(r)) else {
             continue;
         };
@@ -400,11 +405,24 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
             series.push(r);
         }
     }
+    if stride > 1 {
+        ui.label(
+            RichText::new(format!(
+                "Showing every {} row: {} of {} rows.",
+                ordinal(stride),
+                fmt_count(ds.n_rows.div_ceil(stride)),
+                fmt_count(ds.n_rows)
+            ))
+            .weak(),
+        );
+    }
     if skipped > 0 {
         ui.label(
             RichText::new(format!(
-                "{skipped} rows with a missing or infinite value in {} or {} are not shown.",
-                xc.name, yc.name
+                "{skipped} {} with a missing or infinite value in {} or {} not shown.",
+                if skipped == 1 { "row" } else { "rows" },
+                xc.name,
+                yc.name
             ))
             .color(ui.visuals().warn_fg_color),
         );
@@ -481,4 +499,16 @@ fn column_combo(ui: &mut Ui, axis: &str, selected: &mut String, names: &[&str]) 
         })
         .response
         .labelled_by(label.id);
+}
+
+/// "2nd", "3rd", "10th", …
+fn ordinal(k: usize) -> String {
+    let suffix = match (k % 10, k % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{k}{suffix}")
 }
