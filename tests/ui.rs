@@ -169,3 +169,24 @@ fn opened_files_are_remembered() {
     harness.run_steps(2);
     assert_eq!(harness.query_all_by_label("a.csv").count(), before + 1);
 }
+
+/// A scene saved from the window loads back to the same view, dataset and settings.
+#[test]
+fn saved_scene_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    harness.get_by_label("Covariance").click();
+    harness.run_steps(2);
+    let scene = harness
+        .state()
+        .current_scene(eigenlens::scene::Theme::Dark, 2.0, Some(dir.path()));
+    let path = write_file(dir.path(), "saved.toml", scene.to_toml().as_bytes());
+    let loaded = eigenlens::scene::load_scene(&path).unwrap();
+    assert_eq!(loaded.scene, scene);
+    assert_eq!(
+        loaded.scene.data.panel,
+        eigenlens::scene::DataPanel::Matrices
+    );
+    assert_eq!(loaded.dataset.name, "iris");
+}
