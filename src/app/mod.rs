@@ -38,6 +38,11 @@ impl DatasetHandle {
     }
 }
 
+/// File menu shortcuts: consumed in `shortcuts` and shown beside the menu items.
+const OPEN_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+const SAVE_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+const QUIT_SHORTCUT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+
 /// How many recent files the File menu remembers.
 const MAX_RECENT: usize = 10;
 
@@ -455,16 +460,13 @@ impl EigenApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
-        let open = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let save = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
-        let quit = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
-        if ctx.input_mut(|i| i.consume_shortcut(&open)) {
+        if ctx.input_mut(|i| i.consume_shortcut(&OPEN_SHORTCUT)) {
             self.start_dialog(ctx, DialogPurpose::Open);
         }
-        if ctx.input_mut(|i| i.consume_shortcut(&save)) {
+        if ctx.input_mut(|i| i.consume_shortcut(&SAVE_SHORTCUT)) {
             self.start_dialog(ctx, DialogPurpose::SaveScene);
         }
-        if ctx.input_mut(|i| i.consume_shortcut(&quit)) {
+        if ctx.input_mut(|i| i.consume_shortcut(&QUIT_SHORTCUT)) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
@@ -514,9 +516,10 @@ impl EigenApp {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
                 if ui
-                    .add(egui::Button::new("Open…").shortcut_text(
-                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)),
-                    ))
+                    .add(
+                        egui::Button::new("Open…")
+                            .shortcut_text(ctx.format_shortcut(&OPEN_SHORTCUT)),
+                    )
                     .clicked()
                 {
                     self.start_dialog(&ctx, DialogPurpose::Open);
@@ -566,18 +569,20 @@ impl EigenApp {
                 });
                 ui.separator();
                 if ui
-                    .add(egui::Button::new("Save scene…").shortcut_text(
-                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)),
-                    ))
+                    .add(
+                        egui::Button::new("Save scene…")
+                            .shortcut_text(ctx.format_shortcut(&SAVE_SHORTCUT)),
+                    )
                     .clicked()
                 {
                     self.start_dialog(&ctx, DialogPurpose::SaveScene);
                 }
                 ui.separator();
                 if ui
-                    .add(egui::Button::new("Quit").shortcut_text(
-                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Q)),
-                    ))
+                    .add(
+                        egui::Button::new("Quit")
+                            .shortcut_text(ctx.format_shortcut(&QUIT_SHORTCUT)),
+                    )
                     .clicked()
                 {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
