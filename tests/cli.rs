@@ -2,13 +2,20 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{repo, write_file};
 
 fn eigenlens(args: &[&str]) -> Output {
+    eigenlens_in(Path::new("."), args)
+}
+
+/// Runs the binary with `cwd` as its working directory.
+fn eigenlens_in(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_eigenlens"))
         .args(args)
+        .current_dir(cwd)
         .output()
         .expect("run eigenlens")
 }
@@ -157,16 +164,15 @@ fn render_resolves_dataset_relative_to_scene() {
         b"view = \"data\"\ndataset = \"pts.csv\"\n[window]\nwidth = 300\nheight = 200\n",
     );
     let out = dir.path().join("x.png");
-    let o = Command::new(env!("CARGO_BIN_EXE_eigenlens"))
-        .args([
+    let o = eigenlens_in(
+        &std::env::temp_dir(),
+        &[
             "render",
             scene.to_str().unwrap(),
             "-o",
             out.to_str().unwrap(),
-        ])
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(o.status.success(), "stderr: {}", stderr(&o));
     assert_eq!(image::open(&out).unwrap().width(), 300);
 }
