@@ -5,6 +5,7 @@
 //! [`app`] is everything egui, and [`render`] draws a scene without a window.
 
 pub mod app;
+pub mod cli;
 pub mod data;
 pub mod math;
 pub mod render;

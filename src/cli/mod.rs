@@ -1,0 +1,32 @@
+//! The command line's subcommands, one module each. `main.rs` parses the
+//! arguments with clap and dispatches here; every command returns a
+//! [`Failure`] that carries its exit status (2 bad input or usage, 1 other).
+
+pub mod render;
+
+/// A failure and the exit status it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    /// One line (newlines are flattened when printed).
+    pub message: String,
+    /// The process exit status.
+    pub code: u8,
+}
+
+impl Failure {
+    /// Bad input or usage: exit status 2.
+    pub fn input(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// Anything else (no GPU adapter, the window cannot open): exit status 1.
+    pub fn other(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
