@@ -1,3 +1,5 @@
-//! Pure numerics on nalgebra: no egui, no files, no threads.
+//! Pure numerics on nalgebra: no egui, no files. The only threads are scoped
+//! compute threads inside a call (PCA's covariance), joined before it returns.
 
+pub mod pca;
 pub mod stats;
