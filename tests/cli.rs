@@ -239,3 +239,340 @@ fn every_shipped_scene_renders() {
     }
     assert!(n >= 2);
 }
+
+// ---------------------------------------------------------------------------
+// `eigenlens pca`
+
+/// Runs `pca` with `--json` and parses stdout, asserting success.
+fn pca_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["pca"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let o = eigenlens(&all);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+fn floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_f64().expect("a number"))
+        .collect()
+}
+
+fn assert_all_close(what: &str, actual: &[f64], expected: &[f64]) {
+    assert_eq!(
+        actual.len(),
+        expected.len(),
+        "{what}: {actual:?} vs {expected:?}"
+    );
+    for (a, e) in actual.iter().zip(expected) {
+        assert!(
+            (a - e).abs() < 1e-9,
+            "{what}: expected {expected:?}, got {actual:?}"
+        );
+    }
+}
+
+/// `pca --json` on Iris: exactly the contract's keys, K entries of variance and
+/// ratio and K rows of components, with scikit-learn's values (see tests/pca.rs
+/// for the Python that produced them).
+#[test]
+#[expect(
+    clippy::unreadable_literal,
+    reason = "scikit-learn's values, pasted verbatim from Python's repr"
+)]
+fn pca_json_iris_matches_sklearn() {
+    let v = pca_json(&["builtin:iris", "--components", "2"]);
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "columns",
+            "components",
+            "explained_variance",
+            "explained_variance_ratio",
+            "fit_seconds",
+            "mean",
+            "n_features",
+            "n_samples"
+        ]
+    );
+    assert_eq!(v["n_samples"], 150);
+    assert_eq!(v["n_features"], 4);
+    assert_eq!(v["columns"][3], "petal_width");
+    assert_all_close(
+        "mean",
+        &floats(&v["mean"]),
+        &[
+            5.843333333333335,
+            3.057333333333334,
+            3.7580000000000027,
+            1.199333333333334,
+        ],
+    );
+    assert_all_close(
+        "explained_variance",
+        &floats(&v["explained_variance"]),
+        &[4.22824170603484, 0.2426707479286119],
+    );
+    assert_all_close(
+        "explained_variance_ratio",
+        &floats(&v["explained_variance_ratio"]),
+        &[0.9246187232017341, 0.05306648311706383],
+    );
+    let components = v["components"].as_array().unwrap();
+    assert_eq!(components.len(), 2);
+    assert_all_close(
+        "component 1",
+        &floats(&components[0]),
+        &[
+            0.36138659178536503,
+            -0.08452251406457323,
+            0.8566706059498357,
+            0.3582891971515514,
+        ],
+    );
+    assert_all_close(
+        "component 2",
+        &floats(&components[1]),
+        &[
+            0.6565887712868267,
+            0.7301614347850441,
+            -0.17337266279585187,
+            -0.0754810199174412,
+        ],
+    );
+    assert!(v["fit_seconds"].as_f64().unwrap() >= 0.0);
+
+    // Default K is d; --standardize and --columns pick what is fitted.
+    let v = pca_json(&["builtin:iris"]);
+    assert_eq!(v["components"].as_array().unwrap().len(), 4);
+    let v = pca_json(&[
+        "builtin:iris",
+        "--standardize",
+        "--columns",
+        "sepal_length,petal_length",
+    ]);
+    assert_eq!(
+        v["columns"],
+        serde_json::json!(["sepal_length", "petal_length"])
+    );
+    // Two standardized columns: Σ is [[1, ρ], [ρ, 1]], so λ = 1 ± ρ and the ratios sum to 1.
+    let ratio = floats(&v["explained_variance_ratio"]);
+    assert!(
+        (ratio[0] + ratio[1] - 1.0).abs() < 1e-12 && ratio[0] > 0.9,
+        "{ratio:?}"
+    );
+}
+
+/// `--scores` adds the n × K scores: centred, and each the projection of the
+/// centred row onto the components.
+#[test]
+fn pca_json_scores() {
+    let v = pca_json(&["builtin:iris", "--components", "2", "--scores"]);
+    let scores = v["scores"].as_array().unwrap();
+    assert_eq!(scores.len(), 150);
+    let first = floats(&scores[0]);
+    assert_eq!(first.len(), 2);
+    // Row 1 of iris.csv: 5.1,3.5,1.4,0.2.
+    let x = [5.1, 3.5, 1.4, 0.2];
+    let mean = floats(&v["mean"]);
+    for (i, c) in v["components"].as_array().unwrap().iter().enumerate() {
+        let t: f64 = floats(c)
+            .iter()
+            .zip(x.iter().zip(&mean))
+            .map(|(v, (x, m))| v * (x - m))
+            .sum();
+        assert!(
+            (first[i] - t).abs() < 1e-12,
+            "score {i}: {} vs {t}",
+            first[i]
+        );
+    }
+    let pc1_mean: f64 = scores.iter().map(|r| r[0].as_f64().unwrap()).sum::<f64>() / 150.0;
+    assert!(pc1_mean.abs() < 1e-12);
+}
+
+/// The readable table names every component and column, with the ratios.
+#[test]
+fn pca_table_output() {
+    let o = eigenlens(&["pca", "builtin:iris"]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    for s in [
+        "PC1",
+        "PC4",
+        "sepal_length",
+        "petal_width",
+        "0.9246",
+        "0.9777",
+        "mean",
+        "150 rows",
+    ] {
+        assert!(out.contains(s), "expected {s:?} in:\n{out}");
+    }
+}
+
+/// `--save-scores` writes a CSV with PC1..PCk and the label column, one line
+/// per row, and leaves no temporary file behind.
+#[test]
+fn pca_save_scores_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scores.csv");
+    let o = eigenlens(&[
+        "pca",
+        "builtin:iris",
+        "--components",
+        "3",
+        "--save-scores",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "PC1,PC2,PC3,species");
+    assert_eq!(lines.len(), 151);
+    assert!(lines[1].ends_with(",setosa") && lines[150].ends_with(",virginica"));
+    let pc1: f64 = lines[1].split(',').next().unwrap().parse().unwrap();
+    // Setosa sits far on the negative side of the first component.
+    assert!(pc1 < -2.0, "{pc1}");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["scores.csv"]);
+
+    // An unwritable destination is bad input naming the path.
+    let bad = dir.path().join("no/such/dir/s.csv");
+    let o = eigenlens(&[
+        "pca",
+        "builtin:iris",
+        "--save-scores",
+        bad.to_str().unwrap(),
+    ]);
+    assert_bad_input(&o, &["s.csv", "cannot write"]);
+}
+
+/// Unknown, text and repeated columns: exit 2 naming the parameter and the
+/// columns that exist.
+#[test]
+fn pca_bad_columns_name_available_ones() {
+    let o = eigenlens(&[
+        "pca",
+        "builtin:iris",
+        "--columns",
+        "sepal_length,petal_area",
+    ]);
+    assert_bad_input(
+        &o,
+        &[
+            "--columns",
+            "petal_area",
+            "sepal_length, sepal_width, petal_length",
+        ],
+    );
+    let o = eigenlens(&["pca", "builtin:iris", "--columns", "species"]);
+    assert_bad_input(&o, &["--columns", "species", "text"]);
+    let o = eigenlens(&[
+        "pca",
+        "builtin:iris",
+        "--columns",
+        "sepal_length,sepal_length",
+    ]);
+    assert_bad_input(&o, &["--columns", "twice"]);
+}
+
+/// K outside 1..=d: exit 2 naming --components and the range.
+#[test]
+fn pca_bad_components() {
+    for k in ["0", "5"] {
+        let o = eigenlens(&["pca", "builtin:iris", "--components", k]);
+        assert_bad_input(&o, &["--components", "between 1 and 4", k]);
+    }
+    let o = eigenlens(&[
+        "pca",
+        "builtin:iris",
+        "--columns",
+        "sepal_length,sepal_width",
+        "--components",
+        "3",
+    ]);
+    assert_bad_input(&o, &["--components", "between 1 and 2"]);
+    let o = eigenlens(&["pca", "builtin:iris", "--components", "two"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// A missing cell drops its row with a note on stderr; the saved scores keep
+/// one line per input row, with empty scores for the dropped one.
+#[test]
+fn pca_missing_values_drop_rows_with_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_file(
+        dir.path(),
+        "gaps.csv",
+        b"a,b,kind\n1,2,p\n2,NA,q\n3,5,r\n4,3,s\n5,6,t\n",
+    );
+    let out = dir.path().join("s.csv");
+    let o = eigenlens(&[
+        "pca",
+        data.to_str().unwrap(),
+        "--json",
+        "--save-scores",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("dropped 1 of 5 rows"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["n_samples"], 4);
+    assert_all_close("mean", &floats(&v["mean"]), &[13.0 / 4.0, 4.0]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[2], ",,q");
+    assert!(lines[1].ends_with(",p") && !lines[1].starts_with(','));
+
+    // Too few complete rows: the error says so and why.
+    let data = write_file(dir.path(), "sparse.csv", b"a,b\n1,\n,2\n3,4\n");
+    let o = eigenlens(&["pca", data.to_str().unwrap()]);
+    assert_bad_input(
+        &o,
+        &["sparse.csv", "at least 2 rows", "2 of 3 rows dropped"],
+    );
+}
+
+/// An infinite value is an error naming the file, the (1-based) row and the column.
+#[test]
+fn pca_infinite_value_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_file(dir.path(), "inf.csv", b"a,b\n1,2\n,1\n3,inf\n4,3\n");
+    let o = eigenlens(&["pca", data.to_str().unwrap()]);
+    // Row 2 is dropped (missing a), but the error still counts rows as the file has them.
+    assert_bad_input(&o, &["inf.csv", "row 3", "\"b\"", "infinite"]);
+}
+
+/// Standardizing a constant column: exit 2 naming it.
+#[test]
+fn pca_standardize_constant_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_file(dir.path(), "flat.csv", b"a,flat\n1,7\n2,7\n3,7\n");
+    let o = eigenlens(&["pca", data.to_str().unwrap(), "--standardize"]);
+    assert_bad_input(&o, &["flat.csv", "\"flat\"", "standardize"]);
+    let o = eigenlens(&["pca", data.to_str().unwrap()]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+}
+
+/// A missing or broken dataset is bad input naming the file.
+#[test]
+fn pca_bad_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = eigenlens(&["pca", dir.path().join("none.csv").to_str().unwrap()]);
+    assert_bad_input(&o, &["none.csv"]);
+    let bad = write_file(dir.path(), "ragged.csv", b"a,b\n1,2\n3\n");
+    let o = eigenlens(&["pca", bad.to_str().unwrap()]);
+    assert_bad_input(&o, &["ragged.csv", "line 3"]);
+    let o = eigenlens(&["pca", "builtin:nope"]);
+    assert_bad_input(&o, &["builtin:nope", "iris"]);
+}
