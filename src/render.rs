@@ -7,6 +7,7 @@ use egui_kittest::wgpu::WgpuTestRenderer;
 use image::RgbaImage;
 
 use crate::app::views::data::DataView;
+use crate::app::views::pca::PcaView;
 use crate::app::{DatasetHandle, style};
 use crate::data::Dataset;
 use crate::scene::{Scene, Theme, ViewKind, WindowSettings};
@@ -27,6 +28,7 @@ pub enum RenderError {
 /// What the views draw: one per [`ViewKind`].
 enum ViewState {
     Data(DataView),
+    Pca(Box<PcaView>),
 }
 
 struct RenderState {
@@ -70,6 +72,12 @@ pub fn render_scene(
                 v.adapt_to(&dataset);
                 ViewState::Data(v)
             }
+            ViewKind::Pca => {
+                let mut v = PcaView::new(scene.pca.clone());
+                v.set_blocking(true);
+                v.adapt_to(&dataset);
+                ViewState::Pca(Box::new(v))
+            }
         },
         dataset: DatasetHandle::new(dataset),
     };
@@ -97,6 +105,7 @@ pub fn render_scene(
                 );
                 egui::CentralPanel::default().show(ui, |ui| match &mut state.view {
                     ViewState::Data(v) => v.ui(ui, &state.dataset),
+                    ViewState::Pca(v) => v.ui(ui, &state.dataset),
                 });
             },
             state,

@@ -18,17 +18,20 @@ pub enum ViewKind {
     /// The Data view: table, statistics, covariance and a scatter plot.
     #[default]
     Data,
+    /// The PCA view: principal axes, the flattening animation, scree and scores.
+    Pca,
 }
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 1] = [Self::Data];
+    pub const ALL: [Self; 2] = [Self::Data, Self::Pca];
 
     /// The name shown on the view's tab.
     #[must_use]
     pub fn title(self) -> &'static str {
         match self {
             Self::Data => "Data",
+            Self::Pca => "PCA",
         }
     }
 }
@@ -100,17 +103,107 @@ fn de_size<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 }
 
 fn de_scale<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    de_in(d, &SCALE_RANGE)
+}
+
+/// How the 3D views project space onto the screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Projection {
+    /// Far things look smaller, as to the eye.
+    #[default]
+    Perspective,
+    /// Parallel lines stay parallel; sizes do not depend on depth.
+    Orthographic,
+}
+
+/// Accepted camera pitch, in degrees (±90 looks straight down or up).
+pub const PITCH_RANGE: std::ops::RangeInclusive<f32> = -90.0..=90.0;
+/// Accepted camera distance, in units of the view's data radius.
+pub const DISTANCE_RANGE: std::ops::RangeInclusive<f32> = 0.2..=50.0;
+
+/// An orbit camera: it looks at `target` from `distance` away, turned `yaw`
+/// degrees about the vertical (z) axis and raised `pitch` degrees above the
+/// horizontal plane. Views scale their data to fit a sphere of radius 1 about
+/// the origin, so these numbers mean the same for every dataset.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CameraSettings {
+    /// Degrees about the vertical axis; −90 looks along +y with x to the right.
+    #[serde(deserialize_with = "de_finite")]
+    pub yaw: f32,
+    /// Degrees above the horizontal plane, −90..=90.
+    #[serde(deserialize_with = "de_pitch")]
+    pub pitch: f32,
+    /// Distance from the target, 0.2..=50 (the data fit a sphere of radius 1).
+    #[serde(deserialize_with = "de_distance")]
+    pub distance: f32,
+    /// The point the camera orbits and looks at.
+    #[serde(deserialize_with = "de_target")]
+    pub target: [f32; 3],
+    pub projection: Projection,
+}
+
+impl Default for CameraSettings {
+    fn default() -> Self {
+        Self {
+            yaw: -60.0,
+            pitch: 22.0,
+            distance: 4.5,
+            target: [0.0; 3],
+            projection: Projection::Perspective,
+        }
+    }
+}
+
+fn de_finite<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
     let v = f64::deserialize(d)?;
-    let s = v as f32;
-    if SCALE_RANGE.contains(&s) {
-        Ok(s)
+    if v.is_finite() {
+        Ok(v as f32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be a finite number, got {v}"
+        )))
+    }
+}
+
+fn de_in<'de, D: Deserializer<'de>>(
+    d: D,
+    range: &std::ops::RangeInclusive<f32>,
+) -> Result<f32, D::Error> {
+    let v = f64::deserialize(d)?;
+    let f = v as f32;
+    if range.contains(&f) {
+        Ok(f)
     } else {
         Err(serde::de::Error::custom(format!(
             "must be between {} and {}, got {v}",
-            SCALE_RANGE.start(),
-            SCALE_RANGE.end()
+            range.start(),
+            range.end()
         )))
     }
+}
+
+fn de_pitch<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    de_in(d, &PITCH_RANGE)
+}
+
+fn de_distance<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    de_in(d, &DISTANCE_RANGE)
+}
+
+fn de_target<'de, D: Deserializer<'de>>(d: D) -> Result<[f32; 3], D::Error> {
+    let v = <[f64; 3]>::deserialize(d)?;
+    if v.iter().all(|x| x.is_finite()) {
+        Ok(v.map(|x| x as f32))
+    } else {
+        Err(serde::de::Error::custom("must be three finite numbers"))
+    }
+}
+
+/// A fraction 0..=1: the position of a view's animation.
+fn de_progress<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    de_in(d, &(0.0..=1.0))
 }
 
 /// Which part of the Data view is shown.
@@ -161,6 +254,64 @@ pub struct DataSettings {
     pub color: Option<String>,
 }
 
+/// What the PCA view shows below its scree plot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PcaPanel {
+    /// The components' loadings per column.
+    #[default]
+    Loadings,
+    /// The covariance matrix the components diagonalize.
+    Covariance,
+}
+
+/// The `[pca]` table: settings of the PCA view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PcaSettings {
+    /// Numeric columns to analyse, at least two (default: the first three).
+    pub columns: Vec<String>,
+    /// Scale every column to unit variance (z-scores) before PCA.
+    pub standardize: bool,
+    /// Position of the 3D animation, 0..=1: centre and rotate (to ⅓), project
+    /// onto the PC1–PC2 plane (to ⅔), turn the plane to face the viewer (to 1).
+    #[serde(deserialize_with = "de_progress")]
+    pub progress: f32,
+    /// Component on the scores scatter's horizontal axis, 1-based.
+    pub x_component: usize,
+    /// Component on the vertical axis, 1-based.
+    pub y_component: usize,
+    /// Draw the columns' loading vectors on the scores scatter.
+    pub biplot: bool,
+    /// Label column colouring the points (default: the first; `""`: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Loadings table or covariance heatmap.
+    pub panel: PcaPanel,
+    /// The 3D view's camera.
+    pub camera: CameraSettings,
+}
+
+impl Default for PcaSettings {
+    fn default() -> Self {
+        Self {
+            columns: Vec::new(),
+            standardize: false,
+            progress: 0.0,
+            x_component: 1,
+            y_component: 2,
+            biplot: false,
+            color: None,
+            panel: PcaPanel::Loadings,
+            camera: CameraSettings::default(),
+        }
+    }
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
 /// One view's full state, as stored in a scene file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,8 +321,10 @@ pub struct Scene {
     pub dataset: String,
     #[serde(default)]
     pub window: WindowSettings,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     pub data: DataSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub pca: PcaSettings,
 }
 
 impl Default for Scene {
@@ -181,6 +334,7 @@ impl Default for Scene {
             dataset: "builtin:iris".to_owned(),
             window: WindowSettings::default(),
             data: DataSettings::default(),
+            pca: PcaSettings::default(),
         }
     }
 }
@@ -324,36 +478,81 @@ impl Scene {
     /// Checks the scene's column names against the dataset it shows.
     ///
     /// # Errors
-    /// A column that the dataset does not have, naming the key and its line.
+    /// A column that the dataset does not have, or a setting that cannot work
+    /// with it, naming the key and its line.
     pub fn check_against(&self, ds: &Dataset, src: &str, file: &str) -> Result<(), SceneError> {
+        let fail = |path: &[&str], message: String| Err(spanned_error(src, file, path, message));
         let numeric = ds.column_names();
+        let no_column = |key: &str, name: &str| {
+            format!(
+                "{key}: {:?} has no numeric column {name:?} (it has: {})",
+                ds.name,
+                numeric.join(", ")
+            )
+        };
         for (key, value) in [("x", &self.data.x), ("y", &self.data.y)] {
             if let Some(name) = value
                 && ds.column(name).is_none()
             {
-                let message = format!(
-                    "data.{key}: {:?} has no numeric column {name:?} (it has: {})",
-                    ds.name,
-                    numeric.join(", ")
-                );
-                return Err(spanned_error(src, file, &["data", key], message));
+                return fail(&["data", key], no_column(&format!("data.{key}"), name));
             }
         }
-        if let Some(name) = &self.data.color
-            && !name.is_empty()
-            && ds.label(name).is_none()
-        {
-            let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
-            let message = format!(
-                "data.color: {:?} has no label column {name:?} (it has: {})",
-                ds.name,
-                if labels.is_empty() {
-                    "none".to_owned()
-                } else {
-                    labels.join(", ")
-                }
+        for (table, color) in [("data", &self.data.color), ("pca", &self.pca.color)] {
+            if let Some(name) = color
+                && !name.is_empty()
+                && ds.label(name).is_none()
+            {
+                let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+                let message = format!(
+                    "{table}.color: {:?} has no label column {name:?} (it has: {})",
+                    ds.name,
+                    if labels.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        labels.join(", ")
+                    }
+                );
+                return fail(&[table, "color"], message);
+            }
+        }
+        let pca = &self.pca;
+        for name in &pca.columns {
+            if ds.column(name).is_none() {
+                return fail(&["pca", "columns"], no_column("pca.columns", name));
+            }
+        }
+        let mut distinct = pca.columns.clone();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() != pca.columns.len() {
+            return fail(
+                &["pca", "columns"],
+                "pca.columns: a column is listed twice".to_owned(),
             );
-            return Err(spanned_error(src, file, &["data", "color"], message));
+        }
+        if pca.columns.len() == 1 {
+            return fail(
+                &["pca", "columns"],
+                "pca.columns: PCA needs at least two columns".to_owned(),
+            );
+        }
+        let d = if pca.columns.is_empty() {
+            numeric.len().min(3)
+        } else {
+            pca.columns.len()
+        };
+        for (key, k) in [
+            ("x_component", pca.x_component),
+            ("y_component", pca.y_component),
+        ] {
+            if k == 0 || k > d.max(1) {
+                return fail(
+                    &["pca", key],
+                    format!(
+                        "pca.{key}: must be between 1 and {d} (the number of columns analysed), got {k}"
+                    ),
+                );
+            }
         }
         Ok(())
     }

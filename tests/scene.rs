@@ -1,6 +1,8 @@
 //! Scene files: round trip, defaults, and bad scenes naming key and line.
 
-use eigenlens::scene::{DataPanel, Scene, SceneError, Theme, load_scene_str};
+use eigenlens::scene::{
+    DataPanel, PcaPanel, Projection, Scene, SceneError, Theme, ViewKind, load_scene_str,
+};
 
 /// Saving a scene and reading it back gives the same scene.
 #[test]
@@ -97,4 +99,90 @@ fn unknown_color_column() {
 fn default_scene_loads() {
     let s = load_scene_str(eigenlens::scene::DEFAULT_SCENE, "default", None).unwrap();
     assert_eq!(s.dataset.n_rows, 150);
+}
+
+/// Every scene shipped in assets/scenes/ loads with its dataset.
+#[test]
+fn shipped_scenes_load() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            eigenlens::scene::load_scene(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            n += 1;
+        }
+    }
+    assert!(n >= 7, "only {n} scenes found");
+}
+
+/// The `[pca]` table round-trips, camera included.
+#[test]
+fn pca_round_trip() {
+    let mut scene = Scene {
+        view: ViewKind::Pca,
+        ..Scene::default()
+    };
+    scene.pca.columns = vec!["sepal_length".into(), "petal_width".into()];
+    scene.pca.standardize = true;
+    scene.pca.progress = 0.25;
+    scene.pca.y_component = 1;
+    scene.pca.biplot = true;
+    scene.pca.panel = PcaPanel::Covariance;
+    scene.pca.camera.yaw = 12.5;
+    scene.pca.camera.projection = Projection::Orthographic;
+    let text = scene.to_toml();
+    let back = Scene::from_toml(&text, "t.toml").unwrap();
+    assert_eq!(back, scene, "TOML was:\n{text}");
+}
+
+const PCA_HEAD: &str = "view = \"pca\"\ndataset = \"builtin:iris\"\n[pca]\n";
+
+/// A progress outside 0..=1 is an error at its line.
+#[test]
+fn pca_progress_out_of_range() {
+    let e = err(&format!("{PCA_HEAD}progress = 7\n"));
+    assert_eq!(e.line(), Some(4));
+    assert!(e.to_string().contains("between 0 and 1"), "{e}");
+}
+
+/// Camera values are range-checked: pitch within ±90°, distance 0.2..=50.
+#[test]
+fn pca_camera_out_of_range() {
+    let e = err(&format!("{PCA_HEAD}[pca.camera]\npitch = 120\n"));
+    assert_eq!(e.line(), Some(5));
+    let e = err(&format!("{PCA_HEAD}[pca.camera]\ndistance = 0\n"));
+    assert_eq!(e.line(), Some(5));
+    let e = err(&format!(
+        "{PCA_HEAD}[pca.camera]\nprojection = \"fisheye\"\n"
+    ));
+    assert_eq!(e.line(), Some(5));
+}
+
+/// A PCA column the dataset lacks, a single column, or a component beyond the
+/// columns analysed are errors naming the key and line.
+#[test]
+fn pca_columns_checked_against_dataset() {
+    let check = |body: &str| {
+        load_scene_str(&format!("{PCA_HEAD}{body}"), "t.toml", None)
+            .expect_err("the scene should be rejected")
+    };
+    let e = check("columns = [\"sepal_length\", \"petal_size\"]\n");
+    assert_eq!(e.line(), Some(4));
+    assert!(
+        e.to_string().contains("petal_size") && e.to_string().contains("sepal_width"),
+        "{e}"
+    );
+    let e = check("columns = [\"sepal_length\"]\n");
+    assert!(e.to_string().contains("at least two"), "{e}");
+    let e = check("columns = [\"sepal_length\", \"sepal_length\"]\n");
+    assert!(e.to_string().contains("twice"), "{e}");
+    let e = check("x_component = 4\n");
+    assert_eq!(e.line(), Some(4));
+    assert!(e.to_string().contains("between 1 and 3"), "{e}");
+    let e = check(
+        "columns = [\"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\"]\ny_component = 0\n",
+    );
+    assert_eq!(e.line(), Some(5));
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::{self, BUILTINS, Dataset};
 use crate::scene::{self, DatasetRef, LoadedScene, Scene, Theme, ViewKind, WindowSettings};
 use views::data::DataView;
+use views::pca::PcaView;
 
 /// A dataset shared by the views, with an id that changes whenever the data does
 /// (views key their caches on it).
@@ -116,6 +117,7 @@ struct Status {
 enum DialogPurpose {
     Open,
     SaveScene,
+    ExportScores,
 }
 
 /// A native file dialog running on its own thread.
@@ -144,6 +146,7 @@ pub struct EigenApp {
     entries: Vec<Entry>,
     current: usize,
     data_view: DataView,
+    pca_view: PcaView,
     status: Option<Status>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
@@ -161,6 +164,7 @@ impl EigenApp {
             entries: Vec::new(),
             current: 0,
             data_view: DataView::default(),
+            pca_view: PcaView::default(),
             status: None,
             dialog: None,
             prompt: None,
@@ -211,6 +215,23 @@ impl EigenApp {
         &self.data_view
     }
 
+    /// The PCA view's state.
+    #[must_use]
+    pub fn pca_view(&self) -> &PcaView {
+        &self.pca_view
+    }
+
+    /// The PCA view's state, to change (tests, scripting).
+    pub fn pca_view_mut(&mut self) -> &mut PcaView {
+        &mut self.pca_view
+    }
+
+    /// The view shown now.
+    #[must_use]
+    pub fn view(&self) -> ViewKind {
+        self.state.view
+    }
+
     /// Starts loading `path` on a background thread; the result arrives in a later frame.
     pub fn open_in_background(&mut self, ctx: &egui::Context, path: PathBuf) {
         let (tx, rx) = channel();
@@ -239,7 +260,7 @@ impl EigenApp {
                 let origin = DatasetRef::File(path.to_path_buf());
                 let text = format!(
                     "Opened {}: {} rows × {} numeric columns.",
-                    path.display(),
+                    file_name(path),
                     style::fmt_count(ds.n_rows),
                     ds.columns.len()
                 );
@@ -247,7 +268,7 @@ impl EigenApp {
                 self.set_info(text);
             }
             Opened::Scene(s) => {
-                let text = format!("Opened scene {}.", path.display());
+                let text = format!("Opened scene {}.", file_name(path));
                 self.apply_scene(*s);
                 self.set_info(text);
             }
@@ -262,12 +283,14 @@ impl EigenApp {
         } = loaded;
         self.state.view = scene.view;
         self.data_view = DataView::new(scene.data);
+        self.pca_view = PcaView::new(scene.pca);
         self.add_entry(dataset, dataset_ref);
     }
 
     /// Adds a dataset (replacing one from the same origin) and shows it.
     fn add_entry(&mut self, ds: Dataset, origin: DatasetRef) {
         self.data_view.adapt_to(&ds);
+        self.pca_view.adapt_to(&ds);
         let entry = Entry {
             handle: DatasetHandle::new(ds),
             origin,
@@ -284,6 +307,7 @@ impl EigenApp {
     fn select_entry(&mut self, i: usize) {
         if let Some(e) = self.entries.get(i) {
             self.data_view.adapt_to(&e.handle.data);
+            self.pca_view.adapt_to(&e.handle.data);
             self.current = i;
         }
     }
@@ -341,6 +365,7 @@ impl EigenApp {
                 scale: scale.clamp(*scene::SCALE_RANGE.start(), *scene::SCALE_RANGE.end()),
             },
             data: self.data_view.settings.clone(),
+            pca: self.pca_view.settings.clone(),
         }
     }
 
@@ -349,6 +374,22 @@ impl EigenApp {
         match std::fs::write(path, scene.to_toml()) {
             Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
             Err(e) => self.set_error(format!("{}: cannot write the scene: {e}", path.display())),
+        }
+    }
+
+    /// Writes the PCA view's scores to `path` as CSV.
+    pub fn export_scores(&mut self, path: &Path) {
+        let Some(entry) = self.entries.get(self.current) else {
+            self.set_error("there is no dataset to export scores of".to_owned());
+            return;
+        };
+        match self.pca_view.export_scores(&entry.handle, path) {
+            Ok(n) => self.set_info(format!(
+                "Exported the PCA scores of {} rows to {}.",
+                style::fmt_count(n),
+                path.display()
+            )),
+            Err(e) => self.set_error(e),
         }
     }
 
@@ -381,6 +422,11 @@ impl EigenApp {
                     .add_filter("Scene", &["toml"])
                     .set_file_name("scene.toml")
                     .save_file(),
+                DialogPurpose::ExportScores => rfd::FileDialog::new()
+                    .set_title("Export PCA scores")
+                    .add_filter("CSV", &["csv"])
+                    .set_file_name("pca-scores.csv")
+                    .save_file(),
             };
             let _ = tx.send(picked);
             ctx.request_repaint();
@@ -396,6 +442,7 @@ impl EigenApp {
         match purpose {
             DialogPurpose::Open => self.open_in_background(ctx, path),
             DialogPurpose::SaveScene => self.save_scene(ctx, &path),
+            DialogPurpose::ExportScores => self.export_scores(&path),
         }
     }
 
@@ -499,6 +546,7 @@ impl EigenApp {
                 let handle = entry.handle.clone();
                 match self.state.view {
                     ViewKind::Data => self.data_view.ui(ui, &handle),
+                    ViewKind::Pca => self.pca_view.ui(ui, &handle),
                 }
             } else {
                 ui.label("No dataset: open one with File → Open… or pick a built-in.");
@@ -577,6 +625,16 @@ impl EigenApp {
                 {
                     self.start_dialog(&ctx, DialogPurpose::SaveScene);
                 }
+                ui.menu_button("Export", |ui| {
+                    let pca = self.state.view == ViewKind::Pca;
+                    if ui
+                        .add_enabled(pca, egui::Button::new("PCA scores as CSV…"))
+                        .on_disabled_hover_text("Open the PCA view first")
+                        .clicked()
+                    {
+                        self.start_dialog(&ctx, DialogPurpose::ExportScores);
+                    }
+                });
                 ui.separator();
                 if ui
                     .add(
@@ -704,6 +762,7 @@ impl EigenApp {
         let title = match prompt.purpose {
             DialogPurpose::Open => "Open a file by path",
             DialogPurpose::SaveScene => "Save scene to path",
+            DialogPurpose::ExportScores => "Export PCA scores to path",
         };
         let mut open = true;
         let mut submit = None;
@@ -736,6 +795,14 @@ impl EigenApp {
             self.prompt = None;
         }
     }
+}
+
+/// The last component of `path`, for short messages.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 const NO_DIALOG: &str = "No file dialog is available on this desktop (no xdg-desktop-portal and no zenity). Type the path instead:";

@@ -47,6 +47,14 @@ pub static BUILTINS: &[Builtin] = &[
                       PCA finds two large components and one small.",
         bytes: include_bytes!("../../assets/datasets/cloud.csv"),
     },
+    Builtin {
+        id: "people",
+        title: "People (mixed units)",
+        description: "240 synthetic adults: height in cm, weight in kg, age in years, income \
+                      in dollars and steps per day. The units differ by orders of magnitude: \
+                      compare PCA with and without standardizing.",
+        bytes: include_bytes!("../../assets/datasets/people.csv"),
+    },
 ];
 
 /// The built-in dataset with this id.

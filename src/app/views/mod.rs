@@ -2,3 +2,4 @@
 //! and draws itself with `ui(&mut self, ui, dataset)`.
 
 pub mod data;
+pub mod pca;

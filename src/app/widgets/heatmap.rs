@@ -1,9 +1,9 @@
-//! Small drawing widgets shared by views: an annotated heatmap with a colour bar.
+//! An annotated heatmap with a colour bar.
 
 use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 use nalgebra::DMatrix;
 
-use super::style::{diverging, fmt_num, text_on};
+use crate::app::style::{diverging, fmt_num, text_on};
 
 /// A square matrix drawn as coloured cells with its row and column names, each
 /// cell annotated with its value while cells are large enough to read, and a

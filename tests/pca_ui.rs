@@ -1,0 +1,196 @@
+//! UI tests of the PCA view: snapshots of the shipped PCA scenes through the
+//! whole app window, and behaviour (standardize, export, the animation).
+
+mod common;
+
+use common::{app_harness, repo};
+use egui_kittest::kittest::Queryable;
+use eigenlens::app::{EigenApp, Opened, PersistedState};
+use eigenlens::scene::{self, ViewKind};
+
+/// The app showing the scene `assets/scenes/<name>.toml`.
+fn app_on_scene(name: &str) -> EigenApp {
+    let path = repo().join("assets/scenes").join(format!("{name}.toml"));
+    let loaded = scene::load_scene(&path).expect("the shipped scene loads");
+    EigenApp::new(
+        PersistedState::default(),
+        Some((path, Opened::Scene(Box::new(loaded)))),
+    )
+}
+
+fn snapshot_scene(name: &str) {
+    let mut harness = app_harness(app_on_scene(name));
+    harness.run_steps(6);
+    assert_eq!(harness.state().view(), ViewKind::Pca);
+    assert!(
+        harness
+            .state()
+            .pca_view()
+            .explained_variance_ratio()
+            .is_some(),
+        "{name}: no fit"
+    );
+    harness.snapshot(name.replace('-', "_"));
+}
+
+/// Iris in 3D before the animation: the cloud, its mean and principal axes.
+#[test]
+fn snapshot_pca_iris_3d() {
+    snapshot_scene("pca-iris-3d");
+}
+
+/// Mid-animation: points sliding onto the PC1–PC2 plane, residual segments visible.
+#[test]
+fn snapshot_pca_iris_flatten() {
+    snapshot_scene("pca-iris-flatten");
+}
+
+/// The end of the animation: the plane faces the viewer as the PC1–PC2 scatter.
+#[test]
+fn snapshot_pca_iris_2d() {
+    snapshot_scene("pca-iris-2d");
+}
+
+/// The synthetic cloud mid-projection with its covariance heatmap.
+#[test]
+fn snapshot_pca_cloud() {
+    snapshot_scene("pca-cloud");
+}
+
+/// Columns in different units, standardized, with the biplot.
+#[test]
+fn snapshot_pca_standardized() {
+    snapshot_scene("pca-standardized");
+}
+
+/// Mean absolute difference of two equally sized RGBA images over `rect`.
+fn region_difference(a: &image::RgbaImage, b: &image::RgbaImage, rect: egui::Rect) -> f64 {
+    let (x0, y0) = (rect.min.x.max(0.0) as u32, rect.min.y.max(0.0) as u32);
+    let x1 = (rect.max.x as u32).min(a.width());
+    let y1 = (rect.max.y as u32).min(a.height());
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (p, q) = (a.get_pixel(x, y), b.get_pixel(x, y));
+            sum += (0..3).map(|c| u64::from(p[c].abs_diff(q[c]))).sum::<u64>();
+            n += 1;
+        }
+    }
+    sum as f64 / n.max(1) as f64
+}
+
+/// Toggling "Standardize" refits PCA on z-scores: the explained variance
+/// ratios change (income no longer dominates) and so does the scree plot.
+#[test]
+fn toggling_standardize_changes_the_scree_plot() {
+    let mut app = app_on_scene("pca-standardized");
+    app.pca_view_mut().settings.standardize = false;
+    let mut harness = app_harness(app);
+    harness.run_steps(4);
+    let raw = harness
+        .state()
+        .pca_view()
+        .explained_variance_ratio()
+        .expect("a fit");
+    // Unstandardized, income (variance ~3·10⁸) is almost all the variance.
+    assert!(raw[0] > 0.9, "raw ratios: {raw:?}");
+    let before = harness.render().expect("render");
+    let scree = harness.get_by_label_contains("Scree: variance").rect();
+    // The plot sits below its title: look at the area under it.
+    let plot_area =
+        egui::Rect::from_min_size(scree.left_bottom(), egui::vec2(scree.width(), 250.0));
+
+    harness.get_by_label("Standardize").click();
+    harness.run_steps(4);
+    let std = harness
+        .state()
+        .pca_view()
+        .explained_variance_ratio()
+        .expect("a fit");
+    assert!(harness.state().pca_view().settings.standardize);
+    assert!(std[0] < 0.6, "standardized ratios: {std:?}");
+    let sum: f64 = std.iter().sum();
+    assert!((sum - 1.0).abs() < 1e-9);
+    let after = harness.render().expect("render");
+    let diff = region_difference(&before, &after, plot_area);
+    assert!(
+        diff > 1.0,
+        "the scree plot did not change (mean difference {diff})"
+    );
+}
+
+/// Play runs the animation to the end and stops; the scene keeps the position.
+#[test]
+fn play_runs_the_animation() {
+    let mut harness = app_harness(app_on_scene("pca-iris-3d"));
+    harness.run_steps(2);
+    harness.get_by_label("▶ Play").click();
+    harness.run_steps(2);
+    assert!(harness.state().pca_view().is_playing());
+    let p = harness.state().pca_view().settings.progress;
+    assert!(p > 0.0, "progress {p}");
+    // kittest advances time by a fixed step per frame; run to the end.
+    for _ in 0..2_000 {
+        harness.step();
+        if !harness.state().pca_view().is_playing() {
+            break;
+        }
+    }
+    assert!(!harness.state().pca_view().is_playing());
+    assert!((harness.state().pca_view().settings.progress - 1.0).abs() < 1e-6);
+    let scene = harness
+        .state()
+        .current_scene(eigenlens::scene::Theme::Light, 1.0, None);
+    assert_eq!(scene.view, ViewKind::Pca);
+    assert!((scene.pca.progress - 1.0).abs() < 1e-6);
+}
+
+/// Exporting scores writes PC1..PCd and the label column for every row, and the
+/// scores match a fresh fit.
+#[test]
+fn export_scores_writes_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scores.csv");
+    let mut harness = app_harness(app_on_scene("pca-iris-3d"));
+    harness.run_steps(2);
+    harness.state_mut().export_scores(&out);
+    let (msg, is_error) = harness.state().status().expect("a message");
+    assert!(!is_error, "{msg}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("PC1,PC2,PC3,species"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 150);
+    let ds = eigenlens::data::load_builtin("iris").unwrap();
+    let names = ["sepal_length", "petal_length", "petal_width"].map(String::from);
+    let cols: Vec<&[f64]> = names
+        .iter()
+        .map(|n| ds.column(n).unwrap().values.as_slice())
+        .collect();
+    let pca =
+        eigenlens::math::pca::Pca::fit(&cols, &names, &eigenlens::math::pca::PcaOptions::default())
+            .unwrap();
+    let scores = pca.scores(&cols, 3);
+    for (i, row) in rows.iter().enumerate() {
+        for k in 0..3 {
+            let v: f64 = row[k].parse().unwrap();
+            assert!((v - scores[(i, k)]).abs() < 1e-9, "row {i} PC{}", k + 1);
+        }
+        assert_eq!(row[3], ds.label("species").unwrap().get(i));
+    }
+}
+
+/// Exporting into a folder that does not exist reports an error and writes nothing.
+#[test]
+fn export_scores_reports_write_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing-folder").join("scores.csv");
+    let mut harness = app_harness(app_on_scene("pca-iris-3d"));
+    harness.run_steps(2);
+    harness.state_mut().export_scores(&out);
+    let (msg, is_error) = harness.state().status().expect("a message");
+    assert!(is_error);
+    assert!(msg.contains("scores.csv"), "{msg}");
+    assert!(!out.exists());
+}
