@@ -28,11 +28,13 @@ use std::sync::Mutex;
 use nalgebra::{DMatrix, DMatrixView, DVector, SymmetricEigen};
 
 /// Rows per chunk: the unit of work a thread takes and of the merge order.
-const CHUNK_ROWS: usize = 1 << 16;
+/// Small enough that a thread slowed by other processes holds up little at
+/// the end; large enough that merging (d² per chunk) costs nothing.
+const CHUNK_ROWS: usize = 1 << 15;
 
-/// Size of the block buffer, in f64s (256 KiB: it stays in L2 while the
-/// products read it).
-const BLOCK_CELLS: usize = 1 << 15;
+/// Size of the block buffer, in f64s (1 MiB: it stays in L2 while the
+/// products read it; 2¹⁴ to 2¹⁸ all measure within noise of each other).
+const BLOCK_CELLS: usize = 1 << 17;
 
 /// Fewer cells than this are fitted on the calling thread alone.
 const PARALLEL_MIN_CELLS: usize = 1 << 18;
