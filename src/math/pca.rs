@@ -6,9 +6,9 @@
 //! - variances use the n − 1 denominator: Σ = XcᵀXc / (n − 1);
 //! - `components` holds one component per ROW, largest variance first
 //!   (scikit-learn's `components_`);
-//! - in each component the entry of largest magnitude is positive, so a
-//!   component never flips sign from one fit to the next (an animation between
-//!   two fits never mirrors).
+//! - in each component the entry of largest magnitude is positive, so its
+//!   sign never rests on the eigen-solver's arbitrary choice (an animation
+//!   between fits of similar data does not mirror).
 //!
 //! Speed: the covariance dominates the cost (n·d² multiply-adds against d³ for
 //! the eigen-decomposition). It is computed in chunks of rows, on every core,
