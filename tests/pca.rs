@@ -338,12 +338,21 @@ fn eigenpairs_sorted_and_ratios_sum_to_one() {
     }
 }
 
-/// The covariance equals the plain two-pass covariance of `math::stats`, on both
-/// product kernels (dot products for d < 8, gemm from 8) and on data large
-/// enough to be split into chunks across threads.
+/// The covariance equals the plain two-pass covariance of `math::stats`, on
+/// every product kernel (dot products for d < 8, one gemm up to 16 columns, the
+/// split symmetric update beyond: 17 splits once, 50 three times) and on data
+/// large enough to be split into chunks across threads.
 #[test]
 fn covariance_matches_two_pass_formula() {
-    for (seed, n, d) in [(5, 1000, 5), (6, 1000, 11), (7, 150_000, 3), (8, 70_000, 9)] {
+    for (seed, n, d) in [
+        (5, 1000, 5),
+        (6, 1000, 11),
+        (15, 2000, 17),
+        (16, 3000, 50),
+        (7, 150_000, 3),
+        (8, 70_000, 9),
+        (17, 20_000, 40),
+    ] {
         let (cols, names) = random_data(seed, n, d, 1e6);
         let pca = Pca::fit(&slices(&cols), &names, &PcaOptions::default()).unwrap();
         let reference = stats::covariance(&slices(&cols));
