@@ -25,7 +25,8 @@
 //! - **Eigenvalues** closer than [`EIGEN_TOL`]` · max|aᵢⱼ|` count as one
 //!   repeated eigenvalue, and a complex pair whose imaginary parts are that
 //!   close counts as a repeated real eigenvalue. Real eigenvalues are listed
-//!   in descending order.
+//!   in descending order. (A 3×3 triple eigenvalue gets a wider window, as
+//!   [`eigen3`] explains.)
 //! - **Angles** are in radians; positive turns counter-clockwise (in 3D:
 //!   right-handed about the axis).
 //!
@@ -54,7 +55,8 @@ const SIGN_TOL: f64 = 1e-12;
 /// or less count as circles.
 const CIRCLE_TOL: f64 = 1e-9;
 
-/// Sweeps of one-sided Jacobi before giving up; 3×3 converges in 3–6.
+/// Sweeps of one-sided Jacobi before giving up: far more than a 3×3 needs
+/// (convergence is quadratic), only there to bound the loop for NaN input.
 const MAX_SWEEPS: usize = 64;
 
 /// The matrix sizes of the Transform view: [`Matrix2<f64>`] (the plane) and
@@ -176,7 +178,7 @@ fn condition_of<const N: usize>(sigma: &SVector<f64, N>) -> f64 {
 pub struct Singular {
     /// The determinant as computed (0 or tiny).
     pub det: f64,
-    /// σ_max / σ_min: ∞, or at least 1/(N·ε).
+    /// σ_max / σ_min: ∞ or at least 1/(N·ε) (NaN for a non-finite entry).
     pub condition: f64,
 }
 
