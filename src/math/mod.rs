@@ -3,3 +3,4 @@
 
 pub mod pca;
 pub mod stats;
+pub mod transform;
