@@ -441,10 +441,18 @@ fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
             pca.reconstruction_error(&x, 2.min(d))
         })
         .collect();
-    let radius = (0..rows.len())
+    // The 3D view fits this radius to its unit sphere: a high quantile of the
+    // points' distances from the mean, so a few outliers do not shrink the cloud.
+    let mut norms: Vec<f64> = (0..rows.len())
         .map(|i| (0..d).map(|k| scores[(i, k)].powi(2)).sum::<f64>().sqrt())
-        .fold(0.0, f64::max)
-        .max(1e-12);
+        .collect();
+    let radius = if norms.is_empty() {
+        1.0
+    } else {
+        let q = ((norms.len() - 1) as f64 * 0.995).round() as usize;
+        let (_, v, _) = norms.select_nth_unstable_by(q, f64::total_cmp);
+        v.max(1e-12)
+    };
     Ok(Fitted {
         pca,
         rows,
@@ -786,6 +794,20 @@ fn draw_story(
         14.0,
         text,
     );
+    if stride > 1 {
+        scene.overlay_text(
+            rect.left_bottom() + vec2(70.0, -10.0),
+            Align2::LEFT_BOTTOM,
+            &format!(
+                "drawing every {}th point: {} of {}",
+                stride,
+                fmt_count(n.div_ceil(stride)),
+                fmt_count(n)
+            ),
+            12.0,
+            faint,
+        );
+    }
     if !three {
         scene.overlay_text(
             rect.left_top() + vec2(10.0, 48.0),
