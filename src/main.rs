@@ -1,5 +1,5 @@
 //! The `eigenlens` command: no subcommand opens the window; the subcommands
-//! (`render`, ...) live in [`eigenlens::cli`], one module each. Exit status: 0 success, 2 bad input or usage
+//! (`render`, `factorize`, ...) live in [`eigenlens::cli`], one module each. Exit status: 0 success, 2 bad input or usage
 //! (one line `error: ...` on stderr), 1 any other failure.
 
 use std::path::PathBuf;
@@ -28,6 +28,8 @@ struct Cli {
 enum Command {
     /// Draw a scene to a PNG without a window.
     Render(cli::render::RenderArgs),
+    /// Factorize a ratings matrix (ALS or SGD) and report train and test RMSE.
+    Factorize(cli::factorize::FactorizeArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Render(args)) => cli::render::run(&args),
+        Some(Command::Factorize(args)) => cli::factorize::run(&args),
         None => run_gui(cli.path),
     };
     match result {
