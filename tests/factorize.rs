@@ -553,3 +553,48 @@ fn history_matches_snapshots() {
     assert_ne!(snapshots[1], snapshots[2]);
     assert_eq!(&snapshots[3], trainer.model());
 }
+
+/// A GUI moves the trainer to a worker thread and sends snapshots back.
+#[test]
+fn trainer_and_model_cross_threads() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<Trainer>();
+    send::<eigenlens::math::factorize::Model>();
+    sync::<eigenlens::math::factorize::Model>();
+    let mut trainer = Trainer::new(config(Method::Als, 2, 0.1, 2, true), movie_night()).unwrap();
+    let snapshot = std::thread::spawn(move || {
+        trainer.run().unwrap();
+        trainer.model().clone()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(snapshot.rank(), 2);
+}
+
+/// Fold-in solves (Xᵀ X + λ n I) w = Xᵀ y, X's rows [q_i, 1], y = r − μ − b_i,
+/// whether there are fewer ratings than unknowns (solved through the n × n
+/// system) or more (the d × d one).
+#[test]
+fn fold_in_solves_the_normal_equations() {
+    use nalgebra::{DMatrix, DVector};
+    let fit = train(&config(Method::Als, 6, 0.1, 3, true), movie_night()).unwrap();
+    let m = &fit.model;
+    for n in [2usize, 5, 12, 30] {
+        let rated: Vec<(u32, f64)> = (0..n).map(|j| (j as u32, 1.0 + (j % 5) as f64)).collect();
+        let lambda = 0.1;
+        let folded = fold_in_user(m, &rated, lambda).unwrap();
+        let d = 7;
+        let x = DMatrix::from_fn(n, d, |j, f| if f < 6 { m.item_factors(j)[f] } else { 1.0 });
+        let y = DVector::from_fn(n, |j, _| rated[j].1 - m.mu() - m.item_biases()[j]);
+        let a = x.transpose() * &x + DMatrix::identity(d, d) * (lambda * n as f64);
+        let w = a.cholesky().unwrap().solve(&(x.transpose() * y));
+        for f in 0..6 {
+            assert!(
+                (folded.factors[f] - w[f]).abs() < 1e-9,
+                "n = {n}: {folded:?} vs {w}"
+            );
+        }
+        assert!((folded.bias - w[6]).abs() < 1e-9);
+    }
+}

@@ -185,8 +185,8 @@ pub enum FactorizeError {
     },
 
     /// A rating is NaN or infinite.
-    #[error("rating {value} of user {user} for item {item} is not a finite number")]
-    NotFinite { user: u32, item: u32, value: f32 },
+    #[error("the rating {value} of item {item} is not a finite number")]
+    NotFinite { item: u32, value: f64 },
 
     /// The loss became NaN, infinite, or exploded; the trainer keeps the model
     /// of the epoch before.
@@ -255,9 +255,8 @@ impl TrainingSet {
             }
             if !r.value.is_finite() {
                 return Err(FactorizeError::NotFinite {
-                    user: r.user,
                     item: r.item,
-                    value: r.value,
+                    value: f64::from(r.value),
                 });
             }
         }
@@ -1081,16 +1080,19 @@ impl<T: Real> Params<'_, T> {
 fn dot32(a: &[f32], b: &[f32]) -> f32 {
     let (a8, a_rest) = a.as_chunks::<8>();
     let (b8, b_rest) = b.as_chunks::<8>();
-    let mut acc = [0.0f32; 8];
+    // Two groups of four lanes, summed lane-wise and then (0 + 1) + (2 + 3):
+    // a shape LLVM's SLP vectorizer turns into full 4-wide SSE operations
+    // (other orders of the final sum give it 2-wide ones).
+    let (mut lo, mut hi) = ([0.0f32; 4], [0.0f32; 4]);
     for (x, y) in a8.iter().zip(b8) {
-        for ((s, &xf), &yf) in acc.iter_mut().zip(x).zip(y) {
-            *s += xf * yf;
+        for f in 0..4 {
+            lo[f] += x[f] * y[f];
+            hi[f] += x[f + 4] * y[f + 4];
         }
     }
     let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
-    // Lane-wise halves first, so the sums stay in vector registers.
-    let half: [f32; 4] = std::array::from_fn(|f| acc[f] + acc[f + 4]);
-    (half[0] + half[2]) + (half[1] + half[3]) + tail
+    let h: [f32; 4] = std::array::from_fn(|f| lo[f] + hi[f]);
+    (h[0] + h[1]) + (h[2] + h[3]) + tail
 }
 
 /// Solves every row of `rows` (items or users) with the other side fixed,
@@ -1140,8 +1142,11 @@ struct Scratch {
 /// ```
 ///
 /// with x_j = the fixed side's factors, followed by a 1 when `biases` (so that
-/// w's last entry is the bias), and n the number of rows. Solved by Cholesky;
-/// `None` if the system is singular (possible only with λ = 0). No rows: w = 0.
+/// w's last entry is the bias), and n the number of rows. Solved by Cholesky of
+/// the d × d system — or, when there are fewer rows than unknowns (n < d) and
+/// λ > 0, of the smaller n × n one with the same solution,
+/// w = Xᵀ (X Xᵀ + λ n I)⁻¹ y (the push-through identity). `None` if the system
+/// is singular (possible only with λ = 0). No rows: w = 0.
 fn solve_row<'a>(
     k: usize,
     biases: bool,
@@ -1164,19 +1169,40 @@ fn solve_row<'a>(
     if n == 0 {
         return Some(DVector::zeros(d));
     }
-    // X is n × d row-major; the same buffer read column-major is Xᵀ.
+    // X is n × d row-major; the same buffer read column-major is Xᵀ (whose
+    // columns, the rows x_j, are contiguous).
     let xt = DMatrixView::from_slice_with_strides(x, d, n, 1, d);
     let xm = DMatrixView::from_slice_with_strides(x, n, d, d, 1);
-    let mut a = DMatrix::zeros(d, d);
-    a.gemm(1.0, &xt, &xm, 0.0);
-    for f in 0..d {
-        a[(f, f)] += lambda * n as f64;
-    }
-    let mut b = DVector::zeros(d);
-    b.gemv(1.0, &xt, &DVector::from_column_slice(y), 0.0);
-    let cholesky = Cholesky::new(a)?;
-    cholesky.solve_mut(&mut b);
-    b.iter().all(|v| v.is_finite()).then_some(b)
+    let ridge = lambda * n as f64;
+    let y = DVector::from_column_slice(y);
+    let w = if n < d && ridge > 0.0 {
+        // (X Xᵀ + λ n I) α = y, then w = Xᵀ α. The left factor of a gemm must
+        // have contiguous columns: nalgebra 0.35's small-matrix gemm path reads
+        // past a row-strided view's data (its `axcpy` takes the slice length for
+        // the vector length), so X is copied column-major here.
+        let x_cols = DMatrix::from_row_slice(n, d, x);
+        let mut g = DMatrix::zeros(n, n);
+        g.gemm(1.0, &x_cols, &xt, 0.0);
+        for j in 0..n {
+            g[(j, j)] += ridge;
+        }
+        let mut alpha = y;
+        Cholesky::new(g)?.solve_mut(&mut alpha);
+        let mut w = DVector::zeros(d);
+        w.gemv(1.0, &xt, &alpha, 0.0);
+        w
+    } else {
+        let mut a = DMatrix::zeros(d, d);
+        a.gemm(1.0, &xt, &xm, 0.0);
+        for f in 0..d {
+            a[(f, f)] += ridge;
+        }
+        let mut w = DVector::zeros(d);
+        w.gemv(1.0, &xt, &y, 0.0);
+        Cholesky::new(a)?.solve_mut(&mut w);
+        w
+    };
+    w.iter().all(|v| v.is_finite()).then_some(w)
 }
 
 /// The result of [`train`].
@@ -1233,11 +1259,7 @@ pub fn fold_in_user(
             });
         }
         if !value.is_finite() {
-            return Err(FactorizeError::NotFinite {
-                user: u32::MAX,
-                item,
-                value: value as f32,
-            });
+            return Err(FactorizeError::NotFinite { item, value });
         }
     }
     let k = model.rank;
