@@ -143,6 +143,10 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
 
     let mut ratings = load(&args.ratings, args.items.as_deref())?;
     let n_ratings = ratings.len();
+    if !args.json {
+        // Before a test file may add users and items.
+        print_ratings(&ratings);
+    }
     let data = match &args.test {
         Some(test_path) => {
             let test = data::load_ratings(test_path).map_err(|e| Failure::input(e.to_string()))?;
@@ -154,7 +158,7 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
     .map_err(|e| failure(&e))?;
 
     if !args.json {
-        print_header(&ratings, &data, &config, args, test_fraction);
+        print_setup(&data, &config, args, test_fraction);
     }
     let started = Instant::now();
     let mut trainer = Trainer::new(config.clone(), data).map_err(|e| failure(&e))?;
@@ -231,13 +235,8 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn print_header(
-    ratings: &Ratings,
-    data: &TrainingSet,
-    config: &FactorizeConfig,
-    args: &FactorizeArgs,
-    test_fraction: f64,
-) {
+/// Sizes, scale and titles of the ratings.
+fn print_ratings(ratings: &Ratings) {
     let (lo, hi) = ratings.scale;
     println!(
         "ratings: {}: {} users × {} items, {} ratings ({:.1}% observed), scale {lo}–{hi}",
@@ -255,6 +254,15 @@ fn print_header(
             .map_or_else(String::new, |p| format!(" (from {})", p.display()));
         println!("titles: {titled} of {} items{from}", ratings.n_items());
     }
+}
+
+/// The split and the model's settings.
+fn print_setup(
+    data: &TrainingSet,
+    config: &FactorizeConfig,
+    args: &FactorizeArgs,
+    test_fraction: f64,
+) {
     let mut known_user = vec![false; data.n_users];
     let mut known_item = vec![false; data.n_items];
     for r in &data.train {
@@ -293,9 +301,10 @@ fn print_header(
     }
     let _ = write!(
         model,
-        "biases {}, {} epochs, seed {}",
+        "biases {}, {} epoch{}, seed {}",
         if config.biases { "on" } else { "off" },
         config.epochs,
+        if config.epochs == 1 { "" } else { "s" },
         config.seed
     );
     println!("{model}");
