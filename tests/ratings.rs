@@ -610,3 +610,29 @@ fn builtin_ratings_lookup() {
         "builtin:nope: no such built-in ratings set (available: tiny-movies, movie-night)"
     );
 }
+
+/// No input panics: random bytes from an alphabet rich in separators, quotes,
+/// numbers and broken UTF-8 either load or give an error, in every parser.
+#[test]
+fn random_input_never_panics() {
+    const ALPHABET: &[u8] = b"0123456789.-eEinfa, \t;|:\n\r\"NA\xff\xc3";
+    let mut rng = fastrand::Rng::with_seed(7);
+    for _ in 0..3000 {
+        let len = rng.usize(0..160);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| ALPHABET[rng.usize(0..ALPHABET.len())])
+            .collect();
+        let loaded = [
+            parse_ratings(&bytes, "fuzz.csv"),
+            parse_ratings_as(&bytes, "fuzz.csv", RatingsLayout::Wide),
+            parse_ratings_as(&bytes, "fuzz.csv", RatingsLayout::Long),
+        ];
+        for r in loaded.iter().flatten() {
+            assert!(!r.is_empty());
+            assert!(r.entries.iter().all(|e| e.value.is_finite()
+                && (e.user as usize) < r.n_users()
+                && (e.item as usize) < r.n_items()));
+        }
+        let _ = parse_items(&bytes, "fuzz.csv");
+    }
+}

@@ -51,6 +51,10 @@ pub const INIT_STD: f64 = 0.1;
 /// Largest rank accepted.
 pub const MAX_RANK: usize = 1000;
 
+/// Most factors, (users + items) × rank, a model may have (about 4 GB of memory
+/// while training).
+pub const MAX_FACTORS: usize = 200_000_000;
+
 /// Most epochs accepted in one [`train`] call.
 pub const MAX_EPOCHS: usize = 100_000;
 
@@ -652,6 +656,14 @@ impl Trainer {
             return Err(FactorizeError::NoTrainingRatings {
                 detail: String::new(),
             });
+        }
+        // The model, its backup and SGD's copy hold about 20 bytes per factor.
+        if (data.n_users + data.n_items).saturating_mul(config.rank) > MAX_FACTORS {
+            return Err(invalid(
+                "rank",
+                config.rank,
+                "too large for this many users and items: (users + items) × rank must stay below 200 million",
+            ));
         }
         let started = Instant::now();
         let by_user = Csr::new(data.n_users, &data.train, false);
