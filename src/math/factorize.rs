@@ -548,11 +548,19 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
-/// A standard normal draw by Box–Muller: √(−2 ln u₁) · cos(2π u₂).
-fn normal(rng: &mut fastrand::Rng) -> f64 {
-    let u1 = 1.0 - rng.f64(); // in (0, 1], so ln is finite
-    let u2 = rng.f64();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+/// Fills `out` with standard normal draws by Box–Muller: each pair of uniforms
+/// gives two, √(−2 ln u₁) · cos(2π u₂) and √(−2 ln u₁) · sin(2π u₂).
+fn fill_normal(rng: &mut fastrand::Rng, out: &mut [f64]) {
+    for pair in out.chunks_mut(2) {
+        let u1 = 1.0 - rng.f64(); // in (0, 1], so ln is finite
+        let u2 = rng.f64();
+        let radius = (-2.0 * u1.ln()).sqrt();
+        let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
+        pair[0] = radius * cos;
+        if let Some(second) = pair.get_mut(1) {
+            *second = radius * sin;
+        }
+    }
 }
 
 // ---------------------------------------------------------------- training
@@ -678,8 +686,10 @@ impl Trainer {
             let mut m = vec![0.0; n * k];
             for r in 0..n {
                 if csr.len(r) > 0 {
-                    for x in &mut m[r * k..(r + 1) * k] {
-                        *x = INIT_STD * normal(&mut rng);
+                    let row = &mut m[r * k..(r + 1) * k];
+                    fill_normal(&mut rng, row);
+                    for x in row {
+                        *x *= INIT_STD;
                     }
                 }
             }
