@@ -36,6 +36,36 @@
 //!
 //! Same seed, same numbers: all randomness comes from one seeded generator and
 //! nothing runs in parallel.
+//!
+//! How a view uses it — train epoch by epoch (on a worker thread: a [`Trainer`]
+//! is `Send`), keep a snapshot per epoch for a history scrubber, fold in an
+//! edited user and list what to watch next:
+//!
+//! ```
+//! use eigenlens::data::load_builtin_ratings;
+//! use eigenlens::math::factorize::{
+//!     FactorizeConfig, Trainer, TrainingSet, fold_in_user, recommend,
+//! };
+//!
+//! let ratings = load_builtin_ratings("movie-night")?;
+//! let data = TrainingSet::split(&ratings, 0.2, 0)?;
+//! let config = FactorizeConfig { rank: 2, biases: true, ..FactorizeConfig::default() };
+//! let mut trainer = Trainer::new(config, data)?;
+//! let mut snapshots = vec![trainer.model().clone()];
+//! while !trainer.is_finished() {
+//!     let stats = trainer.epoch()?;
+//!     assert!(stats.test_rmse.is_some());
+//!     snapshots.push(trainer.model().clone());
+//! }
+//! // A viewer who loves Toy Story (movieId 1) and dislikes Die Hard (26).
+//! let toy_story = ratings.item_index("1").ok_or("no Toy Story")?;
+//! let die_hard = ratings.item_index("26").ok_or("no Die Hard")?;
+//! let me = fold_in_user(trainer.model(), &[(toy_story, 5.0), (die_hard, 1.0)], 0.1)?;
+//! let top = recommend(trainer.model(), &me, &[toy_story, die_hard], 5);
+//! assert_eq!(top.len(), 5);
+//! println!("watch next: {}", ratings.item_name(top[0].item));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::collections::HashSet;
 use std::fmt;
