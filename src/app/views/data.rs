@@ -10,6 +10,7 @@ use egui_plot::{HoverPosition, Legend, Plot, PlotPoints, Points};
 
 use crate::app::DatasetHandle;
 use crate::app::style::{category_color, fmt_count, fmt_num, neutral_point_color};
+use crate::app::views::Series;
 use crate::app::widgets::Heatmap;
 use crate::math::stats::{ColumnStats, Covariance, column_stats, covariance};
 use crate::scene::{DataPanel, DataSettings};
@@ -386,25 +387,16 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         }
     });
 
-    // One series per category, so the legend names each colour; `rows[k][i]`
-    // is the dataset row of the i-th point of series k (for hover).
-    let n_series = label.map_or(1, |l| l.categories.len().max(1));
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); n_series];
+    // One series per category, so the legend names each colour.
     let mut skipped = 0usize;
     let stride = ds.n_rows.div_ceil(MAX_SCATTER_POINTS).max(1);
-    for r in (0..ds.n_rows).step_by(stride) {
-        let (Some(&x), Some(&y)) = (xc.values.get(r), yc.values.get(r)) else {
-            continue;
-        };
-        if !x.is_finite() || !y.is_finite() {
-            skipped += 1;
-            continue;
-        }
-        let k = label.map_or(0, |l| l.codes.get(r).copied().unwrap_or(0) as usize);
-        if let Some(series) = rows.get_mut(k) {
-            series.push(r);
-        }
-    }
+    let shown = (0..ds.n_rows).step_by(stride).filter(|&r| {
+        let finite = xc.values.get(r).is_some_and(|x| x.is_finite())
+            && yc.values.get(r).is_some_and(|y| y.is_finite());
+        skipped += usize::from(!finite);
+        finite
+    });
+    let series = Series::by_label(label, shown.map(|r| (r, r)));
     if stride > 1 {
         ui.label(
             RichText::new(format!(
@@ -428,24 +420,10 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         );
     }
 
-    let series_name = |k: usize| -> String {
-        label
-            .and_then(|l| l.categories.get(k).cloned())
-            .unwrap_or_else(|| "rows".to_owned())
-    };
-    let names: Vec<String> = (0..n_series).map(series_name).collect();
     let dark = ui.visuals().dark_mode;
-    let rows_ref = &rows;
-    let names_ref = &names;
+    let series_ref = &series;
     let hover_text = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let HoverPosition::NearDataPoint {
-            plot_name, index, ..
-        } = pos
-        else {
-            return None;
-        };
-        let k = names_ref.iter().position(|n| n == plot_name)?;
-        let r = *rows_ref.get(k)?.get(*index)?;
+        let r = series_ref.hovered(pos)?;
         let mut text = format!("row {r}");
         for l in &ds.labels {
             let _ = write!(text, "\n{} = {}", l.name, l.get(r));
@@ -468,8 +446,8 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         plot = plot.legend(Legend::default().title(label.map_or("", |l| l.name.as_str())));
     }
     plot.show(ui, |plot_ui| {
-        for (k, series) in rows.iter().enumerate() {
-            let pts: PlotPoints<'_> = series
+        for (k, members) in series.members.iter().enumerate() {
+            let pts: PlotPoints<'_> = members
                 .iter()
                 .map(|&r| [xc.values[r], yc.values[r]])
                 .collect();
@@ -479,7 +457,7 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
                 neutral_point_color(dark)
             };
             plot_ui.points(
-                Points::new(names[k].clone(), pts)
+                Points::new(series.names[k].clone(), pts)
                     .color(color)
                     .radius(radius)
                     .filled(true),

@@ -3,3 +3,54 @@
 
 pub mod data;
 pub mod pca;
+
+use egui_plot::HoverPosition;
+
+use crate::data::LabelColumn;
+
+/// Scatter points split into one series per category of a label column (one
+/// series when there is none), so the plot legend names each colour; a hover
+/// on the plot maps back to the point.
+pub(crate) struct Series {
+    /// Legend name of each series: the category, or "rows".
+    pub names: Vec<String>,
+    /// `members[k]` are the points of series k, in drawing order.
+    pub members: Vec<Vec<usize>>,
+}
+
+impl Series {
+    /// Groups `points` — pairs of (point, dataset row) — by the row's category.
+    pub fn by_label(
+        label: Option<&LabelColumn>,
+        points: impl IntoIterator<Item = (usize, usize)>,
+    ) -> Self {
+        let n = label.map_or(1, |l| l.categories.len().max(1));
+        let mut members = vec![Vec::new(); n];
+        for (point, row) in points {
+            let k = label.map_or(0, |l| l.codes.get(row).copied().unwrap_or(0) as usize);
+            if let Some(m) = members.get_mut(k) {
+                m.push(point);
+            }
+        }
+        let names = (0..n)
+            .map(|k| {
+                label
+                    .and_then(|l| l.categories.get(k).cloned())
+                    .unwrap_or_else(|| "rows".to_owned())
+            })
+            .collect();
+        Self { names, members }
+    }
+
+    /// The point under an egui_plot hover, if it is one of ours.
+    pub fn hovered(&self, pos: &HoverPosition<'_>) -> Option<usize> {
+        let HoverPosition::NearDataPoint {
+            plot_name, index, ..
+        } = pos
+        else {
+            return None;
+        };
+        let k = self.names.iter().position(|n| n == plot_name)?;
+        self.members.get(k)?.get(*index).copied()
+    }
+}

@@ -23,6 +23,7 @@ use crate::app::DatasetHandle;
 use crate::app::style::{
     category_color, diverging, fmt_count, fmt_num, neutral_point_color, text_on,
 };
+use crate::app::views::Series;
 use crate::app::widgets::{Heatmap, OrbitView, Scene3d};
 use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::{Pca, PcaOptions};
@@ -942,35 +943,11 @@ fn scores_ui(
     let (kx, ky) = (settings.x_component - 1, settings.y_component - 1);
     let n = fit.scores.nrows();
     let stride = n.div_ceil(MAX_SCATTER_POINTS).max(1);
-    let n_series = label.map_or(1, |l| l.categories.len().max(1));
-    let mut series: Vec<Vec<usize>> = vec![Vec::new(); n_series];
-    for i in (0..n).step_by(stride) {
-        let k = label.map_or(0, |l| {
-            l.codes.get(fit.rows[i]).copied().unwrap_or(0) as usize
-        });
-        if let Some(s) = series.get_mut(k) {
-            s.push(i);
-        }
-    }
-    let names: Vec<String> = (0..n_series)
-        .map(|k| {
-            label
-                .and_then(|l| l.categories.get(k).cloned())
-                .unwrap_or_else(|| "rows".to_owned())
-        })
-        .collect();
+    let series = Series::by_label(label, (0..n).step_by(stride).map(|i| (i, fit.rows[i])));
     let dark = ui.visuals().dark_mode;
     let series_ref = &series;
-    let names_ref = &names;
     let hover = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let HoverPosition::NearDataPoint {
-            plot_name, index, ..
-        } = pos
-        else {
-            return None;
-        };
-        let k = names_ref.iter().position(|n| n == plot_name)?;
-        let i = *series_ref.get(k)?.get(*index)?;
+        let i = series_ref.hovered(pos)?;
         Some(point_details(ds, fit, i))
     };
     let mut plot = Plot::new("pca-scores")
@@ -985,8 +962,8 @@ fn scores_ui(
     }
     let text_color = ui.visuals().text_color();
     plot.show(ui, |plot_ui| {
-        for (k, rows) in series.iter().enumerate() {
-            let pts: PlotPoints<'_> = rows
+        for (k, members) in series.members.iter().enumerate() {
+            let pts: PlotPoints<'_> = members
                 .iter()
                 .map(|&i| [fit.scores[(i, kx)], fit.scores[(i, ky)]])
                 .collect();
@@ -996,7 +973,7 @@ fn scores_ui(
                 neutral_point_color(dark)
             };
             plot_ui.points(
-                Points::new(names[k].clone(), pts)
+                Points::new(series.names[k].clone(), pts)
                     .color(color)
                     .radius(if n > 20_000 { 1.2 } else { 3.0 })
                     .filled(true),
