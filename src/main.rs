@@ -1,5 +1,5 @@
 //! The `eigenlens` command: no subcommand opens the window; the subcommands
-//! (`render`, `pca`, ...) live in [`eigenlens::cli`], one module each. Exit status: 0 success, 2 bad input or usage
+//! (`render`, `pca`, `factorize`, ...) live in [`eigenlens::cli`], one module each. Exit status: 0 success, 2 bad input or usage
 //! (one line `error: ...` on stderr), 1 any other failure.
 
 use std::path::PathBuf;
@@ -30,6 +30,8 @@ enum Command {
     Render(cli::render::RenderArgs),
     /// Fit a PCA to a dataset and print it (table or JSON).
     Pca(cli::pca::PcaArgs),
+    /// Factorize a ratings matrix (ALS or SGD) and report train and test RMSE.
+    Factorize(cli::factorize::FactorizeArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Render(args)) => cli::render::run(&args),
         Some(Command::Pca(args)) => cli::pca::run(&args),
+        Some(Command::Factorize(args)) => cli::factorize::run(&args),
         None => run_gui(cli.path),
     };
     match result {

@@ -576,3 +576,238 @@ fn pca_bad_dataset() {
     let o = eigenlens(&["pca", "builtin:nope"]);
     assert_bad_input(&o, &["builtin:nope", "iris"]);
 }
+
+// ---------------------------------------------------------------- factorize
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Runs `eigenlens factorize ... --json` and parses its output.
+fn factorize_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["factorize"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let o = eigenlens(&all);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)))
+}
+
+/// The JSON has every key of the contract, with the sizes of the data, one
+/// history entry per epoch, and RMSEs that fall as training goes on.
+#[test]
+fn factorize_json_has_the_contract_keys() {
+    let v = factorize_json(&[
+        "builtin:movie-night",
+        "--rank",
+        "3",
+        "--epochs",
+        "7",
+        "--biases",
+    ]);
+    for key in [
+        "users",
+        "items",
+        "ratings",
+        "train_rmse",
+        "test_rmse",
+        "history",
+        "fit_seconds",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key} in {v}");
+    }
+    assert_eq!(
+        (v["users"].as_u64(), v["items"].as_u64()),
+        (Some(100), Some(40))
+    );
+    let n = v["ratings"].as_u64().unwrap();
+    assert_eq!(
+        v["train_ratings"].as_u64().unwrap() + v["test_ratings"].as_u64().unwrap(),
+        n
+    );
+    assert_eq!(
+        v["test_ratings"].as_u64(),
+        Some((n as f64 * 0.2).round() as u64),
+        "default test fraction 0.2"
+    );
+    let history = v["history"].as_array().unwrap();
+    assert_eq!(history.len(), 7);
+    for (k, h) in history.iter().enumerate() {
+        assert_eq!(h["epoch"].as_u64(), Some(k as u64 + 1));
+        assert!(h["train_rmse"].as_f64().is_some() && h["test_rmse"].as_f64().is_some());
+    }
+    assert_eq!(v["train_rmse"], history[6]["train_rmse"]);
+    assert_eq!(v["test_rmse"], history[6]["test_rmse"]);
+    assert!(history[6]["train_rmse"].as_f64() < history[0]["train_rmse"].as_f64());
+    assert!(v["fit_seconds"].as_f64().unwrap() >= 0.0);
+}
+
+/// Same seed, same numbers, run after run; another seed, another split.
+#[test]
+fn factorize_same_seed_same_numbers() {
+    let args = [
+        "builtin:movie-night",
+        "--method",
+        "sgd",
+        "--epochs",
+        "3",
+        "--seed",
+        "5",
+    ];
+    let (a, b) = (factorize_json(&args), factorize_json(&args));
+    assert_eq!(a["history"], b["history"]);
+    let mut other = args.to_vec();
+    other[6] = "6";
+    assert_ne!(factorize_json(&other)["test_rmse"], a["test_rmse"]);
+}
+
+/// An explicit test file: its ratings are the test set (unseen users counted),
+/// and `--test-fraction 0` trains on everything with no test RMSE.
+#[test]
+fn factorize_with_a_test_file_and_without_a_test_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = write_file(
+        dir.path(),
+        "train.csv",
+        b"a,x,5\na,y,1\nb,x,4\nb,z,2\nc,y,2\nc,z,5\n",
+    );
+    let test = write_file(dir.path(), "test.csv", b"a,z,3\nd,x,4\n");
+    let v = factorize_json(&[
+        train.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+        "--rank",
+        "2",
+    ]);
+    assert_eq!(
+        (v["users"].as_u64(), v["ratings"].as_u64()),
+        (Some(4), Some(6))
+    );
+    assert_eq!(
+        (v["train_ratings"].as_u64(), v["test_ratings"].as_u64()),
+        (Some(6), Some(2))
+    );
+    assert!(v["test_rmse"].as_f64().is_some());
+
+    let v = factorize_json(&[train.to_str().unwrap(), "--test-fraction", "0"]);
+    assert!(v["test_rmse"].is_null(), "{v}");
+    assert!(v["history"][0]["test_rmse"].is_null());
+}
+
+/// Without --json: a readable summary with sizes, a per-epoch table and the final RMSEs.
+#[test]
+fn factorize_prints_a_summary() {
+    let o = eigenlens(&[
+        "factorize",
+        "builtin:tiny-movies",
+        "--rank",
+        "2",
+        "--epochs",
+        "4",
+    ]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    for part in [
+        "4 users × 5 items",
+        "titles: 5 of 5",
+        "ALS, rank 2",
+        "train RMSE",
+        "final: train RMSE",
+    ] {
+        assert!(out.contains(part), "expected {part:?} in:\n{out}");
+    }
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.trim_start().starts_with(char::is_numeric))
+            .count(),
+        5,
+        "epochs 0..=4:\n{out}"
+    );
+}
+
+/// --save-users and --save-items write CSVs of the factors, with titles.
+#[test]
+fn factorize_saves_factors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (users, items) = (dir.path().join("users.csv"), dir.path().join("items.csv"));
+    let o = eigenlens(&[
+        "factorize",
+        "builtin:tiny-movies",
+        "--rank",
+        "2",
+        "--biases",
+        "--save-users",
+        users.to_str().unwrap(),
+        "--save-items",
+        items.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let users = std::fs::read_to_string(users).unwrap();
+    let lines: Vec<&str> = users.lines().collect();
+    assert_eq!(lines[0], "user,bias,f1,f2");
+    assert_eq!(lines.len(), 5);
+    assert!(lines[1].starts_with("Ana,"));
+    assert_eq!(lines[1].split(',').count(), 4);
+    let items = std::fs::read_to_string(items).unwrap();
+    assert!(items.starts_with("item,title,bias,f1,f2\n"), "{items}");
+    assert!(
+        items.contains("\"Harry Potter and the Sorcerer's Stone (2001)\"")
+            || items.contains("Harry Potter,Harry Potter and the Sorcerer's Stone (2001),"),
+        "{items}"
+    );
+    assert_eq!(items.lines().count(), 6);
+    // No temporary files left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+/// A bad ratings file: exit 2, one line naming the file and the line.
+#[test]
+fn factorize_bad_file_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_file(dir.path(), "r.csv", b"u,i,4\nv,i,lots\n");
+    let o = eigenlens(&["factorize", bad.to_str().unwrap()]);
+    assert_bad_input(&o, &["r.csv", "line 2", "lots"]);
+    let dup = write_file(dir.path(), "d.csv", b"u,i,4\nu,i,5\n");
+    let o = eigenlens(&["factorize", dup.to_str().unwrap()]);
+    assert_bad_input(&o, &["d.csv", "line 2", "line 1"]);
+    let o = eigenlens(&["factorize", "builtin:nope"]);
+    assert_bad_input(&o, &["builtin:nope", "tiny-movies", "movie-night"]);
+    let o = eigenlens(&[
+        "factorize",
+        dir.path().join("missing.csv").to_str().unwrap(),
+    ]);
+    assert_bad_input(&o, &["missing.csv"]);
+}
+
+/// Bad parameters: exit 2, one line naming the flag.
+#[test]
+fn factorize_bad_parameters_name_the_flag() {
+    for (flag, value) in [
+        ("--rank", "0"),
+        ("--lambda", "-1"),
+        ("--learning-rate", "0"),
+        ("--epochs", "0"),
+        ("--test-fraction", "1"),
+    ] {
+        let o = eigenlens(&["factorize", "builtin:tiny-movies", flag, value]);
+        assert_bad_input(&o, &[flag]);
+    }
+    let o = eigenlens(&["factorize", "builtin:tiny-movies", "--method", "newton"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// SGD with a far too large learning rate diverges: exit 2 with a one-line
+/// message that suggests a smaller learning rate.
+#[test]
+fn factorize_divergence_suggests_a_smaller_learning_rate() {
+    let o = eigenlens(&[
+        "factorize",
+        "builtin:movie-night",
+        "--method",
+        "sgd",
+        "--learning-rate",
+        "5",
+        "--json",
+    ]);
+    assert_bad_input(&o, &["diverged", "learning rate smaller than 5"]);
+}

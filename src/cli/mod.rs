@@ -2,6 +2,7 @@
 //! arguments with clap and dispatches here; every command returns a
 //! [`Failure`] that carries its exit status (2 bad input or usage, 1 other).
 
+pub mod factorize;
 pub mod pca;
 pub mod render;
 

@@ -1,11 +1,12 @@
-//! Built-in datasets, embedded in the binary so the app works with no files.
+//! Built-in datasets and ratings sets, embedded in the binary so the app works
+//! with no files.
 //!
 //! The CSVs live in `assets/datasets/`; each goes through the same parser as a
 //! user's file, so a broken embedded file is an error, never a panic.
 
 use std::path::Path;
 
-use super::{Dataset, LoadError, parse_delimited};
+use super::{Dataset, LoadError, Ratings, parse_delimited, parse_items, parse_ratings};
 
 /// One embedded dataset.
 #[derive(Debug)]
@@ -73,6 +74,89 @@ pub fn load_builtin(id: &str) -> Result<Dataset, LoadError> {
         return Err(LoadError::UnknownBuiltin {
             path: format!("builtin:{id}").into(),
             available: BUILTINS.iter().map(|b| b.id).collect::<Vec<_>>().join(", "),
+        });
+    };
+    b.load()
+}
+
+/// One embedded ratings set: ratings and, optionally, item metadata (titles, genres).
+#[derive(Debug)]
+pub struct BuiltinRatings {
+    /// Short id, as in `builtin:<id>`; also the ratings set's name.
+    pub id: &'static str,
+    /// Human-readable title for menus.
+    pub title: &'static str,
+    /// One or two sentences on what the data is and what it shows.
+    pub description: &'static str,
+    /// The embedded ratings file (long or wide layout).
+    ratings: &'static [u8],
+    /// The embedded item metadata file, if any.
+    items: Option<&'static [u8]>,
+}
+
+impl BuiltinRatings {
+    /// Parses the embedded files into [`Ratings`] named after the id.
+    ///
+    /// # Errors
+    /// The parser's [`LoadError`], naming `builtin:<id>`, if an embedded file is broken.
+    pub fn load(&self) -> Result<Ratings, LoadError> {
+        let path = format!("builtin:{}", self.id);
+        let mut ratings =
+            parse_ratings(self.ratings, self.id).map_err(|e| e.with_path(Path::new(&path)))?;
+        if let Some(items) = self.items {
+            let items = parse_items(items, self.id)
+                .map_err(|e| e.with_path(Path::new(&format!("{path} (items)"))))?;
+            ratings.attach_items(items);
+        }
+        Ok(ratings)
+    }
+}
+
+/// All built-in ratings sets, in menu order.
+pub static RATINGS_BUILTINS: &[BuiltinRatings] = &[
+    BuiltinRatings {
+        id: "tiny-movies",
+        title: "Tiny movies (4 × 5)",
+        description: "The classic small example: 4 viewers rate 5 films, children's and \
+                      adult, blockbuster and art-house, with a few gaps to predict.",
+        ratings: include_bytes!("../../assets/datasets/tiny-movies.csv"),
+        items: Some(include_bytes!(
+            "../../assets/datasets/tiny-movies-items.csv"
+        )),
+    },
+    BuiltinRatings {
+        id: "movie-night",
+        title: "Movie night (100 × 40)",
+        description: "100 synthetic viewers rate 40 real films, about 30% observed. Tastes \
+                      were planted along two axes, children ↔ adult and blockbuster ↔ \
+                      art-house: a rank-2 factorization finds them.",
+        ratings: include_bytes!("../../assets/datasets/movie-night.csv"),
+        items: Some(include_bytes!(
+            "../../assets/datasets/movie-night-movies.csv"
+        )),
+    },
+];
+
+/// The built-in ratings set with this id.
+#[must_use]
+pub fn builtin_ratings(id: &str) -> Option<&'static BuiltinRatings> {
+    RATINGS_BUILTINS.iter().find(|b| b.id == id)
+}
+
+/// Loads the built-in ratings set with this id.
+///
+/// # Errors
+/// [`LoadError::UnknownBuiltinRatings`] if there is none, or the parser's error
+/// if an embedded file is broken.
+pub fn load_builtin_ratings(id: &str) -> Result<Ratings, LoadError> {
+    let Some(b) = builtin_ratings(id) else {
+        return Err(LoadError::UnknownBuiltinRatings {
+            path: format!("builtin:{id}").into(),
+            available: RATINGS_BUILTINS
+                .iter()
+                .map(|b| b.id)
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     };
     b.load()

@@ -29,7 +29,7 @@ const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
 const SNIFF_ROWS: usize = 20;
 
 /// The UTF-8 byte-order mark some editors put at the start of a file.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses delimited text into a [`Dataset`] called `name` (`source` is `None`;
 /// [`load_dataset`](super::load_dataset) sets it).
@@ -142,7 +142,7 @@ pub fn parse_delimited(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
 }
 
 /// A CSV reader over `text` that leaves headers, field counts and trimming to us.
-fn reader(text: &str, delimiter: u8) -> Reader<&[u8]> {
+pub(crate) fn reader(text: &str, delimiter: u8) -> Reader<&[u8]> {
     ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -151,7 +151,7 @@ fn reader(text: &str, delimiter: u8) -> Reader<&[u8]> {
 }
 
 /// Reads the next record that is not blank into `record`; `false` at the end.
-fn next_record(
+pub(crate) fn next_record(
     reader: &mut Reader<&[u8]>,
     record: &mut StringRecord,
     path: &Path,
@@ -187,14 +187,14 @@ fn is_blank(record: &StringRecord) -> bool {
 }
 
 /// The 1-based line on which `record` starts.
-fn record_line(record: &StringRecord) -> usize {
+pub(crate) fn record_line(record: &StringRecord) -> usize {
     record
         .position()
         .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
 }
 
 /// The 1-based line holding byte `offset` of `bytes`.
-fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
+pub(crate) fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
     let before = bytes.get(..offset).unwrap_or(bytes);
     before.split(|&b| b == b'\n').count()
 }
@@ -208,7 +208,7 @@ enum CellKind {
 }
 
 /// Is this (trimmed) cell a missing-value marker?
-fn is_missing(cell: &str) -> bool {
+pub(crate) fn is_missing(cell: &str) -> bool {
     cell.is_empty()
         || (cell.len() <= 4
             && ["na", "n/a", "nan", "null"]
@@ -227,14 +227,19 @@ fn cell_kind(cell: Option<&str>) -> CellKind {
     }
 }
 
-/// Picks the delimiter: among those that split the first rows into a constant
-/// number (> 1) of fields, the one giving the largest share of numeric cells;
-/// if none is constant (a ragged row early on), the one most often giving its
-/// usual count; if no candidate ever splits a row, `,` (a single column).
+/// Picks the delimiter among [`DELIMITERS`]; see [`sniff_delimiter_among`].
 fn sniff_delimiter(text: &str) -> u8 {
+    sniff_delimiter_among(text, &DELIMITERS)
+}
+
+/// Picks the delimiter: among `candidates` that split the first rows into a
+/// constant number (> 1) of fields, the one giving the largest share of numeric
+/// cells; if none is constant (a ragged row early on), the one most often giving
+/// its usual count; if no candidate ever splits a row, `,` (a single column).
+pub(crate) fn sniff_delimiter_among(text: &str, candidates: &[u8]) -> u8 {
     let mut best_consistent: Option<(u8, f64)> = None;
     let mut best_ragged: Option<(u8, usize)> = None;
-    for delimiter in DELIMITERS {
+    for &delimiter in candidates {
         let mut reader = reader(text, delimiter);
         let mut record = StringRecord::new();
         let mut rows = Vec::with_capacity(SNIFF_ROWS);

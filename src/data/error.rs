@@ -1,4 +1,5 @@
-//! [`LoadError`]: everything that can go wrong while loading a dataset, in words
+//! [`LoadError`]: everything that can go wrong while loading a dataset or a
+//! ratings file, in words
 //! that name the file and, where there is one, the line and column at fault.
 //!
 //! Parse functions only know a display name (`iris.csv`); [`LoadError::with_path`]
@@ -134,6 +135,74 @@ pub enum LoadError {
         /// The ids that do exist, comma-separated.
         available: String,
     },
+
+    /// No built-in ratings set has this id.
+    #[error("{}: no such built-in ratings set (available: {available})", path.display())]
+    UnknownBuiltinRatings {
+        /// `builtin:<id>`.
+        path: PathBuf,
+        /// The ids that do exist, comma-separated.
+        available: String,
+    },
+
+    /// A row of a ratings or item file has fewer fields than it needs.
+    #[error(
+        "{}: line {line}: expected at least {expected} fields ({what}), found {found}",
+        path.display()
+    )]
+    TooFewFields {
+        path: PathBuf,
+        line: usize,
+        expected: usize,
+        found: usize,
+        /// What the fields are, e.g. `user, item, rating`.
+        what: &'static str,
+    },
+
+    /// A field that names something (a user, an item) is empty.
+    #[error("{}: line {line}, column {column} ({name}): empty, expected {name} id", path.display())]
+    EmptyField {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        /// What the field holds: `user` or `item`.
+        name: &'static str,
+    },
+
+    /// The same (user, item) pair is rated twice. Policy: this is an error —
+    /// ratings are never averaged or silently overwritten.
+    #[error(
+        "{}: line {line}: user {user:?} already rated item {item:?} on line {first_line}; \
+         a (user, item) pair may be rated only once (duplicates are an error, never averaged or overwritten)",
+        path.display()
+    )]
+    DuplicateRating {
+        path: PathBuf,
+        /// The line of the second rating.
+        line: usize,
+        /// The line of the first.
+        first_line: usize,
+        user: String,
+        item: String,
+    },
+
+    /// A user row of a wide matrix, or an item of an item file, appears twice.
+    #[error(
+        "{}: line {line}: {kind} {name:?} appears again (first on line {first_line}); each {kind} may appear only once",
+        path.display()
+    )]
+    DuplicateName {
+        path: PathBuf,
+        line: usize,
+        first_line: usize,
+        /// `user` or `item`.
+        kind: &'static str,
+        name: String,
+    },
+
+    /// A ratings file with rows but not one rating (every cell of a wide matrix empty).
+    #[error("{}: no ratings: every rating cell is empty", path.display())]
+    NoRatings { path: PathBuf },
 }
 
 /// `", line N"`-style suffix for errors whose line is optional.
@@ -167,7 +236,13 @@ impl LoadError {
             | Self::NpyUnsupportedDtype { path, .. }
             | Self::NpyBadShape { path, .. }
             | Self::NpyTruncated { path, .. }
-            | Self::UnknownBuiltin { path, .. } => path,
+            | Self::UnknownBuiltin { path, .. }
+            | Self::UnknownBuiltinRatings { path, .. }
+            | Self::TooFewFields { path, .. }
+            | Self::EmptyField { path, .. }
+            | Self::DuplicateRating { path, .. }
+            | Self::DuplicateName { path, .. }
+            | Self::NoRatings { path } => path,
         }
     }
 
@@ -186,7 +261,13 @@ impl LoadError {
             | Self::NpyUnsupportedDtype { path, .. }
             | Self::NpyBadShape { path, .. }
             | Self::NpyTruncated { path, .. }
-            | Self::UnknownBuiltin { path, .. } => path,
+            | Self::UnknownBuiltin { path, .. }
+            | Self::UnknownBuiltinRatings { path, .. }
+            | Self::TooFewFields { path, .. }
+            | Self::EmptyField { path, .. }
+            | Self::DuplicateRating { path, .. }
+            | Self::DuplicateName { path, .. }
+            | Self::NoRatings { path } => path,
         }
     }
 
@@ -197,7 +278,11 @@ impl LoadError {
             Self::Ragged { line, .. }
             | Self::NotANumber { line, .. }
             | Self::NotUtf8 { line, .. }
-            | Self::DuplicateColumn { line, .. } => Some(*line),
+            | Self::DuplicateColumn { line, .. }
+            | Self::TooFewFields { line, .. }
+            | Self::EmptyField { line, .. }
+            | Self::DuplicateRating { line, .. }
+            | Self::DuplicateName { line, .. } => Some(*line),
             Self::Csv { line, .. } => *line,
             _ => None,
         }
@@ -208,7 +293,7 @@ impl LoadError {
     #[must_use]
     pub fn column(&self) -> Option<usize> {
         match self {
-            Self::NotANumber { column, .. } => Some(*column),
+            Self::NotANumber { column, .. } | Self::EmptyField { column, .. } => Some(*column),
             Self::DuplicateColumn { second, .. } => Some(*second),
             _ => None,
         }

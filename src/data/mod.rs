@@ -1,14 +1,24 @@
-//! Datasets: types, loaders and built-ins. No egui here.
+//! Datasets and ratings: types, loaders and built-ins. No egui here.
 
 mod builtin;
 mod delimited;
 mod error;
 mod npy;
+mod ratings;
+mod ratings_load;
 
-pub use builtin::{BUILTINS, Builtin, builtin, load_builtin};
+pub use builtin::{
+    BUILTINS, Builtin, BuiltinRatings, RATINGS_BUILTINS, builtin, builtin_ratings, load_builtin,
+    load_builtin_ratings,
+};
 pub use delimited::parse_delimited;
 pub use error::LoadError;
 pub use npy::parse_npy;
+pub use ratings::{Item, Rating, Ratings};
+pub use ratings_load::{
+    RatingsLayout, items_beside, load_ratings, load_ratings_with_items, parse_items, parse_ratings,
+    parse_ratings_as,
+};
 
 use std::path::{Path, PathBuf};
 

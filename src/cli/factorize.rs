@@ -1,0 +1,362 @@
+//! `eigenlens factorize RATINGS`: fit R ≈ μ + b_u + b_i + P Qᵀ, report the
+//! training and test RMSE per epoch, optionally save the factors.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::Failure;
+use crate::data::{self, Ratings};
+use crate::math::factorize::{
+    EpochStats, FactorizeConfig, FactorizeError, Method, Model, Trainer, TrainingSet,
+    check_test_fraction,
+};
+
+/// Test fraction used when neither `--test` nor `--test-fraction` is given.
+pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
+
+/// Factorize a ratings matrix (ALS or SGD) and report train and test RMSE.
+#[derive(Args, Debug)]
+pub struct FactorizeArgs {
+    /// The ratings: a long `user,item,rating[,timestamp]` CSV/TSV (MovieLens
+    /// `ratings.csv`, `u.data`), a wide users × items matrix, or
+    /// `builtin:tiny-movies` / `builtin:movie-night`.
+    pub ratings: PathBuf,
+    /// Item titles and genres (`movies.csv`, `u.item`, or `id,title[,genres]`);
+    /// by default picked up when `movies.csv` or `u.item` sits beside RATINGS.
+    #[arg(long, value_name = "FILE")]
+    pub items: Option<PathBuf>,
+    /// A file of test ratings (same users and items), instead of a random split.
+    #[arg(long, value_name = "TEST", conflicts_with = "test_fraction")]
+    pub test: Option<PathBuf>,
+    /// Share of RATINGS held out at random for testing; 0 trains on all
+    /// [default: 0.2]
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub test_fraction: Option<f64>,
+    /// Seed of the split, the initial factors and SGD's order.
+    #[arg(long, value_name = "S", default_value_t = FactorizeConfig::default().seed)]
+    pub seed: u64,
+    /// Number of latent factors k.
+    #[arg(long, value_name = "K", default_value_t = FactorizeConfig::default().rank)]
+    pub rank: usize,
+    /// Alternating least squares or stochastic gradient descent.
+    #[arg(long, value_enum, default_value_t = MethodArg::Als)]
+    pub method: MethodArg,
+    /// Passes over the training ratings.
+    #[arg(long, value_name = "E", default_value_t = FactorizeConfig::default().epochs)]
+    pub epochs: usize,
+    /// Regularization λ, applied per rating to the factors and biases it touches.
+    #[arg(long, value_name = "L", allow_negative_numbers = true, default_value_t = FactorizeConfig::default().lambda)]
+    pub lambda: f64,
+    /// SGD step size γ (ignored by ALS).
+    #[arg(long, value_name = "R", allow_negative_numbers = true, default_value_t = FactorizeConfig::default().learning_rate)]
+    pub learning_rate: f64,
+    /// Fit user and item biases b_u, b_i.
+    #[arg(long)]
+    pub biases: bool,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the user factors as CSV: user, bias, f1..fk.
+    #[arg(long, value_name = "F")]
+    pub save_users: Option<PathBuf>,
+    /// Write the item factors as CSV: item, title, bias, f1..fk.
+    #[arg(long, value_name = "F")]
+    pub save_items: Option<PathBuf>,
+}
+
+/// `--method`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    Als,
+    Sgd,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Als => Self::Als,
+            MethodArg::Sgd => Self::Sgd,
+        }
+    }
+}
+
+/// A factorization error in the command line's words (`--rank 0: ...`).
+fn failure(e: &FactorizeError) -> Failure {
+    match e {
+        FactorizeError::InvalidParameter {
+            name,
+            value,
+            reason,
+        } => Failure::input(format!("--{name} {value}: {reason}")),
+        other => Failure::input(other.to_string()),
+    }
+}
+
+/// Loads RATINGS: a built-in or a file, with `--items` if given.
+fn load(arg: &Path, items: Option<&Path>) -> Result<Ratings, Failure> {
+    let loaded = match arg.to_str().and_then(|s| s.strip_prefix("builtin:")) {
+        Some(id) => data::load_builtin_ratings(id).and_then(|mut r| {
+            if let Some(items) = items {
+                let bytes = std::fs::read(items).map_err(|source| data::LoadError::Io {
+                    path: items.to_path_buf(),
+                    source,
+                })?;
+                let meta = data::parse_items(&bytes, &items.display().to_string())?;
+                r.attach_items(meta);
+                r.items_source = Some(items.to_path_buf());
+            }
+            Ok(r)
+        }),
+        None => match items {
+            Some(items) => data::load_ratings_with_items(arg, items),
+            None => data::load_ratings(arg),
+        },
+    };
+    loaded.map_err(|e| Failure::input(e.to_string()))
+}
+
+/// Runs `eigenlens factorize`.
+///
+/// # Errors
+/// Bad input or parameters, a diverged fit, or an unwritable output (exit 2).
+pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
+    let config = FactorizeConfig {
+        method: args.method.into(),
+        rank: args.rank,
+        lambda: args.lambda,
+        learning_rate: args.learning_rate,
+        epochs: args.epochs,
+        biases: args.biases,
+        seed: args.seed,
+    };
+    config.validate().map_err(|e| failure(&e))?;
+    let test_fraction = args.test_fraction.unwrap_or(if args.test.is_some() {
+        0.0
+    } else {
+        DEFAULT_TEST_FRACTION
+    });
+    // Parameters are checked before a large file is loaded.
+    check_test_fraction(test_fraction).map_err(|e| failure(&e))?;
+
+    let mut ratings = load(&args.ratings, args.items.as_deref())?;
+    let n_ratings = ratings.len();
+    let data = match &args.test {
+        Some(test_path) => {
+            let test = data::load_ratings(test_path).map_err(|e| Failure::input(e.to_string()))?;
+            let test = ratings.align(&test);
+            TrainingSet::with_test(&ratings, test)
+        }
+        None => TrainingSet::split(&ratings, test_fraction, args.seed),
+    }
+    .map_err(|e| failure(&e))?;
+
+    if !args.json {
+        print_header(&ratings, &data, &config, args, test_fraction);
+    }
+    let started = Instant::now();
+    let mut trainer = Trainer::new(config.clone(), data).map_err(|e| failure(&e))?;
+    let mut fit_seconds = started.elapsed().as_secs_f64();
+    if !args.json {
+        println!(
+            "{:>5}  {:>10}  {:>10}  {:>12}  {:>8}",
+            "epoch", "train RMSE", "test RMSE", "loss", "seconds"
+        );
+        print_epoch(trainer.initial());
+    }
+    while !trainer.is_finished() {
+        let stats = trainer.epoch().map_err(|e| failure(&e))?;
+        fit_seconds += stats.seconds;
+        if !args.json {
+            print_epoch(&stats);
+        }
+    }
+
+    if let Some(path) = &args.save_users {
+        save_csv(path, &users_csv(&ratings, trainer.model()))?;
+    }
+    if let Some(path) = &args.save_items {
+        save_csv(path, &items_csv(&ratings, trainer.model()))?;
+    }
+
+    let model = trainer.model();
+    let last = trainer.history().last();
+    let train_rmse = last.map(|s| s.train_rmse);
+    let test_rmse = last.and_then(|s| s.test_rmse);
+    if args.json {
+        let history: Vec<serde_json::Value> = trainer
+            .history()
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "epoch": s.epoch,
+                    "train_rmse": s.train_rmse,
+                    "test_rmse": s.test_rmse,
+                    "loss": s.loss,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "users": model.n_users(),
+            "items": model.n_items(),
+            "ratings": n_ratings,
+            "train_ratings": trainer.data().train.len(),
+            "test_ratings": trainer.data().test.len(),
+            "method": config.method.name(),
+            "rank": config.rank,
+            "epochs": config.epochs,
+            "lambda": config.lambda,
+            "learning_rate": config.learning_rate,
+            "biases": config.biases,
+            "seed": config.seed,
+            "train_rmse": train_rmse,
+            "test_rmse": test_rmse,
+            "history": history,
+            "fit_seconds": fit_seconds,
+        });
+        println!("{out}");
+    } else {
+        let mut line = String::from("final:");
+        if let Some(r) = train_rmse {
+            let _ = write!(line, " train RMSE {r:.4}");
+        }
+        if let Some(r) = test_rmse {
+            let _ = write!(line, ", test RMSE {r:.4}");
+        }
+        let _ = write!(line, ", fit {fit_seconds:.3} s");
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn print_header(
+    ratings: &Ratings,
+    data: &TrainingSet,
+    config: &FactorizeConfig,
+    args: &FactorizeArgs,
+    test_fraction: f64,
+) {
+    let (lo, hi) = ratings.scale;
+    println!(
+        "ratings: {}: {} users × {} items, {} ratings ({:.1}% observed), scale {lo}–{hi}",
+        ratings.name,
+        ratings.n_users(),
+        ratings.n_items(),
+        ratings.len(),
+        100.0 * ratings.observed_fraction(),
+    );
+    let titled = ratings.items.iter().filter(|i| i.title.is_some()).count();
+    if titled > 0 {
+        let from = ratings
+            .items_source
+            .as_ref()
+            .map_or_else(String::new, |p| format!(" (from {})", p.display()));
+        println!("titles: {titled} of {} items{from}", ratings.n_items());
+    }
+    let mut known_user = vec![false; data.n_users];
+    let mut known_item = vec![false; data.n_items];
+    for r in &data.train {
+        known_user[r.user as usize] = true;
+        known_item[r.item as usize] = true;
+    }
+    let cold = data
+        .test
+        .iter()
+        .filter(|r| !known_user[r.user as usize] || !known_item[r.item as usize])
+        .count();
+    let source = match &args.test {
+        Some(path) => format!("test ratings from {}", path.display()),
+        None => format!("test fraction {test_fraction}, seed {}", config.seed),
+    };
+    let mut line = format!(
+        "split: {} training, {} test ratings ({source})",
+        data.train.len(),
+        data.test.len()
+    );
+    if cold > 0 {
+        let _ = write!(
+            line,
+            "; {cold} test ratings have a user or item with no training rating"
+        );
+    }
+    println!("{line}");
+    let mut model = format!(
+        "model: {}, rank {}, λ {}, ",
+        config.method.name().to_uppercase(),
+        config.rank,
+        config.lambda
+    );
+    if config.method == Method::Sgd {
+        let _ = write!(model, "learning rate {}, ", config.learning_rate);
+    }
+    let _ = write!(
+        model,
+        "biases {}, {} epochs, seed {}",
+        if config.biases { "on" } else { "off" },
+        config.epochs,
+        config.seed
+    );
+    println!("{model}");
+}
+
+fn print_epoch(s: &EpochStats) {
+    let test = s
+        .test_rmse
+        .map_or_else(|| "—".to_owned(), |r| format!("{r:.4}"));
+    println!(
+        "{:>5}  {:>10.4}  {:>10}  {:>12.3}  {:>8.3}",
+        s.epoch, s.train_rmse, test, s.loss, s.seconds
+    );
+}
+
+/// `user,bias,f1..fk`, one row per user.
+fn users_csv(ratings: &Ratings, model: &Model) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["user".to_owned(), "bias".to_owned()];
+    header.extend((1..=model.rank()).map(|f| format!("f{f}")));
+    w.write_record(&header)?;
+    for (u, id) in ratings.users.iter().enumerate() {
+        let mut row = vec![id.clone(), model.user_biases()[u].to_string()];
+        row.extend(model.user_factors(u).iter().map(f64::to_string));
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `item,title,bias,f1..fk`, one row per item.
+fn items_csv(ratings: &Ratings, model: &Model) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["item".to_owned(), "title".to_owned(), "bias".to_owned()];
+    header.extend((1..=model.rank()).map(|f| format!("f{f}")));
+    w.write_record(&header)?;
+    for (i, item) in ratings.items.iter().enumerate() {
+        let mut row = vec![
+            item.id.clone(),
+            item.title.clone().unwrap_or_default(),
+            model.item_biases()[i].to_string(),
+        ];
+        row.extend(model.item_factors(i).iter().map(f64::to_string));
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed into
+/// place, so that a reader never sees half a file.
+fn save_csv(path: &Path, bytes: &Result<Vec<u8>, csv::Error>) -> Result<(), Failure> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        Failure::input(format!("{}: cannot write: {e}", path.display()))
+    };
+    let bytes = bytes.as_ref().map_err(|e| cannot(e))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| cannot(&e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        cannot(&e)
+    })
+}
