@@ -98,7 +98,7 @@ fn unknown_color_column() {
 #[test]
 fn default_scene_loads() {
     let s = load_scene_str(eigenlens::scene::DEFAULT_SCENE, "default", None).unwrap();
-    assert_eq!(s.dataset.n_rows, 150);
+    assert_eq!(s.data.table().expect("a table").n_rows, 150);
 }
 
 /// Every scene shipped in assets/scenes/ loads with its dataset.

@@ -2,4 +2,5 @@
 //! and draws itself with `ui(&mut self, ui, dataset)`.
 
 pub mod data;
+pub mod factorize;
 pub mod pca;
