@@ -50,7 +50,9 @@ const SNAPSHOT_BUDGET: usize = 40_000_000;
 const MAX_HEATMAP_USERS: usize = 100;
 const MAX_HEATMAP_ITEMS: usize = 120;
 /// Movies labelled on the embedding plot when there are at most this many.
-const MAX_LABELLED_ITEMS: usize = 60;
+const MAX_LABELLED_ITEMS: usize = 20;
+/// With more movies and none selected, the longest movie vectors are named.
+const MAX_EXTREME_LABELS: usize = 10;
 /// Users labelled when there are at most this many.
 const MAX_LABELLED_USERS: usize = 12;
 
@@ -1022,13 +1024,7 @@ impl FactorizeView {
     ) {
         let Some(run) = &self.run else { return };
         let Some(layout) = &self.layout else { return };
-        blocks_ui(
-            ui,
-            r,
-            model.rank(),
-            run.data.train.len(),
-            run.data.test.len(),
-        );
+        blocks_ui(ui, r, model, run.data.train.len(), run.data.test.len());
         ui.add_space(4.0);
         let (lo, hi) = (f64::from(r.scale.0), f64::from(r.scale.1));
         let partial = layout.users.len() < r.n_users() || layout.items.len() < r.n_items();
@@ -1045,10 +1041,15 @@ impl FactorizeView {
         let avail = ui.available_size();
         let editor_h = 64.0;
         let legend_h = 34.0;
-        let two_wide = avail.x
-            > 2.4 * (avail.y - editor_h - legend_h) * layout.items.len().max(1) as f32
-                / layout.users.len().max(1) as f32
-                / 2.0;
+        // Side by side unless stacking makes the cells much larger.
+        let (m, n) = (
+            layout.users.len().max(1) as f32,
+            layout.items.len().max(1) as f32,
+        );
+        let h = avail.y - editor_h - legend_h;
+        let side = (avail.x / 2.0 / n).min(h / m);
+        let stacked = (avail.x / n).min(h / 2.0 / m);
+        let two_wide = side * 1.5 >= stacked;
         let size = if two_wide {
             vec2((avail.x - 12.0) / 2.0, avail.y - editor_h - legend_h)
         } else {
@@ -1104,7 +1105,14 @@ impl FactorizeView {
                 }
             });
             ui.vertical(|ui| {
-                ui.label(RichText::new("P·Qᵀ: the prediction r̂ for every cell").strong());
+                ui.label(
+                    RichText::new(if model.has_biases() {
+                        "μ + b + P·Qᵀ: the prediction r̂"
+                    } else {
+                        "μ + P·Qᵀ: the prediction r̂ for every cell"
+                    })
+                    .strong(),
+                );
                 let res = matrix_ui(ui, size, r, rows, cols, (lo, hi), user, item, |u, i| {
                     let v = match user_vecs.get(&u) {
                         Some(v) => model.clip(model.predict_for(v, i as usize)),
@@ -1289,6 +1297,15 @@ impl FactorizeView {
             Vec::new()
         } else if r.n_items() <= MAX_LABELLED_ITEMS {
             (0..r.n_items() as u32).collect()
+        } else if recs.is_empty() && sims.is_empty() {
+            // Nothing selected: name the longest vectors, which span the plane.
+            let mut by_length: Vec<u32> = (0..r.n_items() as u32).collect();
+            by_length.sort_by(|&a, &b| {
+                norm(model.item_factors(b as usize))
+                    .total_cmp(&norm(model.item_factors(a as usize)))
+            });
+            by_length.truncate(MAX_EXTREME_LABELS);
+            by_length
         } else {
             recs.iter().chain(&sims).copied().chain(item).collect()
         };
@@ -1696,6 +1713,16 @@ fn fmt_fixed(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}").replacen('-', "−", 1)
 }
 
+/// Column names over small matrices: at most 18 characters.
+fn short_label(t: &str) -> String {
+    if t.chars().count() > 18 {
+        let cut: String = t.chars().take(17).collect();
+        format!("{cut}…")
+    } else {
+        t.to_owned()
+    }
+}
+
 /// Titles longer than 34 characters are cut with "…".
 fn short_title(t: &str) -> String {
     if t.chars().count() > 34 {
@@ -1766,101 +1793,119 @@ fn item_details(
 }
 
 /// The shapes as blocks: m × n ≈ (m × k)(k × n), with the current numbers.
-fn blocks_ui(ui: &mut Ui, r: &Ratings, k: usize, n_train: usize, n_test: usize) {
-    let (m, n) = (r.n_users(), r.n_items());
+fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: usize) {
+    let (m, n, k) = (r.n_users(), r.n_items(), model.rank());
     let text = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
-    let h = 64.0f32;
-    let width_of = |cols: usize, rows: usize| -> f32 {
-        // Shapes keep their aspect within limits, so thin stays thin.
-        (h * cols as f32 / rows.max(1) as f32).clamp(8.0, 150.0)
-    };
-    let thin = (h * k as f32 / m.max(1) as f32).clamp(6.0, 28.0);
-    let r_w = width_of(n, m);
-    let q_h = (thin * 1.0).clamp(6.0, 28.0);
-    let total_w = r_w + 30.0 + thin + 14.0 + r_w + 10.0;
-    let (rect, _) = ui.allocate_exact_size(
-        vec2(ui.available_width().max(total_w), h + 38.0),
-        Sense::hover(),
-    );
-    let painter = ui.painter_at(rect);
     let font = FontId::proportional(13.0);
-    let top = rect.top() + 4.0;
+    // Block sizes: R's longer side is 64 points; P and Qᵀ keep R's height and
+    // width, their thin side as k is to m (or n), within limits that keep
+    // each block visible.
+    let big = 64.0f32;
+    let (r_h, r_w) = if m >= n {
+        (big, (big * n as f32 / m as f32).max(10.0))
+    } else {
+        ((big * m as f32 / n as f32).max(10.0), big)
+    };
+    let p_w = (r_w * k as f32 / n.max(1) as f32).clamp(5.0, 28.0);
+    let q_h = (r_h * k as f32 / m.max(1) as f32).clamp(5.0, 28.0);
+    // Each block sits in a slot wide enough for its size label.
+    let slot = |w: f32, label: &str| w.max(8.0 * label.chars().count() as f32);
+    let r_label = format!("{} × {}", fmt_count(m), fmt_count(n));
+    let p_label = format!("{} × {k}", fmt_count(m));
+    let q_label = format!("{k} × {}", fmt_count(n));
+    let (s_r, s_p, s_q) = (
+        slot(r_w, &r_label),
+        slot(p_w, &p_label),
+        slot(r_w, &q_label),
+    );
+    let height = big + 26.0;
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
+    let painter = ui.painter_at(rect);
+    let mid = rect.top() + 4.0 + big / 2.0;
     let mut x = rect.left() + 4.0;
-    let r_rect = Rect::from_min_size(pos2(x, top), vec2(r_w, h));
-    painter.rect_filled(r_rect, 2.0, viridis(0.55).gamma_multiply(0.85));
+    let block = |x: f32, slot_w: f32, size: egui::Vec2, fill: Color32, name: &str, label: &str| {
+        let b = Rect::from_center_size(pos2(x + slot_w / 2.0, mid), size);
+        painter.rect_filled(b, 2.0, fill);
+        if size.x >= 14.0 && size.y >= 14.0 {
+            painter.text(
+                b.center(),
+                Align2::CENTER_CENTER,
+                name,
+                FontId::proportional(15.0),
+                text_on(fill),
+            );
+        } else {
+            // Too thin to write in: name it beside.
+            let at = if size.x < size.y {
+                b.right_center() + vec2(3.0, 0.0)
+            } else {
+                b.center_top() - vec2(0.0, 2.0)
+            };
+            let align = if size.x < size.y {
+                Align2::LEFT_CENTER
+            } else {
+                Align2::CENTER_BOTTOM
+            };
+            painter.text(at, align, name, FontId::proportional(13.0), text);
+        }
+        painter.text(
+            pos2(x + slot_w / 2.0, rect.top() + 8.0 + big),
+            Align2::CENTER_TOP,
+            label,
+            font.clone(),
+            text,
+        );
+    };
+    block(x, s_r, vec2(r_w, r_h), viridis(0.55), "R", &r_label);
+    x += s_r + 4.0;
     painter.text(
-        r_rect.center(),
-        Align2::CENTER_CENTER,
-        "R",
-        FontId::proportional(18.0),
-        text_on(viridis(0.55)),
-    );
-    painter.text(
-        r_rect.center_bottom() + vec2(0.0, 4.0),
-        Align2::CENTER_TOP,
-        format!("{} × {}", fmt_count(m), fmt_count(n)),
-        font.clone(),
-        text,
-    );
-    x += r_w + 8.0;
-    painter.text(
-        pos2(x + 7.0, top + h / 2.0),
+        pos2(x + 9.0, mid),
         Align2::CENTER_CENTER,
         "≈",
         FontId::proportional(22.0),
         text,
     );
     x += 22.0;
-    let p_rect = Rect::from_min_size(pos2(x, top), vec2(thin, h));
-    painter.rect_filled(p_rect, 2.0, USER_COLOR);
+    block(x, s_p, vec2(p_w, r_h), USER_COLOR, "P", &p_label);
+    x += s_p + 6.0;
     painter.text(
-        p_rect.center(),
+        pos2(x + 5.0, mid),
         Align2::CENTER_CENTER,
-        "P",
-        FontId::proportional(15.0),
-        Color32::WHITE,
-    );
-    painter.text(
-        p_rect.center_bottom() + vec2(0.0, 4.0),
-        Align2::CENTER_TOP,
-        format!("{} × {k}", fmt_count(m)),
-        font.clone(),
+        "·",
+        FontId::proportional(22.0),
         text,
     );
-    x += thin + 14.0;
-    let q_rect = Rect::from_min_size(pos2(x, top), vec2(r_w, q_h));
-    painter.rect_filled(q_rect, 2.0, ITEM_COLOR);
-    painter.text(
-        q_rect.center(),
-        Align2::CENTER_CENTER,
-        "Qᵀ",
-        FontId::proportional(14.0),
-        Color32::WHITE,
-    );
-    painter.text(
-        q_rect.center_bottom() + vec2(0.0, 4.0),
-        Align2::CENTER_TOP,
-        format!("{k} × {}", fmt_count(n)),
-        font.clone(),
-        text,
-    );
-    x += r_w + 16.0;
+    x += 14.0;
+    block(x, s_q, vec2(r_w, q_h), ITEM_COLOR, "Qᵀ", &q_label);
+    x += s_q + 16.0;
     let cells = m as f64 * n as f64;
     let numbers = (m + n) * k;
-    let lines = format!(
-        "{} cells, {} observed: {} for training, {} held out\n≈ {} numbers in P and Q ({}× fewer than cells)\nr̂_ui = p_u · q_i{}",
+    let mut lines = format!(
+        "{} cells; {} observed: {} to train on, {} held out\n{} numbers in P and Q",
         fmt_count(cells as usize),
         fmt_count(n_train + n_test),
         fmt_count(n_train),
         fmt_count(n_test),
         fmt_count(numbers),
-        fmt_num(cells / numbers.max(1) as f64, 2),
-        ""
     );
-    if x < rect.right() - 120.0 {
+    let ratio = cells / numbers.max(1) as f64;
+    if ratio >= 2.0 {
+        let _ = write!(lines, ", {}× fewer than cells", fmt_num(ratio, 2));
+    }
+    let _ = write!(
+        lines,
+        "\nr̂ = μ{} + (row of P) · (column of Qᵀ), μ = {}",
+        if model.has_biases() {
+            " + b_user + b_movie"
+        } else {
+            ""
+        },
+        fmt_num(model.mu(), 3)
+    );
+    if x < rect.right() - 160.0 {
         painter.text(
-            pos2(x, top),
+            pos2(x, rect.top() + 6.0),
             Align2::LEFT_TOP,
             lines,
             FontId::proportional(12.5),
@@ -1888,14 +1933,27 @@ fn matrix_ui(
     let (m, n) = (rows.len().max(1), cols.len().max(1));
     let small = m <= 12 && n <= 12;
     // Room for names on small matrices.
-    let (left, top) = if small { (52.0, 78.0) } else { (0.0, 0.0) };
+    let longest = cols
+        .iter()
+        .map(|&i| short_label(&r.items[i as usize].id).chars().count())
+        .max()
+        .unwrap_or(0);
+    let (left, top) = if small {
+        (
+            52.0,
+            (longest as f32 * 6.2 * std::f32::consts::FRAC_1_SQRT_2 + 14.0).min(120.0),
+        )
+    } else {
+        (0.0, 0.0)
+    };
     let cell = ((size.x - left) / n as f32)
         .min((size.y - top) / m as f32)
         .max(1.0);
     let grid = vec2(cell * n as f32, cell * m as f32);
     let (rect, response) =
         ui.allocate_exact_size(vec2(left + grid.x, top + grid.y), Sense::click());
-    let painter = ui.painter_at(rect.expand(1.0));
+    // Column names may run past the grid: clip to the panel, not the grid.
+    let painter = ui.painter().clone();
     let origin = rect.min + vec2(left, top);
     let visuals = ui.visuals();
     let gap_fill = visuals.extreme_bg_color;
@@ -1978,7 +2036,7 @@ fn matrix_ui(
         }
         for (b, &i) in cols.iter().enumerate() {
             let p = origin + vec2((b as f32 + 0.5) * cell, -4.0);
-            let name = short_title(&r.items[i as usize].id);
+            let name = short_label(&r.items[i as usize].id);
             let galley = painter.layout_no_wrap(name, font.clone(), text);
             // Names run up at an angle so long titles fit over narrow columns.
             let angle = -std::f32::consts::FRAC_PI_4;
