@@ -1046,10 +1046,11 @@ impl FactorizeView {
             layout.users.len().max(1) as f32,
             layout.items.len().max(1) as f32,
         );
-        let h = avail.y - editor_h - legend_h;
-        let side = (avail.x / 2.0 / n).min(h / m);
-        let stacked = (avail.x / n).min(h / 2.0 / m);
-        let two_wide = side * 1.5 >= stacked;
+        let (left, top, right) = name_margins(r, &layout.users, &layout.items);
+        let h = avail.y - editor_h - legend_h - 40.0;
+        let side = ((avail.x / 2.0 - left - right) / n).min((h - top) / m);
+        let stacked = ((avail.x - left - right) / n).min((h / 2.0 - top) / m);
+        let two_wide = side * 1.3 >= stacked;
         let size = if two_wide {
             vec2((avail.x - 12.0) / 2.0, avail.y - editor_h - legend_h)
         } else {
@@ -1088,7 +1089,7 @@ impl FactorizeView {
             let rows = &layout.users;
             let cols = &layout.items;
             ui.vertical(|ui| {
-                ui.label(RichText::new("R: the ratings (gaps are unknown)").strong());
+                ui.label(RichText::new("R: ratings (gaps unknown)").strong());
                 let res = matrix_ui(ui, size, r, rows, cols, (lo, hi), user, item, |u, i| {
                     let v = observed.get(&(u, i)).map(|&v| f64::from(v));
                     let mark = if edits.contains_key(&(u, i)) {
@@ -1107,9 +1108,9 @@ impl FactorizeView {
             ui.vertical(|ui| {
                 ui.label(
                     RichText::new(if model.has_biases() {
-                        "μ + b + P·Qᵀ: the prediction r̂"
+                        "μ + b + P·Qᵀ: predictions r̂"
                     } else {
-                        "μ + P·Qᵀ: the prediction r̂ for every cell"
+                        "μ + P·Qᵀ: predictions r̂"
                     })
                     .strong(),
                 );
@@ -1713,10 +1714,10 @@ fn fmt_fixed(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}").replacen('-', "−", 1)
 }
 
-/// Column names over small matrices: at most 18 characters.
+/// Column names over small matrices: at most 14 characters.
 fn short_label(t: &str) -> String {
-    if t.chars().count() > 18 {
-        let cut: String = t.chars().take(17).collect();
+    if t.chars().count() > 14 {
+        let cut: String = t.chars().take(13).collect();
         format!("{cut}…")
     } else {
         t.to_owned()
@@ -1904,13 +1905,8 @@ fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: us
         fmt_num(model.mu(), 3)
     );
     if x < rect.right() - 160.0 {
-        painter.text(
-            pos2(x, rect.top() + 6.0),
-            Align2::LEFT_TOP,
-            lines,
-            FontId::proportional(12.5),
-            weak,
-        );
+        let galley = painter.layout(lines, FontId::proportional(12.0), weak, rect.right() - x);
+        painter.galley(pos2(x, rect.top() + 2.0), galley, weak);
     }
 }
 
@@ -1933,25 +1929,13 @@ fn matrix_ui(
     let (m, n) = (rows.len().max(1), cols.len().max(1));
     let small = m <= 12 && n <= 12;
     // Room for names on small matrices.
-    let longest = cols
-        .iter()
-        .map(|&i| short_label(&r.items[i as usize].id).chars().count())
-        .max()
-        .unwrap_or(0);
-    let (left, top) = if small {
-        (
-            52.0,
-            (longest as f32 * 6.2 * std::f32::consts::FRAC_1_SQRT_2 + 14.0).min(120.0),
-        )
-    } else {
-        (0.0, 0.0)
-    };
-    let cell = ((size.x - left) / n as f32)
+    let (left, top, right) = name_margins(r, rows, cols);
+    let cell = ((size.x - left - right) / n as f32)
         .min((size.y - top) / m as f32)
         .max(1.0);
     let grid = vec2(cell * n as f32, cell * m as f32);
     let (rect, response) =
-        ui.allocate_exact_size(vec2(left + grid.x, top + grid.y), Sense::click());
+        ui.allocate_exact_size(vec2(left + grid.x + right, top + grid.y), Sense::click());
     // Column names may run past the grid: clip to the panel, not the grid.
     let painter = ui.painter().clone();
     let origin = rect.min + vec2(left, top);
@@ -2052,6 +2036,21 @@ fn matrix_ui(
     }
     let (a, b) = ((d.y / cell) as usize, (d.x / cell) as usize);
     Some((*rows.get(a)?, *cols.get(b)?))
+}
+
+/// Room for row and column names around a small matrix (left, top, right):
+/// column names run up and right at 45°.
+fn name_margins(r: &Ratings, rows: &[u32], cols: &[u32]) -> (f32, f32, f32) {
+    if rows.len() > 12 || cols.len() > 12 {
+        return (0.0, 0.0, 0.0);
+    }
+    let longest = cols
+        .iter()
+        .map(|&i| short_label(&r.items[i as usize].id).chars().count())
+        .max()
+        .unwrap_or(0);
+    let t = (longest as f32 * 6.2 * std::f32::consts::FRAC_1_SQRT_2 + 14.0).min(120.0);
+    (52.0, t, t - 14.0)
 }
 
 /// A horizontal viridis colour bar from `lo` to `hi`.
