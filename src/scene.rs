@@ -454,7 +454,7 @@ fn de_f64_in<'de, D: Deserializer<'de>>(
     open_start: bool,
 ) -> Result<f64, D::Error> {
     let v = f64::deserialize(d)?;
-    let ok = range.contains(&v) && !(open_start && v == *range.start());
+    let ok = range.contains(&v) && !(open_start && v <= *range.start());
     if ok {
         Ok(v)
     } else {
@@ -561,9 +561,7 @@ impl DatasetRef {
             Self::Builtin(id) => {
                 if data::builtin(id).is_some() {
                     data::load_builtin(id).map(SceneData::Table)
-                } else if data::builtin_ratings(id).is_some() {
-                    data::load_builtin_ratings(id).map(SceneData::Ratings)
-                } else if ratings {
+                } else if data::builtin_ratings(id).is_some() || ratings {
                     data::load_builtin_ratings(id).map(SceneData::Ratings)
                 } else {
                     data::load_builtin(id).map(SceneData::Table)

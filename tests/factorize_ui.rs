@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::{app_harness, fresh_app, repo, step_until, write_file};
 use egui_kittest::kittest::Queryable;
 use eigenlens::app::{EigenApp, Opened, PersistedState};
@@ -139,16 +141,17 @@ fn ratings_file_opens_in_the_factorize_view() {
     for u in 1..=6 {
         for i in 1..=5 {
             if (u + i) % 3 != 0 {
-                data.push_str(&format!("{u}\t{i}\t{}\t881250949\n", 1 + (u * i) % 5));
+                let _ = writeln!(data, "{u}\t{i}\t{}\t881250949", 1 + (u * i) % 5);
             }
         }
     }
     let path = write_file(dir.path(), "u.data", data.as_bytes());
     let mut items = String::new();
     for i in 1..=5 {
-        items.push_str(&format!(
-            "{i}|Film {i} (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
-        ));
+        let _ = writeln!(
+            items,
+            "{i}|Film {i} (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0"
+        );
     }
     write_file(dir.path(), "u.item", items.as_bytes());
     let mut harness = app_harness(fresh_app());

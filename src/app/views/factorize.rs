@@ -333,6 +333,9 @@ struct Plane {
     pca: Option<Pca>,
 }
 
+/// Users folded in again after an edit, keyed by (run, epoch, edits).
+type Folded = ((u64, usize, u64), HashMap<u32, Result<UserVector, String>>);
+
 /// The Factorize view's state: scene settings, the training run and caches.
 pub struct FactorizeView {
     pub settings: FactorizeSettings,
@@ -345,7 +348,7 @@ pub struct FactorizeView {
     layout: Option<Layout>,
     plane: Option<Plane>,
     /// Users folded in again after an edit, for (run, epoch, edits).
-    folded: Option<((u64, usize, u64), HashMap<u32, Result<UserVector, String>>)>,
+    folded: Option<Folded>,
     /// The lists shown last frame (tests read them).
     recommendations: Vec<Ranked>,
     similar: Vec<Ranked>,
@@ -648,7 +651,7 @@ impl FactorizeView {
         // The scene records how far training got.
         self.settings.epoch = self.epochs_done().min(self.settings.epochs);
 
-        self.header(ui, &r);
+        Self::header(ui, &r);
         self.controls(ui, handle);
         ui.separator();
 
@@ -708,7 +711,7 @@ impl FactorizeView {
         });
     }
 
-    fn header(&self, ui: &mut Ui, r: &Ratings) {
+    fn header(ui: &mut Ui, r: &Ratings) {
         ui.horizontal(|ui| {
             ui.heading(&r.name);
             ui.label(
@@ -1443,7 +1446,7 @@ impl FactorizeView {
         let resp = response.response;
         if let Some(h) = hit {
             let text = match h {
-                Hit::User(u) => user_details(r, model, u, self.user_vector(model, u)),
+                Hit::User(u) => user_details(r, model, u, &self.user_vector(model, u)),
                 Hit::Item(i) => item_details(
                     r,
                     model,
@@ -1456,7 +1459,7 @@ impl FactorizeView {
                 match h {
                     Hit::User(u) => self.settings.user = r.users.get(u as usize).cloned(),
                     Hit::Item(i) => {
-                        self.settings.item = r.items.get(i as usize).map(|it| it.id.clone())
+                        self.settings.item = r.items.get(i as usize).map(|it| it.id.clone());
                     }
                 }
             }
@@ -1734,7 +1737,7 @@ fn short_title(t: &str) -> String {
     }
 }
 
-fn user_details(r: &Ratings, model: &Model, u: u32, v: UserVector) -> String {
+fn user_details(r: &Ratings, model: &Model, u: u32, v: &UserVector) -> String {
     let mut text = format!("user {}", r.users[u as usize]);
     let _ = write!(
         text,
