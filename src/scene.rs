@@ -433,6 +433,7 @@ impl Default for FactorizeSettings {
 
 fn de_usize_in<'de, D: Deserializer<'de>>(
     d: D,
+    key: &str,
     range: std::ops::RangeInclusive<usize>,
 ) -> Result<usize, D::Error> {
     let v = i64::deserialize(d)?;
@@ -441,7 +442,7 @@ fn de_usize_in<'de, D: Deserializer<'de>>(
         .filter(|v| range.contains(v))
         .ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "must be between {} and {}, got {v}",
+                "{key}: must be between {} and {}, got {v}",
                 range.start(),
                 range.end()
             ))
@@ -450,6 +451,7 @@ fn de_usize_in<'de, D: Deserializer<'de>>(
 
 fn de_f64_in<'de, D: Deserializer<'de>>(
     d: D,
+    key: &str,
     range: std::ops::RangeInclusive<f64>,
     open_start: bool,
 ) -> Result<f64, D::Error> {
@@ -460,7 +462,7 @@ fn de_f64_in<'de, D: Deserializer<'de>>(
     } else {
         let lower = if open_start { "above" } else { "at least" };
         Err(serde::de::Error::custom(format!(
-            "must be {lower} {} and at most {}, got {v}",
+            "{key}: must be {lower} {} and at most {}, got {v}",
             range.start(),
             range.end()
         )))
@@ -468,27 +470,27 @@ fn de_f64_in<'de, D: Deserializer<'de>>(
 }
 
 fn de_rank<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    de_usize_in(d, 1..=VIEW_MAX_RANK)
+    de_usize_in(d, "factorize.rank", 1..=VIEW_MAX_RANK)
 }
 
 fn de_epochs<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    de_usize_in(d, 1..=VIEW_MAX_EPOCHS)
+    de_usize_in(d, "factorize.epochs", 1..=VIEW_MAX_EPOCHS)
 }
 
 fn de_top_n<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    de_usize_in(d, 1..=MAX_TOP_N)
+    de_usize_in(d, "factorize.top_n", 1..=MAX_TOP_N)
 }
 
 fn de_lambda<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    de_f64_in(d, 0.0..=100.0, false)
+    de_f64_in(d, "factorize.lambda", 0.0..=100.0, false)
 }
 
 fn de_learning_rate<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    de_f64_in(d, 0.0..=1.0, true)
+    de_f64_in(d, "factorize.learning_rate", 0.0..=1.0, true)
 }
 
 fn de_test_fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    de_f64_in(d, 0.0..=0.9, false)
+    de_f64_in(d, "factorize.test_fraction", 0.0..=0.9, false)
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
