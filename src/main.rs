@@ -17,7 +17,8 @@ use eigenlens::cli::{self, Failure};
     about = "See the linear algebra behind machine learning."
 )]
 struct Cli {
-    /// A dataset (CSV, TSV, .npy) or a scene (.toml) to open; without it the
+    /// A dataset (CSV, TSV, .npy), a ratings file (u.data, ratings.csv, a
+    /// user,item,rating CSV) or a scene (.toml) to open; without it the
     /// default built-in scene opens.
     path: Option<PathBuf>,
     #[command(subcommand)]

@@ -7,10 +7,10 @@ use egui_kittest::wgpu::WgpuTestRenderer;
 use image::RgbaImage;
 
 use crate::app::views::data::DataView;
+use crate::app::views::factorize::FactorizeView;
 use crate::app::views::pca::PcaView;
-use crate::app::{DatasetHandle, style};
-use crate::data::Dataset;
-use crate::scene::{Scene, Theme, ViewKind, WindowSettings};
+use crate::app::{DatasetHandle, RatingsHandle, style};
+use crate::scene::{Scene, SceneData, Theme, ViewKind, WindowSettings};
 
 /// Why a scene could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,9 @@ pub enum RenderError {
         "no graphics adapter found for rendering ({0}); install Mesa (e.g. Debian's libegl1 and libgl1-mesa-dri) and set WGPU_BACKEND=gl"
     )]
     NoAdapter(String),
+    /// The scene's view cannot show its data (a table in the Factorize view, say).
+    #[error("the {0} view cannot show this data")]
+    WrongData(&'static str),
     /// The renderer failed while drawing.
     #[error("rendering failed: {0}")]
     Render(String),
@@ -27,13 +30,13 @@ pub enum RenderError {
 
 /// What the views draw: one per [`ViewKind`].
 enum ViewState {
-    Data(DataView),
-    Pca(Box<PcaView>),
+    Data(DataView, DatasetHandle),
+    Pca(Box<PcaView>, DatasetHandle),
+    Factorize(Box<FactorizeView>, RatingsHandle),
 }
 
 struct RenderState {
     view: ViewState,
-    dataset: DatasetHandle,
 }
 
 fn make_renderer() -> Result<WgpuTestRenderer, RenderError> {
@@ -53,34 +56,39 @@ fn make_renderer() -> Result<WgpuTestRenderer, RenderError> {
     Ok(WgpuTestRenderer::from_render_state(render_state))
 }
 
-/// Draws `scene` with `dataset` into an image of `window.width × window.scale`
+/// Draws `scene` with its data into an image of `window.width × window.scale`
 /// by `window.height × window.scale` pixels.
 ///
 /// # Errors
 /// No graphics adapter, or a failure inside the renderer.
 pub fn render_scene(
     scene: &Scene,
-    dataset: Dataset,
+    data: SceneData,
     window: &WindowSettings,
 ) -> Result<RgbaImage, RenderError> {
+    let view = match (scene.view, data) {
+        (ViewKind::Data, SceneData::Table(ds)) => {
+            let mut v = DataView::new(scene.data.clone());
+            v.adapt_to(&ds);
+            ViewState::Data(v, DatasetHandle::new(ds))
+        }
+        (ViewKind::Pca, SceneData::Table(ds)) => {
+            let mut v = PcaView::new(scene.pca.clone());
+            v.set_blocking(true);
+            v.adapt_to(&ds);
+            ViewState::Pca(Box::new(v), DatasetHandle::new(ds))
+        }
+        (ViewKind::Factorize, SceneData::Ratings(r)) => {
+            let mut v = FactorizeView::new(scene.factorize.clone());
+            v.set_blocking(true);
+            v.adapt_to(&r);
+            ViewState::Factorize(Box::new(v), RatingsHandle::new(r))
+        }
+        (view, _) => return Err(RenderError::WrongData(view.title())),
+    };
     let renderer = make_renderer()?;
     let theme = window.theme;
-    let state = RenderState {
-        view: match scene.view {
-            ViewKind::Data => {
-                let mut v = DataView::new(scene.data.clone());
-                v.adapt_to(&dataset);
-                ViewState::Data(v)
-            }
-            ViewKind::Pca => {
-                let mut v = PcaView::new(scene.pca.clone());
-                v.set_blocking(true);
-                v.adapt_to(&dataset);
-                ViewState::Pca(Box::new(v))
-            }
-        },
-        dataset: DatasetHandle::new(dataset),
-    };
+    let state = RenderState { view };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(window.width as f32, window.height as f32))
         .with_pixels_per_point(window.scale)
@@ -104,8 +112,9 @@ pub fn render_scene(
                     ui.visuals().panel_fill,
                 );
                 egui::CentralPanel::default().show(ui, |ui| match &mut state.view {
-                    ViewState::Data(v) => v.ui(ui, &state.dataset),
-                    ViewState::Pca(v) => v.ui(ui, &state.dataset),
+                    ViewState::Data(v, h) => v.ui(ui, h),
+                    ViewState::Pca(v, h) => v.ui(ui, h),
+                    ViewState::Factorize(v, h) => v.ui(ui, h),
                 });
             },
             state,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::data::{self, Dataset, LoadError};
+use crate::data::{self, Dataset, LoadError, Ratings};
 
 /// Which view a scene shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,11 +20,14 @@ pub enum ViewKind {
     Data,
     /// The PCA view: principal axes, the flattening animation, scree and scores.
     Pca,
+    /// The Factorize view: a ratings matrix ≈ P·Qᵀ, trained live, with
+    /// embeddings and recommendations.
+    Factorize,
 }
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 2] = [Self::Data, Self::Pca];
+    pub const ALL: [Self; 3] = [Self::Data, Self::Pca, Self::Factorize];
 
     /// The name shown on the view's tab.
     #[must_use]
@@ -32,7 +35,14 @@ impl ViewKind {
         match self {
             Self::Data => "Data",
             Self::Pca => "PCA",
+            Self::Factorize => "Factorize",
         }
+    }
+
+    /// Whether the view shows a ratings matrix (else a table of numbers).
+    #[must_use]
+    pub fn wants_ratings(self) -> bool {
+        self == Self::Factorize
     }
 }
 
@@ -308,6 +318,181 @@ impl Default for PcaSettings {
     }
 }
 
+/// How the Factorize view fits the factors (the command line's `--method`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactorizeMethod {
+    /// Alternating least squares: exact steps, the loss never rises.
+    #[default]
+    Als,
+    /// Stochastic gradient descent, one rating at a time.
+    Sgd,
+}
+
+/// How the Factorize view ranks movies for a user.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Metric {
+    /// The predicted rating μ + b_u + b_i + p_u · q_i: long (popular) movie
+    /// vectors score higher.
+    #[default]
+    Dot,
+    /// cos θ between p_u and q_i: direction only, length ignored.
+    Cosine,
+}
+
+/// Largest rank the view accepts (the command line takes more).
+pub const VIEW_MAX_RANK: usize = 100;
+/// Most epochs the view trains.
+pub const VIEW_MAX_EPOCHS: usize = 10_000;
+/// Longest recommendation or similarity list.
+pub const MAX_TOP_N: usize = 100;
+
+/// One edited cell of the ratings matrix: `rating` set, or cleared when absent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingEdit {
+    /// The user's id.
+    pub user: String,
+    /// The item's id or title.
+    pub item: String,
+    /// The new rating; absent clears the cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<f64>,
+}
+
+/// The `[factorize]` table: settings of the Factorize view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FactorizeSettings {
+    pub method: FactorizeMethod,
+    /// k, the number of latent factors, 1..=100.
+    #[serde(deserialize_with = "de_rank")]
+    pub rank: usize,
+    /// λ, the regularization weight, 0..=100.
+    #[serde(deserialize_with = "de_lambda")]
+    pub lambda: f64,
+    /// γ, the SGD step size, above 0 and at most 1 (ALS ignores it).
+    #[serde(deserialize_with = "de_learning_rate")]
+    pub learning_rate: f64,
+    /// Epochs that Train runs to, 1..=10000.
+    #[serde(deserialize_with = "de_epochs")]
+    pub epochs: usize,
+    /// Fit the user and item biases b_u, b_i.
+    pub biases: bool,
+    /// Seed of the split, the initial factors and SGD's order.
+    pub seed: u64,
+    /// Share of the ratings held out for the test RMSE, 0..=0.9.
+    #[serde(deserialize_with = "de_test_fraction")]
+    pub test_fraction: f64,
+    /// Epochs trained when the scene opens (replayed deterministically), 0..=epochs.
+    pub epoch: usize,
+    /// The epoch the history scrubber shows (default: the latest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<usize>,
+    /// The selected user's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The selected item's id or title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// How recommendations are ranked.
+    pub metric: Metric,
+    /// Length of the recommendation and similarity lists, 1..=100.
+    #[serde(deserialize_with = "de_top_n")]
+    pub top_n: usize,
+    /// Write names beside the points of the embedding plot.
+    pub labels: bool,
+    /// Edited cells, applied in order (`[[factorize.edits]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<RatingEdit>,
+}
+
+impl Default for FactorizeSettings {
+    fn default() -> Self {
+        Self {
+            method: FactorizeMethod::Als,
+            rank: 2,
+            lambda: 0.1,
+            learning_rate: 0.01,
+            epochs: 20,
+            biases: false,
+            seed: 0,
+            test_fraction: 0.0,
+            epoch: 0,
+            history: None,
+            user: None,
+            item: None,
+            metric: Metric::Dot,
+            top_n: 5,
+            labels: true,
+            edits: Vec::new(),
+        }
+    }
+}
+
+fn de_usize_in<'de, D: Deserializer<'de>>(
+    d: D,
+    key: &str,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, D::Error> {
+    let v = i64::deserialize(d)?;
+    usize::try_from(v)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{key}: must be between {} and {}, got {v}",
+                range.start(),
+                range.end()
+            ))
+        })
+}
+
+fn de_f64_in<'de, D: Deserializer<'de>>(
+    d: D,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+    open_start: bool,
+) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    let ok = range.contains(&v) && !(open_start && v <= *range.start());
+    if ok {
+        Ok(v)
+    } else {
+        let lower = if open_start { "above" } else { "at least" };
+        Err(serde::de::Error::custom(format!(
+            "{key}: must be {lower} {} and at most {}, got {v}",
+            range.start(),
+            range.end()
+        )))
+    }
+}
+
+fn de_rank<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    de_usize_in(d, "factorize.rank", 1..=VIEW_MAX_RANK)
+}
+
+fn de_epochs<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    de_usize_in(d, "factorize.epochs", 1..=VIEW_MAX_EPOCHS)
+}
+
+fn de_top_n<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    de_usize_in(d, "factorize.top_n", 1..=MAX_TOP_N)
+}
+
+fn de_lambda<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    de_f64_in(d, "factorize.lambda", 0.0..=100.0, false)
+}
+
+fn de_learning_rate<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    de_f64_in(d, "factorize.learning_rate", 0.0..=1.0, true)
+}
+
+fn de_test_fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    de_f64_in(d, "factorize.test_fraction", 0.0..=0.9, false)
+}
+
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
@@ -325,6 +510,8 @@ pub struct Scene {
     pub data: DataSettings,
     #[serde(default, skip_serializing_if = "is_default")]
     pub pca: PcaSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub factorize: FactorizeSettings,
 }
 
 impl Default for Scene {
@@ -335,6 +522,7 @@ impl Default for Scene {
             window: WindowSettings::default(),
             data: DataSettings::default(),
             pca: PcaSettings::default(),
+            factorize: FactorizeSettings::default(),
         }
     }
 }
@@ -364,14 +552,52 @@ impl DatasetRef {
         }
     }
 
-    /// Loads the dataset this points at.
+    /// Loads what this points at. A built-in is a table or ratings by its id;
+    /// a file is read as ratings when `ratings` is set (the Factorize view),
+    /// else as a table.
     ///
     /// # Errors
     /// The loader's error, or an unknown built-in.
-    pub fn load(&self) -> Result<Dataset, LoadError> {
+    pub fn load(&self, ratings: bool) -> Result<SceneData, LoadError> {
         match self {
-            Self::Builtin(id) => data::load_builtin(id),
-            Self::File(p) => data::load_dataset(p),
+            Self::Builtin(id) => {
+                if data::builtin(id).is_some() {
+                    data::load_builtin(id).map(SceneData::Table)
+                } else if data::builtin_ratings(id).is_some() || ratings {
+                    data::load_builtin_ratings(id).map(SceneData::Ratings)
+                } else {
+                    data::load_builtin(id).map(SceneData::Table)
+                }
+            }
+            Self::File(p) if ratings => data::load_ratings(p).map(SceneData::Ratings),
+            Self::File(p) => data::load_dataset(p).map(SceneData::Table),
+        }
+    }
+}
+
+/// What a scene's `dataset` key loads: a table of numbers or a ratings matrix.
+#[derive(Clone, Debug)]
+pub enum SceneData {
+    Table(Dataset),
+    Ratings(Ratings),
+}
+
+impl SceneData {
+    /// The table, if this is one.
+    #[must_use]
+    pub fn table(&self) -> Option<&Dataset> {
+        match self {
+            Self::Table(ds) => Some(ds),
+            Self::Ratings(_) => None,
+        }
+    }
+
+    /// The ratings, if these are.
+    #[must_use]
+    pub fn ratings(&self) -> Option<&Ratings> {
+        match self {
+            Self::Ratings(r) => Some(r),
+            Self::Table(_) => None,
         }
     }
 }
@@ -558,6 +784,105 @@ impl Scene {
     }
 }
 
+impl Scene {
+    /// Checks the `[factorize]` table against the ratings it shows: the
+    /// selected user and item and the edited cells exist, edited ratings lie
+    /// in the rating scale, and `epoch` and `history` do not pass `epochs`.
+    ///
+    /// # Errors
+    /// The first setting that does not fit, naming the key and its line.
+    pub fn check_against_ratings(
+        &self,
+        r: &Ratings,
+        src: &str,
+        file: &str,
+    ) -> Result<(), SceneError> {
+        let fail = |path: &[&str], message: String| Err(spanned_error(src, file, path, message));
+        let f = &self.factorize;
+        if f.epoch > f.epochs {
+            return fail(
+                &["factorize", "epoch"],
+                format!(
+                    "factorize.epoch: must be between 0 and epochs = {}, got {}",
+                    f.epochs, f.epoch
+                ),
+            );
+        }
+        if let Some(h) = f.history
+            && h > f.epoch
+        {
+            return fail(
+                &["factorize", "history"],
+                format!(
+                    "factorize.history: must be between 0 and epoch = {} (the epochs trained), got {h}",
+                    f.epoch
+                ),
+            );
+        }
+        let no_user = |key: &str, id: &str| {
+            let some: Vec<&str> = r.users.iter().take(5).map(String::as_str).collect();
+            format!(
+                "{key}: {:?} has no user {id:?} (its {} users include {})",
+                r.name,
+                r.n_users(),
+                some.join(", ")
+            )
+        };
+        let no_item = |key: &str, id: &str| {
+            let some: Vec<&str> = r.items.iter().take(5).map(|i| i.id.as_str()).collect();
+            format!(
+                "{key}: {:?} has no item with id or title {id:?} (its {} items include {})",
+                r.name,
+                r.n_items(),
+                some.join(", ")
+            )
+        };
+        if let Some(u) = &f.user
+            && r.user_index(u).is_none()
+        {
+            return fail(&["factorize", "user"], no_user("factorize.user", u));
+        }
+        if let Some(i) = &f.item
+            && find_item(r, i).is_none()
+        {
+            return fail(&["factorize", "item"], no_item("factorize.item", i));
+        }
+        let (lo, hi) = r.scale;
+        for e in &f.edits {
+            // Arrays of tables have no single span: point at the table itself.
+            let at_edits = &["factorize", "edits"];
+            if r.user_index(&e.user).is_none() {
+                return fail(at_edits, no_user("factorize.edits.user", &e.user));
+            }
+            if find_item(r, &e.item).is_none() {
+                return fail(at_edits, no_item("factorize.edits.item", &e.item));
+            }
+            if let Some(v) = e.rating
+                && !(v.is_finite() && v >= f64::from(lo) && v <= f64::from(hi))
+            {
+                return fail(
+                    at_edits,
+                    format!(
+                        "factorize.edits.rating: must be within the rating scale {lo} to {hi}, got {v}"
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The item whose id, or else title, is `name`.
+#[must_use]
+pub fn find_item(r: &Ratings, name: &str) -> Option<u32> {
+    r.item_index(name).or_else(|| {
+        r.items
+            .iter()
+            .position(|it| it.title.as_deref() == Some(name))
+            .map(|i| i as u32)
+    })
+}
+
 fn spanned_error(src: &str, file: &str, path: &[&str], message: String) -> SceneError {
     match value_span(src, path) {
         Some(span) => at(file, src, span, message),
@@ -568,11 +893,11 @@ fn spanned_error(src: &str, file: &str, path: &[&str], message: String) -> Scene
     }
 }
 
-/// A scene read from disk together with the dataset it shows.
+/// A scene read from disk together with the dataset or ratings it shows.
 #[derive(Clone, Debug)]
 pub struct LoadedScene {
     pub scene: Scene,
-    pub dataset: Dataset,
+    pub data: SceneData,
     pub dataset_ref: DatasetRef,
 }
 
@@ -602,13 +927,43 @@ pub fn load_scene_str(
 ) -> Result<LoadedScene, SceneError> {
     let scene = Scene::from_toml(src, file)?;
     let dataset_ref = DatasetRef::parse(&scene.dataset, base);
-    let dataset = dataset_ref
-        .load()
+    let wants_ratings = scene.view.wants_ratings();
+    let data = dataset_ref
+        .load(wants_ratings)
         .map_err(|e| spanned_error(src, file, &["dataset"], format!("dataset: {e}")))?;
-    scene.check_against(&dataset, src, file)?;
+    match &data {
+        SceneData::Table(ds) if wants_ratings => {
+            let available: Vec<&str> = data::RATINGS_BUILTINS.iter().map(|b| b.id).collect();
+            return Err(spanned_error(
+                src,
+                file,
+                &["dataset"],
+                format!(
+                    "dataset: the {} view needs a ratings matrix, and {:?} is a table (ratings built-ins: {})",
+                    scene.view.title(),
+                    ds.name,
+                    available.join(", ")
+                ),
+            ));
+        }
+        SceneData::Ratings(r) if !wants_ratings => {
+            return Err(spanned_error(
+                src,
+                file,
+                &["dataset"],
+                format!(
+                    "dataset: {:?} is a ratings matrix, which the {} view cannot show: use view = \"factorize\"",
+                    r.name,
+                    scene.view.title()
+                ),
+            ));
+        }
+        SceneData::Table(ds) => scene.check_against(ds, src, file)?,
+        SceneData::Ratings(r) => scene.check_against_ratings(r, src, file)?,
+    }
     Ok(LoadedScene {
         scene,
-        dataset,
+        data,
         dataset_ref,
     })
 }

@@ -748,3 +748,22 @@ fn error_overflow() {
         }
     );
 }
+
+/// Regression: a chunk whose last block has 2 rows (n = 2623 with 50 columns)
+/// went through nalgebra's gemm fallback, which wrote past the covariance
+/// matrix and corrupted the heap (the Factorize view's PCA of k = 50 factors
+/// aborted with "double free or corruption"). The fit must also match the
+/// covariance computed directly.
+#[test]
+fn short_last_block_with_many_columns_is_sound() {
+    let (n, d) = (2623, 50);
+    let mut rng = fastrand::Rng::with_seed(7);
+    let x = DMatrix::from_fn(n, d, |_, _| rng.f64());
+    let names: Vec<String> = (0..d).map(|j| format!("c{j}")).collect();
+    let pca = Pca::fit_matrix(&x, &names, &PcaOptions::default()).expect("a fit");
+    let mean = x.row_mean();
+    let centred = DMatrix::from_fn(n, d, |i, j| x[(i, j)] - mean[j]);
+    let cov = centred.transpose() * &centred / (n as f64 - 1.0);
+    let diff = (&pca.covariance - &cov).abs().max();
+    assert!(diff < 1e-12, "max difference {diff}");
+}

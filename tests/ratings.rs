@@ -636,3 +636,40 @@ fn random_input_never_panics() {
         let _ = parse_items(&bytes, "fuzz.csv");
     }
 }
+
+/// The GUI's rule for opening a file as ratings: MovieLens names, or a
+/// `user…,item…,rating…` header; anything else (iris, a plain table) is a table.
+#[test]
+fn looks_like_ratings_follows_the_documented_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let yes = [
+        write("u.data", "1\t2\t3\t4\n"),
+        write("u1.base", "1\t2\t3\t4\n"),
+        write("ratings_small.csv", "a,b,c\n"),
+        write("mine.csv", "userId,movieId,rating\n1,2,3\n"),
+        write("mine.tsv", "user_id\titem\tscore\n1\t2\t3\n"),
+        write(
+            "ml1m.dat",
+            "UserID::MovieID::Rating::Timestamp\n1::2::3::4\n",
+        ),
+    ];
+    let no = [
+        write(
+            "iris.csv",
+            "sepal_length,sepal_width,petal_length,species\n5.1,3.5,1.4,setosa\n",
+        ),
+        write("table.csv", "user,height,weight\nann,170,60\n"),
+        write("pairs.csv", "item,user,rating\n1,2,3\n"),
+    ];
+    for p in &yes {
+        assert!(eigenlens::data::looks_like_ratings(p), "{}", p.display());
+    }
+    for p in &no {
+        assert!(!eigenlens::data::looks_like_ratings(p), "{}", p.display());
+    }
+}

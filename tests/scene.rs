@@ -98,7 +98,7 @@ fn unknown_color_column() {
 #[test]
 fn default_scene_loads() {
     let s = load_scene_str(eigenlens::scene::DEFAULT_SCENE, "default", None).unwrap();
-    assert_eq!(s.dataset.n_rows, 150);
+    assert_eq!(s.data.table().expect("a table").n_rows, 150);
 }
 
 /// Every scene shipped in assets/scenes/ loads with its dataset.
@@ -185,4 +185,69 @@ fn pca_columns_checked_against_dataset() {
         "columns = [\"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\"]\ny_component = 0\n",
     );
     assert_eq!(e.line(), Some(5));
+}
+
+/// The [factorize] table: values out of range and names the ratings lack are
+/// errors naming the key and its line; a table given to the Factorize view is
+/// refused at the dataset line.
+#[test]
+fn factorize_table_is_checked() {
+    let cases = [
+        ("[factorize]\nrank = 0\n", 5, "factorize.rank"),
+        ("[factorize]\nlambda = -1\n", 5, "factorize.lambda"),
+        (
+            "[factorize]\nlearning_rate = 0\n",
+            5,
+            "factorize.learning_rate",
+        ),
+        (
+            "[factorize]\ntest_fraction = 0.95\n",
+            5,
+            "factorize.test_fraction",
+        ),
+        ("[factorize]\nepochs = 5\nepoch = 6\n", 6, "factorize.epoch"),
+        (
+            "[factorize]\nepoch = 3\nhistory = 4\n",
+            6,
+            "factorize.history",
+        ),
+        ("[factorize]\nuser = \"Zed\"\n", 5, "no user \"Zed\""),
+        (
+            "[factorize]\nitem = \"Jaws\"\n",
+            5,
+            "no item with id or title \"Jaws\"",
+        ),
+        (
+            "[factorize]\nmetric = \"l2\"\n",
+            5,
+            "expected `dot` or `cosine`",
+        ),
+        ("[factorize]\nbogus = 1\n", 5, "bogus"),
+    ];
+    for (table, line, needle) in cases {
+        let src = format!("view = \"factorize\"\ndataset = \"builtin:tiny-movies\"\n\n{table}");
+        let e = load_scene_str(&src, "s.toml", None).expect_err(table);
+        assert_eq!(e.line(), Some(line), "{table}: {e}");
+        assert!(e.to_string().contains(needle), "{table}: {e}");
+    }
+    let e = load_scene_str(
+        "view = \"factorize\"\ndataset = \"builtin:iris\"\n",
+        "s.toml",
+        None,
+    )
+    .expect_err("a table");
+    assert_eq!(e.line(), Some(2));
+    assert!(e.to_string().contains("needs a ratings matrix"), "{e}");
+    let e = load_scene_str(
+        "view = \"pca\"\ndataset = \"builtin:tiny-movies\"\n",
+        "s.toml",
+        None,
+    )
+    .expect_err("ratings");
+    assert!(e.to_string().contains("is a ratings matrix"), "{e}");
+    // Titles name items too, and edits load.
+    let ok = "view = \"factorize\"\ndataset = \"builtin:movie-night\"\n[factorize]\nuser = \"u003\"\nitem = \"Toy Story (1995)\"\n[[factorize.edits]]\nuser = \"u003\"\nitem = \"1\"\nrating = 5\n";
+    let s = load_scene_str(ok, "s.toml", None).expect("loads");
+    assert_eq!(s.scene.factorize.edits.len(), 1);
+    assert!(s.data.ratings().is_some());
 }

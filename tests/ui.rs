@@ -188,5 +188,5 @@ fn saved_scene_round_trips() {
         loaded.scene.data.panel,
         eigenlens::scene::DataPanel::Matrices
     );
-    assert_eq!(loaded.dataset.name, "iris");
+    assert_eq!(loaded.data.table().expect("a table").name, "iris");
 }

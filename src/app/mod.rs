@@ -14,9 +14,12 @@ use std::time::{Duration, Instant};
 use egui::{Color32, Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::data::{self, BUILTINS, Dataset};
-use crate::scene::{self, DatasetRef, LoadedScene, Scene, Theme, ViewKind, WindowSettings};
+use crate::data::{self, BUILTINS, Dataset, RATINGS_BUILTINS, Ratings};
+use crate::scene::{
+    self, DatasetRef, LoadedScene, Scene, SceneData, Theme, ViewKind, WindowSettings,
+};
 use views::data::DataView;
+use views::factorize::FactorizeView;
 use views::pca::PcaView;
 
 /// A dataset shared by the views, with an id that changes whenever the data does
@@ -31,10 +34,50 @@ impl DatasetHandle {
     /// Wraps `data` with a fresh id.
     #[must_use]
     pub fn new(data: Dataset) -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
         Self {
-            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            id: Self::new_id(),
             data: Arc::new(data),
+        }
+    }
+
+    /// A fresh id, shared by datasets and ratings so the two never collide.
+    fn new_id() -> u64 {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// A ratings matrix shared by the views, with an id that changes whenever
+/// the ratings do.
+#[derive(Clone, Debug)]
+pub struct RatingsHandle {
+    pub id: u64,
+    pub data: Arc<Ratings>,
+}
+
+impl RatingsHandle {
+    /// Wraps `data` with a fresh id.
+    #[must_use]
+    pub fn new(data: Ratings) -> Self {
+        Self {
+            id: DatasetHandle::new_id(),
+            data: Arc::new(data),
+        }
+    }
+}
+
+/// What an entry of the dataset list holds.
+#[derive(Clone, Debug)]
+pub enum EntryData {
+    Table(DatasetHandle),
+    Ratings(RatingsHandle),
+}
+
+impl EntryData {
+    fn name(&self) -> &str {
+        match self {
+            Self::Table(h) => &h.data.name,
+            Self::Ratings(h) => &h.data.name,
         }
     }
 }
@@ -76,14 +119,18 @@ impl PersistedState {
     }
 }
 
-/// Something opened from a path: a dataset or a scene with its dataset.
+/// Something opened from a path: a dataset, ratings, or a scene with its data.
 #[derive(Debug)]
 pub enum Opened {
     Dataset(Dataset),
+    Ratings(Ratings),
     Scene(Box<LoadedScene>),
 }
 
-/// Opens `path`: a `.toml` file is a scene, anything else a dataset.
+/// Opens `path`: a `.toml` file is a scene; a file that
+/// [`looks like ratings`](data::looks_like_ratings) (`u.data`, `ratings*.csv`,
+/// or a `user,item,rating` header) is a ratings matrix, with titles from a
+/// `u.item` or `movies.csv` beside it; anything else is a table.
 ///
 /// # Errors
 /// The loader's message, naming the file and, where there is one, line and column.
@@ -95,6 +142,10 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
         scene::load_scene(path)
             .map(|s| Opened::Scene(Box::new(s)))
             .map_err(|e| e.to_string())
+    } else if data::looks_like_ratings(path) {
+        data::load_ratings(path)
+            .map(Opened::Ratings)
+            .map_err(|e| e.to_string())
     } else {
         data::load_dataset(path)
             .map(Opened::Dataset)
@@ -103,7 +154,7 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
 }
 
 struct Entry {
-    handle: DatasetHandle,
+    data: EntryData,
     origin: DatasetRef,
 }
 
@@ -147,6 +198,7 @@ pub struct EigenApp {
     current: usize,
     data_view: DataView,
     pca_view: PcaView,
+    factorize_view: FactorizeView,
     status: Option<Status>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
@@ -165,6 +217,7 @@ impl EigenApp {
             current: 0,
             data_view: DataView::default(),
             pca_view: PcaView::default(),
+            factorize_view: FactorizeView::default(),
             status: None,
             dialog: None,
             prompt: None,
@@ -198,9 +251,19 @@ impl EigenApp {
     /// The dataset shown now.
     #[must_use]
     pub fn current_dataset(&self) -> Option<&Dataset> {
-        self.entries
-            .get(self.current)
-            .map(|e| e.handle.data.as_ref())
+        match &self.entries.get(self.current)?.data {
+            EntryData::Table(h) => Some(h.data.as_ref()),
+            EntryData::Ratings(_) => None,
+        }
+    }
+
+    /// The ratings shown now, if the current entry is a ratings matrix.
+    #[must_use]
+    pub fn current_ratings(&self) -> Option<&Ratings> {
+        match &self.entries.get(self.current)?.data {
+            EntryData::Ratings(h) => Some(h.data.as_ref()),
+            EntryData::Table(_) => None,
+        }
     }
 
     /// The status bar's message, if any, and whether it is an error.
@@ -224,6 +287,22 @@ impl EigenApp {
     /// The PCA view's state, to change (tests, scripting).
     pub fn pca_view_mut(&mut self) -> &mut PcaView {
         &mut self.pca_view
+    }
+
+    /// The Factorize view's state.
+    #[must_use]
+    pub fn factorize_view(&self) -> &FactorizeView {
+        &self.factorize_view
+    }
+
+    /// The Factorize view's state, to change (tests, scripting).
+    pub fn factorize_view_mut(&mut self) -> &mut FactorizeView {
+        &mut self.factorize_view
+    }
+
+    /// Shows view `view`.
+    pub fn set_view(&mut self, view: ViewKind) {
+        self.state.view = view;
     }
 
     /// The view shown now.
@@ -264,7 +343,25 @@ impl EigenApp {
                     style::fmt_count(ds.n_rows),
                     ds.columns.len()
                 );
-                self.add_entry(ds, origin);
+                self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
+                self.set_info(text);
+            }
+            Opened::Ratings(r) => {
+                let origin = DatasetRef::File(path.to_path_buf());
+                let titles = r.items.iter().filter(|i| i.title.is_some()).count();
+                let text = format!(
+                    "Opened {}: {} users × {} items, {} ratings{}.",
+                    file_name(path),
+                    style::fmt_count(r.n_users()),
+                    style::fmt_count(r.n_items()),
+                    style::fmt_count(r.len()),
+                    if titles > 0 {
+                        format!(", {} titles", style::fmt_count(titles))
+                    } else {
+                        String::new()
+                    }
+                );
+                self.add_entry(EntryData::Ratings(RatingsHandle::new(r)), origin);
                 self.set_info(text);
             }
             Opened::Scene(s) => {
@@ -278,23 +375,47 @@ impl EigenApp {
     fn apply_scene(&mut self, loaded: LoadedScene) {
         let LoadedScene {
             scene,
-            dataset,
+            data,
             dataset_ref,
         } = loaded;
         self.state.view = scene.view;
         self.data_view = DataView::new(scene.data);
         self.pca_view = PcaView::new(scene.pca);
-        self.add_entry(dataset, dataset_ref);
+        self.factorize_view = FactorizeView::new(scene.factorize);
+        let data = match data {
+            SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
+            SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
+        };
+        self.add_entry(data, dataset_ref);
     }
 
-    /// Adds a dataset (replacing one from the same origin) and shows it.
-    fn add_entry(&mut self, ds: Dataset, origin: DatasetRef) {
-        self.data_view.adapt_to(&ds);
-        self.pca_view.adapt_to(&ds);
-        let entry = Entry {
-            handle: DatasetHandle::new(ds),
-            origin,
-        };
+    /// Makes the views' settings fit `data`.
+    fn adapt_views(&mut self, data: &EntryData) {
+        match data {
+            EntryData::Table(h) => {
+                self.data_view.adapt_to(&h.data);
+                self.pca_view.adapt_to(&h.data);
+            }
+            EntryData::Ratings(h) => self.factorize_view.adapt_to(&h.data),
+        }
+    }
+
+    /// Ratings belong to the Factorize view, tables to the others: switch if needed.
+    fn fit_view_to(&mut self, data: &EntryData) {
+        match (data, self.state.view) {
+            (EntryData::Ratings(_), ViewKind::Data | ViewKind::Pca) => {
+                self.state.view = ViewKind::Factorize;
+            }
+            (EntryData::Table(_), ViewKind::Factorize) => self.state.view = ViewKind::Data,
+            _ => {}
+        }
+    }
+
+    /// Adds a dataset or ratings (replacing one from the same origin) and shows it.
+    fn add_entry(&mut self, data: EntryData, origin: DatasetRef) {
+        self.adapt_views(&data);
+        self.fit_view_to(&data);
+        let entry = Entry { data, origin };
         if let Some(i) = self.entries.iter().position(|e| e.origin == entry.origin) {
             self.entries[i] = entry;
             self.current = i;
@@ -306,8 +427,9 @@ impl EigenApp {
 
     fn select_entry(&mut self, i: usize) {
         if let Some(e) = self.entries.get(i) {
-            self.data_view.adapt_to(&e.handle.data);
-            self.pca_view.adapt_to(&e.handle.data);
+            let data = e.data.clone();
+            self.adapt_views(&data);
+            self.fit_view_to(&data);
             self.current = i;
         }
     }
@@ -318,8 +440,13 @@ impl EigenApp {
             self.select_entry(i);
             return;
         }
-        match data::load_builtin(id) {
-            Ok(ds) => self.add_entry(ds, origin),
+        let loaded = if data::builtin_ratings(id).is_some() {
+            data::load_builtin_ratings(id).map(|r| EntryData::Ratings(RatingsHandle::new(r)))
+        } else {
+            data::load_builtin(id).map(|ds| EntryData::Table(DatasetHandle::new(ds)))
+        };
+        match loaded {
+            Ok(data) => self.add_entry(data, origin),
             Err(e) => self.set_error(e.to_string()),
         }
     }
@@ -366,6 +493,7 @@ impl EigenApp {
             },
             data: self.data_view.settings.clone(),
             pca: self.pca_view.settings.clone(),
+            factorize: self.factorize_view.settings.clone(),
         }
     }
 
@@ -383,7 +511,11 @@ impl EigenApp {
             self.set_error("there is no dataset to export scores of".to_owned());
             return;
         };
-        match self.pca_view.export_scores(&entry.handle, path) {
+        let EntryData::Table(handle) = &entry.data else {
+            self.set_error("a ratings matrix has no PCA scores to export".to_owned());
+            return;
+        };
+        match self.pca_view.export_scores(handle, path) {
             Ok(n) => self.set_info(format!(
                 "Exported the PCA scores of {} rows to {}.",
                 style::fmt_count(n),
@@ -412,8 +544,11 @@ impl EigenApp {
                 DialogPurpose::Open => rfd::FileDialog::new()
                     .set_title("Open a dataset or scene")
                     .add_filter(
-                        "Datasets and scenes",
-                        &["csv", "tsv", "txt", "tab", "npy", "toml"],
+                        "Datasets, ratings and scenes",
+                        &[
+                            "csv", "tsv", "txt", "tab", "npy", "toml", "data", "dat", "base",
+                            "test",
+                        ],
                     )
                     .add_filter("All files", &["*"])
                     .pick_file(),
@@ -543,10 +678,17 @@ impl EigenApp {
             ui.separator();
             self.view_size = ui.available_size();
             if let Some(entry) = self.entries.get(self.current) {
-                let handle = entry.handle.clone();
-                match self.state.view {
-                    ViewKind::Data => self.data_view.ui(ui, &handle),
-                    ViewKind::Pca => self.pca_view.ui(ui, &handle),
+                let data = entry.data.clone();
+                match (self.state.view, &data) {
+                    (ViewKind::Data, EntryData::Table(h)) => self.data_view.ui(ui, h),
+                    (ViewKind::Pca, EntryData::Table(h)) => self.pca_view.ui(ui, h),
+                    (ViewKind::Factorize, EntryData::Ratings(h)) => self.factorize_view.ui(ui, h),
+                    (ViewKind::Data | ViewKind::Pca, EntryData::Ratings(h)) => {
+                        self.wrong_kind(ui, &h.data.name, true);
+                    }
+                    (ViewKind::Factorize, EntryData::Table(h)) => {
+                        self.wrong_kind(ui, &h.data.name, false);
+                    }
                 }
             } else {
                 ui.label("No dataset: open one with File → Open… or pick a built-in.");
@@ -557,6 +699,26 @@ impl EigenApp {
         if !self.loading.is_empty() || self.dialog.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
+    }
+
+    /// What a view says when the current entry is the other kind of data.
+    fn wrong_kind(&mut self, ui: &mut Ui, name: &str, is_ratings: bool) {
+        ui.add_space(24.0);
+        ui.vertical_centered(|ui| {
+            if is_ratings {
+                ui.heading(format!("{name} is a ratings matrix"));
+                ui.label("Users rate movies, with gaps: see it break into user and movie vectors in the Factorize view.");
+                if ui.button("Open the Factorize view").clicked() {
+                    self.state.view = ViewKind::Factorize;
+                }
+            } else {
+                ui.heading(format!("{name} is a table of numbers"));
+                ui.label("The Factorize view needs a ratings matrix: pick a built-in ratings set on the left, or open a ratings file (u.data, ratings.csv, or a user,item,rating CSV).");
+                if ui.button("Open the Data view").clicked() {
+                    self.state.view = ViewKind::Data;
+                }
+            }
+        });
     }
 
     fn menu_bar(&mut self, ui: &mut Ui) {
@@ -677,6 +839,18 @@ impl EigenApp {
                 pick_builtin = Some(b.id);
             }
         }
+        ui.add_space(8.0);
+        ui.label(RichText::new("Built-in ratings").weak());
+        for b in RATINGS_BUILTINS {
+            let selected = current_origin == Some(DatasetRef::Builtin(b.id.to_owned()));
+            if ui
+                .selectable_label(selected, b.title)
+                .on_hover_text(b.description)
+                .clicked()
+            {
+                pick_builtin = Some(b.id);
+            }
+        }
         if let Some(id) = pick_builtin {
             self.select_builtin(id);
         }
@@ -685,9 +859,14 @@ impl EigenApp {
             .iter()
             .enumerate()
             .filter_map(|(i, e)| match &e.origin {
-                DatasetRef::File(p) => {
-                    Some((i, e.handle.data.name.clone(), p.display().to_string()))
-                }
+                DatasetRef::File(p) => Some((
+                    i,
+                    match &e.data {
+                        EntryData::Table(_) => e.data.name().to_owned(),
+                        EntryData::Ratings(_) => format!("{} (ratings)", e.data.name()),
+                    },
+                    p.display().to_string(),
+                )),
                 DatasetRef::Builtin(_) => None,
             })
             .collect();
@@ -713,7 +892,7 @@ impl EigenApp {
             self.start_dialog(&ui.ctx().clone(), DialogPurpose::Open);
         }
         ui.label(
-            RichText::new("or drop a CSV, TSV, .npy or scene file on the window")
+            RichText::new("or drop a CSV, TSV, .npy, ratings or scene file on the window")
                 .weak()
                 .small(),
         );

@@ -64,7 +64,7 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
     window.height = args.height.unwrap_or(window.height);
     window.scale = args.scale.unwrap_or(window.scale);
     window.theme = args.theme.unwrap_or(window.theme);
-    let image = render::render_scene(&loaded.scene, loaded.dataset, &window)
+    let image = render::render_scene(&loaded.scene, loaded.data, &window)
         .map_err(|e| Failure::other(e.to_string()))?;
     image
         .save_with_format(output, image::ImageFormat::Png)

@@ -16,8 +16,8 @@ pub use error::LoadError;
 pub use npy::parse_npy;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
-    RatingsLayout, items_beside, load_ratings, load_ratings_with_items, parse_items, parse_ratings,
-    parse_ratings_as,
+    RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
+    parse_items, parse_ratings, parse_ratings_as,
 };
 
 use std::path::{Path, PathBuf};

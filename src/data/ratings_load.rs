@@ -131,6 +131,67 @@ pub fn load_ratings_with_items(path: &Path, items_path: &Path) -> Result<Ratings
     Ok(ratings)
 }
 
+/// Whether `path` should open as ratings rather than as a table of numbers
+/// (the GUI's File → Open, drag and drop, and the command line's PATH):
+/// - by name: MovieLens's `u.data`, `u1.base` … `ub.test`, or any file whose
+///   name starts with `ratings` (`ratings.csv`, `ratings.dat`, `ratings_small.csv`);
+/// - by header: a first line of at least three fields whose first names a user
+///   (`user`, `userId`, `user_id`, `uid`, `reviewer`, `customer`) and whose
+///   third names a rating (`rating`, `score`, `stars`, ...), e.g. `user,movie,rating`.
+///
+/// Anything else is a table. A file that cannot be read is a table too (its
+/// loader then reports the error).
+#[must_use]
+pub fn looks_like_ratings(path: &Path) -> bool {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let ext = Path::new(&file)
+        .extension()
+        .map_or_else(String::new, |e| e.to_string_lossy().into_owned());
+    if file == "u.data"
+        || (file.starts_with('u') && (ext == "base" || ext == "test") && file.len() <= 8)
+        || file.starts_with("ratings")
+    {
+        return true;
+    }
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = [0u8; 4096];
+    let Ok(n) = std::io::Read::read(&mut f, &mut head) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&head[..n]);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = first.replace("::", "\t");
+    let Some(&delim) = RATING_DELIMITERS
+        .iter()
+        .max_by_key(|&&d| first.matches(char::from(d)).count())
+    else {
+        return false;
+    };
+    let cells: Vec<&str> = first
+        .split(char::from(delim))
+        .map(|c| c.trim().trim_matches('"'))
+        .collect();
+    cells.len() >= 3
+        && is_rating_name(cells[2])
+        && matches!(
+            normalized(cells[0]).as_str(),
+            "user"
+                | "userid"
+                | "users"
+                | "uid"
+                | "reviewer"
+                | "reviewerid"
+                | "customer"
+                | "customerid"
+        )
+}
+
 /// The metadata file that belongs beside a ratings file, if it exists:
 /// `u.item` for ml-100k's `u.data`, `u1.base`, `ua.test`, ...; `movies.csv`
 /// (`.dat`, `.tsv`) for a MovieLens `ratings.csv` (`.dat`, `.tsv`).

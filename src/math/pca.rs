@@ -43,6 +43,10 @@ const PARALLEL_MIN_CELLS: usize = 1 << 18;
 /// d(d+1)/2 dot products, which waste nothing on tiny matrices.
 const GEMM_MIN_COLUMNS: usize = 8;
 
+/// Blocks of at most this many rows never go through nalgebra's gemm (see
+/// `chunk_moments`): its small-size fallback is unsound for strided views.
+const GEMM_MIN_ROWS: usize = 5;
+
 /// Entries whose magnitude is within this relative distance of a component's
 /// largest count as tied for the sign convention; the first of them is made
 /// positive. Exact ties (such as (1, −1)/√2) then resolve the same way on every
@@ -613,7 +617,11 @@ fn chunk_moments(
             block_mean[j] = mu;
         }
         let b = &buffer[..m * d];
-        if d >= GEMM_MIN_COLUMNS {
+        // nalgebra's gemm hands blocks of at most 5 rows to its gemv fallback,
+        // which with Bᵀ's strides writes past the output (nalgebra 0.35
+        // `axcpy_uninit` iterates the strided slice's length): heap corruption.
+        // Such short blocks (the last of a chunk) take the dot products instead.
+        if d >= GEMM_MIN_COLUMNS && m > GEMM_MIN_ROWS {
             add_syrk(&mut acc.m2, b, m);
         } else {
             for i in 0..d {

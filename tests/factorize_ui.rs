@@ -1,0 +1,169 @@
+//! UI tests of the Factorize view: snapshots of the shipped factorize scenes
+//! through the whole app window, and behaviour (editing a rating folds the
+//! user in again, training from the buttons, ratings files opening as ratings).
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::{app_harness, fresh_app, repo, step_until, write_file};
+use egui_kittest::kittest::Queryable;
+use eigenlens::app::{EigenApp, Opened, PersistedState};
+use eigenlens::scene::{self, ViewKind};
+
+/// The app showing the scene `assets/scenes/<name>.toml`.
+fn app_on_scene(name: &str) -> EigenApp {
+    let path = repo().join("assets/scenes").join(format!("{name}.toml"));
+    let loaded = scene::load_scene(&path).expect("the shipped scene loads");
+    EigenApp::new(
+        PersistedState::default(),
+        Some((path, Opened::Scene(Box::new(loaded)))),
+    )
+}
+
+fn snapshot_scene(name: &str, epochs: usize) {
+    let mut harness = app_harness(app_on_scene(name));
+    harness.run_steps(6);
+    assert_eq!(harness.state().view(), ViewKind::Factorize);
+    let view = harness.state().factorize_view();
+    assert_eq!(view.epochs_done(), epochs, "{name}: epochs trained");
+    assert!(!view.is_training(), "{name}: still training");
+    assert!(view.error().is_none(), "{name}: {:?}", view.error());
+    harness.snapshot(name.replace('-', "_"));
+}
+
+/// Tiny movies trained with k = 2, Ana selected: her arrow, shading, the cell editor.
+#[test]
+fn snapshot_factorize_tiny() {
+    snapshot_scene("factorize-tiny", 20);
+}
+
+/// Movie night trained, a viewer's recommendations and a movie's nearest movies.
+#[test]
+fn snapshot_factorize_movie_night() {
+    snapshot_scene("factorize-movie-night", 25);
+}
+
+/// SGD paused at epoch 12 of 60: the curves part-way down.
+#[test]
+fn snapshot_factorize_training() {
+    snapshot_scene("factorize-training", 12);
+}
+
+/// Titles of the recommendation list shown now.
+fn titles(app: &EigenApp) -> Vec<String> {
+    app.factorize_view()
+        .recommendations()
+        .iter()
+        .map(|r| r.title.clone())
+        .collect()
+}
+
+/// Editing ratings folds the user in again at once: after u003 gives four
+/// children's films (none in the list) 5 stars, the list changes — new films
+/// enter it — without retraining.
+#[test]
+fn editing_ratings_changes_the_users_recommendations() {
+    let mut harness = app_harness(app_on_scene("factorize-movie-night"));
+    harness.run_steps(4);
+    let before = titles(harness.state());
+    assert_eq!(before.len(), 8);
+    let edited = [
+        "Toy Story (1995)",
+        "The Lion King (1994)",
+        "Finding Nemo (2003)",
+        "Shrek (2001)",
+    ];
+    assert!(!before.iter().any(|t| edited.contains(&t.as_str())));
+    // Toy Story, The Lion King, Finding Nemo, Shrek: all 5 stars.
+    for item in ["1", "2", "3", "4"] {
+        harness
+            .state_mut()
+            .factorize_view_mut()
+            .edit_rating("u003", item, Some(5.0));
+    }
+    harness.run_steps(2);
+    let after = titles(harness.state());
+    assert_ne!(before, after);
+    // Not just a film leaving the list: films that were not in it arrive.
+    assert!(
+        after.iter().any(|t| !before.contains(t)),
+        "before: {before:?}\nafter: {after:?}"
+    );
+    // Folding in is not training: the epochs stay where they were.
+    assert_eq!(harness.state().factorize_view().epochs_done(), 25);
+    // The scene records the edits.
+    let scene = harness
+        .state()
+        .current_scene(eigenlens::scene::Theme::Light, 1.0, None);
+    assert_eq!(scene.factorize.edits.len(), 4);
+}
+
+/// "Clear rating" removes the selected cell's rating (u003 × Toy Story) and
+/// the editor says so.
+#[test]
+fn clear_rating_button_clears_the_cell() {
+    let mut harness = app_harness(app_on_scene("factorize-movie-night"));
+    harness.run_steps(4);
+    harness.get_by_label_contains("u003 × Toy Story (1995): 2");
+    harness.get_by_label("Clear rating").click();
+    harness.run_steps(3);
+    let edits = &harness.state().factorize_view().settings.edits;
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].rating, None);
+    harness.get_by_label_contains("u003 × Toy Story (1995): not rated");
+}
+
+/// Train from the buttons: Reset, then Train runs to the epochs set, and the
+/// train RMSE falls.
+#[test]
+fn train_button_trains_to_the_end() {
+    let mut harness = app_harness(app_on_scene("factorize-training"));
+    harness.run_steps(2);
+    harness.get_by_label("Reset").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().factorize_view().epochs_done(), 0);
+    harness.get_by_label("▶ Train").click();
+    assert!(step_until(&mut harness, 5_000, |app| {
+        app.factorize_view().epochs_done() == 60
+    }));
+    let history = harness.state().factorize_view().history();
+    assert!(history[59].train_rmse < history[0].train_rmse);
+    assert!(history[59].test_rmse.is_some());
+}
+
+/// A MovieLens-style file opens as ratings, in the Factorize view, with titles
+/// from the `u.item` beside it; the Data view then says what it is.
+#[test]
+fn ratings_file_opens_in_the_factorize_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = String::new();
+    for u in 1..=6 {
+        for i in 1..=5 {
+            if (u + i) % 3 != 0 {
+                let _ = writeln!(data, "{u}\t{i}\t{}\t881250949", 1 + (u * i) % 5);
+            }
+        }
+    }
+    let path = write_file(dir.path(), "u.data", data.as_bytes());
+    let mut items = String::new();
+    for i in 1..=5 {
+        let _ = writeln!(
+            items,
+            "{i}|Film {i} (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0"
+        );
+    }
+    write_file(dir.path(), "u.item", items.as_bytes());
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    harness.state_mut().open_now(&path);
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.view(), ViewKind::Factorize, "{:?}", app.status());
+    let r = app.current_ratings().expect("ratings");
+    assert_eq!((r.n_users(), r.n_items()), (6, 5));
+    assert_eq!(r.item_name(0), "Film 1 (1995)");
+    harness.get_by_label("Data").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("is a ratings matrix");
+}
