@@ -3,20 +3,9 @@
 
 mod common;
 
-use common::{app_harness, repo};
+use common::{app_harness, app_on_scene};
 use egui_kittest::kittest::Queryable;
-use eigenlens::app::{EigenApp, Opened, PersistedState};
-use eigenlens::scene::{self, ViewKind};
-
-/// The app showing the scene `assets/scenes/<name>.toml`.
-fn app_on_scene(name: &str) -> EigenApp {
-    let path = repo().join("assets/scenes").join(format!("{name}.toml"));
-    let loaded = scene::load_scene(&path).expect("the shipped scene loads");
-    EigenApp::new(
-        PersistedState::default(),
-        Some((path, Opened::Scene(Box::new(loaded)))),
-    )
-}
+use eigenlens::scene::ViewKind;
 
 fn snapshot_scene(name: &str) {
     let mut harness = app_harness(app_on_scene(name));

@@ -339,7 +339,7 @@ impl EigenApp {
                 let origin = DatasetRef::File(path.to_path_buf());
                 let text = format!(
                     "Opened {}: {} rows × {} numeric columns.",
-                    file_name(path),
+                    data::file_label(path),
                     style::fmt_count(ds.n_rows),
                     ds.columns.len()
                 );
@@ -351,7 +351,7 @@ impl EigenApp {
                 let titles = r.items.iter().filter(|i| i.title.is_some()).count();
                 let text = format!(
                     "Opened {}: {} users × {} items, {} ratings{}.",
-                    file_name(path),
+                    data::file_label(path),
                     style::fmt_count(r.n_users()),
                     style::fmt_count(r.n_items()),
                     style::fmt_count(r.len()),
@@ -365,7 +365,7 @@ impl EigenApp {
                 self.set_info(text);
             }
             Opened::Scene(s) => {
-                let text = format!("Opened scene {}.", file_name(path));
+                let text = format!("Opened scene {}.", data::file_label(path));
                 self.apply_scene(*s);
                 self.set_info(text);
             }
@@ -747,12 +747,8 @@ impl EigenApp {
                     }
                     let mut chosen = None;
                     for p in &self.state.recent {
-                        let name = p.file_name().map_or_else(
-                            || p.display().to_string(),
-                            |n| n.to_string_lossy().into_owned(),
-                        );
                         if ui
-                            .button(name)
+                            .button(data::file_label(p))
                             .on_hover_text(p.display().to_string())
                             .clicked()
                         {
@@ -974,14 +970,6 @@ impl EigenApp {
             self.prompt = None;
         }
     }
-}
-
-/// The last component of `path`, for short messages.
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
 }
 
 const NO_DIALOG: &str = "No file dialog is available on this desktop (no xdg-desktop-portal and no zenity). Type the path instead:";

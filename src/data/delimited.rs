@@ -73,15 +73,7 @@ pub fn parse_delimited(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
         .collect();
     let mut n_rows = 0usize;
     let mut add_row = |record: &StringRecord| -> Result<(), LoadError> {
-        let line = record_line(record);
-        if record.len() != width {
-            return Err(LoadError::Ragged {
-                path: path.clone(),
-                line,
-                expected: width,
-                found: record.len(),
-            });
-        }
+        let line = checked_width(record, width, &path)?;
         for (j, (cell, builder)) in record.iter().zip(&mut builders).enumerate() {
             builder.push(cell.trim()).map_err(|bad| match bad {
                 CellError::NotANumber => LoadError::NotANumber {
@@ -191,6 +183,26 @@ pub(crate) fn record_line(record: &StringRecord) -> usize {
     record
         .position()
         .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+}
+
+/// The record's 1-based line, or [`LoadError::Ragged`] if it does not have
+/// `width` fields.
+pub(crate) fn checked_width(
+    record: &StringRecord,
+    width: usize,
+    path: &Path,
+) -> Result<usize, LoadError> {
+    let line = record_line(record);
+    if record.len() == width {
+        Ok(line)
+    } else {
+        Err(LoadError::Ragged {
+            path: path.to_path_buf(),
+            line,
+            expected: width,
+            found: record.len(),
+        })
+    }
 }
 
 /// The 1-based line holding byte `offset` of `bytes`.

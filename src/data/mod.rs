@@ -83,20 +83,32 @@ impl Dataset {
     }
 }
 
+/// The whole file, or an I/O error naming it.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The last component of `path` (the whole path if it has none): the name a
+/// loaded file goes by in the app and in messages.
+#[must_use]
+pub fn file_label(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 /// Loads a dataset file, sniffing its format: `.npy` by magic bytes or extension,
 /// otherwise delimited text (CSV, TSV, ...).
 ///
 /// # Errors
 /// A [`LoadError`] naming the file and, where there is one, the line and column.
 pub fn load_dataset(path: &Path) -> Result<Dataset, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let bytes = read_bytes(path)?;
+    let name = file_label(path);
     let mut ds = if bytes.starts_with(b"\x93NUMPY")
         || path
             .extension()

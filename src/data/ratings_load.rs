@@ -34,11 +34,11 @@ use std::path::{Path, PathBuf};
 use csv::{Reader, StringRecord};
 
 use super::delimited::{
-    BOM, is_missing, line_of_offset, next_record, reader, record_line, sniff_delimiter_among,
+    BOM, checked_width, is_missing, line_of_offset, next_record, reader, record_line,
+    sniff_delimiter_among,
 };
 use super::error::quote_cell;
-use super::ratings::value_range;
-use super::{Item, LoadError, Rating, Ratings};
+use super::{Item, LoadError, Rating, Ratings, file_label, read_bytes};
 
 /// How many rows the layout sniffing looks at.
 const SNIFF_ROWS: usize = 20;
@@ -249,24 +249,15 @@ pub fn parse_items(bytes: &[u8], name: &str) -> Result<Vec<Item>, LoadError> {
 // ---------------------------------------------------------------- ratings
 
 fn read_ratings(path: &Path) -> Result<Ratings, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let bytes = read_bytes(path)?;
+    let name = file_label(path);
     let mut ratings = parse_ratings(&bytes, &name).map_err(|e| e.with_path(path))?;
     ratings.source = Some(path.to_path_buf());
     Ok(ratings)
 }
 
 fn attach(ratings: &mut Ratings, items_path: &Path) -> Result<(), LoadError> {
-    let bytes = std::fs::read(items_path).map_err(|source| LoadError::Io {
-        path: items_path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_bytes(items_path)?;
     let items = parse_items(&bytes, &items_path.display().to_string())
         .map_err(|e| e.with_path(items_path))?;
     ratings.attach_items(items);
@@ -520,7 +511,8 @@ fn parse_long(rows: &mut Rows<'_>, path: &Path) -> Result<Ratings, LoadError> {
             item: items.names[r.item as usize].clone(),
         });
     }
-    Ok(finish(
+    Ok(Ratings::new(
+        String::new(),
         users.names,
         items.names.into_iter().map(Item::new).collect(),
         entries,
@@ -541,19 +533,6 @@ fn first_duplicate(entries: &[Rating], lines: &[usize]) -> Option<(usize, usize,
         .filter(|w| w[0].0 == w[1].0)
         .min_by_key(|w| w[1].1)
         .map(|w| (w[0].1, w[1].1, entries[w[1].2]))
-}
-
-fn finish(users: Vec<String>, items: Vec<Item>, entries: Vec<Rating>) -> Ratings {
-    let scale = value_range(&entries).unwrap_or((0.0, 0.0));
-    Ratings {
-        name: String::new(),
-        source: None,
-        items_source: None,
-        users,
-        items,
-        entries,
-        scale,
-    }
 }
 
 fn parse_wide(rows: &mut Rows<'_>, path: &Path) -> Result<Ratings, LoadError> {
@@ -599,15 +578,7 @@ fn parse_wide(rows: &mut Rows<'_>, path: &Path) -> Result<Ratings, LoadError> {
     let mut user_line: HashMap<String, usize> = HashMap::new();
     let mut entries = Vec::new();
     rows.for_each(1, |record| {
-        let line = record_line(record);
-        if record.len() != width {
-            return Err(LoadError::Ragged {
-                path: path.to_path_buf(),
-                line,
-                expected: width,
-                found: record.len(),
-            });
-        }
+        let line = checked_width(record, width, path)?;
         let user = record.get(0).unwrap_or("").trim();
         if user.is_empty() {
             return Err(LoadError::EmptyField {
@@ -652,7 +623,8 @@ fn parse_wide(rows: &mut Rows<'_>, path: &Path) -> Result<Ratings, LoadError> {
             path: path.to_path_buf(),
         });
     }
-    Ok(finish(
+    Ok(Ratings::new(
+        String::new(),
         users,
         item_ids.into_iter().map(Item::new).collect(),
         entries,

@@ -610,6 +610,20 @@ pub struct EpochStats {
     pub seconds: f64,
 }
 
+impl EpochStats {
+    /// Epoch 0 before anything is measured: errors and loss are NaN.
+    #[must_use]
+    pub fn unmeasured() -> Self {
+        Self {
+            epoch: 0,
+            train_rmse: f64::NAN,
+            test_rmse: None,
+            loss: f64::NAN,
+            seconds: 0.0,
+        }
+    }
+}
+
 /// Compressed rows: row r's entries are `col[start[r]..start[r + 1]]` with
 /// values `value[..]`, in the order of the training ratings.
 #[derive(Debug, Default)]
@@ -751,13 +765,7 @@ impl Trainer {
             sgd,
             test_by_user,
             rng,
-            initial: EpochStats {
-                epoch: 0,
-                train_rmse: f64::NAN,
-                test_rmse: None,
-                loss: f64::NAN,
-                seconds: 0.0,
-            },
+            initial: EpochStats::unmeasured(),
             history: Vec::new(),
             stopped: None,
             scratch: Scratch::default(),

@@ -34,6 +34,16 @@ pub fn fresh_app() -> EigenApp {
     EigenApp::new(PersistedState::default(), None)
 }
 
+/// The app showing the shipped scene `assets/scenes/<name>.toml`.
+pub fn app_on_scene(name: &str) -> EigenApp {
+    let path = repo().join("assets/scenes").join(format!("{name}.toml"));
+    let loaded = eigenlens::scene::load_scene(&path).expect("the shipped scene loads");
+    EigenApp::new(
+        PersistedState::default(),
+        Some((path, eigenlens::app::Opened::Scene(Box::new(loaded)))),
+    )
+}
+
 /// Steps the harness until `done` holds (background work finishing), at most `max` frames.
 pub fn step_until(
     harness: &mut Harness<'_, EigenApp>,

@@ -4,12 +4,12 @@
 
 use std::fmt::Write as _;
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{HoverPosition, Legend, Plot, PlotPoints, Points};
+use egui_plot::{HoverPosition, Legend, Plot};
 
 use crate::app::DatasetHandle;
-use crate::app::style::{category_color, fmt_count, fmt_num, neutral_point_color};
+use crate::app::style::{fmt_count, fmt_num};
 use crate::app::views::Series;
 use crate::app::widgets::Heatmap;
 use crate::math::stats::{ColumnStats, Covariance, column_stats, covariance};
@@ -446,23 +446,9 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         plot = plot.legend(Legend::default().title(label.map_or("", |l| l.name.as_str())));
     }
     plot.show(ui, |plot_ui| {
-        for (k, members) in series.members.iter().enumerate() {
-            let pts: PlotPoints<'_> = members
-                .iter()
-                .map(|&r| [xc.values[r], yc.values[r]])
-                .collect();
-            let color: Color32 = if label.is_some() {
-                category_color(k)
-            } else {
-                neutral_point_color(dark)
-            };
-            plot_ui.points(
-                Points::new(series.names[k].clone(), pts)
-                    .color(color)
-                    .radius(radius)
-                    .filled(true),
-            );
-        }
+        series.show(plot_ui, label.is_some(), dark, radius, |r| {
+            [xc.values[r], yc.values[r]]
+        });
     });
 }
 

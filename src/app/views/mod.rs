@@ -5,7 +5,9 @@ pub mod data;
 pub mod factorize;
 pub mod pca;
 
-use egui_plot::HoverPosition;
+use egui_plot::{HoverPosition, PlotPoints, PlotUi, Points};
+
+use crate::app::style::{category_color, neutral_point_color};
 
 use crate::data::LabelColumn;
 
@@ -41,6 +43,32 @@ impl Series {
             })
             .collect();
         Self { names, members }
+    }
+
+    /// Draws each series as filled points in its category's colour (the
+    /// theme's neutral colour when `coloured` is off); `xy` places a point.
+    pub fn show(
+        &self,
+        plot_ui: &mut PlotUi<'_>,
+        coloured: bool,
+        dark: bool,
+        radius: f32,
+        xy: impl Fn(usize) -> [f64; 2],
+    ) {
+        for (k, members) in self.members.iter().enumerate() {
+            let pts: PlotPoints<'_> = members.iter().map(|&i| xy(i)).collect();
+            let color = if coloured {
+                category_color(k)
+            } else {
+                neutral_point_color(dark)
+            };
+            plot_ui.points(
+                Points::new(self.names[k].clone(), pts)
+                    .color(color)
+                    .radius(radius)
+                    .filled(true),
+            );
+        }
     }
 
     /// The point under an egui_plot hover, if it is one of ours.

@@ -962,23 +962,13 @@ fn scores_ui(
     }
     let text_color = ui.visuals().text_color();
     plot.show(ui, |plot_ui| {
-        for (k, members) in series.members.iter().enumerate() {
-            let pts: PlotPoints<'_> = members
-                .iter()
-                .map(|&i| [fit.scores[(i, kx)], fit.scores[(i, ky)]])
-                .collect();
-            let color = if label.is_some() {
-                category_color(k)
-            } else {
-                neutral_point_color(dark)
-            };
-            plot_ui.points(
-                Points::new(series.names[k].clone(), pts)
-                    .color(color)
-                    .radius(if n > 20_000 { 1.2 } else { 3.0 })
-                    .filled(true),
-            );
-        }
+        series.show(
+            plot_ui,
+            label.is_some(),
+            dark,
+            if n > 20_000 { 1.2 } else { 3.0 },
+            |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
+        );
         if settings.biplot {
             let comps = &pca.components;
             let max_score = (0..n)
