@@ -1,12 +1,15 @@
 //! Built-in datasets and ratings sets, embedded in the binary so the app works
 //! with no files.
 //!
-//! The CSVs live in `assets/datasets/`; each goes through the same parser as a
+//! The files live in `assets/datasets/`; each goes through the same parser as a
 //! user's file, so a broken embedded file is an error, never a panic.
 
 use std::path::Path;
 
-use super::{Dataset, LoadError, Ratings, parse_delimited, parse_items, parse_ratings};
+use super::{
+    Dataset, LoadError, Ratings, parse_delimited, parse_items, parse_labels,
+    parse_projector_vectors, parse_ratings,
+};
 
 /// One embedded dataset.
 #[derive(Debug)]
@@ -17,18 +20,49 @@ pub struct Builtin {
     pub title: &'static str,
     /// One or two sentences on what the data is and what it shows.
     pub description: &'static str,
-    /// The embedded CSV.
-    bytes: &'static [u8],
+    /// The embedded file(s).
+    files: Files,
+}
+
+/// What a built-in dataset is made of.
+#[derive(Debug)]
+enum Files {
+    /// A CSV table.
+    Delimited(&'static [u8]),
+    /// An Embedding Projector pair: vectors, then metadata with a header.
+    Projector {
+        vectors: &'static [u8],
+        metadata: &'static [u8],
+    },
 }
 
 impl Builtin {
-    /// Parses the embedded file into a [`Dataset`] named after the id.
+    /// Parses the embedded file(s) into a [`Dataset`] named after the id.
     ///
     /// # Errors
-    /// The parser's [`LoadError`], naming `builtin:<id>`, if the embedded file is broken.
+    /// The parser's [`LoadError`], naming `builtin:<id>`, if an embedded file is broken.
     pub fn load(&self) -> Result<Dataset, LoadError> {
-        parse_delimited(self.bytes, self.id)
-            .map_err(|e| e.with_path(Path::new(&format!("builtin:{}", self.id))))
+        let path = format!("builtin:{}", self.id);
+        match self.files {
+            Files::Delimited(bytes) => {
+                parse_delimited(bytes, self.id).map_err(|e| e.with_path(Path::new(&path)))
+            }
+            Files::Projector { vectors, metadata } => {
+                let mut ds = parse_projector_vectors(vectors, self.id)
+                    .map_err(|e| e.with_path(Path::new(&path)))?;
+                let labels = parse_labels(metadata, self.id, ds.n_rows, &path)
+                    .map_err(|e| e.with_path(Path::new(&format!("{path} (metadata)"))))?;
+                ds.labels = labels;
+                Ok(ds)
+            }
+        }
+    }
+
+    /// Whether this dataset is an embedding (vectors with labels), best seen
+    /// in the Embeddings view.
+    #[must_use]
+    pub fn is_embedding(&self) -> bool {
+        matches!(self.files, Files::Projector { .. })
     }
 }
 
@@ -39,14 +73,14 @@ pub static BUILTINS: &[Builtin] = &[
         title: "Iris flowers",
         description: "Fisher's 150 iris flowers: sepal and petal length and width in cm, \
                       three species. Two species overlap; PCA separates the third.",
-        bytes: include_bytes!("../../assets/datasets/iris.csv"),
+        files: Files::Delimited(include_bytes!("../../assets/datasets/iris.csv")),
     },
     Builtin {
         id: "cloud",
         title: "3D point cloud",
         description: "300 synthetic points in three clusters lying near a tilted plane: \
                       PCA finds two large components and one small.",
-        bytes: include_bytes!("../../assets/datasets/cloud.csv"),
+        files: Files::Delimited(include_bytes!("../../assets/datasets/cloud.csv")),
     },
     Builtin {
         id: "people",
@@ -54,7 +88,19 @@ pub static BUILTINS: &[Builtin] = &[
         description: "240 synthetic adults: height in cm, weight in kg, age in years, income \
                       in dollars and steps per day. The units differ by orders of magnitude: \
                       compare PCA with and without standardizing.",
-        bytes: include_bytes!("../../assets/datasets/people.csv"),
+        files: Files::Delimited(include_bytes!("../../assets/datasets/people.csv")),
+    },
+    Builtin {
+        id: "words",
+        title: "Word embeddings",
+        description: "300 common English words in 12 groups (animals, countries, capitals, \
+                      colours, emotions, ...), embedded in 384 dimensions by the \
+                      all-MiniLM-L6-v2 sentence model: similar meanings point in similar \
+                      directions. Made by scripts/make_words.py.",
+        files: Files::Projector {
+            vectors: include_bytes!("../../assets/datasets/words-vectors.tsv"),
+            metadata: include_bytes!("../../assets/datasets/words-metadata.tsv"),
+        },
     },
 ];
 

@@ -203,6 +203,65 @@ pub enum LoadError {
     /// A ratings file with rows but not one rating (every cell of a wide matrix empty).
     #[error("{}: no ratings: every rating cell is empty", path.display())]
     NoRatings { path: PathBuf },
+
+    /// A value of an embedding vector that is NaN or infinite: similarities
+    /// would be meaningless, so it is an error rather than a missing cell.
+    #[error(
+        "{}: line {line}, column {column}: {value:?} is not a finite number; every value of an embedding vector must be finite",
+        path.display()
+    )]
+    NotFinite {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        /// The offending cell, as written.
+        value: String,
+    },
+
+    /// A metadata (labels) file whose rows do not match the vectors one to one.
+    #[error("{}: {}", path.display(), metadata_rows_message(*line, *rows, *vectors, vectors_file))]
+    MetadataRows {
+        /// The metadata file.
+        path: PathBuf,
+        /// With too many rows, the line of the first row without a vector;
+        /// with too few, the last line read (0 if the file had none).
+        line: usize,
+        /// Rows of labels found (the header not counted).
+        rows: usize,
+        /// Vectors in the vectors file.
+        vectors: usize,
+        /// The vectors file, as it is shown to the user.
+        vectors_file: String,
+    },
+
+    /// A word2vec header (`count dim`) whose count disagrees with the vectors
+    /// that follow.
+    #[error(
+        "{}: line {line}: the header promises {expected} vectors, but the file holds {found}",
+        path.display()
+    )]
+    CountMismatch {
+        path: PathBuf,
+        /// The header's line.
+        line: usize,
+        expected: usize,
+        found: usize,
+    },
+}
+
+/// The words of [`LoadError::MetadataRows`] after the file name.
+fn metadata_rows_message(line: usize, rows: usize, vectors: usize, vectors_file: &str) -> String {
+    if rows > vectors {
+        format!(
+            "line {line}: this row of labels has no vector: {vectors_file} holds {vectors} vectors \
+             but the metadata has {rows} rows; they must match one to one"
+        )
+    } else {
+        format!(
+            "{rows} rows of labels (the last on line {line}) for the {vectors} vectors in \
+             {vectors_file}; they must match one to one"
+        )
+    }
 }
 
 /// `", line N"`-style suffix for errors whose line is optional.
@@ -242,7 +301,10 @@ impl LoadError {
             | Self::EmptyField { path, .. }
             | Self::DuplicateRating { path, .. }
             | Self::DuplicateName { path, .. }
-            | Self::NoRatings { path } => path,
+            | Self::NoRatings { path }
+            | Self::NotFinite { path, .. }
+            | Self::MetadataRows { path, .. }
+            | Self::CountMismatch { path, .. } => path,
         }
     }
 
@@ -267,7 +329,10 @@ impl LoadError {
             | Self::EmptyField { path, .. }
             | Self::DuplicateRating { path, .. }
             | Self::DuplicateName { path, .. }
-            | Self::NoRatings { path } => path,
+            | Self::NoRatings { path }
+            | Self::NotFinite { path, .. }
+            | Self::MetadataRows { path, .. }
+            | Self::CountMismatch { path, .. } => path,
         }
     }
 
@@ -282,7 +347,10 @@ impl LoadError {
             | Self::TooFewFields { line, .. }
             | Self::EmptyField { line, .. }
             | Self::DuplicateRating { line, .. }
-            | Self::DuplicateName { line, .. } => Some(*line),
+            | Self::DuplicateName { line, .. }
+            | Self::NotFinite { line, .. }
+            | Self::CountMismatch { line, .. } => Some(*line),
+            Self::MetadataRows { line, .. } => (*line > 0).then_some(*line),
             Self::Csv { line, .. } => *line,
             _ => None,
         }
@@ -293,7 +361,9 @@ impl LoadError {
     #[must_use]
     pub fn column(&self) -> Option<usize> {
         match self {
-            Self::NotANumber { column, .. } | Self::EmptyField { column, .. } => Some(*column),
+            Self::NotANumber { column, .. }
+            | Self::EmptyField { column, .. }
+            | Self::NotFinite { column, .. } => Some(*column),
             Self::DuplicateColumn { second, .. } => Some(*second),
             _ => None,
         }

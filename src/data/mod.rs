@@ -2,6 +2,7 @@
 
 mod builtin;
 mod delimited;
+mod embeddings;
 mod error;
 mod npy;
 mod ratings;
@@ -12,6 +13,11 @@ pub use builtin::{
     load_builtin_ratings,
 };
 pub use delimited::parse_delimited;
+pub use embeddings::{
+    EmbeddingKind, LABEL_COLUMN, WORD_COLUMN, dim_name, is_projector_vectors_name,
+    labels_beside_npy, load_embeddings, load_npy_with_labels, load_projector, load_word2vec,
+    looks_like_word2vec, metadata_beside, parse_labels, parse_projector_vectors, parse_word2vec,
+};
 pub use error::LoadError;
 pub use npy::parse_npy;
 pub use ratings::{Item, Rating, Ratings};
@@ -101,13 +107,24 @@ pub fn file_label(path: &Path) -> String {
     )
 }
 
-/// Loads a dataset file, sniffing its format: `.npy` by magic bytes or extension,
-/// otherwise delimited text (CSV, TSV, ...).
+/// Loads a dataset file, sniffing its format:
+/// - `.npy` (by magic bytes or extension): an array; with a labels file beside
+///   it (`X.labels.txt`, see [`labels_beside_npy`]) an embedding with labels;
+/// - a `.tsv` named like an Embedding Projector export (`vectors.tsv`,
+///   `words-vectors.tsv`) whose first line is all numbers: Projector vectors,
+///   with the metadata file beside it if there is one ([`metadata_beside`]);
+/// - text whose lines are a token and then numbers separated by spaces
+///   (optionally after a `count dim` line), unless named `.csv` or `.tsv`:
+///   word2vec/GloVe ([`looks_like_word2vec`]);
+/// - otherwise delimited text (CSV, TSV, ...).
 ///
 /// # Errors
 /// A [`LoadError`] naming the file and, where there is one, the line and column.
 pub fn load_dataset(path: &Path) -> Result<Dataset, LoadError> {
     let bytes = read_bytes(path)?;
+    if let Some(kind) = embeddings::sniff(path, &bytes) {
+        return embeddings::load_kind(path, bytes, kind, None);
+    }
     let name = file_label(path);
     let mut ds = if bytes.starts_with(b"\x93NUMPY")
         || path

@@ -3,5 +3,6 @@
 
 pub mod factorize;
 pub mod pca;
+pub mod similarity;
 pub mod stats;
 pub mod transform;
