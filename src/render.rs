@@ -8,6 +8,7 @@ use image::RgbaImage;
 
 use crate::app::views::data::DataView;
 use crate::app::views::pca::PcaView;
+use crate::app::views::transform::TransformView;
 use crate::app::{DatasetHandle, style};
 use crate::data::Dataset;
 use crate::scene::{Scene, Theme, ViewKind, WindowSettings};
@@ -29,6 +30,7 @@ pub enum RenderError {
 enum ViewState {
     Data(DataView),
     Pca(Box<PcaView>),
+    Transform(Box<TransformView>),
 }
 
 struct RenderState {
@@ -78,6 +80,11 @@ pub fn render_scene(
                 v.adapt_to(&dataset);
                 ViewState::Pca(Box::new(v))
             }
+            ViewKind::Transform => {
+                let mut v = TransformView::new(scene.transform.clone());
+                v.adapt_to(&dataset);
+                ViewState::Transform(Box::new(v))
+            }
         },
         dataset: DatasetHandle::new(dataset),
     };
@@ -106,6 +113,7 @@ pub fn render_scene(
                 egui::CentralPanel::default().show(ui, |ui| match &mut state.view {
                     ViewState::Data(v) => v.ui(ui, &state.dataset),
                     ViewState::Pca(v) => v.ui(ui, &state.dataset),
+                    ViewState::Transform(v) => v.ui(ui, &state.dataset),
                 });
             },
             state,

@@ -18,6 +18,7 @@ use crate::data::{self, BUILTINS, Dataset};
 use crate::scene::{self, DatasetRef, LoadedScene, Scene, Theme, ViewKind, WindowSettings};
 use views::data::DataView;
 use views::pca::PcaView;
+use views::transform::TransformView;
 
 /// A dataset shared by the views, with an id that changes whenever the data does
 /// (views key their caches on it).
@@ -147,6 +148,7 @@ pub struct EigenApp {
     current: usize,
     data_view: DataView,
     pca_view: PcaView,
+    transform_view: TransformView,
     status: Option<Status>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
@@ -165,6 +167,7 @@ impl EigenApp {
             current: 0,
             data_view: DataView::default(),
             pca_view: PcaView::default(),
+            transform_view: TransformView::default(),
             status: None,
             dialog: None,
             prompt: None,
@@ -226,6 +229,17 @@ impl EigenApp {
         &mut self.pca_view
     }
 
+    /// The Transform view's state.
+    #[must_use]
+    pub fn transform_view(&self) -> &TransformView {
+        &self.transform_view
+    }
+
+    /// The Transform view's state, to change (tests, scripting).
+    pub fn transform_view_mut(&mut self) -> &mut TransformView {
+        &mut self.transform_view
+    }
+
     /// The view shown now.
     #[must_use]
     pub fn view(&self) -> ViewKind {
@@ -284,6 +298,7 @@ impl EigenApp {
         self.state.view = scene.view;
         self.data_view = DataView::new(scene.data);
         self.pca_view = PcaView::new(scene.pca);
+        self.transform_view = TransformView::new(scene.transform);
         self.add_entry(dataset, dataset_ref);
     }
 
@@ -291,6 +306,7 @@ impl EigenApp {
     fn add_entry(&mut self, ds: Dataset, origin: DatasetRef) {
         self.data_view.adapt_to(&ds);
         self.pca_view.adapt_to(&ds);
+        self.transform_view.adapt_to(&ds);
         let entry = Entry {
             handle: DatasetHandle::new(ds),
             origin,
@@ -308,6 +324,7 @@ impl EigenApp {
         if let Some(e) = self.entries.get(i) {
             self.data_view.adapt_to(&e.handle.data);
             self.pca_view.adapt_to(&e.handle.data);
+            self.transform_view.adapt_to(&e.handle.data);
             self.current = i;
         }
     }
@@ -366,6 +383,7 @@ impl EigenApp {
             },
             data: self.data_view.settings.clone(),
             pca: self.pca_view.settings.clone(),
+            transform: self.transform_view.settings.clone(),
         }
     }
 
@@ -547,6 +565,7 @@ impl EigenApp {
                 match self.state.view {
                     ViewKind::Data => self.data_view.ui(ui, &handle),
                     ViewKind::Pca => self.pca_view.ui(ui, &handle),
+                    ViewKind::Transform => self.transform_view.ui(ui, &handle),
                 }
             } else {
                 ui.label("No dataset: open one with File → Open… or pick a built-in.");
