@@ -4,7 +4,7 @@
 mod common;
 
 use common::{app_harness, repo};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use eigenlens::app::{EigenApp, Opened, PersistedState};
 use eigenlens::scene::{self, ViewKind};
 
