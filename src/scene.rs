@@ -359,6 +359,10 @@ pub enum TransformAnimation {
 /// The `[transform]` table: settings of the Transform view.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent show toggles, each one scene key"
+)]
 pub struct TransformSettings {
     /// `"2d"` (a 2×2 matrix) or `"3d"` (3×3).
     pub mode: TransformMode,

@@ -1074,38 +1074,35 @@ where
 {
     ui.add_space(4.0);
     ui.label(RichText::new("Inverse").strong());
-    match tf::inverse(a) {
-        Ok(inv) => {
-            ui.label(RichText::new(format!("A⁻¹ =\n{}", fmt_block(&to_rows(&inv)))).monospace());
-            let k = tf::condition_number(a);
-            ui.label(
-                RichText::new(format!(
-                    "Undoes A. Condition number κ = σ₁/σ{} = {}{}",
-                    subscript(N),
-                    fmt_num(k, 3),
-                    if k > 1e6 {
-                        ": nearly singular, errors grow a lot"
-                    } else {
-                        ""
-                    }
-                ))
-                .small(),
-            );
-        }
-        Err(_) => {
-            let what = match (N, rank) {
-                (_, 0) => "A sends everything to the origin",
-                (2, _) => "A squashes the plane onto a line",
-                (_, 1) => "A squashes space onto a line",
-                _ => "A squashes space onto a plane",
-            };
-            ui.label(
+    if let Ok(inv) = tf::inverse(a) {
+        ui.label(RichText::new(format!("A⁻¹ =\n{}", fmt_block(&to_rows(&inv)))).monospace());
+        let k = tf::condition_number(a);
+        ui.label(
+            RichText::new(format!(
+                "Undoes A. Condition number κ = σ₁/σ{} = {}{}",
+                subscript(N),
+                fmt_num(k, 3),
+                if k > 1e6 {
+                    ": nearly singular, errors grow a lot"
+                } else {
+                    ""
+                }
+            ))
+            .small(),
+        );
+    } else {
+        let what = match (N, rank) {
+            (_, 0) => "A sends everything to the origin",
+            (2, _) => "A squashes the plane onto a line",
+            (_, 1) => "A squashes space onto a line",
+            _ => "A squashes space onto a plane",
+        };
+        ui.label(
                 RichText::new(format!(
                     "None: det A = 0. {what}, so many points land on the same place and no map can tell them apart again."
                 ))
                 .small(),
             );
-        }
     }
 }
 
@@ -1581,35 +1578,32 @@ fn canvas_2d(
     if sub.rank < 2 && s.progress >= 1.0 {
         let warn = Color32::from_rgb(213, 94, 0);
         let far = g * 2.0;
-        match sub.column_space.first() {
-            Some(cs) => {
-                painter.line_segment(
-                    [to_screen(-cs * far), to_screen(cs * far)],
-                    Stroke::new(3.0, warn.gamma_multiply(0.8)),
-                );
-                let at = cs * f64::from(0.3 * rect.width().min(rect.height()) / scale);
-                label_at(
-                    &painter,
-                    to_screen(-at),
-                    Align2::RIGHT_TOP,
-                    "column space: everything lands here",
-                    13.0,
-                    warn,
-                    label_bg,
-                );
-            }
-            None => {
-                painter.circle_filled(to_screen(Vector2::zeros()), 6.0, warn);
-                label_at(
-                    &painter,
-                    to_screen(Vector2::zeros()) + vec2(10.0, 10.0),
-                    Align2::LEFT_TOP,
-                    "everything lands on the origin",
-                    13.0,
-                    warn,
-                    label_bg,
-                );
-            }
+        if let Some(cs) = sub.column_space.first() {
+            painter.line_segment(
+                [to_screen(-cs * far), to_screen(cs * far)],
+                Stroke::new(3.0, warn.gamma_multiply(0.8)),
+            );
+            let at = cs * f64::from(0.3 * rect.width().min(rect.height()) / scale);
+            label_at(
+                &painter,
+                to_screen(-at),
+                Align2::RIGHT_TOP,
+                "column space: everything lands here",
+                13.0,
+                warn,
+                label_bg,
+            );
+        } else {
+            painter.circle_filled(to_screen(Vector2::zeros()), 6.0, warn);
+            label_at(
+                &painter,
+                to_screen(Vector2::zeros()) + vec2(10.0, 10.0),
+                Align2::LEFT_TOP,
+                "everything lands on the origin",
+                13.0,
+                warn,
+                label_bg,
+            );
         }
         if sub.null_space.len() == 1 {
             let ns = sub.null_space[0];
