@@ -79,6 +79,16 @@ fn bench(mode: TransformMode) {
         harness.step();
     }
     let cpu = start.elapsed().as_secs_f64() * 1000.0 / f64::from(frames);
+    // The same frames tessellated into triangles, as eframe does before the GPU.
+    let start = Instant::now();
+    for _ in 0..frames {
+        harness.step();
+        let out = harness.output();
+        let _ = harness
+            .ctx
+            .tessellate(out.shapes.clone(), out.pixels_per_point);
+    }
+    let tess = start.elapsed().as_secs_f64() * 1000.0 / f64::from(frames);
     let renders = 10;
     let start = Instant::now();
     for _ in 0..renders {
@@ -87,7 +97,7 @@ fn bench(mode: TransformMode) {
     }
     let full = start.elapsed().as_secs_f64() * 1000.0 / f64::from(renders);
     println!(
-        "transform {mode:?}, {N} points: {cpu:.2} ms per UI frame (egui layout and shapes), {full:.2} ms with llvmpipe rasterization and readback"
+        "transform {mode:?}, {N} points: {cpu:.2} ms per UI frame (egui layout and shapes), {tess:.2} ms with tessellation, {full:.2} ms with llvmpipe (software) rasterization and readback"
     );
 }
 
