@@ -3,20 +3,9 @@
 
 mod common;
 
-use common::{app_harness, repo};
+use common::{app_harness, app_on_scene};
 use egui_kittest::kittest::{NodeT, Queryable};
-use eigenlens::app::{EigenApp, Opened, PersistedState};
-use eigenlens::scene::{self, ViewKind};
-
-/// The app showing the scene `assets/scenes/<name>.toml`.
-fn app_on_scene(name: &str) -> EigenApp {
-    let path = repo().join("assets/scenes").join(format!("{name}.toml"));
-    let loaded = scene::load_scene(&path).expect("the shipped scene loads");
-    EigenApp::new(
-        PersistedState::default(),
-        Some((path, Opened::Scene(Box::new(loaded)))),
-    )
-}
+use eigenlens::scene::{self, Theme, ViewKind};
 
 fn snapshot_scene(name: &str) {
     let mut harness = app_harness(app_on_scene(name));
@@ -101,4 +90,60 @@ fn swapping_steps_changes_the_product() {
         .state()
         .current_scene(eigenlens::scene::Theme::Light, 1.0, None);
     assert_eq!(scene.transform.matrix, after);
+}
+
+/// Dragging the tip of ĵ moves column 2 of A with the pointer, one grid unit
+/// per unit: the view's scale holds still during the drag (it used to refit
+/// every frame, so the tip ran away to ~30 units after a short drag).
+#[test]
+fn dragging_a_tip_moves_its_column_with_the_pointer() {
+    let mut harness = app_harness(app_on_scene("transform-shear"));
+    harness.run_steps(4);
+    let view = harness.state().transform_view();
+    let [origin, i_tip, j_tip] = view.handles();
+    let before = view.matrix().to_vec();
+    // Pixels per unit, from î = (a₁₁, a₂₁).
+    let unit = (before[0][0].hypot(before[1][0])) as f32;
+    let scale = (i_tip - origin).length() / unit;
+    let shift = egui::vec2(150.0, -120.0);
+    harness.hover_at(j_tip);
+    harness.run_steps(1);
+    harness.drag_at(j_tip);
+    harness.run_steps(1);
+    for k in 1..=10 {
+        harness.hover_at(j_tip + shift * (k as f32 / 10.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(j_tip + shift);
+    harness.run_steps(2);
+    let after = harness.state().transform_view().matrix().to_vec();
+    let expect = [
+        before[0][1] + f64::from(shift.x / scale),
+        before[1][1] - f64::from(shift.y / scale),
+    ];
+    assert!(
+        (after[0][1] - expect[0]).abs() < 0.1 && (after[1][1] - expect[1]).abs() < 0.1,
+        "ĵ went from ({}, {}) to ({}, {}), expected about ({:.2}, {:.2})",
+        before[0][1],
+        before[1][1],
+        after[0][1],
+        after[1][1],
+        expect[0],
+        expect[1]
+    );
+    // Column 1 is untouched.
+    assert_eq!((after[0][0], after[1][0]), (before[0][0], before[1][0]));
+}
+
+/// A scene saved from the Transform view loads back to the same settings.
+#[test]
+fn saved_transform_scene_round_trips() {
+    let mut harness = app_harness(app_on_scene("transform-composition"));
+    harness.run_steps(2);
+    let saved = harness.state().current_scene(Theme::Light, 1.0, None);
+    let toml = saved.to_toml();
+    let back = scene::Scene::from_toml(&toml, "saved.toml").expect("the saved scene parses");
+    assert_eq!(back.view, ViewKind::Transform);
+    assert_eq!(back.transform, saved.transform);
+    assert!(!back.transform.steps.is_empty());
 }

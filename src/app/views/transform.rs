@@ -86,6 +86,8 @@ pub struct TransformView {
     /// The composition step the editor changes.
     selected_step: usize,
     points: Option<Points>,
+    /// Where the 2D canvas last drew the origin and the tips of î and ĵ.
+    handles: [Pos2; 3],
 }
 
 impl Default for TransformView {
@@ -208,6 +210,13 @@ where
 }
 
 impl TransformView {
+    /// Where the 2D canvas last drew the origin, the tip of î and the tip
+    /// of ĵ, in points (tests drive the tips with these).
+    #[must_use]
+    pub fn handles(&self) -> [Pos2; 3] {
+        self.handles
+    }
+
     /// A view showing `settings`.
     #[must_use]
     pub fn new(settings: TransformSettings) -> Self {
@@ -223,6 +232,7 @@ impl TransformView {
             seed: 1,
             selected_step: 0,
             points: None,
+            handles: [Pos2::ZERO; 3],
         };
         view.normalize();
         view
@@ -375,6 +385,7 @@ impl TransformView {
                                 points,
                                 label,
                                 editable,
+                                &mut self.handles,
                             ) {
                                 progress = 1.0;
                                 self.playing = false;
@@ -483,7 +494,13 @@ impl TransformView {
             ui.checkbox(&mut s.show_circle, "Unit circle")
                 .on_hover_text("The unit circle (sphere) and its image: an ellipse whose semi-axes are the singular values");
             let has_points = ds.columns.len() >= s.mode.n();
-            ui.add_enabled(has_points, egui::Checkbox::new(&mut s.show_data, "Data"))
+            // Without points the box shows unticked; the setting is kept.
+            let mut shown = s.show_data && has_points;
+            let data_box = ui.add_enabled(has_points, egui::Checkbox::new(&mut shown, "Data"));
+            if has_points {
+                s.show_data = shown;
+            }
+            data_box
                 .on_hover_text("Apply the matrix to the dataset's points (standardized columns)")
                 .on_disabled_hover_text(format!(
                     "Choose a table with at least {} numeric columns on the left to move its points",
@@ -1336,6 +1353,7 @@ fn canvas_2d(
     points: Option<&Points>,
     label: Option<&LabelColumn>,
     editable: bool,
+    handles: &mut [Pos2; 3],
 ) -> Option<Vec<Vec<f64>>> {
     let a: Matrix2<f64> = from_rows(&s.matrix);
     let steps: Vec<Matrix2<f64>> = s.steps.iter().map(|m| from_rows(m)).collect();
@@ -1380,6 +1398,16 @@ fn canvas_2d(
             .max(extent(&a) * 1.05);
     }
     let half = half.min(60.0);
+    // While a tip is dragged the scale holds still: refitting under the
+    // pointer would run away (the tip follows the pointer, the view zooms out).
+    let tip_id = |j: usize| ui.scope_id().with(("transform-tip", j));
+    let frozen_id = ui.scope_id().with("transform-drag-half");
+    let half = if editable && (0..2).any(|j| ui.ctx().is_being_dragged(tip_id(j))) {
+        ui.data(|d| d.get_temp::<f64>(frozen_id)).unwrap_or(half)
+    } else {
+        ui.data_mut(|d| d.insert_temp(frozen_id, half));
+        half
+    };
     let (zoom, pan) = nav;
     if response.double_clicked() {
         *zoom = 1.0;
@@ -1667,6 +1695,11 @@ fn canvas_2d(
 
     // î and ĵ: the columns of the current matrix; their tips can be dragged.
     let origin = to_screen(Vector2::zeros());
+    *handles = [
+        origin,
+        to_screen(m.column(0).into_owned()),
+        to_screen(m.column(1).into_owned()),
+    ];
     let mut edited = None;
     for j in 0..2 {
         let col = m.column(j).into_owned();
@@ -1693,7 +1726,7 @@ fn canvas_2d(
         if editable {
             let handle = ui.interact(
                 Rect::from_center_size(tip, vec2(18.0, 18.0)),
-                ui.scope_id().with(("transform-tip", j)),
+                tip_id(j),
                 Sense::drag(),
             );
             if handle.hovered() || handle.dragged() {
