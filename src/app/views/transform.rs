@@ -76,9 +76,8 @@ pub struct TransformView {
     home_camera: CameraSettings,
     playing: bool,
     speed: f32,
-    /// 2D canvas zoom (1: fit) and pan (world units).
-    zoom: f32,
-    pan: Vec2,
+    /// The 2D canvas's zoom, pan and handle positions.
+    nav: Nav2d,
     /// Preset parameters: an angle in degrees and an amount.
     theta_deg: f64,
     k: f64,
@@ -86,7 +85,16 @@ pub struct TransformView {
     /// The composition step the editor changes.
     selected_step: usize,
     points: Option<Points>,
-    /// Where the 2D canvas last drew the origin and the tips of î and ĵ.
+}
+
+/// Navigation of the 2D canvas, and where it last drew its handles.
+#[derive(Clone, Copy, Debug)]
+struct Nav2d {
+    /// 1: the view fits the matrix.
+    zoom: f32,
+    /// In world units.
+    pan: Vec2,
+    /// The origin and the tips of î and ĵ, in points.
     handles: [Pos2; 3],
 }
 
@@ -214,7 +222,7 @@ impl TransformView {
     /// of ĵ, in points (tests drive the tips with these).
     #[must_use]
     pub fn handles(&self) -> [Pos2; 3] {
-        self.handles
+        self.nav.handles
     }
 
     /// A view showing `settings`.
@@ -225,14 +233,16 @@ impl TransformView {
             settings,
             playing: false,
             speed: 1.0,
-            zoom: 1.0,
-            pan: Vec2::ZERO,
+            nav: Nav2d {
+                zoom: 1.0,
+                pan: Vec2::ZERO,
+                handles: [Pos2::ZERO; 3],
+            },
             theta_deg: 30.0,
             k: 1.0,
             seed: 1,
             selected_step: 0,
             points: None,
-            handles: [Pos2::ZERO; 3],
         };
         view.normalize();
         view
@@ -375,23 +385,20 @@ impl TransformView {
                     let editable = self.settings.steps.is_empty();
                     match self.settings.mode {
                         TransformMode::Plane => {
-                            let mut nav = (self.zoom, self.pan);
                             let mut progress = self.settings.progress;
                             if let Some(rows) = canvas_2d(
                                 ui,
                                 size,
                                 &self.settings,
-                                &mut nav,
+                                &mut self.nav,
                                 points,
                                 label,
                                 editable,
-                                &mut self.handles,
                             ) {
                                 progress = 1.0;
                                 self.playing = false;
                                 self.settings.matrix = rows;
                             }
-                            (self.zoom, self.pan) = nav;
                             self.settings.progress = progress;
                         }
                         TransformMode::Space => {
@@ -1349,11 +1356,10 @@ fn canvas_2d(
     ui: &mut Ui,
     size: Vec2,
     s: &TransformSettings,
-    nav: &mut (f32, Vec2),
+    nav: &mut Nav2d,
     points: Option<&Points>,
     label: Option<&LabelColumn>,
     editable: bool,
-    handles: &mut [Pos2; 3],
 ) -> Option<Vec<Vec<f64>>> {
     let a: Matrix2<f64> = from_rows(&s.matrix);
     let steps: Vec<Matrix2<f64>> = s.steps.iter().map(|m| from_rows(m)).collect();
@@ -1408,7 +1414,7 @@ fn canvas_2d(
         ui.data_mut(|d| d.insert_temp(frozen_id, half));
         half
     };
-    let (zoom, pan) = nav;
+    let Nav2d { zoom, pan, handles } = nav;
     if response.double_clicked() {
         *zoom = 1.0;
         *pan = Vec2::ZERO;
