@@ -7,6 +7,7 @@ use egui_kittest::wgpu::WgpuTestRenderer;
 use image::RgbaImage;
 
 use crate::app::views::data::DataView;
+use crate::app::views::embeddings::EmbeddingsView;
 use crate::app::views::factorize::FactorizeView;
 use crate::app::views::pca::PcaView;
 use crate::app::views::transform::TransformView;
@@ -35,6 +36,7 @@ enum ViewState {
     Transform(Box<TransformView>, Option<DatasetHandle>),
     Pca(Box<PcaView>, DatasetHandle),
     Factorize(Box<FactorizeView>, RatingsHandle),
+    Embeddings(Box<EmbeddingsView>, DatasetHandle),
 }
 
 struct RenderState {
@@ -94,6 +96,12 @@ pub fn render_scene(
             v.adapt_to(&r);
             ViewState::Factorize(Box::new(v), RatingsHandle::new(r))
         }
+        (ViewKind::Embeddings, SceneData::Table(ds)) => {
+            let mut v = EmbeddingsView::new(scene.embeddings.clone());
+            v.set_blocking(true);
+            v.adapt_to(&ds);
+            ViewState::Embeddings(Box::new(v), DatasetHandle::new(ds))
+        }
         (view, _) => return Err(RenderError::WrongData(view.title())),
     };
     let renderer = make_renderer()?;
@@ -126,6 +134,7 @@ pub fn render_scene(
                     ViewState::Transform(v, h) => v.ui(ui, h.as_ref()),
                     ViewState::Pca(v, h) => v.ui(ui, h),
                     ViewState::Factorize(v, h) => v.ui(ui, h),
+                    ViewState::Embeddings(v, h) => v.ui(ui, h),
                 });
             },
             state,

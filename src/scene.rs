@@ -25,11 +25,20 @@ pub enum ViewKind {
     /// The Factorize view: a ratings matrix ≈ P·Qᵀ, trained live, with
     /// embeddings and recommendations.
     Factorize,
+    /// The Embeddings view: word or item vectors projected by PCA, nearest
+    /// neighbours by cosine, Euclidean distance or dot product, analogies.
+    Embeddings,
 }
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 4] = [Self::Data, Self::Transform, Self::Pca, Self::Factorize];
+    pub const ALL: [Self; 5] = [
+        Self::Data,
+        Self::Transform,
+        Self::Pca,
+        Self::Factorize,
+        Self::Embeddings,
+    ];
 
     /// The name shown on the view's tab.
     #[must_use]
@@ -39,6 +48,7 @@ impl ViewKind {
             Self::Transform => "Transform",
             Self::Pca => "PCA",
             Self::Factorize => "Factorize",
+            Self::Embeddings => "Embeddings",
         }
     }
 
@@ -642,6 +652,124 @@ impl TransformSettings {
     }
 }
 
+/// Whether the Embeddings view projects onto a plane or into space.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmbeddingsMode {
+    /// Two principal components, drawn as a 2D scatter.
+    #[default]
+    #[serde(rename = "2d")]
+    Plane,
+    /// Three principal components, in the orbit-camera 3D view.
+    #[serde(rename = "3d")]
+    Space,
+}
+
+/// Longest neighbour list the Embeddings view shows.
+pub const MAX_NEIGHBORS: usize = 100;
+
+/// The `[embeddings]` table: settings of the Embeddings view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmbeddingsSettings {
+    /// `"2d"` or `"3d"`.
+    pub mode: EmbeddingsMode,
+    /// The principal components on the x, y (and, in 3D, z) axes, 1-based:
+    /// two or three distinct numbers.
+    #[serde(deserialize_with = "de_components")]
+    pub components: Vec<usize>,
+    /// The numeric columns that make up each vector. Empty: all of them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dims: Vec<String>,
+    /// Label column colouring the points (default: the first label column with
+    /// 2 to 30 distinct values, such as a group; `""`: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Label column naming the points (default: the first label column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Write names beside the points (where they do not collide).
+    pub labels: bool,
+    /// The search box's text; matching points are highlighted.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub search: String,
+    /// Read the search as a regular expression instead of a substring.
+    pub regex: bool,
+    /// The name of the selected point, whose neighbours are listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
+    /// How neighbours are ranked: cosine | euclidean | dot.
+    pub metric: crate::math::similarity::Metric,
+    /// How many neighbours, 1..=100.
+    #[serde(deserialize_with = "de_k")]
+    pub k: usize,
+    /// Show only the selection and its neighbours, with PCA fitted to them.
+    pub isolate: bool,
+    /// An analogy a − b + c as three names, e.g. `["king", "man", "woman"]`;
+    /// empty for none.
+    #[serde(deserialize_with = "de_analogy", skip_serializing_if = "Vec::is_empty")]
+    pub analogy: Vec<String>,
+    /// The 3D mode's orbit camera.
+    pub camera: CameraSettings,
+}
+
+impl Default for EmbeddingsSettings {
+    fn default() -> Self {
+        Self {
+            mode: EmbeddingsMode::Plane,
+            components: vec![1, 2, 3],
+            dims: Vec::new(),
+            color: None,
+            name: None,
+            labels: true,
+            search: String::new(),
+            regex: false,
+            selected: None,
+            metric: crate::math::similarity::Metric::Cosine,
+            k: 10,
+            isolate: false,
+            analogy: Vec::new(),
+            camera: CameraSettings::default(),
+        }
+    }
+}
+
+fn de_k<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    de_usize_in(d, "embeddings.k", 1..=MAX_NEIGHBORS)
+}
+
+fn de_components<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<usize>, D::Error> {
+    let v = Vec::<i64>::deserialize(d)?;
+    let bad = || {
+        serde::de::Error::custom(format!(
+            "embeddings.components: expected two or three distinct component numbers, 1 or more, such as [1, 2, 3], got {v:?}"
+        ))
+    };
+    if !(2..=3).contains(&v.len()) {
+        return Err(bad());
+    }
+    let c: Vec<usize> = v
+        .iter()
+        .map(|&x| usize::try_from(x).ok().filter(|&x| x >= 1))
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    if c.iter().enumerate().any(|(i, x)| c[..i].contains(x)) {
+        return Err(bad());
+    }
+    Ok(c)
+}
+
+fn de_analogy<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = Vec::<String>::deserialize(d)?;
+    if v.is_empty() || v.len() == 3 {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "embeddings.analogy: expected three names [a, b, c] for a − b + c, got {}",
+            v.len()
+        )))
+    }
+}
+
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
@@ -663,6 +791,8 @@ pub struct Scene {
     pub factorize: FactorizeSettings,
     #[serde(default, skip_serializing_if = "is_default")]
     pub transform: TransformSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub embeddings: EmbeddingsSettings,
 }
 
 impl Default for Scene {
@@ -675,6 +805,7 @@ impl Default for Scene {
             pca: PcaSettings::default(),
             factorize: FactorizeSettings::default(),
             transform: TransformSettings::default(),
+            embeddings: EmbeddingsSettings::default(),
         }
     }
 }
@@ -687,6 +818,8 @@ pub const DEFAULT_SCENE: &str = include_str!("../assets/scenes/data-iris.toml");
 pub enum DatasetRef {
     Builtin(String),
     File(PathBuf),
+    /// Made in the app (a model's movie factors): it has a name but no file.
+    Derived(String),
 }
 
 impl DatasetRef {
@@ -723,6 +856,13 @@ impl DatasetRef {
             }
             Self::File(p) if ratings => data::load_ratings(p).map(SceneData::Ratings),
             Self::File(p) => data::load_dataset(p).map(SceneData::Table),
+            Self::Derived(name) => Err(LoadError::Io {
+                path: PathBuf::from(name),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "made in the app, it has no file to load",
+                ),
+            }),
         }
     }
 }
@@ -759,6 +899,7 @@ impl fmt::Display for DatasetRef {
         match self {
             Self::Builtin(id) => write!(f, "builtin:{id}"),
             Self::File(p) => write!(f, "{}", p.display()),
+            Self::Derived(name) => write!(f, "{name}"),
         }
     }
 }
@@ -876,6 +1017,7 @@ impl Scene {
             }
         }
         self.check_transform(ds, src, file)?;
+        self.check_embeddings(ds, src, file)?;
         for (table, color) in [("data", &self.data.color), ("pca", &self.pca.color)] {
             if let Some(name) = color
                 && !name.is_empty()
@@ -1020,6 +1162,87 @@ impl Scene {
                     ),
                 );
             }
+        }
+        Ok(())
+    }
+
+    /// The `[embeddings]` table: dimensions, label columns, components and
+    /// the names it selects exist in the dataset.
+    fn check_embeddings(&self, ds: &Dataset, src: &str, file: &str) -> Result<(), SceneError> {
+        let e = &self.embeddings;
+        let fail = |key: &str, message: String| {
+            Err(spanned_error(src, file, &["embeddings", key], message))
+        };
+        for name in &e.dims {
+            if ds.column(name).is_none() {
+                return fail(
+                    "dims",
+                    format!(
+                        "embeddings.dims: {:?} has no numeric column {name:?} ({} columns, the first {})",
+                        ds.name,
+                        ds.columns.len(),
+                        ds.columns.first().map_or("none", |c| c.name.as_str())
+                    ),
+                );
+            }
+        }
+        let d = if e.dims.is_empty() {
+            ds.columns.len()
+        } else {
+            e.dims.len()
+        };
+        if let Some(&c) = e.components.iter().find(|&&c| c > d) {
+            return fail(
+                "components",
+                format!(
+                    "embeddings.components: component {c} does not exist: the vectors have {d} dimensions"
+                ),
+            );
+        }
+        let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+        for (key, value) in [("color", &e.color), ("name", &e.name)] {
+            if let Some(name) = value
+                && !(key == "color" && name.is_empty())
+                && ds.label(name).is_none()
+            {
+                return fail(
+                    key,
+                    format!(
+                        "embeddings.{key}: {:?} has no label column {name:?} (it has: {})",
+                        ds.name,
+                        if labels.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            labels.join(", ")
+                        }
+                    ),
+                );
+            }
+        }
+        let names = match e.name.as_deref() {
+            Some(n) => ds.label(n),
+            None => ds.labels.first(),
+        };
+        let exists = |word: &str| names.is_some_and(|l| l.categories.iter().any(|c| c == word));
+        if let Some(word) = &e.selected
+            && !exists(word)
+        {
+            return fail(
+                "selected",
+                format!(
+                    "embeddings.selected: {:?} has no point named {word:?}",
+                    ds.name
+                ),
+            );
+        }
+        if let Some(word) = e.analogy.iter().find(|w| !exists(w)) {
+            return fail(
+                "analogy",
+                format!(
+                    "embeddings.analogy: {:?} has no point named {word:?}",
+                    ds.name
+                ),
+            );
         }
         Ok(())
     }

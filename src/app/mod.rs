@@ -19,6 +19,7 @@ use crate::scene::{
     self, DatasetRef, LoadedScene, Scene, SceneData, Theme, ViewKind, WindowSettings,
 };
 use views::data::DataView;
+use views::embeddings::EmbeddingsView;
 use views::factorize::FactorizeView;
 use views::pca::PcaView;
 use views::transform::TransformView;
@@ -201,6 +202,7 @@ pub struct EigenApp {
     pca_view: PcaView,
     factorize_view: FactorizeView,
     transform_view: TransformView,
+    embeddings_view: EmbeddingsView,
     status: Option<Status>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
@@ -221,6 +223,7 @@ impl EigenApp {
             pca_view: PcaView::default(),
             factorize_view: FactorizeView::default(),
             transform_view: TransformView::default(),
+            embeddings_view: EmbeddingsView::default(),
             status: None,
             dialog: None,
             prompt: None,
@@ -319,6 +322,17 @@ impl EigenApp {
         &mut self.transform_view
     }
 
+    /// The Embeddings view's state.
+    #[must_use]
+    pub fn embeddings_view(&self) -> &EmbeddingsView {
+        &self.embeddings_view
+    }
+
+    /// The Embeddings view's state, to change (tests, scripting).
+    pub fn embeddings_view_mut(&mut self) -> &mut EmbeddingsView {
+        &mut self.embeddings_view
+    }
+
     /// The view shown now.
     #[must_use]
     pub fn view(&self) -> ViewKind {
@@ -357,7 +371,11 @@ impl EigenApp {
                     style::fmt_count(ds.n_rows),
                     ds.columns.len()
                 );
+                let embedding = data::is_embedding(&ds);
                 self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
+                if embedding && self.state.view != ViewKind::Transform {
+                    self.state.view = ViewKind::Embeddings;
+                }
                 self.set_info(text);
             }
             Opened::Ratings(r) => {
@@ -397,6 +415,7 @@ impl EigenApp {
         self.pca_view = PcaView::new(scene.pca);
         self.factorize_view = FactorizeView::new(scene.factorize);
         self.transform_view = TransformView::new(scene.transform);
+        self.embeddings_view = EmbeddingsView::new(scene.embeddings);
         let data = match data {
             SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
             SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
@@ -411,6 +430,7 @@ impl EigenApp {
                 self.data_view.adapt_to(&h.data);
                 self.transform_view.adapt_to(&h.data);
                 self.pca_view.adapt_to(&h.data);
+                self.embeddings_view.adapt_to(&h.data);
             }
             EntryData::Ratings(h) => self.factorize_view.adapt_to(&h.data),
         }
@@ -419,7 +439,7 @@ impl EigenApp {
     /// Ratings belong to the Factorize view, tables to the others: switch if needed.
     fn fit_view_to(&mut self, data: &EntryData) {
         match (data, self.state.view) {
-            (EntryData::Ratings(_), ViewKind::Data | ViewKind::Pca) => {
+            (EntryData::Ratings(_), ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings) => {
                 self.state.view = ViewKind::Factorize;
             }
             (EntryData::Table(_), ViewKind::Factorize) => self.state.view = ViewKind::Data,
@@ -462,9 +482,31 @@ impl EigenApp {
             data::load_builtin(id).map(|ds| EntryData::Table(DatasetHandle::new(ds)))
         };
         match loaded {
-            Ok(data) => self.add_entry(data, origin),
+            Ok(data) => {
+                let embedding = matches!(&data, EntryData::Table(h) if data::is_embedding(&h.data));
+                self.add_entry(data, origin);
+                if embedding && self.state.view != ViewKind::Transform {
+                    self.state.view = ViewKind::Embeddings;
+                }
+            }
             Err(e) => self.set_error(e.to_string()),
         }
+    }
+
+    /// Opens a dataset made in the app (a model's movie factors) as a new
+    /// entry, in the Embeddings view.
+    fn open_derived(&mut self, ds: Dataset) {
+        let text = format!(
+            "Opened {}: {} vectors × {} dimensions.",
+            ds.name,
+            style::fmt_count(ds.n_rows),
+            ds.columns.len()
+        );
+        let origin = DatasetRef::Derived(ds.name.clone());
+        self.embeddings_view = EmbeddingsView::default();
+        self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
+        self.state.view = ViewKind::Embeddings;
+        self.set_info(text);
     }
 
     fn set_error(&mut self, text: String) {
@@ -482,6 +524,8 @@ impl EigenApp {
             || "builtin:iris".to_owned(),
             |e| match &e.origin {
                 DatasetRef::Builtin(id) => format!("builtin:{id}"),
+                // Made in the app: there is no file to name, only its name.
+                DatasetRef::Derived(name) => name.clone(),
                 DatasetRef::File(p) => {
                     let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
                     scene_dir
@@ -511,12 +555,25 @@ impl EigenApp {
             pca: self.pca_view.settings.clone(),
             factorize: self.factorize_view.settings.clone(),
             transform: self.transform_view.settings.clone(),
+            embeddings: self.embeddings_view.settings.clone(),
         }
     }
 
     fn save_scene(&mut self, ctx: &egui::Context, path: &Path) {
         let scene = self.current_scene(style::theme_of(ctx), ctx.pixels_per_point(), path.parent());
+        let derived = self
+            .entries
+            .get(self.current)
+            .and_then(|e| match &e.origin {
+                DatasetRef::Derived(name) => Some(name.clone()),
+                _ => None,
+            });
         match std::fs::write(path, scene.to_toml()) {
+            Ok(()) if derived.is_some() => self.set_error(format!(
+                "Saved scene {}, but its dataset {:?} was made in the app and has no file: the scene will not open again",
+                path.display(),
+                derived.unwrap_or_default()
+            )),
             Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
             Err(e) => self.set_error(format!("{}: cannot write the scene: {e}", path.display())),
         }
@@ -705,8 +762,17 @@ impl EigenApp {
                         self.transform_view.ui(ui, None);
                     }
                     (ViewKind::Pca, EntryData::Table(h)) => self.pca_view.ui(ui, h),
-                    (ViewKind::Factorize, EntryData::Ratings(h)) => self.factorize_view.ui(ui, h),
-                    (ViewKind::Data | ViewKind::Pca, EntryData::Ratings(h)) => {
+                    (ViewKind::Factorize, EntryData::Ratings(h)) => {
+                        self.factorize_view.ui(ui, h);
+                        if let Some(ds) = self.factorize_view.take_explore_request() {
+                            self.open_derived(ds);
+                        }
+                    }
+                    (ViewKind::Embeddings, EntryData::Table(h)) => self.embeddings_view.ui(ui, h),
+                    (
+                        ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings,
+                        EntryData::Ratings(h),
+                    ) => {
                         self.wrong_kind(ui, &h.data.name, true);
                     }
                     (ViewKind::Factorize, EntryData::Table(h)) => {
@@ -886,6 +952,7 @@ impl EigenApp {
                     },
                     p.display().to_string(),
                 )),
+                DatasetRef::Derived(name) => Some((i, name.clone(), "made in the app".to_owned())),
                 DatasetRef::Builtin(_) => None,
             })
             .collect();

@@ -55,6 +55,13 @@ pub const WORD_COLUMN: &str = "word";
 /// The name of a single-column metadata file's column when it has no header.
 pub const LABEL_COLUMN: &str = "label";
 
+/// Whether `ds` was loaded from an embedding format (its first numeric
+/// column is `dim_0`): such data opens in the Embeddings view.
+#[must_use]
+pub fn is_embedding(ds: &Dataset) -> bool {
+    ds.columns.len() >= 2 && ds.columns.first().is_some_and(|c| c.name == dim_name(0))
+}
+
 // ---------------------------------------------------------------- sniffing
 
 /// Is `path` an Embedding Projector vectors file by name: a `.tsv` whose name

@@ -25,8 +25,12 @@ use std::collections::BinaryHeap;
 /// dimensions of f32 is 192 KiB: it stays in L2 while it is written).
 const TRANSPOSE_BLOCK: usize = 128;
 
-/// How closeness is measured.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// How closeness is measured (named in lower case in scenes and on the
+/// command line).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Metric {
     /// cos θ = x·q / (‖x‖ ‖q‖): direction only, −1..=1, higher is closer.
     #[default]

@@ -27,7 +27,8 @@ use nalgebra::DMatrix;
 
 use crate::app::RatingsHandle;
 use crate::app::style::{fmt_count, fmt_num, text_on, viridis};
-use crate::data::{Rating, Ratings};
+use crate::app::views::embeddings::item_embeddings;
+use crate::data::{Dataset, Rating, Ratings};
 use crate::math::factorize::{
     EpochStats, FactorizeConfig, Method, Model, Trainer, TrainingSet, UserVector, fold_in_user,
 };
@@ -354,6 +355,9 @@ pub struct FactorizeView {
     similar: Vec<Ranked>,
     /// Whether `settings.epoch` still has to be trained (a scene just opened).
     replay: bool,
+    /// The movie factors the user asked to explore in the Embeddings view,
+    /// waiting for the app to open them.
+    explore: Option<Dataset>,
 }
 
 impl Default for FactorizeView {
@@ -378,7 +382,14 @@ impl FactorizeView {
             recommendations: Vec::new(),
             similar: Vec::new(),
             replay: true,
+            explore: None,
         }
+    }
+
+    /// The movie factors "Explore item embeddings" asked for, once: the app
+    /// opens them as a new dataset in the Embeddings view.
+    pub fn take_explore_request(&mut self) -> Option<Dataset> {
+        self.explore.take()
     }
 
     /// Train on the UI thread, all at once (for headless rendering).
@@ -1232,6 +1243,13 @@ impl FactorizeView {
             }
             ui.add_space(12.0);
             ui.checkbox(&mut self.settings.labels, "names");
+            if ui
+                .button("Explore item embeddings")
+                .on_hover_text("Open the movie vectors shown here (all k factors) in the Embeddings view: neighbours by cosine, dot or distance, titles and genres as labels")
+                .clicked()
+            {
+                self.explore = Some(item_embeddings(r, model, shown));
+            }
         });
         let dark = ui.visuals().dark_mode;
         let text_color = ui.visuals().text_color();

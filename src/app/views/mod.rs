@@ -2,6 +2,7 @@
 //! and draws itself with `ui(&mut self, ui, dataset)`.
 
 pub mod data;
+pub mod embeddings;
 pub mod factorize;
 pub mod pca;
 pub mod transform;

@@ -195,6 +195,15 @@ impl Scene3d {
         Some(q.pos)
     }
 
+    /// Any screen-space shape anchored at a world point and depth-sorted
+    /// with the rest (a square or diamond marker, say): `make` builds it
+    /// around the point's screen position, which is returned.
+    pub fn shape_at(&mut self, p: V3, make: impl FnOnce(Pos2) -> Shape) -> Option<Pos2> {
+        let q = self.proj.project(p)?;
+        self.push(q.depth, make(q.pos));
+        Some(q.pos)
+    }
+
     /// A dot with an outline.
     pub fn point_outlined(&mut self, p: V3, radius: f32, fill: Color32, stroke: Stroke) {
         if let Some(q) = self.proj.project(p) {
