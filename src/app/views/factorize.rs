@@ -1211,6 +1211,13 @@ impl FactorizeView {
         let k = model.rank();
         ui.horizontal(|ui| {
             ui.label(RichText::new("Embeddings").strong());
+            if ui
+                .small_button("Explore item embeddings")
+                .on_hover_text("Open the movie vectors shown here (all k factors) in the Embeddings view: neighbours by cosine, dot or distance, titles and genres as labels")
+                .clicked()
+            {
+                self.explore = Some(item_embeddings(r, model, shown));
+            }
             match &plane.pca {
                 None => ui.label(format!("k = {k}: the plane of the factors (f₁, f₂)")),
                 Some(p) => ui.label(format!(
@@ -1243,13 +1250,6 @@ impl FactorizeView {
             }
             ui.add_space(12.0);
             ui.checkbox(&mut self.settings.labels, "names");
-            if ui
-                .button("Explore item embeddings")
-                .on_hover_text("Open the movie vectors shown here (all k factors) in the Embeddings view: neighbours by cosine, dot or distance, titles and genres as labels")
-                .clicked()
-            {
-                self.explore = Some(item_embeddings(r, model, shown));
-            }
         });
         let dark = ui.visuals().dark_mode;
         let text_color = ui.visuals().text_color();

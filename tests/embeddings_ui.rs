@@ -1,0 +1,268 @@
+//! UI tests of the Embeddings view: snapshots of the shipped scenes through
+//! the whole app window, and behaviour — typing a word in the search selects
+//! it and lists its neighbours, the search highlights matches, switching the
+//! metric changes the list, Isolate refits PCA, the analogy panel answers,
+//! and Factorize's "Explore item embeddings" opens the movie factors here.
+
+mod common;
+
+use common::{app_harness, app_on_scene, fresh_app, step_until, write_file};
+use egui_kittest::kittest::Queryable;
+use eigenlens::app::EigenApp;
+use eigenlens::scene::ViewKind;
+
+fn ready(app: &EigenApp) -> bool {
+    app.embeddings_view().is_ready()
+}
+
+fn snapshot_scene(name: &str) {
+    let mut harness = app_harness(app_on_scene(name));
+    assert!(step_until(&mut harness, 50, ready), "{name}: never ready");
+    harness.run_steps(4);
+    assert_eq!(harness.state().view(), ViewKind::Embeddings);
+    harness.snapshot(name.replace('-', "_"));
+}
+
+/// The words in 2D, coloured by group, with the legend and names.
+#[test]
+fn snapshot_embeddings_words_2d() {
+    snapshot_scene("embeddings-words-2d");
+}
+
+/// "violin" selected: its neighbours listed and joined by lines.
+#[test]
+fn snapshot_embeddings_words_neighbors() {
+    snapshot_scene("embeddings-words-neighbors");
+}
+
+/// The words in 3D with "Paris" selected.
+#[test]
+fn snapshot_embeddings_words_3d() {
+    snapshot_scene("embeddings-words-3d");
+}
+
+/// Paris − France + Japan ≈ Tokyo, drawn and listed.
+#[test]
+fn snapshot_embeddings_analogy() {
+    snapshot_scene("embeddings-analogy");
+}
+
+/// Names of the neighbours listed now.
+fn neighbor_names(app: &EigenApp) -> Vec<String> {
+    app.embeddings_view()
+        .neighbors()
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// Typing a word in the search box and pressing Enter selects it and lists
+/// its nearest neighbours — animals for "dog" — with their scores on screen.
+#[test]
+fn typing_a_word_selects_it_and_lists_its_neighbors() {
+    let mut harness = app_harness(app_on_scene("embeddings-words-2d"));
+    assert!(step_until(&mut harness, 50, ready));
+    assert!(harness.state().embeddings_view().neighbors().is_empty());
+    harness.get_by_label("find").focus();
+    harness.run_steps(2);
+    harness.get_by_label("find").type_text("dog");
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    let view = harness.state().embeddings_view();
+    assert_eq!(view.settings.selected.as_deref(), Some("dog"));
+    let names = neighbor_names(harness.state());
+    assert_eq!(names.len(), 10);
+    assert_eq!(names[0], "cat", "{names:?}");
+    // The list is on screen, with the group of each neighbour and its cosine.
+    harness.get_by_label("Nearest to dog");
+    harness.get_by_label("cat  (animals)");
+    let score = format!("{:.3}", view.neighbors()[0].1);
+    harness.get_by_label(&score);
+}
+
+/// Mean absolute difference of two equally sized RGBA images over `rect`.
+fn region_difference(a: &image::RgbaImage, b: &image::RgbaImage, rect: egui::Rect) -> f64 {
+    let (x0, y0) = (rect.min.x.max(0.0) as u32, rect.min.y.max(0.0) as u32);
+    let x1 = (rect.max.x as u32).min(a.width());
+    let y1 = (rect.max.y as u32).min(a.height());
+    let mut sum = 0u64;
+    let mut n = 0u64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (p, q) = (a.get_pixel(x, y), b.get_pixel(x, y));
+            sum += (0..3).map(|c| u64::from(p[c].abs_diff(q[c]))).sum::<u64>();
+            n += 1;
+        }
+    }
+    sum as f64 / n.max(1) as f64
+}
+
+/// The search highlights its matches: the count is every word containing
+/// the text, the plot changes (matches ringed, the rest dimmed), a regular
+/// expression works too, and a broken one says so.
+#[test]
+fn search_highlights_matches() {
+    let mut harness = app_harness(app_on_scene("embeddings-words-2d"));
+    assert!(step_until(&mut harness, 50, ready));
+    let before = harness.render().expect("render");
+    harness.state_mut().embeddings_view_mut().settings.search = "berry".to_owned();
+    harness.run_steps(3);
+    // strawberry, raspberry, blueberry, blackberry.
+    assert_eq!(harness.state().embeddings_view().match_count(), 4);
+    harness.get_by_label_contains("4 matches");
+    let after = harness.render().expect("render");
+    let plot = egui::Rect::from_min_max(egui::pos2(230.0, 120.0), egui::pos2(900.0, 760.0));
+    let diff = region_difference(&before, &after, plot);
+    assert!(
+        diff > 2.0,
+        "the plot did not change (mean difference {diff})"
+    );
+
+    let view = harness.state_mut().embeddings_view_mut();
+    view.settings.regex = true;
+    view.settings.search = "^(one|two|three)$".to_owned();
+    harness.run_steps(2);
+    assert_eq!(harness.state().embeddings_view().match_count(), 3);
+    harness.state_mut().embeddings_view_mut().settings.search = "(".to_owned();
+    harness.run_steps(2);
+    let note = harness.state().embeddings_view().note().unwrap_or_default();
+    assert!(note.starts_with("not a valid regular expression"), "{note}");
+}
+
+/// Vectors where the metrics disagree: seen from q = (1, 0), "short" points
+/// the same way but is short (best cosine), "long" is long and 45° off (best
+/// dot product), "near" is nearest (best Euclidean distance).
+const VECTORS: &str = "1\t0\n0.1\t0\n5\t5\n0.8\t0.5\n-1\t0.2\n0.3\t-0.9\n";
+const METADATA: &str = "q\nshort\nlong\nnear\nback\ndown\n";
+
+/// Switching the metric re-ranks the neighbours and the list on screen follows.
+#[test]
+fn switching_the_metric_changes_the_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vectors = write_file(dir.path(), "vectors.tsv", VECTORS.as_bytes());
+    write_file(dir.path(), "metadata.tsv", METADATA.as_bytes());
+    let mut app = fresh_app();
+    app.open_now(&vectors);
+    assert_eq!(app.view(), ViewKind::Embeddings, "{:?}", app.status());
+    app.embeddings_view_mut().select("q");
+    app.embeddings_view_mut().settings.k = 3;
+    let mut harness = app_harness(app);
+    assert!(step_until(&mut harness, 50, ready));
+    harness.run_steps(2);
+    let cosine = neighbor_names(harness.state());
+    assert_eq!(cosine[0], "short", "{cosine:?}");
+    harness.get_by_label("1.000");
+
+    harness.get_by_label("dot").click();
+    harness.run_steps(3);
+    let dot = neighbor_names(harness.state());
+    assert_eq!(dot[0], "long", "{dot:?}");
+    harness.get_by_label("5.000");
+
+    harness.get_by_label("euclidean").click();
+    harness.run_steps(3);
+    let euclidean = neighbor_names(harness.state());
+    assert_eq!(euclidean[0], "near", "{euclidean:?}");
+    assert_ne!(cosine, dot);
+    assert_ne!(dot, euclidean);
+}
+
+/// Isolate keeps the selection and its neighbours and fits PCA to them (the
+/// explained variance changes); Show all goes back.
+#[test]
+fn isolate_refits_pca_on_the_neighbors() {
+    let mut harness = app_harness(app_on_scene("embeddings-words-neighbors"));
+    assert!(step_until(&mut harness, 50, ready));
+    let (n_all, ratios_all) = harness
+        .state()
+        .embeddings_view()
+        .projection_summary()
+        .expect("a projection");
+    assert_eq!(n_all, 300);
+    harness.get_by_label("Isolate").click();
+    harness.run_steps(3);
+    let (n, ratios) = harness
+        .state()
+        .embeddings_view()
+        .projection_summary()
+        .expect("a projection");
+    assert_eq!(n, 11, "violin and its 10 neighbours");
+    assert!(
+        (ratios[0] - ratios_all[0]).abs() > 0.05,
+        "{ratios:?} vs {ratios_all:?}"
+    );
+    harness.get_by_label_contains("Isolated: PCA fitted");
+    harness.get_by_label("Show all").click();
+    harness.run_steps(3);
+    let (n, _) = harness
+        .state()
+        .embeddings_view()
+        .projection_summary()
+        .expect("a projection");
+    assert_eq!(n, 300);
+}
+
+/// Clicking a neighbour in the list selects it.
+#[test]
+fn clicking_a_neighbor_selects_it() {
+    let mut harness = app_harness(app_on_scene("embeddings-words-neighbors"));
+    assert!(step_until(&mut harness, 50, ready));
+    harness.get_by_label("cello  (instruments)").click();
+    harness.run_steps(3);
+    let view = harness.state().embeddings_view();
+    assert_eq!(view.settings.selected.as_deref(), Some("cello"));
+    assert!(!neighbor_names(harness.state()).contains(&"cello".to_owned()));
+    harness.get_by_label("Nearest to cello");
+}
+
+/// The analogy panel: typing a − b + c solves it and shows the answer.
+#[test]
+fn analogy_panel_answers() {
+    let mut harness = app_harness(app_on_scene("embeddings-words-2d"));
+    assert!(step_until(&mut harness, 50, ready));
+    for (label, word) in [("a", "king"), ("− b", "man"), ("+ c", "woman")] {
+        harness.get_by_label(label).focus();
+        harness.run_steps(1);
+        harness.get_by_label(label).type_text(word);
+        harness.run_steps(1);
+    }
+    harness.run_steps(3);
+    let answers = harness.state().embeddings_view().analogy_answers();
+    assert_eq!(
+        answers.first().map(|a| a.0.as_str()),
+        Some("queen"),
+        "{answers:?}"
+    );
+    harness.get_by_label("king − man + woman ≈ queen");
+}
+
+/// "Explore item embeddings" in the Factorize view opens the model's movie
+/// factors in the Embeddings view, named by title and coloured by genre.
+#[test]
+fn explore_item_embeddings_from_factorize() {
+    let mut harness = app_harness(app_on_scene("factorize-movie-night"));
+    harness.run_steps(4);
+    harness.get_by_label("Explore item embeddings").click();
+    harness.run_steps(2);
+    let ok = step_until(&mut harness, 50, ready);
+    assert!(
+        ok,
+        "view {:?}, status {:?}, dataset {:?}, note {:?}",
+        harness.state().view(),
+        harness.state().status(),
+        harness.state().current_dataset().map(|d| d.name.clone()),
+        harness.state().embeddings_view().note()
+    );
+    let app = harness.state();
+    assert_eq!(app.view(), ViewKind::Embeddings);
+    let ds = app.current_dataset().expect("a table");
+    assert!(ds.name.contains("movie factors"), "{}", ds.name);
+    assert_eq!(ds.n_rows, 40);
+    let names: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["title", "genre", "genres"]);
+    let rank = ds.columns.len();
+    assert!(rank >= 2);
+    // Its name is in the dataset list, the heading and the status bar.
+    assert!(harness.query_all_by_label_contains("movie factors").count() >= 2);
+}
