@@ -17,7 +17,7 @@ use eigenlens::cli::{self, Failure};
     about = "See the linear algebra behind machine learning."
 )]
 struct Cli {
-    /// A dataset (CSV, TSV, .npy), a ratings file (u.data, ratings.csv, a
+    /// A dataset (CSV, TSV, .npy, embeddings), a ratings file (u.data, ratings.csv, a
     /// user,item,rating CSV) or a scene (.toml) to open; without it the
     /// default built-in scene opens.
     path: Option<PathBuf>,
@@ -33,6 +33,8 @@ enum Command {
     Pca(cli::pca::PcaArgs),
     /// Factorize a ratings matrix (ALS or SGD) and report train and test RMSE.
     Factorize(cli::factorize::FactorizeArgs),
+    /// List the nearest neighbours of one point of an embedding (cosine, Euclidean, dot).
+    Neighbors(cli::neighbors::NeighborsArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Some(Command::Render(args)) => cli::render::run(&args),
         Some(Command::Pca(args)) => cli::pca::run(&args),
         Some(Command::Factorize(args)) => cli::factorize::run(&args),
+        Some(Command::Neighbors(args)) => cli::neighbors::run(&args),
         None => run_gui(cli.path),
     };
     match result {

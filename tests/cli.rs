@@ -811,3 +811,105 @@ fn factorize_divergence_suggests_a_smaller_learning_rate() {
     ]);
     assert_bad_input(&o, &["diverged", "learning rate smaller than 5"]);
 }
+
+// ---------------------------------------------------------------- neighbors
+
+fn neighbors_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["neighbors"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    let o = eigenlens(&all);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
+/// `neighbors --json` has the contract keys `query, metric, neighbors: [{label,
+/// score}]`; the words' nearest to "dog" are animals, closest first.
+#[test]
+fn neighbors_json_has_the_contract_keys() {
+    let v = neighbors_json(&["builtin:words", "--query", "dog", "-k", "5"]);
+    assert_eq!(v["query"], "dog");
+    assert_eq!(v["metric"], "cosine");
+    let list = v["neighbors"].as_array().expect("a list");
+    assert_eq!(list.len(), 5);
+    assert_eq!(list[0]["label"], "cat");
+    let scores: Vec<f64> = list.iter().map(|n| n["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(v["query_seconds"].as_f64().is_some());
+}
+
+/// A Projector export with its metadata beside it, a .npy with --labels, and
+/// each metric; Euclidean lists the smallest distances first.
+#[test]
+fn neighbors_of_files_and_metrics() {
+    let tsv = repo().join("tests/fixtures/embeddings/projector/vectors.tsv");
+    let v = neighbors_json(&[tsv.to_str().unwrap(), "--query", "apple", "-k", "3"]);
+    let labels: Vec<&str> = v["neighbors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.iter().all(|l| ["pear", "plum", "fig"].contains(l)),
+        "{labels:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let npy = repo().join("tests/fixtures/embeddings/items.npy");
+    let names = write_file(
+        dir.path(),
+        "names.txt",
+        b"dog\ncat\nhorse\ncow\napple\npear\nplum\nfig\n",
+    );
+    let v = neighbors_json(&[
+        npy.to_str().unwrap(),
+        "--labels",
+        names.to_str().unwrap(),
+        "--query",
+        "cat",
+        "--metric",
+        "euclidean",
+        "-k",
+        "7",
+    ]);
+    assert_eq!(v["metric"], "euclidean");
+    let scores: Vec<f64> = v["neighbors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["score"].as_f64().unwrap())
+        .collect();
+    assert_eq!(scores.len(), 7);
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "{scores:?}");
+}
+
+/// The plain output lists rank, label and score.
+#[test]
+fn neighbors_table_output() {
+    let o = eigenlens(&["neighbors", "builtin:words", "--query", "Paris", "-k", "1"]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("1 nearest to \"Paris\" by cosine among 300 vectors of 384 dimensions"),
+        "{out}"
+    );
+    assert!(out.contains("   1  France"), "{out}");
+}
+
+/// Unknown labels, bad k and broken files are bad input naming what is wrong.
+#[test]
+fn neighbors_bad_input() {
+    let o = eigenlens(&["neighbors", "builtin:words", "--query", "Dog"]);
+    assert_bad_input(&o, &["no point labelled \"Dog\"", "did you mean dog?"]);
+    let o = eigenlens(&["neighbors", "builtin:words", "--query", "dog", "-k", "0"]);
+    assert_bad_input(&o, &["-k: must be between 1 and 100"]);
+    let o = eigenlens(&["neighbors", "builtin:words", "--row", "300"]);
+    assert_bad_input(&o, &["--row", "300"]);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_file(dir.path(), "vectors.tsv", b"1\t2\n3\tx\n");
+    let o = eigenlens(&["neighbors", bad.to_str().unwrap(), "--row", "0"]);
+    assert_bad_input(&o, &["vectors.tsv", "line 2, column 2"]);
+    let o = eigenlens(&["neighbors", "builtin:words"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -3,6 +3,7 @@
 //! [`Failure`] that carries its exit status (2 bad input or usage, 1 other).
 
 pub mod factorize;
+pub mod neighbors;
 pub mod pca;
 pub mod render;
 
