@@ -251,3 +251,105 @@ fn factorize_table_is_checked() {
     assert_eq!(s.scene.factorize.edits.len(), 1);
     assert!(s.data.ratings().is_some());
 }
+
+// ---------------------------------------------------------------- [embeddings]
+
+fn words_scene(table: &str) -> String {
+    format!("view = \"embeddings\"\ndataset = \"builtin:words\"\n[embeddings]\n{table}")
+}
+
+/// The `[embeddings]` table round-trips, and its defaults are the documented ones.
+#[test]
+fn embeddings_round_trip_and_defaults() {
+    use eigenlens::math::similarity::Metric;
+    use eigenlens::scene::{EmbeddingsMode, EmbeddingsSettings};
+    let d = EmbeddingsSettings::default();
+    assert_eq!(d.mode, EmbeddingsMode::Plane);
+    assert_eq!(d.components, [1, 2, 3]);
+    assert!(d.dims.is_empty() && d.color.is_none() && d.name.is_none());
+    assert!(d.labels && !d.regex && !d.isolate);
+    assert_eq!((d.metric, d.k), (Metric::Cosine, 10));
+    assert!(d.selected.is_none() && d.analogy.is_empty() && d.search.is_empty());
+
+    let mut scene = Scene {
+        view: ViewKind::Embeddings,
+        dataset: "builtin:words".into(),
+        ..Scene::default()
+    };
+    let e = &mut scene.embeddings;
+    e.mode = EmbeddingsMode::Space;
+    e.components = vec![2, 3, 1];
+    e.color = Some(String::new());
+    e.search = "^gr".into();
+    e.regex = true;
+    e.selected = Some("dog".into());
+    e.metric = Metric::Euclidean;
+    e.k = 25;
+    e.isolate = true;
+    e.analogy = vec!["king".into(), "man".into(), "woman".into()];
+    e.camera.yaw = 10.0;
+    let text = scene.to_toml();
+    let back = Scene::from_toml(&text, "t.toml").unwrap();
+    assert_eq!(back, scene, "TOML was:\n{text}");
+    load_scene_str(&text, "t.toml", None).unwrap();
+}
+
+/// Out-of-range and malformed values name the key and its line.
+#[test]
+fn embeddings_bad_values_name_key_and_line() {
+    for (table, key) in [
+        ("k = 0\n", "embeddings.k"),
+        ("k = 101\n", "embeddings.k"),
+        ("components = [1]\n", "embeddings.components"),
+        ("components = [1, 1]\n", "embeddings.components"),
+        ("components = [0, 2]\n", "embeddings.components"),
+        ("analogy = [\"king\", \"man\"]\n", "embeddings.analogy"),
+    ] {
+        let e = err(&words_scene(table));
+        assert_eq!(e.line(), Some(4), "{table}: {e}");
+        assert!(e.to_string().contains(key), "{table}: {e}");
+    }
+    let e = err(&words_scene("metric = \"manhattan\"\n"));
+    assert_eq!(e.line(), Some(4), "{e}");
+    let e = err(&words_scene("mode = \"4d\"\n"));
+    assert_eq!(e.line(), Some(4), "{e}");
+}
+
+/// Names, columns and components are checked against the dataset.
+#[test]
+fn embeddings_checked_against_dataset() {
+    for (table, message) in [
+        (
+            "selected = \"unicorn\"\n",
+            "embeddings.selected: \"words\" has no point named \"unicorn\"",
+        ),
+        (
+            "analogy = [\"king\", \"man\", \"unicorn\"]\n",
+            "embeddings.analogy: \"words\" has no point named \"unicorn\"",
+        ),
+        (
+            "dims = [\"dim_0\", \"dim_999\"]\n",
+            "embeddings.dims: \"words\" has no numeric column \"dim_999\"",
+        ),
+        (
+            "color = \"colour\"\n",
+            "embeddings.color: \"words\" has no label column \"colour\" (it has: word, group)",
+        ),
+        ("name = \"dim_0\"\n", "embeddings.name"),
+        (
+            "dims = [\"dim_0\", \"dim_1\"]\ncomponents = [1, 3]\n",
+            "component 3 does not exist: the vectors have 2 dimensions",
+        ),
+    ] {
+        let e = load_scene_str(&words_scene(table), "t.toml", None).unwrap_err();
+        assert!(e.line().is_some_and(|l| l >= 4), "{table}: {e}");
+        assert!(e.to_string().contains(message), "{table}: {e}");
+    }
+    // A name known to the first label column is fine; so is an empty colour.
+    load_scene_str(
+        &words_scene("selected = \"Paris\"\ncolor = \"\"\n"),
+        "t.toml",
+        None,
+    )
+    .unwrap();
+}

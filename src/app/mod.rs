@@ -620,8 +620,8 @@ impl EigenApp {
                     .add_filter(
                         "Datasets, ratings and scenes",
                         &[
-                            "csv", "tsv", "txt", "tab", "npy", "toml", "data", "dat", "base",
-                            "test",
+                            "csv", "tsv", "txt", "tab", "npy", "vec", "toml", "data", "dat",
+                            "base", "test",
                         ],
                     )
                     .add_filter("All files", &["*"])

@@ -8,6 +8,7 @@
 //! table — or `builtin:words`. Every numeric column is a dimension; the first
 //! label column names the points.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -171,7 +172,7 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
             query_seconds * 1e3
         );
         for (k, (n, l)) in found.iter().zip(&labels).enumerate() {
-            text.push_str(&format!("{:>4}  {l:<width$}  {:.6}\n", k + 1, n.score));
+            let _ = writeln!(text, "{:>4}  {l:<width$}  {:.6}", k + 1, n.score);
         }
         out.write_all(text.as_bytes())
     };
