@@ -1170,6 +1170,9 @@ impl Scene {
     /// the names it selects exist in the dataset.
     fn check_embeddings(&self, ds: &Dataset, src: &str, file: &str) -> Result<(), SceneError> {
         let e = &self.embeddings;
+        if self.view != ViewKind::Embeddings && *e == EmbeddingsSettings::default() {
+            return Ok(());
+        }
         let fail = |key: &str, message: String| {
             Err(spanned_error(src, file, &["embeddings", key], message))
         };
@@ -1191,9 +1194,21 @@ impl Scene {
         } else {
             e.dims.len()
         };
-        if let Some(&c) = e.components.iter().find(|&&c| c > d) {
+        // 2D shows the first two components; the third matters in 3D only.
+        let shown = match e.mode {
+            EmbeddingsMode::Plane => 2,
+            EmbeddingsMode::Space => 3,
+        };
+        if let Some(&c) = e.components.iter().take(shown).find(|&&c| c > d) {
+            // Without a `components` key, the default's third component is
+            // wanted because of `mode = "3d"`: point there.
+            let key = if value_span(src, &["embeddings", "components"]).is_some() {
+                "components"
+            } else {
+                "mode"
+            };
             return fail(
-                "components",
+                key,
                 format!(
                     "embeddings.components: component {c} does not exist: the vectors have {d} dimensions"
                 ),

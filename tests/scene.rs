@@ -340,11 +340,22 @@ fn embeddings_checked_against_dataset() {
             "dims = [\"dim_0\", \"dim_1\"]\ncomponents = [1, 3]\n",
             "component 3 does not exist: the vectors have 2 dimensions",
         ),
+        (
+            "dims = [\"dim_0\", \"dim_1\"]\nmode = \"3d\"\n",
+            "component 3 does not exist: the vectors have 2 dimensions",
+        ),
     ] {
         let e = load_scene_str(&words_scene(table), "t.toml", None).unwrap_err();
         assert!(e.line().is_some_and(|l| l >= 4), "{table}: {e}");
         assert!(e.to_string().contains(message), "{table}: {e}");
     }
+    // Two dimensions are enough in 2D (the default third component is unused).
+    load_scene_str(
+        &words_scene("dims = [\"dim_0\", \"dim_1\"]\n"),
+        "t.toml",
+        None,
+    )
+    .unwrap();
     // A name known to the first label column is fine; so is an empty colour.
     load_scene_str(
         &words_scene("selected = \"Paris\"\ncolor = \"\"\n"),
