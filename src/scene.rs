@@ -421,7 +421,7 @@ impl Default for FactorizeSettings {
             epochs: 20,
             biases: false,
             seed: 0,
-            test_fraction: 0.0,
+            test_fraction: crate::math::factorize::DEFAULT_TEST_FRACTION,
             epoch: 0,
             history: None,
             user: None,
