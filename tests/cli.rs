@@ -246,9 +246,9 @@ fn render_ok(scene: &str, out: &Path, extra: &[&str]) {
     let scene = repo().join("assets/scenes").join(scene);
     let mut args = vec![
         "render",
-        scene.to_str().unwrap(),
+        scene.to_str().expect("a UTF-8 path"),
         "-o",
-        out.to_str().unwrap(),
+        out.to_str().expect("a UTF-8 path"),
     ];
     args.extend(extra);
     let o = eigenlens(&args);
