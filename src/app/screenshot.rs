@@ -58,6 +58,7 @@ pub struct Capture {
 impl Capture {
     /// Draws `scene` with `data` headless at `scale` pixels per point, on a
     /// background thread.
+    #[must_use]
     pub fn of_view(
         ctx: &egui::Context,
         scene: Scene,
@@ -76,6 +77,7 @@ impl Capture {
     }
 
     /// Asks the window for its next frame as an image.
+    #[must_use]
     pub fn of_window(ctx: &egui::Context, save: bool, copy: bool) -> Self {
         let (tx, rx) = channel();
         let repaint = ctx.clone();
