@@ -90,6 +90,7 @@ impl Capture {
     }
 
     /// The image once it is ready; `Some(Err)` if it failed.
+    #[must_use]
     pub fn poll(&self) -> Option<Result<RgbaImage, String>> {
         match self.rx.try_recv() {
             Ok(r) => Some(r),
@@ -114,7 +115,7 @@ pub fn render_view(scene: &Scene, data: SceneData, scale: f32) -> Result<RgbaIma
 
 fn to_rgba(image: &ColorImage) -> RgbaImage {
     let [w, h] = image.size;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
     RgbaImage::from_raw(w as u32, h as u32, bytes).unwrap_or_default()
 }
 
