@@ -115,7 +115,11 @@ pub fn render_view(scene: &Scene, data: SceneData, scale: f32) -> Result<RgbaIma
 
 fn to_rgba(image: &ColorImage) -> RgbaImage {
     let [w, h] = image.size;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_srgba_unmultiplied()).collect();
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_srgba_unmultiplied)
+        .collect();
     RgbaImage::from_raw(w as u32, h as u32, bytes).unwrap_or_default()
 }
 
