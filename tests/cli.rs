@@ -992,3 +992,24 @@ fn factorize_divergence_suggests_a_smaller_learning_rate() {
     ]);
     assert_bad_input(&o, &["diverged", "learning rate smaller than 5"]);
 }
+
+/// `present` checks the deck and every slide's scene before a window opens:
+/// a missing deck or a broken one exits 2 naming the file and line.
+#[test]
+fn present_bad_deck_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml");
+    assert_bad_input(
+        &eigenlens(&["present", missing.to_str().unwrap()]),
+        &["nope.toml"],
+    );
+    let bad = write_file(
+        dir.path(),
+        "deck.toml",
+        b"title = \"t\"\n[[slide]]\ntitle = 3\nscene = \"x.toml\"\n",
+    );
+    assert_bad_input(
+        &eigenlens(&["present", bad.to_str().unwrap()]),
+        &["deck.toml", "line 3"],
+    );
+}

@@ -1,6 +1,7 @@
 //! Everything egui: the eframe App with its menu bar, dataset list, view tabs
 //! and status bar. Views live in [`views`]; shared looks in [`style`].
 
+pub mod present;
 pub mod screenshot;
 pub mod style;
 pub mod views;
@@ -169,6 +170,7 @@ struct Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DialogPurpose {
     Open,
+    OpenDeck,
     OpenScene,
     SaveScene,
     ExportScores,
@@ -211,6 +213,8 @@ pub struct EigenApp {
     /// A screenshot being taken, and one waiting for its file name.
     capture: Option<screenshot::Capture>,
     pending_shot: Option<image::RgbaImage>,
+    /// Presentation mode: a deck shown full screen.
+    presentation: Option<present::Presentation>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
     loading: Vec<Loading>,
@@ -235,6 +239,7 @@ impl EigenApp {
             shot_options: screenshot::Options::default(),
             capture: None,
             pending_shot: None,
+            presentation: None,
             dialog: None,
             prompt: None,
             loading: Vec::new(),
@@ -582,6 +587,10 @@ impl EigenApp {
                     )
                     .add_filter("All files", &["*"])
                     .pick_file(),
+                DialogPurpose::OpenDeck => rfd::FileDialog::new()
+                    .set_title("Present a deck")
+                    .add_filter("Deck", &["toml"])
+                    .pick_file(),
                 DialogPurpose::OpenScene => rfd::FileDialog::new()
                     .set_title("Open a scene")
                     .add_filter("Scene", &["toml"])
@@ -615,6 +624,10 @@ impl EigenApp {
     fn finish_path(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
         match purpose {
             DialogPurpose::Open | DialogPurpose::OpenScene => self.open_in_background(ctx, path),
+            DialogPurpose::OpenDeck => match crate::deck::load_deck(&path) {
+                Ok(deck) => self.start_presentation(ctx, deck),
+                Err(e) => self.set_error(e.to_string()),
+            },
             DialogPurpose::SaveScreenshot => {
                 if let Some(image) = self.pending_shot.take() {
                     match screenshot::save_png(&image, &path) {
@@ -827,26 +840,33 @@ impl EigenApp {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
         self.poll_capture(&ctx);
-        self.shortcuts(&ctx);
-        self.screenshot_window(&ctx);
-
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("datasets")
-            .resizable(true)
-            .default_size(210.0)
-            .show(ui, |ui| self.dataset_list(ui));
+        if self.presentation.is_some() {
+            // Only the view and the caption strip: the keys step the deck.
+            self.presentation_ui(ui);
+        } else {
+            self.shortcuts(&ctx);
+            self.screenshot_window(&ctx);
+            egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+            egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+            egui::Panel::left("datasets")
+                .resizable(true)
+                .default_size(210.0)
+                .show(ui, |ui| self.dataset_list(ui));
+        }
+        let presenting = self.presentation.is_some();
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
-                for v in ViewKind::ALL {
-                    ui.selectable_value(
-                        &mut self.state.view,
-                        v,
-                        RichText::new(v.title()).size(16.0),
-                    );
-                }
-            });
-            ui.separator();
+            if !presenting {
+                ui.horizontal(|ui| {
+                    for v in ViewKind::ALL {
+                        ui.selectable_value(
+                            &mut self.state.view,
+                            v,
+                            RichText::new(v.title()).size(16.0),
+                        );
+                    }
+                });
+                ui.separator();
+            }
             self.view_size = ui.available_size();
             if let Some(entry) = self.entries.get(self.current) {
                 let data = entry.data.clone();
@@ -953,6 +973,21 @@ impl EigenApp {
                 if ui.button("Open scene…").clicked() {
                     self.start_dialog(&ctx, DialogPurpose::OpenScene);
                 }
+                ui.menu_button("Present", |ui| {
+                    if ui
+                        .button("The linear algebra for ML deck")
+                        .on_hover_text("Full screen; PageDown, → or Space steps, Esc leaves")
+                        .clicked()
+                    {
+                        match crate::deck::load_builtin_deck() {
+                            Ok(deck) => self.start_presentation(&ctx, deck),
+                            Err(e) => self.set_error(e.to_string()),
+                        }
+                    }
+                    if ui.button("A deck file…").clicked() {
+                        self.start_dialog(&ctx, DialogPurpose::OpenDeck);
+                    }
+                });
                 ui.separator();
                 if ui
                     .add(
@@ -1127,6 +1162,7 @@ impl EigenApp {
         let title = match prompt.purpose {
             DialogPurpose::Open => "Open a file by path",
             DialogPurpose::OpenScene => "Open a scene by path",
+            DialogPurpose::OpenDeck => "Present a deck by path",
             DialogPurpose::SaveScreenshot => "Save screenshot to path",
             DialogPurpose::SaveScene => "Save scene to path",
             DialogPurpose::ExportScores => "Export PCA scores to path",
