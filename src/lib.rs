@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod data;
+pub mod deck;
 pub mod math;
 pub mod render;
 pub mod scene;

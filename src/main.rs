@@ -35,6 +35,15 @@ enum Command {
     Factorize(cli::factorize::FactorizeArgs),
     /// List the nearest neighbours of one point of an embedding (cosine, Euclidean, dot).
     Neighbors(cli::neighbors::NeighborsArgs),
+    /// Present a deck of scenes full screen (PageDown/→/Space: next, PageUp/←: back, N: notes, Esc: leave).
+    Present(PresentArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct PresentArgs {
+    /// The deck (TOML: a title and [[slide]] tables with title, scene, captions, notes),
+    /// or `builtin` for the shipped linear-algebra-for-ml deck.
+    deck: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -52,7 +61,8 @@ fn main() -> ExitCode {
         Some(Command::Pca(args)) => cli::pca::run(&args),
         Some(Command::Factorize(args)) => cli::factorize::run(&args),
         Some(Command::Neighbors(args)) => cli::neighbors::run(&args),
-        None => run_gui(cli.path),
+        Some(Command::Present(args)) => present(&args),
+        None => run_gui(cli.path, None),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,7 +75,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_gui(path: Option<PathBuf>) -> Result<(), Failure> {
+fn present(args: &PresentArgs) -> Result<(), Failure> {
+    // Every slide's scene loads before the window opens: a broken deck exits 2.
+    let deck = if args.deck.as_os_str() == "builtin" {
+        eigenlens::deck::load_builtin_deck()
+    } else {
+        eigenlens::deck::load_deck(&args.deck)
+    }
+    .map_err(|e| Failure::input(e.to_string()))?;
+    run_gui(None, Some(deck))
+}
+
+fn run_gui(
+    path: Option<PathBuf>,
+    deck: Option<eigenlens::deck::LoadedDeck>,
+) -> Result<(), Failure> {
     // A file named on the command line must load before a window opens: a bad
     // one is reported here, with exit status 2, like every other bad input.
     let opened = match path {
@@ -86,7 +110,13 @@ fn run_gui(path: Option<PathBuf>) -> Result<(), Failure> {
     eframe::run_native(
         "eigenlens",
         options,
-        Box::new(move |cc| Ok(Box::new(EigenApp::from_creation_context(cc, opened)))),
+        Box::new(move |cc| {
+            let mut app = EigenApp::from_creation_context(cc, opened);
+            if let Some(deck) = deck {
+                app.start_presentation(&cc.egui_ctx, deck);
+            }
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|e| Failure::other(format!("cannot open the window: {e}")))
 }

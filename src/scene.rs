@@ -431,7 +431,7 @@ impl Default for FactorizeSettings {
             epochs: 20,
             biases: false,
             seed: 0,
-            test_fraction: 0.0,
+            test_fraction: crate::math::factorize::DEFAULT_TEST_FRACTION,
             epoch: 0,
             history: None,
             user: None,
@@ -944,6 +944,18 @@ fn line_col(src: &str, at: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A TOML parse error as a [`SceneError`] naming the line and column.
+pub(crate) fn toml_error(src: &str, file: &str, e: &toml::de::Error) -> SceneError {
+    let message = e.message().trim().to_owned();
+    match e.span() {
+        Some(span) => at(file, src, span, message),
+        None => SceneError::Invalid {
+            file: file.to_owned(),
+            message,
+        },
+    }
+}
+
 fn at(file: &str, src: &str, span: Range<usize>, message: String) -> SceneError {
     let (line, column) = line_col(src, span.start);
     SceneError::At {
@@ -976,16 +988,7 @@ impl Scene {
     /// Syntax errors, unknown keys, wrong types and out-of-range values, each
     /// naming the line and column.
     pub fn from_toml(src: &str, file: &str) -> Result<Self, SceneError> {
-        toml::from_str(src).map_err(|e| {
-            let message = e.message().trim().to_owned();
-            match e.span() {
-                Some(span) => at(file, src, span, message),
-                None => SceneError::Invalid {
-                    file: file.to_owned(),
-                    message,
-                },
-            }
-        })
+        toml::from_str(src).map_err(|e| toml_error(src, file, &e))
     }
 
     /// Writes the scene as TOML.

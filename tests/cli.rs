@@ -214,30 +214,211 @@ fn gui_with_bad_file_exits_2() {
     assert_bad_input(&o, &["missing.csv"]);
 }
 
-/// Every scene shipped in assets/scenes renders.
+/// Every scene shipped in assets/scenes renders, all in one call into a
+/// directory (as scripts/gallery.sh does), one PNG per scene.
 #[test]
 fn every_shipped_scene_renders() {
     let dir = tempfile::tempdir().unwrap();
-    let mut n = 0;
-    for entry in std::fs::read_dir(repo().join("assets/scenes")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let out = dir.path().join("out.png");
-            let o = eigenlens(&[
-                "render",
-                path.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--width",
-                "400",
-                "--height",
-                "300",
-            ]);
-            assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
-            n += 1;
-        }
+    let mut scenes: Vec<String> = std::fs::read_dir(repo().join("assets/scenes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.to_str().unwrap().to_owned())
+        .collect();
+    scenes.sort();
+    assert!(scenes.len() >= 16, "{scenes:?}");
+    let out = format!("{}/", dir.path().join("gallery").display());
+    let mut args = vec!["render"];
+    args.extend(scenes.iter().map(String::as_str));
+    args.extend(["-o", &out, "--width", "400", "--height", "300"]);
+    let o = eigenlens(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for scene in &scenes {
+        let stem = Path::new(scene).file_stem().unwrap().to_str().unwrap();
+        let png = dir.path().join("gallery").join(format!("{stem}.png"));
+        let img = image::open(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+        assert_eq!(img.to_rgba8().dimensions(), (400, 300), "{stem}");
     }
-    assert!(n >= 2);
+}
+
+/// Renders `scene` (a shipped one) with extra arguments, asserting success.
+fn render_ok(scene: &str, out: &Path, extra: &[&str]) {
+    let scene = repo().join("assets/scenes").join(scene);
+    let mut args = vec![
+        "render",
+        scene.to_str().expect("a UTF-8 path"),
+        "-o",
+        out.to_str().expect("a UTF-8 path"),
+    ];
+    args.extend(extra);
+    let o = eigenlens(&args);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+}
+
+/// The same scene renders to identical pixels twice, for a view of each kind
+/// (the Factorize one trains, the PCA one fits, on every run).
+#[test]
+fn render_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    for scene in [
+        "data-iris.toml",
+        "transform-svd.toml",
+        "pca-iris-flatten.toml",
+        "factorize-training.toml",
+    ] {
+        let (a, b) = (dir.path().join("a.png"), dir.path().join("b.png"));
+        let small = ["--width", "500", "--height", "320"];
+        render_ok(scene, &a, &small);
+        render_ok(scene, &b, &small);
+        let (a, b) = (
+            image::open(&a).unwrap().to_rgba8(),
+            image::open(&b).unwrap().to_rgba8(),
+        );
+        assert!(a == b, "{scene}: two renders differ");
+    }
+}
+
+/// `--frames N -o out.gif` writes an animated GIF of N frames that change
+/// from the first to the last (the SVD animation plays).
+#[test]
+fn render_frames_to_gif() {
+    use image::AnimationDecoder;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("svd.gif");
+    render_ok(
+        "transform-svd.toml",
+        &out,
+        &["--frames", "4", "--width", "320", "--height", "200"],
+    );
+    let file = std::io::BufReader::new(std::fs::File::open(&out).unwrap());
+    let frames = image::codecs::gif::GifDecoder::new(file)
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
+    assert_eq!(frames.len(), 4);
+    assert_eq!(frames[0].buffer().dimensions(), (320, 200));
+    assert!(
+        frames[0].buffer() != frames[3].buffer(),
+        "the animation does not move"
+    );
+}
+
+/// `--frames N -o dir/%02d.png` writes N numbered PNGs: progress 0 → 1.
+#[test]
+fn render_frames_to_png_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let pattern = dir.path().join("frames/%02d.png");
+    render_ok(
+        "pca-iris-flatten.toml",
+        &pattern,
+        &["--frames", "3", "--width", "400", "--height", "250"],
+    );
+    let names: Vec<String> = (0..3).map(|i| format!("{i:02}.png")).collect();
+    let imgs: Vec<_> = names
+        .iter()
+        .map(|n| {
+            image::open(dir.path().join("frames").join(n))
+                .unwrap()
+                .to_rgba8()
+        })
+        .collect();
+    assert!(imgs[0] != imgs[2], "first and last frames are the same");
+    assert!(!dir.path().join("frames/03.png").exists());
+}
+
+/// `--transparent` leaves the background clear; without it the corner is opaque.
+#[test]
+fn render_transparent_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let (clear, solid) = (dir.path().join("clear.png"), dir.path().join("solid.png"));
+    let small = ["--width", "300", "--height", "200"];
+    render_ok(
+        "transform-shear.toml",
+        &clear,
+        &[&small[..], &["--transparent"]].concat(),
+    );
+    render_ok("transform-shear.toml", &solid, &small);
+    let clear = image::open(&clear).unwrap().to_rgba8();
+    let solid = image::open(&solid).unwrap().to_rgba8();
+    assert_eq!(clear.get_pixel(1, 1)[3], 0);
+    assert_eq!(solid.get_pixel(1, 1)[3], 255);
+}
+
+/// Output mistakes are bad input, named, before anything is drawn.
+#[test]
+fn render_output_mistakes_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = |n: &str| {
+        repo()
+            .join("assets/scenes")
+            .join(n)
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let out = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![scene("transform-svd.toml"), "-o".into(), out("a.gif")],
+            "add --frames",
+        ),
+        (
+            vec![
+                scene("transform-svd.toml"),
+                "-o".into(),
+                out("a.png"),
+                "--frames".into(),
+                "5".into(),
+            ],
+            "%03d",
+        ),
+        (
+            vec![
+                scene("data-iris.toml"),
+                "-o".into(),
+                out("a.gif"),
+                "--frames".into(),
+                "5".into(),
+            ],
+            "no animation",
+        ),
+        (
+            vec![
+                scene("data-iris.toml"),
+                scene("pca-cloud.toml"),
+                "-o".into(),
+                out("a.png"),
+            ],
+            "output directory",
+        ),
+        (
+            vec![
+                scene("transform-svd.toml"),
+                "-o".into(),
+                out("a.gif"),
+                "--frames".into(),
+                "5".into(),
+                "--transparent".into(),
+            ],
+            "--transparent",
+        ),
+        (
+            vec![scene("data-iris.toml"), "-o".into(), out("a.jpg")],
+            ".png or .gif",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["render".to_owned()];
+        all.extend(args);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_bad_input(&eigenlens(&refs), &[needle]);
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -912,4 +1093,25 @@ fn neighbors_bad_input() {
     assert_bad_input(&o, &["vectors.tsv", "line 2, column 2"]);
     let o = eigenlens(&["neighbors", "builtin:words"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `present` checks the deck and every slide's scene before a window opens:
+/// a missing deck or a broken one exits 2 naming the file and line.
+#[test]
+fn present_bad_deck_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml");
+    assert_bad_input(
+        &eigenlens(&["present", missing.to_str().unwrap()]),
+        &["nope.toml"],
+    );
+    let bad = write_file(
+        dir.path(),
+        "deck.toml",
+        b"title = \"t\"\n[[slide]]\ntitle = 3\nscene = \"x.toml\"\n",
+    );
+    assert_bad_input(
+        &eigenlens(&["present", bad.to_str().unwrap()]),
+        &["deck.toml", "line 3"],
+    );
 }

@@ -1,6 +1,8 @@
 //! Everything egui: the eframe App with its menu bar, dataset list, view tabs
 //! and status bar. Views live in [`views`]; shared looks in [`style`].
 
+pub mod present;
+pub mod screenshot;
 pub mod style;
 pub mod views;
 pub mod widgets;
@@ -169,8 +171,11 @@ struct Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DialogPurpose {
     Open,
+    OpenDeck,
+    OpenScene,
     SaveScene,
     ExportScores,
+    SaveScreenshot,
 }
 
 /// A native file dialog running on its own thread.
@@ -204,6 +209,14 @@ pub struct EigenApp {
     transform_view: TransformView,
     embeddings_view: EmbeddingsView,
     status: Option<Status>,
+    /// The Save screenshot window: shown, and its options.
+    shot_window: bool,
+    shot_options: screenshot::Options,
+    /// A screenshot being taken, and one waiting for its file name.
+    capture: Option<screenshot::Capture>,
+    pending_shot: Option<image::RgbaImage>,
+    /// Presentation mode: a deck shown full screen.
+    presentation: Option<present::Presentation>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
     loading: Vec<Loading>,
@@ -225,6 +238,11 @@ impl EigenApp {
             transform_view: TransformView::default(),
             embeddings_view: EmbeddingsView::default(),
             status: None,
+            shot_window: false,
+            shot_options: screenshot::Options::default(),
+            capture: None,
+            pending_shot: None,
+            presentation: None,
             dialog: None,
             prompt: None,
             loading: Vec::new(),
@@ -626,6 +644,19 @@ impl EigenApp {
                     )
                     .add_filter("All files", &["*"])
                     .pick_file(),
+                DialogPurpose::OpenDeck => rfd::FileDialog::new()
+                    .set_title("Present a deck")
+                    .add_filter("Deck", &["toml"])
+                    .pick_file(),
+                DialogPurpose::OpenScene => rfd::FileDialog::new()
+                    .set_title("Open a scene")
+                    .add_filter("Scene", &["toml"])
+                    .pick_file(),
+                DialogPurpose::SaveScreenshot => rfd::FileDialog::new()
+                    .set_title("Save screenshot")
+                    .add_filter("PNG image", &["png"])
+                    .set_file_name("eigenlens.png")
+                    .save_file(),
                 DialogPurpose::SaveScene => rfd::FileDialog::new()
                     .set_title("Save scene")
                     .add_filter("Scene", &["toml"])
@@ -649,7 +680,24 @@ impl EigenApp {
 
     fn finish_path(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
         match purpose {
-            DialogPurpose::Open => self.open_in_background(ctx, path),
+            DialogPurpose::Open | DialogPurpose::OpenScene => self.open_in_background(ctx, path),
+            DialogPurpose::OpenDeck => match crate::deck::load_deck(&path) {
+                Ok(deck) => self.start_presentation(ctx, deck),
+                Err(e) => self.set_error(e.to_string()),
+            },
+            DialogPurpose::SaveScreenshot => {
+                if let Some(image) = self.pending_shot.take() {
+                    match screenshot::save_png(&image, &path) {
+                        Ok(()) => self.set_info(format!(
+                            "Saved a {} × {} screenshot to {}.",
+                            image.width(),
+                            image.height(),
+                            path.display()
+                        )),
+                        Err(e) => self.set_error(e),
+                    }
+                }
+            }
             DialogPurpose::SaveScene => self.save_scene(ctx, &path),
             DialogPurpose::ExportScores => self.export_scores(&path),
         }
@@ -716,6 +764,10 @@ impl EigenApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
+        // Before Ctrl+S, which would also match Ctrl+Shift+S.
+        if ctx.input_mut(|i| i.consume_shortcut(&screenshot::SHORTCUT)) {
+            self.shot_window = true;
+        }
         if ctx.input_mut(|i| i.consume_shortcut(&OPEN_SHORTCUT)) {
             self.start_dialog(ctx, DialogPurpose::Open);
         }
@@ -727,29 +779,151 @@ impl EigenApp {
         }
     }
 
+    /// Starts taking a screenshot with `options`: `save` asks for a file
+    /// name when it is ready, `options.copy` puts it on the clipboard.
+    pub fn take_screenshot(
+        &mut self,
+        ctx: &egui::Context,
+        options: screenshot::Options,
+        save: bool,
+    ) {
+        let capture = match options.area {
+            screenshot::Area::Window => screenshot::Capture::of_window(ctx, save, options.copy),
+            screenshot::Area::View => {
+                let Some(data) = self.entries.get(self.current).map(|e| match &e.data {
+                    EntryData::Table(h) => SceneData::Table((*h.data).clone()),
+                    EntryData::Ratings(h) => SceneData::Ratings((*h.data).clone()),
+                }) else {
+                    self.set_error("there is no view to take a screenshot of".to_owned());
+                    return;
+                };
+                let ppp = ctx.pixels_per_point();
+                let scale = if options.double { 2.0 * ppp } else { ppp };
+                let scene = self.current_scene(style::theme_of(ctx), ppp, None);
+                screenshot::Capture::of_view(ctx, scene, data, scale, save, options.copy)
+            }
+        };
+        if options.area == screenshot::Area::View {
+            // (Not for the window: the message would be in the picture.)
+            self.set_info("Drawing the view for the screenshot…".to_owned());
+        }
+        self.capture = Some(capture);
+    }
+
+    /// Collects a finished screenshot: copies it, and asks where to save it.
+    fn poll_capture(&mut self, ctx: &egui::Context) {
+        let Some(result) = self.capture.as_ref().and_then(screenshot::Capture::poll) else {
+            return;
+        };
+        let Some(capture) = self.capture.take() else {
+            return;
+        };
+        match result {
+            Err(e) => self.set_error(format!("cannot take the screenshot: {e}")),
+            Ok(image) => {
+                if capture.copy {
+                    ctx.copy_image(screenshot::to_color_image(&image));
+                    self.set_info(format!(
+                        "Copied a {} × {} screenshot to the clipboard.",
+                        image.width(),
+                        image.height()
+                    ));
+                }
+                if capture.save {
+                    self.pending_shot = Some(image);
+                    self.start_dialog(ctx, DialogPurpose::SaveScreenshot);
+                }
+            }
+        }
+    }
+
+    /// The Save screenshot window.
+    fn screenshot_window(&mut self, ctx: &egui::Context) {
+        if !self.shot_window {
+            return;
+        }
+        let mut open = true;
+        let mut go = None;
+        let o = &mut self.shot_options;
+        egui::Window::new("Save screenshot")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.radio_value(&mut o.area, screenshot::Area::View, "The view")
+                    .on_hover_text("The view under the tabs, drawn again as `eigenlens render` draws its scene");
+                ui.radio_value(&mut o.area, screenshot::Area::Window, "The whole window")
+                    .on_hover_text("Everything on screen, menus included, as shown");
+                ui.horizontal(|ui| {
+                    ui.label("Scale");
+                    let view = o.area == screenshot::Area::View;
+                    ui.add_enabled_ui(view, |ui| {
+                        ui.selectable_value(&mut o.double, false, "1×");
+                        ui.selectable_value(&mut o.double, true, "2×")
+                            .on_hover_text("Twice the pixels, for print and high-DPI slides");
+                    })
+                    .response
+                    .on_disabled_hover_text("The whole window is captured at the screen's own resolution");
+                    if !view {
+                        o.double = false;
+                    }
+                });
+                ui.checkbox(&mut o.copy, "Copy to the clipboard too");
+                ui.separator();
+                ui.horizontal(|ui| {
+                    if ui.button("Save…").clicked() {
+                        go = Some(true);
+                    }
+                    if ui.button("Copy only").clicked() {
+                        go = Some(false);
+                    }
+                });
+            });
+        if let Some(save) = go {
+            self.shot_window = false;
+            let mut options = self.shot_options;
+            if !save {
+                options.copy = true;
+            }
+            self.take_screenshot(ctx, options, save);
+        } else if !open {
+            self.shot_window = false;
+        }
+    }
+
     /// Draws the whole window into `ui` (eframe and the UI tests both call this).
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll(&ctx);
-        self.shortcuts(&ctx);
-
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("datasets")
-            .resizable(true)
-            .default_size(210.0)
-            .show(ui, |ui| self.dataset_list(ui));
+        self.poll_capture(&ctx);
+        if self.presentation.is_some() {
+            // Only the view and the caption strip: the keys step the deck.
+            self.presentation_ui(ui);
+        } else {
+            self.shortcuts(&ctx);
+            self.screenshot_window(&ctx);
+            egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+            egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+            egui::Panel::left("datasets")
+                .resizable(true)
+                .default_size(210.0)
+                .show(ui, |ui| self.dataset_list(ui));
+        }
+        let presenting = self.presentation.is_some();
         egui::CentralPanel::default().show(ui, |ui| {
-            ui.horizontal(|ui| {
-                for v in ViewKind::ALL {
-                    ui.selectable_value(
-                        &mut self.state.view,
-                        v,
-                        RichText::new(v.title()).size(16.0),
-                    );
-                }
-            });
-            ui.separator();
+            if !presenting {
+                ui.horizontal(|ui| {
+                    for v in ViewKind::ALL {
+                        ui.selectable_value(
+                            &mut self.state.view,
+                            v,
+                            RichText::new(v.title()).size(16.0),
+                        );
+                    }
+                });
+                ui.separator();
+            }
             self.view_size = ui.available_size();
             if let Some(entry) = self.entries.get(self.current) {
                 let data = entry.data.clone();
@@ -862,6 +1036,24 @@ impl EigenApp {
                         }
                     }
                 });
+                if ui.button("Open scene…").clicked() {
+                    self.start_dialog(&ctx, DialogPurpose::OpenScene);
+                }
+                ui.menu_button("Present", |ui| {
+                    if ui
+                        .button("The linear algebra for ML deck")
+                        .on_hover_text("Full screen; PageDown, → or Space steps, Esc leaves")
+                        .clicked()
+                    {
+                        match crate::deck::load_builtin_deck() {
+                            Ok(deck) => self.start_presentation(&ctx, deck),
+                            Err(e) => self.set_error(e.to_string()),
+                        }
+                    }
+                    if ui.button("A deck file…").clicked() {
+                        self.start_dialog(&ctx, DialogPurpose::OpenDeck);
+                    }
+                });
                 ui.separator();
                 if ui
                     .add(
@@ -900,6 +1092,16 @@ impl EigenApp {
                 if theme != self.state.theme {
                     self.state.theme = theme;
                     style::set_theme(&ctx, theme);
+                }
+                ui.separator();
+                if ui
+                    .add(
+                        egui::Button::new("Save screenshot…")
+                            .shortcut_text(ctx.format_shortcut(&screenshot::SHORTCUT)),
+                    )
+                    .clicked()
+                {
+                    self.shot_window = true;
                 }
                 ui.separator();
                 egui::gui_zoom::zoom_menu_buttons(ui);
@@ -1026,6 +1228,9 @@ impl EigenApp {
         };
         let title = match prompt.purpose {
             DialogPurpose::Open => "Open a file by path",
+            DialogPurpose::OpenScene => "Open a scene by path",
+            DialogPurpose::OpenDeck => "Present a deck by path",
+            DialogPurpose::SaveScreenshot => "Save screenshot to path",
             DialogPurpose::SaveScene => "Save scene to path",
             DialogPurpose::ExportScores => "Export PCA scores to path",
         };

@@ -10,12 +10,9 @@ use clap::{Args, ValueEnum};
 use super::Failure;
 use crate::data::{self, Ratings};
 use crate::math::factorize::{
-    EpochStats, FactorizeConfig, FactorizeError, Method, Model, Trainer, TrainingSet,
-    check_test_fraction,
+    DEFAULT_TEST_FRACTION, EpochStats, FactorizeConfig, FactorizeError, Method, Model, Trainer,
+    TrainingSet, check_test_fraction,
 };
-
-/// Test fraction used when neither `--test` nor `--test-fraction` is given.
-pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
 
 /// Factorize a ratings matrix (ALS or SGD) and report train and test RMSE.
 #[derive(Args, Debug)]

@@ -1,19 +1,36 @@
-//! `eigenlens render SCENE -o OUT.png`: draw a scene without a window.
+//! `eigenlens render SCENE... -o OUT`: draw scenes without a window, as PNG
+//! images, animated GIFs or numbered PNG sequences.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 use clap::Args;
+use image::codecs::gif::{GifEncoder, Repeat};
+use image::{Delay, RgbaImage};
 
 use super::Failure;
-use crate::render;
+use crate::render::{Gpu, SceneRenderer};
 use crate::scene::{self, Theme};
 
-/// Draw a scene to a PNG without a window.
+/// Most frames one animation renders.
+pub const MAX_FRAMES: u32 = 1000;
+
+/// Draw scenes to PNG (or an animation to GIF) without a window.
 #[derive(Args, Debug)]
+#[command(after_help = "Outputs:
+  -o out.png                 one scene, one image
+  -o DIR/                    several scenes: DIR/<scene name>.png (.gif with --frames)
+  --frames 30 -o out.gif     the view's animation, progress 0 → 1, as an animated GIF
+  --frames 30 -o f/%03d.png  … as numbered PNGs (f/000.png, f/001.png, …)")]
 pub struct RenderArgs {
-    /// The scene file (TOML).
-    pub scene: PathBuf,
-    /// Where to write the PNG.
+    /// The scene files (TOML); with more than one, -o is a directory.
+    #[arg(required = true, num_args = 1.., value_name = "SCENE")]
+    pub scenes: Vec<PathBuf>,
+    /// Where to write: a .png, a .gif (with --frames), a pattern such as
+    /// frames/%03d.png (with --frames), or a directory ending in /.
     #[arg(short, long)]
     pub output: PathBuf,
     /// Width in points (overrides the scene's [window] width).
@@ -28,6 +45,17 @@ pub struct RenderArgs {
     /// light or dark.
     #[arg(long)]
     pub theme: Option<Theme>,
+    /// Render the view's animation as N frames, progress 0 → 1 (the
+    /// Transform and PCA animations; a trained Factorize scene's epochs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=i64::from(MAX_FRAMES)))]
+    pub frames: Option<u32>,
+    /// Frames per second of a GIF.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub fps: u32,
+    /// Paint nothing behind the view (PNG output only): for slides with
+    /// their own background.
+    #[arg(long)]
+    pub transparent: bool,
 }
 
 fn parse_scale(s: &str) -> Result<f32, String> {
@@ -43,31 +71,265 @@ fn parse_scale(s: &str) -> Result<f32, String> {
     }
 }
 
+/// What one scene becomes.
+#[derive(Clone, Debug, PartialEq)]
+enum Output {
+    Png(PathBuf),
+    Gif(PathBuf),
+    /// A printf-style pattern with one `%d` or `%0Nd`.
+    Sequence(String),
+}
+
+fn has_ext(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// Fills the `%d` / `%0Nd` of `pattern` with `i`, or says what is wrong
+/// with the pattern.
+fn fill_pattern(pattern: &str, i: u32) -> Result<String, String> {
+    let Some(at) = pattern.find('%') else {
+        return Err(format!("{pattern}: a frame pattern needs %d or %03d"));
+    };
+    let rest = &pattern[at + 1..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let after = &rest[digits.len()..];
+    let Some(tail) = after.strip_prefix('d') else {
+        return Err(format!(
+            "{pattern}: the frame pattern must be %d or %0Nd (such as %03d)"
+        ));
+    };
+    if tail.contains('%') {
+        return Err(format!("{pattern}: the frame pattern has more than one %"));
+    }
+    let width: usize = if digits.is_empty() {
+        0
+    } else {
+        digits.trim_start_matches('0').parse().unwrap_or(0).min(9)
+    };
+    Ok(format!("{}{i:0width$}{tail}", &pattern[..at]))
+}
+
+/// Decides what each scene is written to.
+fn plan(args: &RenderArgs) -> Result<Vec<(PathBuf, Output)>, Failure> {
+    let out = &args.output;
+    let out_str = out.to_string_lossy();
+    let is_dir =
+        out.is_dir() || out_str.ends_with('/') || out_str.ends_with(std::path::MAIN_SEPARATOR);
+    if args.transparent && (has_ext(out, "gif") || (is_dir && args.frames.is_some())) {
+        return Err(Failure::input(
+            "--transparent: only PNG output has a transparent background (not GIF)",
+        ));
+    }
+    if is_dir {
+        if args.frames.is_some() && out_str.contains('%') {
+            return Err(Failure::input(format!(
+                "{out_str}: a directory cannot be a frame pattern"
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        return args
+            .scenes
+            .iter()
+            .map(|s| {
+                let stem = s
+                    .file_stem()
+                    .map_or_else(|| "scene".to_owned(), |n| n.to_string_lossy().into_owned());
+                if !seen.insert(stem.clone()) {
+                    return Err(Failure::input(format!(
+                        "{}: another scene is also called {stem:?}, so both would write {stem}.png",
+                        s.display()
+                    )));
+                }
+                Ok((
+                    s.clone(),
+                    if args.frames.is_some() {
+                        Output::Gif(out.join(format!("{stem}.gif")))
+                    } else {
+                        Output::Png(out.join(format!("{stem}.png")))
+                    },
+                ))
+            })
+            .collect();
+    }
+    if args.scenes.len() > 1 {
+        return Err(Failure::input(format!(
+            "{out_str}: {} scenes need an output directory (end it with /)",
+            args.scenes.len()
+        )));
+    }
+    let scene = args.scenes[0].clone();
+    let output = match (args.frames, has_ext(out, "gif"), has_ext(out, "png")) {
+        (Some(_), true, _) => Output::Gif(out.clone()),
+        (None, true, _) => {
+            return Err(Failure::input(format!(
+                "{out_str}: a GIF is an animation: add --frames N"
+            )));
+        }
+        (Some(_), _, true) if out_str.contains('%') => {
+            fill_pattern(&out_str, 0).map_err(Failure::input)?;
+            Output::Sequence(out_str.into_owned())
+        }
+        (Some(_), _, true) => {
+            return Err(Failure::input(format!(
+                "{out_str}: --frames writes a .gif or numbered PNGs such as frames/%03d.png"
+            )));
+        }
+        (None, _, true) if out_str.contains('%') => {
+            return Err(Failure::input(format!(
+                "{out_str}: a frame pattern needs --frames N"
+            )));
+        }
+        (None, _, true) => Output::Png(out.clone()),
+        _ => {
+            return Err(Failure::input(format!(
+                "{out_str}: the output must be a .png or .gif file, or a directory ending in /"
+            )));
+        }
+    };
+    Ok(vec![(scene, output)])
+}
+
+/// Creates the folder `path` will be written in.
+fn make_parent(path: &Path) -> Result<(), Failure> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => std::fs::create_dir_all(dir)
+            .map_err(|e| {
+                Failure::input(format!("{}: cannot create the folder: {e}", dir.display()))
+            }),
+        _ => Ok(()),
+    }
+}
+
+fn write_png(image: &RgbaImage, path: &Path) -> Result<(), Failure> {
+    make_parent(path)?;
+    image
+        .save_with_format(path, image::ImageFormat::Png)
+        .map_err(|e| Failure::input(format!("{}: cannot write the PNG: {e}", path.display())))
+}
+
+/// Encodes GIF frames on a second thread while the next frame renders.
+struct GifWriter {
+    frames: mpsc::SyncSender<RgbaImage>,
+    done: thread::JoinHandle<Result<(), String>>,
+    path: PathBuf,
+}
+
+impl GifWriter {
+    fn create(path: &Path, fps: u32) -> Result<Self, Failure> {
+        make_parent(path)?;
+        let file = File::create(path).map_err(|e| {
+            Failure::input(format!("{}: cannot write the GIF: {e}", path.display()))
+        })?;
+        let (frames, rx) = mpsc::sync_channel::<RgbaImage>(2);
+        let done = thread::spawn(move || {
+            // Speed 10 of 1..=30: NeuQuant's palette is good, and a 1600 × 1000
+            // frame takes a fraction of a second.
+            let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), 10);
+            encoder
+                .set_repeat(Repeat::Infinite)
+                .map_err(|e| e.to_string())?;
+            let delay = Delay::from_numer_denom_ms(1000, fps);
+            for img in rx {
+                encoder
+                    .encode_frame(image::Frame::from_parts(img, 0, 0, delay))
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        });
+        Ok(Self {
+            frames,
+            done,
+            path: path.to_owned(),
+        })
+    }
+
+    fn push(&self, img: RgbaImage) {
+        // A closed channel means the encoder failed: `finish` reports why.
+        let _ = self.frames.send(img);
+    }
+
+    fn finish(self) -> Result<(), Failure> {
+        drop(self.frames);
+        let fail = |e: String| {
+            Failure::input(format!(
+                "{}: cannot write the GIF: {e}",
+                self.path.display()
+            ))
+        };
+        match self.done.join() {
+            Ok(r) => r.map_err(fail),
+            Err(_) => Err(fail("the encoder stopped".to_owned())),
+        }
+    }
+}
+
 /// Runs `eigenlens render`.
 ///
 /// # Errors
 /// A bad scene or output path (exit 2), or no usable renderer (exit 1).
 pub fn run(args: &RenderArgs) -> Result<(), Failure> {
-    let (scene_path, output) = (args.scene.as_path(), args.output.as_path());
-    let is_png = output
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if !is_png {
-        return Err(Failure::input(format!(
-            "{}: the output must be a .png file",
-            output.display()
-        )));
+    let jobs = plan(args)?;
+    // Every scene is read and checked before anything is drawn or written.
+    let loaded = jobs
+        .iter()
+        .map(|(path, _)| scene::load_scene(path).map_err(|e| Failure::input(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let gpu = Gpu::new().map_err(|e| Failure::other(e.to_string()))?;
+    for ((path, output), loaded) in jobs.into_iter().zip(loaded) {
+        let mut window = loaded.scene.window;
+        window.width = args.width.unwrap_or(window.width);
+        window.height = args.height.unwrap_or(window.height);
+        window.scale = args.scale.unwrap_or(window.scale);
+        window.theme = args.theme.unwrap_or(window.theme);
+        let mut renderer =
+            SceneRenderer::new(&gpu, &loaded.scene, loaded.data, &window, args.transparent)
+                .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+        let draw = |r: &mut SceneRenderer, p: Option<f32>| {
+            r.frame(p)
+                .map_err(|e| Failure::other(format!("{}: {e}", path.display())))
+        };
+        let n = match (args.frames, &output) {
+            (None, Output::Png(out)) => {
+                write_png(&draw(&mut renderer, None)?, out)?;
+                continue;
+            }
+            (Some(n), Output::Gif(_) | Output::Sequence(_)) => n,
+            _ => return Err(Failure::other("render: output and --frames disagree")),
+        };
+        if !renderer.animated() {
+            return Err(Failure::input(format!(
+                "{}: the {} view has no animation to render as frames (the Transform and PCA views do, and a Factorize scene with epoch > 0)",
+                path.display(),
+                loaded.scene.view.title()
+            )));
+        }
+        let progress = |i: u32| i as f32 / (n - 1) as f32;
+        if let Output::Gif(out) = &output {
+            let gif = GifWriter::create(out, args.fps)?;
+            for i in 0..n {
+                gif.push(draw(&mut renderer, Some(progress(i)))?);
+            }
+            gif.finish()?;
+        } else if let Output::Sequence(pattern) = &output {
+            for i in 0..n {
+                let file = fill_pattern(pattern, i).map_err(Failure::input)?;
+                write_png(&draw(&mut renderer, Some(progress(i)))?, Path::new(&file))?;
+            }
+        }
     }
-    let loaded = scene::load_scene(scene_path).map_err(|e| Failure::input(e.to_string()))?;
-    let mut window = loaded.scene.window;
-    window.width = args.width.unwrap_or(window.width);
-    window.height = args.height.unwrap_or(window.height);
-    window.scale = args.scale.unwrap_or(window.scale);
-    window.theme = args.theme.unwrap_or(window.theme);
-    let image = render::render_scene(&loaded.scene, loaded.data, &window)
-        .map_err(|e| Failure::other(e.to_string()))?;
-    image
-        .save_with_format(output, image::ImageFormat::Png)
-        .map_err(|e| Failure::input(format!("{}: cannot write the PNG: {e}", output.display())))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_patterns_fill_and_reject() {
+        assert_eq!(fill_pattern("f/%03d.png", 7).as_deref(), Ok("f/007.png"));
+        assert_eq!(fill_pattern("f%d.png", 12).as_deref(), Ok("f12.png"));
+        assert!(fill_pattern("f.png", 1).is_err());
+        assert!(fill_pattern("f%s.png", 1).is_err());
+        assert!(fill_pattern("%d-%d.png", 1).is_err());
+    }
 }

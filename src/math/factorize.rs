@@ -75,6 +75,10 @@ use nalgebra::{Cholesky, DMatrix, DMatrixView, DVector, Dyn};
 
 use crate::data::{Rating, Ratings};
 
+/// The share of ratings held out for the test RMSE when none is given
+/// (the command line's `--test-fraction`, the view's and scenes' default).
+pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
+
 /// Standard deviation of the initial factors (scikit-surprise's `init_std_dev`).
 pub const INIT_STD: f64 = 0.1;
 

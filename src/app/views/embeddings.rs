@@ -24,7 +24,7 @@ use egui_plot::{Arrows, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotP
 use crate::app::DatasetHandle;
 use crate::app::style::{category_color, fmt_count, fmt_num, neutral_point_color};
 use crate::app::views::Series;
-use crate::app::widgets::OrbitView;
+use crate::app::widgets::{OrbitView, place_labels_where};
 use crate::data::{Dataset, LabelColumn, NumericColumn, Ratings};
 use crate::math::factorize::Model;
 use crate::math::pca::{Pca, PcaOptions};
@@ -1084,11 +1084,11 @@ fn marker(center: Pos2, shape: MarkerShape, radius: f32, fill: Color32, stroke: 
 }
 
 /// The legend of the colour column: a marker and a name per category,
-/// painted over the bottom-right corner of `rect`.
-fn paint_legend(ui: &Ui, rect: Rect, column: &LabelColumn, look: Look) {
+/// painted over the bottom-right corner of `rect`; returns where it went.
+fn paint_legend(ui: &Ui, rect: Rect, column: &LabelColumn, look: Look) -> Option<Rect> {
     let n = column.categories.len();
     if n == 0 || n > MAX_COLOR_CATEGORIES {
-        return;
+        return None;
     }
     let painter = ui.painter_at(rect);
     let font = FontId::proportional(12.5);
@@ -1144,21 +1144,24 @@ fn paint_legend(ui: &Ui, rect: Rect, column: &LabelColumn, look: Look) {
             look.text,
         );
     }
+    Some(box_rect)
 }
 
-/// Side of the cells that bucket points for [`place_labels`], in points.
+/// Side of the cells that bucket points for [`draw_names`], in points.
 const CELL: f32 = 24.0;
 
-/// Writes names beside points, greedily: in priority order, each name goes to
-/// the first of four spots around its point that overlaps no name already
-/// placed and, unless it is highlighted, covers at most one other point; a
-/// name with no such spot is skipped. `points` are every point's screen
-/// position (the obstacles).
-fn place_labels(
+/// Writes names beside points where they fit (the shared greedy placement,
+/// [`place_labels_where`]): in priority order, each name takes the first spot
+/// around its point that overlaps no name placed before it nor `keep_clear`
+/// (the legend) and, unless it is highlighted, covers at most one other
+/// point; a name with no such spot is left out. `points` are every point's
+/// screen position (the obstacles).
+fn draw_names(
     ui: &Ui,
     clip: Rect,
-    candidates: impl Iterator<Item = (Pos2, String, bool)>,
+    candidates: &[(Pos2, String, bool)],
     points: &[Pos2],
+    keep_clear: &[Rect],
     look: Look,
 ) {
     let cell = |p: Pos2| ((p.x / CELL).floor() as i32, (p.y / CELL).floor() as i32);
@@ -1180,48 +1183,43 @@ fn place_labels(
         }
         count
     };
-    let painter = ui.painter_at(clip);
-    let mut placed: Vec<Rect> = Vec::new();
     let strong_font = FontId::proportional(13.5);
     let font = FontId::proportional(12.0);
-    for (pos, text, strong) in candidates {
-        if placed.len() >= MAX_LABELS {
-            break;
-        }
-        if !clip.contains(pos) {
-            continue;
-        }
-        let (f, color) = if strong {
-            (strong_font.clone(), look.text)
-        } else {
-            (font.clone(), look.weak)
-        };
-        let galley = ui.fonts_mut(|fonts| fonts.layout_no_wrap(text, f, color));
-        let size = galley.size();
-        let gap = 5.0;
-        let spots = [
-            Rect::from_min_size(pos + vec2(gap, -size.y * 0.5), size),
-            Rect::from_min_size(pos + vec2(-gap - size.x, -size.y * 0.5), size),
-            Rect::from_min_size(pos + vec2(-size.x * 0.5, -gap - size.y), size),
-            Rect::from_min_size(pos + vec2(-size.x * 0.5, gap), size),
-        ];
-        let Some(spot) = spots.into_iter().find(|r| {
-            clip.contains_rect(*r)
-                && !placed.iter().any(|p| p.expand(2.5).intersects(*r))
-                && (strong || covered(*r) <= 1)
-        }) else {
-            continue;
-        };
+    // A little air around every name.
+    let pad = vec2(2.0, 1.0);
+    let galleys: Vec<_> = candidates
+        .iter()
+        .filter(|(pos, _, _)| clip.contains(*pos))
+        .map(|(pos, text, strong)| {
+            let (f, color) = if *strong {
+                (strong_font.clone(), look.text)
+            } else {
+                (font.clone(), look.weak)
+            };
+            let galley = ui.fonts_mut(|fonts| fonts.layout_no_wrap(text.clone(), f, color));
+            (*pos, galley, color, *strong)
+        })
+        .collect();
+    let sizes: Vec<(Pos2, egui::Vec2)> = galleys
+        .iter()
+        .map(|(pos, g, _, _)| (*pos, g.size() + 2.0 * pad))
+        .collect();
+    let placed = place_labels_where(&sizes, clip, 3.0, keep_clear, |i, r| {
+        galleys.get(i).is_some_and(|g| g.3) || covered(r) <= 1
+    });
+    let painter = ui.painter_at(clip);
+    let halo = ui.visuals().extreme_bg_color.gamma_multiply(0.8);
+    for ((_, galley, color, strong), spot) in galleys
+        .into_iter()
+        .zip(placed)
+        .filter_map(|(g, s)| Some((g, s?)))
+        .take(MAX_LABELS)
+    {
         if strong {
             // A halo keeps the highlighted names readable over points and lines.
-            painter.rect_filled(
-                spot.expand(1.0),
-                2.0,
-                ui.visuals().extreme_bg_color.gamma_multiply(0.8),
-            );
+            painter.rect_filled(spot, 2.0, halo);
         }
-        painter.galley(spot.min, galley, color);
-        placed.push(spot);
+        painter.galley(spot.min + pad, galley, color);
     }
 }
 
@@ -1392,6 +1390,7 @@ fn plot_2d(
             .transform
             .position_from_point(&PlotPoint::new(p[0], p[1]))
     };
+    let legend = color.and_then(|column| paint_legend(ui, frame, column, look));
     if labels {
         let mut candidates: Vec<(Pos2, String, bool)> = label_order(&proj.points, false, marks)
             .into_iter()
@@ -1406,10 +1405,8 @@ fn plot_2d(
             candidates.insert(0, (t, "a − b + c".to_owned(), true));
         }
         let all: Vec<Pos2> = (0..n).map(screen).collect();
-        place_labels(ui, frame, candidates.into_iter(), &all, look);
-    }
-    if let Some(column) = color {
-        paint_legend(ui, frame, column, look);
+        let keep_clear: Vec<Rect> = legend.into_iter().collect();
+        draw_names(ui, frame, &candidates, &all, &keep_clear, look);
     }
     let resp = response.response;
     if resp.clicked() {
@@ -1524,6 +1521,8 @@ fn plot_3d(
             }
         });
     let rect = response.rect;
+    let legend =
+        color.and_then(|column| paint_legend(ui, rect.shrink2(vec2(0.0, 24.0)), column, look));
     if labels {
         let mut candidates: Vec<(Pos2, String, bool)> = label_order(&proj.points, true, marks)
             .into_iter()
@@ -1533,10 +1532,8 @@ fn plot_3d(
             candidates.insert(0, (t, "a − b + c".to_owned(), true));
         }
         let all: Vec<Pos2> = screen.iter().flatten().copied().collect();
-        place_labels(ui, rect.shrink(2.0), candidates.into_iter(), &all, look);
-    }
-    if let Some(column) = color {
-        paint_legend(ui, rect.shrink2(vec2(0.0, 24.0)), column, look);
+        let keep_clear: Vec<Rect> = legend.into_iter().collect();
+        draw_names(ui, rect.shrink(2.0), &candidates, &all, &keep_clear, look);
     }
     let hovered =
         pointer.and_then(|p| nearest(n, p, 8.0, |i| screen[i].unwrap_or(pos2(f32::NAN, f32::NAN))));

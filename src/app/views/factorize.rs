@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Stroke, Ui, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use egui_plot::{
     Arrows, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Text, VLine,
 };
@@ -28,6 +28,7 @@ use nalgebra::DMatrix;
 use crate::app::RatingsHandle;
 use crate::app::style::{fmt_count, fmt_num, text_on, viridis};
 use crate::app::views::embeddings::item_embeddings;
+use crate::app::widgets::place_labels;
 use crate::data::{Dataset, Rating, Ratings};
 use crate::math::factorize::{
     EpochStats, FactorizeConfig, Method, Model, Trainer, TrainingSet, UserVector, fold_in_user,
@@ -51,7 +52,9 @@ const SNAPSHOT_BUDGET: usize = 40_000_000;
 const MAX_HEATMAP_USERS: usize = 100;
 const MAX_HEATMAP_ITEMS: usize = 120;
 /// Movies labelled on the embedding plot when there are at most this many.
-const MAX_LABELLED_ITEMS: usize = 20;
+const MAX_LABELLED_ITEMS: usize = 60;
+/// Text size of the names in the embedding plot (the user's is one larger).
+const LABEL_SIZE: f32 = 12.0;
 /// With more movies and none selected, the longest movie vectors are named.
 const MAX_EXTREME_LABELS: usize = 10;
 /// Users labelled when there are at most this many.
@@ -323,6 +326,9 @@ struct Layout {
     ratings_id: u64,
     users: Vec<u32>,
     items: Vec<u32>,
+    /// The step between ratings on this scale: 1 for stars, 0.5 for half
+    /// stars, 0 when ratings are not on a grid.
+    step: f32,
 }
 
 /// Plane coordinates of the embedding plot for one snapshot.
@@ -705,12 +711,18 @@ impl FactorizeView {
                 ui.separator();
                 let bottom = ui.available_size();
                 ui.horizontal_top(|ui| {
-                    let curves_w = (bottom.x * 0.45).floor();
+                    let curves_w = (bottom.x * 0.4).floor();
                     ui.allocate_ui(vec2(curves_w, bottom.y), |ui| {
                         ui.vertical(|ui| self.curves_ui(ui));
                     });
                     ui.separator();
-                    ui.vertical(|ui| self.lists_ui(ui, &r, user, item));
+                    // Long lists scroll rather than run off the window.
+                    egui::ScrollArea::both()
+                        .id_salt("factorize-lists")
+                        .max_height(bottom.y)
+                        .show(ui, |ui| {
+                            ui.vertical(|ui| self.lists_ui(ui, &r, user, item));
+                        });
                 });
             });
         });
@@ -948,6 +960,7 @@ impl FactorizeView {
             ratings_id: id,
             users: pick(&user_counts, MAX_HEATMAP_USERS),
             items: pick(&item_counts, MAX_HEATMAP_ITEMS),
+            step: rating_step(r),
         });
     }
 
@@ -1175,13 +1188,36 @@ impl FactorizeView {
                 current.map_or_else(|| "not rated".to_owned(), |v| fmt_num(f64::from(v), 3))
             ));
             ui.label(RichText::new("rate").weak());
-            let (a, b) = (lo.ceil() as i32, hi.floor() as i32);
-            if b - a <= 10 {
-                for v in a..=b {
-                    let on = current.is_some_and(|c| (c - v as f32).abs() < 1e-6);
-                    if ui.selectable_label(on, v.to_string()).clicked() {
+            let step = self.layout.as_ref().map_or(1.0, |l| l.step);
+            let count = if step > 0.0 {
+                ((hi - lo) / step).round() as usize + 1
+            } else {
+                usize::MAX
+            };
+            if count <= 11 {
+                // One button per value of the scale: 1 … 5, or 0.5 … 5 by halves.
+                for k in 0..count {
+                    let v = lo + step * k as f32;
+                    let on = current.is_some_and(|c| (c - v).abs() < 1e-4);
+                    if ui.selectable_label(on, fmt_num(f64::from(v), 3)).clicked() {
                         edit = Some(Some(f64::from(v)));
                     }
+                }
+            } else {
+                // A fine or continuous scale: drag or type the value.
+                let id = ui.scope_id().with(("factorize-rating-value", u, i));
+                let mut v: f32 = ui
+                    .data(|d| d.get_temp(id))
+                    .or(current)
+                    .unwrap_or(f32::midpoint(lo, hi));
+                ui.add(
+                    egui::DragValue::new(&mut v)
+                        .range(lo..=hi)
+                        .speed(f64::from(hi - lo) / 200.0),
+                );
+                ui.data_mut(|d| d.insert_temp(id, v));
+                if ui.button("Set").clicked() {
+                    edit = Some(Some(f64::from(v)));
                 }
             }
             if ui
@@ -1410,30 +1446,73 @@ impl FactorizeView {
                         .radius(6.0)
                         .allow_hover(false),
                 );
-                for &i in &label_items {
-                    let p = plane.items[i as usize];
-                    plot_ui.text(
-                        Text::new("", PlotPoint::new(p[0], p[1]), short_title(r.item_name(i)))
-                            .anchor(Align2::LEFT_BOTTOM)
-                            .color(if dark {
-                                Color32::from_rgb(0x56, 0xB4, 0xE9)
-                            } else {
-                                ITEM_COLOR
-                            })
-                            .allow_hover(false),
-                    );
+                // Names, most important first (the user, the selected movie,
+                // the recommendations, the look-alikes), placed so that none
+                // covers another; a name with no free spot is left out.
+                let item_color = if dark {
+                    Color32::from_rgb(0x56, 0xB4, 0xE9)
+                } else {
+                    ITEM_COLOR
+                };
+                let mut order: Vec<u32> = Vec::with_capacity(label_items.len());
+                for &i in item.iter().chain(&recs).chain(&sims).chain(&label_items) {
+                    if label_items.contains(&i) && !order.contains(&i) {
+                        order.push(i);
+                    }
                 }
-                for &u in &label_users {
-                    let p = users_pts[u as usize];
-                    plot_ui.text(
-                        Text::new(
-                            "",
-                            PlotPoint::new(p[0], p[1]),
-                            RichText::new(&r.users[u as usize]).strong(),
+                let names: Vec<(String, [f64; 2], Color32, bool)> = label_users
+                    .iter()
+                    .map(|&u| {
+                        (
+                            r.users[u as usize].clone(),
+                            users_pts[u as usize],
+                            USER_COLOR,
+                            true,
                         )
-                        .anchor(Align2::RIGHT_TOP)
-                        .color(USER_COLOR)
-                        .allow_hover(false),
+                    })
+                    .chain(order.iter().map(|&i| {
+                        (
+                            short_title(r.item_name(i)),
+                            plane.items[i as usize],
+                            item_color,
+                            false,
+                        )
+                    }))
+                    .collect();
+                let ctx = plot_ui.ctx().clone();
+                let size_of = |text: &str, strong: bool| {
+                    let font = if strong {
+                        FontId::proportional(LABEL_SIZE + 1.0)
+                    } else {
+                        FontId::proportional(LABEL_SIZE)
+                    };
+                    ctx.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, Color32::WHITE))
+                        .size()
+                };
+                let candidates: Vec<(Pos2, Vec2)> = names
+                    .iter()
+                    .map(|(text, p, _, strong)| {
+                        (
+                            plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1])),
+                            size_of(text, *strong),
+                        )
+                    })
+                    .collect();
+                let bounds = plot_ui.response().rect.shrink(2.0);
+                let placed = place_labels(&candidates, bounds, 6.0, &[]);
+                for ((text, _, color, strong), spot) in names.iter().zip(placed) {
+                    let Some(spot) = spot else { continue };
+                    let at = plot_ui.plot_from_screen(spot.min);
+                    let rich = if *strong {
+                        RichText::new(text).size(LABEL_SIZE + 1.0).strong()
+                    } else {
+                        RichText::new(text).size(LABEL_SIZE)
+                    };
+                    plot_ui.text(
+                        Text::new("", at, rich)
+                            .anchor(Align2::LEFT_TOP)
+                            .color(*color)
+                            .allow_hover(false),
                     );
                 }
                 // Nearest point to the pointer, in screen space.
@@ -1605,6 +1684,21 @@ enum CellMark {
 }
 
 /// `ratings` with `edits` applied: ratings changed or added, cleared ones removed.
+/// The step between the ratings of `r`: the largest of 1 and ½ that every
+/// rating is a whole number of steps from the scale's bottom, else 0.
+fn rating_step(r: &Ratings) -> f32 {
+    let lo = r.scale.0;
+    [1.0_f32, 0.5]
+        .into_iter()
+        .find(|step| {
+            r.entries.iter().all(|e| {
+                let k = (e.value - lo) / step;
+                (k - k.round()).abs() < 1e-4
+            })
+        })
+        .unwrap_or(0.0)
+}
+
 fn apply_edits(ratings: &mut Ratings, edits: &HashMap<(u32, u32), Option<f32>>) {
     if edits.is_empty() {
         return;
@@ -2150,6 +2244,18 @@ mod tests {
                 },
             ],
         )
+    }
+
+    /// Whole stars step by 1, MovieLens's half stars by ½, anything else is
+    /// continuous (the editor offers a drag value instead of buttons).
+    #[test]
+    fn rating_step_follows_the_data() {
+        let mut r = tiny();
+        assert!((rating_step(&r) - 1.0).abs() < 1e-6);
+        r.entries[1].value = 3.5;
+        assert!((rating_step(&r) - 0.5).abs() < 1e-6);
+        r.entries[1].value = 3.25;
+        assert!(rating_step(&r).abs() < 1e-6);
     }
 
     /// Edits change, add and clear cells; nothing else moves.

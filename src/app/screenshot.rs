@@ -1,0 +1,143 @@
+//! View → Save screenshot: the central view (drawn again headless from the
+//! current scene, so it matches `eigenlens render`, at 1× or 2×) or the
+//! whole window (captured as it is on screen), saved as PNG and optionally
+//! copied to the clipboard.
+
+use std::path::Path;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use egui::{ColorImage, Key, KeyboardShortcut, Modifiers};
+use image::RgbaImage;
+
+use crate::render::{Gpu, SceneRenderer};
+use crate::scene::{Scene, SceneData};
+
+/// Ctrl+Shift+S (Cmd on macOS).
+pub const SHORTCUT: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+
+/// What the screenshot shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Area {
+    /// The view under the tabs, without menus and panels.
+    #[default]
+    View,
+    /// Everything on screen, menus included.
+    Window,
+}
+
+/// The options the Save screenshot window edits (kept between uses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub area: Area,
+    /// Twice the pixels (the view only: the window is captured as shown).
+    pub double: bool,
+    /// Put the image on the clipboard too.
+    pub copy: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            area: Area::View,
+            double: false,
+            copy: true,
+        }
+    }
+}
+
+/// A screenshot on its way: rendering on a thread, or waiting for the
+/// window's next frame.
+pub struct Capture {
+    rx: Receiver<Result<RgbaImage, String>>,
+    /// Also ask where to save it (else only copy it).
+    pub save: bool,
+    pub copy: bool,
+}
+
+impl Capture {
+    /// Draws `scene` with `data` headless at `scale` pixels per point, on a
+    /// background thread.
+    #[must_use]
+    pub fn of_view(
+        ctx: &egui::Context,
+        scene: Scene,
+        data: SceneData,
+        scale: f32,
+        save: bool,
+        copy: bool,
+    ) -> Self {
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(render_view(&scene, data, scale));
+            ctx.request_repaint();
+        });
+        Self { rx, save, copy }
+    }
+
+    /// Asks the window for its next frame as an image.
+    #[must_use]
+    pub fn of_window(ctx: &egui::Context, save: bool, copy: bool) -> Self {
+        let (tx, rx) = channel();
+        let repaint = ctx.clone();
+        ctx.request_screenshot(move |image: std::sync::Arc<ColorImage>| {
+            let _ = tx.send(Ok(to_rgba(&image)));
+            repaint.request_repaint();
+        });
+        ctx.request_repaint();
+        Self { rx, save, copy }
+    }
+
+    /// The image once it is ready; `Some(Err)` if it failed.
+    #[must_use]
+    pub fn poll(&self) -> Option<Result<RgbaImage, String>> {
+        match self.rx.try_recv() {
+            Ok(r) => Some(r),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err("the screenshot was not taken".to_owned())),
+        }
+    }
+}
+
+/// Draws the scene's view the way `eigenlens render` does, at `scale`.
+///
+/// # Errors
+/// No graphics adapter, or the renderer failed.
+pub fn render_view(scene: &Scene, data: SceneData, scale: f32) -> Result<RgbaImage, String> {
+    let mut window = scene.window;
+    window.scale = scale;
+    let gpu = Gpu::new().map_err(|e| e.to_string())?;
+    SceneRenderer::new(&gpu, scene, data, &window, false)
+        .and_then(|mut r| r.frame(None))
+        .map_err(|e| e.to_string())
+}
+
+fn to_rgba(image: &ColorImage) -> RgbaImage {
+    let [w, h] = image.size;
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_srgba_unmultiplied)
+        .collect();
+    RgbaImage::from_raw(w as u32, h as u32, bytes).unwrap_or_default()
+}
+
+/// The image as egui's, for the clipboard.
+#[must_use]
+pub fn to_color_image(image: &RgbaImage) -> ColorImage {
+    ColorImage::from_rgba_unmultiplied(
+        [image.width() as usize, image.height() as usize],
+        image.as_raw(),
+    )
+}
+
+/// Writes `image` to `path` as PNG.
+///
+/// # Errors
+/// The file cannot be written, naming it.
+pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), String> {
+    image
+        .save_with_format(path, image::ImageFormat::Png)
+        .map_err(|e| format!("{}: cannot write the screenshot: {e}", path.display()))
+}

@@ -1,0 +1,70 @@
+//! Figures from the window: View → Save screenshot (Ctrl+Shift+S) takes the
+//! view at 1× or 2× (drawn again headless from the current scene, as
+//! `eigenlens render` would) or the whole window, and copies it.
+
+mod common;
+
+use common::{app_harness, app_on_scene, step_until};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use eigenlens::app::screenshot;
+use eigenlens::scene::{SceneData, Theme};
+
+/// "Copied a W × H screenshot" → (W, H).
+fn copied_size(status: &str) -> Option<(u32, u32)> {
+    let rest = status.strip_prefix("Copied a ")?;
+    let mut it = rest.split(' ');
+    let w = it.next()?.parse().ok()?;
+    let _times = it.next()?;
+    let h = it.next()?.parse().ok()?;
+    Some((w, h))
+}
+
+/// Ctrl+Shift+S opens the options; "2×" and "Copy only" copy the view at
+/// twice the pixels of its size on screen.
+#[test]
+fn shortcut_copies_the_view_at_2x() {
+    let mut harness = app_harness(app_on_scene("transform-shear"));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Copy only").is_none());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run_steps(2);
+    harness.get_by_label("2×").click();
+    harness.run_steps(1);
+    harness.get_by_label("Copy only").click();
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("Copy only").is_none(),
+        "the options close"
+    );
+    let done = step_until(&mut harness, 600, |app| {
+        app.status().is_some_and(|(t, _)| t.starts_with("Copied a"))
+    });
+    let (status, error) = harness.state().status().expect("a status");
+    assert!(done && !error, "status: {status}");
+    let window = harness
+        .state()
+        .current_scene(Theme::Light, 1.0, None)
+        .window;
+    assert_eq!(
+        copied_size(status),
+        Some((2 * window.width, 2 * window.height)),
+        "status: {status}"
+    );
+}
+
+/// The view screenshot is the scene drawn headless: the same pixels as
+/// rendering the saved scene, and twice the size at 2×.
+#[test]
+fn view_screenshot_matches_the_saved_scene() {
+    let mut harness = app_harness(app_on_scene("pca-iris-flatten"));
+    harness.run_steps(3);
+    let scene = harness.state().current_scene(Theme::Light, 1.0, None);
+    let data = || SceneData::Table(eigenlens::data::load_builtin("iris").expect("iris"));
+    let one = screenshot::render_view(&scene, data(), 1.0).expect("1×");
+    let again = screenshot::render_view(&scene, data(), 1.0).expect("1× again");
+    let two = screenshot::render_view(&scene, data(), 2.0).expect("2×");
+    assert_eq!(one.dimensions(), (scene.window.width, scene.window.height));
+    assert_eq!(two.dimensions(), (2 * one.width(), 2 * one.height()));
+    assert!(one == again, "two renders of one scene differ");
+}
