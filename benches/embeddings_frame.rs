@@ -59,10 +59,11 @@ struct State {
     data: DatasetHandle,
 }
 
-fn bench(data: &DatasetHandle, mode: EmbeddingsMode) {
+fn bench(data: &DatasetHandle, mode: EmbeddingsMode, labels: bool) {
     let n = data.data.n_rows;
     let settings = EmbeddingsSettings {
         mode,
+        labels,
         selected: Some("word17".to_owned()),
         ..EmbeddingsSettings::default()
     };
@@ -116,7 +117,8 @@ fn bench(data: &DatasetHandle, mode: EmbeddingsMode) {
     }
     let full = start.elapsed().as_secs_f64() * 1000.0 / f64::from(renders);
     println!(
-        "embeddings {mode:?}, {n} × {D}: {cpu:.1} ms per UI frame (egui layout and shapes), {tess:.1} ms with tessellation, {full:.1} ms with llvmpipe (software) rasterization and readback; first frames (index + PCA, blocking) {setup:.1} s"
+        "embeddings {mode:?}{}, {n} × {D}: {cpu:.1} ms per UI frame (egui layout and shapes), {tess:.1} ms with tessellation, {full:.1} ms with llvmpipe (software) rasterization and readback; first frames (index + PCA, blocking) {setup:.1} s",
+        if labels { "" } else { " (names off)" }
     );
 }
 
@@ -126,6 +128,8 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(100_000);
     let data = DatasetHandle::new(dataset(n));
-    bench(&data, EmbeddingsMode::Plane);
-    bench(&data, EmbeddingsMode::Space);
+    bench(&data, EmbeddingsMode::Plane, true);
+    bench(&data, EmbeddingsMode::Plane, false);
+    bench(&data, EmbeddingsMode::Space, true);
+    bench(&data, EmbeddingsMode::Space, false);
 }

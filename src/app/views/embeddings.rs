@@ -347,7 +347,7 @@ impl EmbeddingsView {
         let neighbors = self.update_neighbors(&base, &base_key, selected);
         self.update_analogy(&ds, names, &base, &base_key);
         self.update_matches(&ds, names, handle.id);
-        if let Err(e) = self.update_projection(&ds, &base, &base_key, selected, &neighbors) {
+        if let Err(e) = self.update_projection(&base, &base_key, selected, &neighbors) {
             ui.label(
                 RichText::new(format!("PCA cannot run: {e}")).color(ui.visuals().error_fg_color),
             );
@@ -355,13 +355,13 @@ impl EmbeddingsView {
         }
         self.shown_neighbors = neighbors
             .iter()
-            .map(|n| (name_of(&ds, names, n.index), n.score))
+            .map(|n| (name_of(names, n.index), n.score))
             .collect();
         self.shown_analogy = self.analogy.as_ref().map_or_else(Vec::new, |a| {
             a.value
                 .neighbors
                 .iter()
-                .map(|n| (name_of(&ds, names, n.index), n.score))
+                .map(|n| (name_of(names, n.index), n.score))
                 .collect()
         });
 
@@ -553,7 +553,6 @@ impl EmbeddingsView {
     /// Fits the projection for every row, or for the isolated ones.
     fn update_projection(
         &mut self,
-        ds: &Dataset,
         base: &Base,
         base_key: &BaseKey,
         selected: Option<usize>,
@@ -615,7 +614,6 @@ impl EmbeddingsView {
             let (_, v, _) = norms.select_nth_unstable_by(q, f64::total_cmp);
             v.max(1e-12)
         };
-        let _ = ds;
         self.projection = Some(Projection {
             key,
             rows,
@@ -649,7 +647,7 @@ impl EmbeddingsView {
             }
         }
         let at = |row: usize| slot.get(row).copied().filter(|&i| i != usize::MAX);
-        let caption = self.caption(ds, base, proj);
+        let caption = self.caption(base, proj);
         ui.label(RichText::new(caption).weak());
         let analogy = self.analogy.as_ref().map(|a| &a.value);
         let look = Look {
@@ -688,13 +686,13 @@ impl EmbeddingsView {
         if let Some(i) = clicked
             && let Some(&row) = proj.rows.get(i)
         {
-            let name = name_of(ds, names, row);
+            let name = name_of(names, row);
             self.settings.selected = Some(name);
         }
     }
 
     /// One line under the toolbar: what the axes are and where the numbers come from.
-    fn caption(&self, ds: &Dataset, base: &Base, proj: &Projection) -> String {
+    fn caption(&self, base: &Base, proj: &Projection) -> String {
         let c = proj.key.components;
         let pct = |k: usize| 100.0 * proj.ratios[k];
         let mut text = if self.settings.mode == EmbeddingsMode::Space {
@@ -725,7 +723,6 @@ impl EmbeddingsView {
             " Neighbours are measured in all {} dimensions, not in this picture.",
             base.index.dim()
         );
-        let _ = ds;
         text
     }
 
@@ -771,7 +768,7 @@ impl EmbeddingsView {
                         let mut pick = None;
                         ui.horizontal_wrapped(|ui| {
                             for &r in m.rows.iter().take(MAX_MATCH_BUTTONS) {
-                                let name = name_of(ds, names, r);
+                                let name = name_of(names, r);
                                 if ui.selectable_label(selected == Some(r), &name).clicked() {
                                     pick = Some(name);
                                 }
@@ -780,8 +777,8 @@ impl EmbeddingsView {
                                 ui.label(RichText::new("…").weak());
                             }
                         });
-                        if submit && let Some(r) = best_match(ds, names, &self.settings.search, &m.rows) {
-                            pick = Some(name_of(ds, names, r));
+                        if submit && let Some(r) = best_match(names, &self.settings.search, &m.rows) {
+                            pick = Some(name_of(names, r));
                         }
                         if let Some(name) = pick {
                             self.settings.selected = Some(name);
@@ -822,7 +819,7 @@ impl EmbeddingsView {
             return;
         };
         ui.horizontal(|ui| {
-            ui.label(RichText::new(format!("Nearest to {}", name_of(ds, names, row))).strong());
+            ui.label(RichText::new(format!("Nearest to {}", name_of(names, row))).strong());
             if ui
                 .small_button("✕")
                 .on_hover_text("Clear the selection")
@@ -859,7 +856,7 @@ impl EmbeddingsView {
                 ui.end_row();
                 for (k, n) in neighbors.iter().enumerate() {
                     ui.label(RichText::new(format!("{}", k + 1)).weak());
-                    let name = name_of(ds, names, n.index);
+                    let name = name_of(names, n.index);
                     let text = match color {
                         Some(c) if names.is_none_or(|l| l.name != c.name) => {
                             format!("{name}  ({})", c.get(n.index))
@@ -1170,18 +1167,25 @@ fn draw_names(
     for &p in points.iter().filter(|p| clip.contains(**p)) {
         grid.entry(cell(p)).or_default().push(p);
     }
-    let covered = |r: Rect| -> usize {
+    // Whether `r` covers at most one point: stops counting at two, so a
+    // crowded region costs no more than an empty one.
+    let sparse = |r: Rect| -> bool {
         let (x0, y0) = cell(r.min);
         let (x1, y1) = cell(r.max);
         let mut count = 0;
         for x in x0..=x1 {
             for y in y0..=y1 {
-                if let Some(ps) = grid.get(&(x, y)) {
-                    count += ps.iter().filter(|p| r.contains(**p)).count();
+                for p in grid.get(&(x, y)).into_iter().flatten() {
+                    if r.contains(*p) {
+                        count += 1;
+                        if count > 1 {
+                            return false;
+                        }
+                    }
                 }
             }
         }
-        count
+        true
     };
     let strong_font = FontId::proportional(13.5);
     let font = FontId::proportional(12.0);
@@ -1205,7 +1209,7 @@ fn draw_names(
         .map(|(pos, g, _, _)| (*pos, g.size() + 2.0 * pad))
         .collect();
     let placed = place_labels_where(&sizes, clip, 3.0, keep_clear, |i, r| {
-        galleys.get(i).is_some_and(|g| g.3) || covered(r) <= 1
+        galleys.get(i).is_some_and(|g| g.3) || sparse(r)
     });
     let painter = ui.painter_at(clip);
     let halo = ui.visuals().extreme_bg_color.gamma_multiply(0.8);
@@ -1394,7 +1398,7 @@ fn plot_2d(
     if labels {
         let mut candidates: Vec<(Pos2, String, bool)> = label_order(&proj.points, false, marks)
             .into_iter()
-            .map(|(i, strong)| (screen(i), name_of(ds, names, proj.rows[i]), strong))
+            .map(|(i, strong)| (screen(i), name_of(names, proj.rows[i]), strong))
             .collect();
         if let Some((abc, target, _)) = &marks.analogy
             && abc.iter().all(Option::is_some)
@@ -1526,7 +1530,7 @@ fn plot_3d(
     if labels {
         let mut candidates: Vec<(Pos2, String, bool)> = label_order(&proj.points, true, marks)
             .into_iter()
-            .filter_map(|(i, strong)| Some((screen[i]?, name_of(ds, names, proj.rows[i]), strong)))
+            .filter_map(|(i, strong)| Some((screen[i]?, name_of(names, proj.rows[i]), strong)))
             .collect();
         if let Some(t) = target_screen {
             candidates.insert(0, (t, "a − b + c".to_owned(), true));
@@ -1578,7 +1582,7 @@ fn point_radius(n: usize) -> f32 {
 /// Hover text for point `i` of the projection.
 fn point_details(ds: &Dataset, proj: &Projection, names: Option<&LabelColumn>, i: usize) -> String {
     let row = proj.rows[i];
-    let mut text = name_of(ds, names, row);
+    let mut text = name_of(names, row);
     for l in &ds.labels {
         if names.is_some_and(|n| std::ptr::eq(n, l)) {
             continue;
@@ -1660,8 +1664,7 @@ fn color_column<'a>(s: &EmbeddingsSettings, ds: &'a Dataset) -> Option<&'a Label
 }
 
 /// A row's name: its label in the name column, or `#row` without one.
-fn name_of(ds: &Dataset, names: Option<&LabelColumn>, row: usize) -> String {
-    let _ = ds;
+fn name_of(names: Option<&LabelColumn>, row: usize) -> String {
     match names {
         Some(l) => l.get(row).to_owned(),
         None => format!("#{row}"),
@@ -1731,16 +1734,11 @@ fn search(
 }
 
 /// The match Enter selects: one named exactly so (ignoring case), else the first.
-fn best_match(
-    ds: &Dataset,
-    names: Option<&LabelColumn>,
-    query: &str,
-    rows: &[usize],
-) -> Option<usize> {
+fn best_match(names: Option<&LabelColumn>, query: &str, rows: &[usize]) -> Option<usize> {
     let q = query.trim();
     rows.iter()
         .copied()
-        .find(|&r| name_of(ds, names, r).eq_ignore_ascii_case(q))
+        .find(|&r| name_of(names, r).eq_ignore_ascii_case(q))
         .or_else(|| rows.first().copied())
 }
 
