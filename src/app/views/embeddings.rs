@@ -386,8 +386,9 @@ impl EmbeddingsView {
             let d = effective_dims(s, ds).len();
             ui.label(
                 RichText::new(format!(
-                    "{} vectors × {} dimensions",
+                    "{} {} × {} dimensions",
                     fmt_count(ds.n_rows),
+                    if ds.n_rows == 1 { "vector" } else { "vectors" },
                     fmt_count(d)
                 ))
                 .weak(),
