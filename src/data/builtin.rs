@@ -17,18 +17,29 @@ pub struct Builtin {
     pub title: &'static str,
     /// One or two sentences on what the data is and what it shows.
     pub description: &'static str,
-    /// The embedded CSV.
-    bytes: &'static [u8],
+    /// Where its rows come from.
+    source: BuiltinSource,
+}
+
+/// An embedded CSV, or a function that makes the dataset.
+#[derive(Debug)]
+enum BuiltinSource {
+    Csv(&'static [u8]),
+    Generated(fn() -> Dataset),
 }
 
 impl Builtin {
-    /// Parses the embedded file into a [`Dataset`] named after the id.
+    /// Parses the embedded file (or generates the data) into a [`Dataset`]
+    /// named after the id.
     ///
     /// # Errors
     /// The parser's [`LoadError`], naming `builtin:<id>`, if the embedded file is broken.
     pub fn load(&self) -> Result<Dataset, LoadError> {
-        parse_delimited(self.bytes, self.id)
-            .map_err(|e| e.with_path(Path::new(&format!("builtin:{}", self.id))))
+        match self.source {
+            BuiltinSource::Csv(bytes) => parse_delimited(bytes, self.id)
+                .map_err(|e| e.with_path(Path::new(&format!("builtin:{}", self.id)))),
+            BuiltinSource::Generated(make) => Ok(make()),
+        }
     }
 }
 
@@ -39,14 +50,14 @@ pub static BUILTINS: &[Builtin] = &[
         title: "Iris flowers",
         description: "Fisher's 150 iris flowers: sepal and petal length and width in cm, \
                       three species. Two species overlap; PCA separates the third.",
-        bytes: include_bytes!("../../assets/datasets/iris.csv"),
+        source: BuiltinSource::Csv(include_bytes!("../../assets/datasets/iris.csv")),
     },
     Builtin {
         id: "cloud",
         title: "3D point cloud",
         description: "300 synthetic points in three clusters lying near a tilted plane: \
                       PCA finds two large components and one small.",
-        bytes: include_bytes!("../../assets/datasets/cloud.csv"),
+        source: BuiltinSource::Csv(include_bytes!("../../assets/datasets/cloud.csv")),
     },
     Builtin {
         id: "people",
@@ -54,7 +65,14 @@ pub static BUILTINS: &[Builtin] = &[
         description: "240 synthetic adults: height in cm, weight in kg, age in years, income \
                       in dollars and steps per day. The units differ by orders of magnitude: \
                       compare PCA with and without standardizing.",
-        bytes: include_bytes!("../../assets/datasets/people.csv"),
+        source: BuiltinSource::Csv(include_bytes!("../../assets/datasets/people.csv")),
+    },
+    Builtin {
+        id: "cloud-1m",
+        title: "1M-point cloud",
+        description: "A million points in six clusters near a tilted plane, generated \
+                      (always the same) when opened: PCA, the scatter and the 3D view at scale.",
+        source: BuiltinSource::Generated(super::generated::cloud_1m),
     },
 ];
 

@@ -3,7 +3,9 @@
 mod builtin;
 mod delimited;
 mod error;
+mod generated;
 mod npy;
+mod progress;
 mod ratings;
 mod ratings_load;
 
@@ -11,15 +13,17 @@ pub use builtin::{
     BUILTINS, Builtin, BuiltinRatings, RATINGS_BUILTINS, builtin, builtin_ratings, load_builtin,
     load_builtin_ratings,
 };
-pub use delimited::parse_delimited;
+pub use delimited::{parse_delimited, read_delimited};
 pub use error::LoadError;
-pub use npy::parse_npy;
+pub use npy::{parse_npy, read_npy};
+pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
     RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
     parse_items, parse_ratings, parse_ratings_as,
 };
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A numeric column: one f64 per row; a missing cell is `NaN` and counted as missing.
@@ -107,16 +111,44 @@ pub fn file_label(path: &Path) -> String {
 /// # Errors
 /// A [`LoadError`] naming the file and, where there is one, the line and column.
 pub fn load_dataset(path: &Path) -> Result<Dataset, LoadError> {
-    let bytes = read_bytes(path)?;
+    load_dataset_with(path, &LoadProgress::new())
+}
+
+/// [`load_dataset`], reading the file a chunk at a time (never all of it at
+/// once) and reporting to `progress`: its total is set to the file's size,
+/// bytes read are added as they come, and a cancel stops the load with
+/// [`LoadError::Cancelled`]. Meant for a background thread.
+///
+/// # Errors
+/// As [`load_dataset`], plus [`LoadError::Cancelled`].
+pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    progress.set_total(file.metadata().map_err(io)?.len());
+    let mut magic = [0u8; 6];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    let head = magic.get(..got).unwrap_or_default();
+    let input = head.chain(file);
     let name = file_label(path);
-    let mut ds = if bytes.starts_with(b"\x93NUMPY")
+    let mut ds = if head == b"\x93NUMPY"
         || path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
     {
-        parse_npy(&bytes, &name)
+        read_npy(input, &name, progress)
     } else {
-        parse_delimited(&bytes, &name)
+        read_delimited(input, &name, progress)
     }
     .map_err(|e| e.with_path(path))?;
     ds.source = Some(path.to_path_buf());
