@@ -9,6 +9,7 @@ use image::RgbaImage;
 use crate::app::views::data::DataView;
 use crate::app::views::factorize::FactorizeView;
 use crate::app::views::pca::PcaView;
+use crate::app::views::transform::TransformView;
 use crate::app::{DatasetHandle, RatingsHandle, style};
 use crate::scene::{Scene, SceneData, Theme, ViewKind, WindowSettings};
 
@@ -31,6 +32,7 @@ pub enum RenderError {
 /// What the views draw: one per [`ViewKind`].
 enum ViewState {
     Data(DataView, DatasetHandle),
+    Transform(Box<TransformView>, Option<DatasetHandle>),
     Pca(Box<PcaView>, DatasetHandle),
     Factorize(Box<FactorizeView>, RatingsHandle),
 }
@@ -71,6 +73,14 @@ pub fn render_scene(
             let mut v = DataView::new(scene.data.clone());
             v.adapt_to(&ds);
             ViewState::Data(v, DatasetHandle::new(ds))
+        }
+        (ViewKind::Transform, SceneData::Table(ds)) => {
+            let mut v = TransformView::new(scene.transform.clone());
+            v.adapt_to(&ds);
+            ViewState::Transform(Box::new(v), Some(DatasetHandle::new(ds)))
+        }
+        (ViewKind::Transform, SceneData::Ratings(_)) => {
+            ViewState::Transform(Box::new(TransformView::new(scene.transform.clone())), None)
         }
         (ViewKind::Pca, SceneData::Table(ds)) => {
             let mut v = PcaView::new(scene.pca.clone());
@@ -113,6 +123,7 @@ pub fn render_scene(
                 );
                 egui::CentralPanel::default().show(ui, |ui| match &mut state.view {
                     ViewState::Data(v, h) => v.ui(ui, h),
+                    ViewState::Transform(v, h) => v.ui(ui, h.as_ref()),
                     ViewState::Pca(v, h) => v.ui(ui, h),
                     ViewState::Factorize(v, h) => v.ui(ui, h),
                 });

@@ -18,6 +18,8 @@ pub enum ViewKind {
     /// The Data view: table, statistics, covariance and a scatter plot.
     #[default]
     Data,
+    /// The Transform view: a 2×2 or 3×3 matrix bending the plane or space.
+    Transform,
     /// The PCA view: principal axes, the flattening animation, scree and scores.
     Pca,
     /// The Factorize view: a ratings matrix ≈ P·Qᵀ, trained live, with
@@ -27,13 +29,14 @@ pub enum ViewKind {
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 3] = [Self::Data, Self::Pca, Self::Factorize];
+    pub const ALL: [Self; 4] = [Self::Data, Self::Transform, Self::Pca, Self::Factorize];
 
     /// The name shown on the view's tab.
     #[must_use]
     pub fn title(self) -> &'static str {
         match self {
             Self::Data => "Data",
+            Self::Transform => "Transform",
             Self::Pca => "PCA",
             Self::Factorize => "Factorize",
         }
@@ -431,6 +434,38 @@ impl Default for FactorizeSettings {
     }
 }
 
+/// Whether the Transform view shows the plane (2×2) or space (3×3).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransformMode {
+    /// A 2×2 matrix acting on the plane.
+    #[default]
+    #[serde(rename = "2d")]
+    Plane,
+    /// A 3×3 matrix acting on space.
+    #[serde(rename = "3d")]
+    Space,
+}
+
+impl TransformMode {
+    /// The size of the matrix: 2 or 3.
+    #[must_use]
+    pub fn n(self) -> usize {
+        match self {
+            Self::Plane => 2,
+            Self::Space => 3,
+        }
+    }
+
+    /// The name used in scene files.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Plane => "2d",
+            Self::Space => "3d",
+        }
+    }
+}
+
 fn de_usize_in<'de, D: Deserializer<'de>>(
     d: D,
     key: &str,
@@ -493,6 +528,120 @@ fn de_test_fraction<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     de_f64_in(d, "factorize.test_fraction", 0.0..=0.9, false)
 }
 
+/// How the Transform view's animation carries the identity to the matrix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TransformAnimation {
+    /// (1 − t)·I + t·A: straight lines; a rotation shrinks on the way.
+    #[default]
+    Linear,
+    /// Through the polar decomposition A = R·S: rotations turn.
+    Polar,
+    /// A = U·Σ·Vᵀ in three steps: rotate by Vᵀ, stretch by Σ, rotate by U.
+    Svd,
+}
+
+/// The `[transform]` table: settings of the Transform view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent show toggles, each one scene key"
+)]
+pub struct TransformSettings {
+    /// `"2d"` (a 2×2 matrix) or `"3d"` (3×3).
+    pub mode: TransformMode,
+    /// The matrix as rows, 2×2 or 3×3 to match `mode`. Empty: the mode's
+    /// example matrix. With `steps`, the view sets it to their product.
+    pub matrix: Vec<Vec<f64>>,
+    /// A composition: matrices applied in list order (the first acts first),
+    /// each animated in turn. Empty: no composition.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Vec<Vec<f64>>>,
+    /// Position of the animation from the identity (0) to the matrix (1).
+    #[serde(deserialize_with = "de_progress")]
+    pub progress: f32,
+    /// How the animation interpolates.
+    pub animation: TransformAnimation,
+    /// Dataset column on the x axis of the data points (default: the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    /// … on the y axis (default: the second).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+    /// … on the z axis in 3D (default: the third).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub z: Option<String>,
+    /// Label column colouring the points (default: the first; `""`: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Apply the matrix to the dataset's points (standardized) too.
+    pub show_data: bool,
+    /// Draw the original and transformed grids.
+    pub show_grid: bool,
+    /// Draw the real eigenvectors' lines.
+    pub show_eigenvectors: bool,
+    /// Draw the unit circle and its image, the ellipse of the singular values
+    /// (always drawn by the SVD animation).
+    pub show_circle: bool,
+    /// The 3D mode's orbit camera.
+    pub camera: CameraSettings,
+}
+
+impl Default for TransformSettings {
+    fn default() -> Self {
+        Self {
+            mode: TransformMode::Plane,
+            matrix: Vec::new(),
+            steps: Vec::new(),
+            progress: 1.0,
+            animation: TransformAnimation::Linear,
+            x: None,
+            y: None,
+            z: None,
+            color: None,
+            show_data: false,
+            show_grid: true,
+            show_eigenvectors: true,
+            show_circle: false,
+            camera: CameraSettings::default(),
+        }
+    }
+}
+
+impl TransformSettings {
+    /// Checks the matrices' sizes against `mode` and that every entry is
+    /// finite: the message names the key and what is wrong.
+    ///
+    /// # Errors
+    /// The key at fault (`matrix` or `steps`) and the message.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        let n = self.mode.n();
+        let mode = self.mode.key();
+        let check = |m: &[Vec<f64>], what: &str| -> Result<(), String> {
+            if m.len() != n || m.iter().any(|r| r.len() != n) {
+                let got: Vec<String> = m.iter().map(|r| r.len().to_string()).collect();
+                return Err(format!(
+                    "{what}: mode \"{mode}\" needs a {n}×{n} matrix ({n} rows of {n} numbers), got {} rows of [{}] numbers",
+                    m.len(),
+                    got.join(", ")
+                ));
+            }
+            if m.iter().flatten().any(|x| !x.is_finite()) {
+                return Err(format!("{what}: every entry must be a finite number"));
+            }
+            Ok(())
+        };
+        if !self.matrix.is_empty() {
+            check(&self.matrix, "transform.matrix").map_err(|e| ("matrix", e))?;
+        }
+        for (i, m) in self.steps.iter().enumerate() {
+            check(m, &format!("transform.steps[{i}]")).map_err(|e| ("steps", e))?;
+        }
+        Ok(())
+    }
+}
+
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
     *v == T::default()
 }
@@ -512,6 +661,8 @@ pub struct Scene {
     pub pca: PcaSettings,
     #[serde(default, skip_serializing_if = "is_default")]
     pub factorize: FactorizeSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub transform: TransformSettings,
 }
 
 impl Default for Scene {
@@ -523,6 +674,7 @@ impl Default for Scene {
             data: DataSettings::default(),
             pca: PcaSettings::default(),
             factorize: FactorizeSettings::default(),
+            transform: TransformSettings::default(),
         }
     }
 }
@@ -723,6 +875,7 @@ impl Scene {
                 return fail(&["data", key], no_column(&format!("data.{key}"), name));
             }
         }
+        self.check_transform(ds, src, file)?;
         for (table, color) in [("data", &self.data.color), ("pca", &self.pca.color)] {
             if let Some(name) = color
                 && !name.is_empty()
@@ -870,6 +1023,44 @@ impl Scene {
         }
         Ok(())
     }
+
+    /// The `[transform]` table: matrix sizes and the data columns.
+    fn check_transform(&self, ds: &Dataset, src: &str, file: &str) -> Result<(), SceneError> {
+        let t = &self.transform;
+        if let Err((key, message)) = t.check() {
+            return Err(spanned_error(src, file, &["transform", key], message));
+        }
+        let numeric = ds.column_names();
+        for (key, value) in [("x", &t.x), ("y", &t.y), ("z", &t.z)] {
+            if let Some(name) = value
+                && ds.column(name).is_none()
+            {
+                let message = format!(
+                    "transform.{key}: {:?} has no numeric column {name:?} (it has: {})",
+                    ds.name,
+                    numeric.join(", ")
+                );
+                return Err(spanned_error(src, file, &["transform", key], message));
+            }
+        }
+        if let Some(name) = &t.color
+            && !name.is_empty()
+            && ds.label(name).is_none()
+        {
+            let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+            let message = format!(
+                "transform.color: {:?} has no label column {name:?} (it has: {})",
+                ds.name,
+                if labels.is_empty() {
+                    "none".to_owned()
+                } else {
+                    labels.join(", ")
+                }
+            );
+            return Err(spanned_error(src, file, &["transform", "color"], message));
+        }
+        Ok(())
+    }
 }
 
 /// The item whose id, or else title, is `name`.
@@ -946,7 +1137,7 @@ pub fn load_scene_str(
                 ),
             ));
         }
-        SceneData::Ratings(r) if !wants_ratings => {
+        SceneData::Ratings(r) if !wants_ratings && scene.view != ViewKind::Transform => {
             return Err(spanned_error(
                 src,
                 file,

@@ -21,6 +21,7 @@ use crate::scene::{
 use views::data::DataView;
 use views::factorize::FactorizeView;
 use views::pca::PcaView;
+use views::transform::TransformView;
 
 /// A dataset shared by the views, with an id that changes whenever the data does
 /// (views key their caches on it).
@@ -199,6 +200,7 @@ pub struct EigenApp {
     data_view: DataView,
     pca_view: PcaView,
     factorize_view: FactorizeView,
+    transform_view: TransformView,
     status: Option<Status>,
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
@@ -218,6 +220,7 @@ impl EigenApp {
             data_view: DataView::default(),
             pca_view: PcaView::default(),
             factorize_view: FactorizeView::default(),
+            transform_view: TransformView::default(),
             status: None,
             dialog: None,
             prompt: None,
@@ -305,6 +308,17 @@ impl EigenApp {
         self.state.view = view;
     }
 
+    /// The Transform view's state.
+    #[must_use]
+    pub fn transform_view(&self) -> &TransformView {
+        &self.transform_view
+    }
+
+    /// The Transform view's state, to change (tests, scripting).
+    pub fn transform_view_mut(&mut self) -> &mut TransformView {
+        &mut self.transform_view
+    }
+
     /// The view shown now.
     #[must_use]
     pub fn view(&self) -> ViewKind {
@@ -382,6 +396,7 @@ impl EigenApp {
         self.data_view = DataView::new(scene.data);
         self.pca_view = PcaView::new(scene.pca);
         self.factorize_view = FactorizeView::new(scene.factorize);
+        self.transform_view = TransformView::new(scene.transform);
         let data = match data {
             SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
             SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
@@ -394,6 +409,7 @@ impl EigenApp {
         match data {
             EntryData::Table(h) => {
                 self.data_view.adapt_to(&h.data);
+                self.transform_view.adapt_to(&h.data);
                 self.pca_view.adapt_to(&h.data);
             }
             EntryData::Ratings(h) => self.factorize_view.adapt_to(&h.data),
@@ -494,6 +510,7 @@ impl EigenApp {
             data: self.data_view.settings.clone(),
             pca: self.pca_view.settings.clone(),
             factorize: self.factorize_view.settings.clone(),
+            transform: self.transform_view.settings.clone(),
         }
     }
 
@@ -681,6 +698,12 @@ impl EigenApp {
                 let data = entry.data.clone();
                 match (self.state.view, &data) {
                     (ViewKind::Data, EntryData::Table(h)) => self.data_view.ui(ui, h),
+                    (ViewKind::Transform, EntryData::Table(h)) => {
+                        self.transform_view.ui(ui, Some(h));
+                    }
+                    (ViewKind::Transform, EntryData::Ratings(_)) => {
+                        self.transform_view.ui(ui, None);
+                    }
                     (ViewKind::Pca, EntryData::Table(h)) => self.pca_view.ui(ui, h),
                     (ViewKind::Factorize, EntryData::Ratings(h)) => self.factorize_view.ui(ui, h),
                     (ViewKind::Data | ViewKind::Pca, EntryData::Ratings(h)) => {

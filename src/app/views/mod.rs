@@ -4,6 +4,7 @@
 pub mod data;
 pub mod factorize;
 pub mod pca;
+pub mod transform;
 
 use egui_plot::{HoverPosition, PlotPoints, PlotUi, Points};
 
