@@ -27,6 +27,9 @@ const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// Bytes of rows decoded column by column while they sit in cache.
 const BLOCK_BYTES: usize = 128 * 1024;
 
+/// Most threads that turn rows into columns.
+const MAX_WORKERS: usize = 4;
+
 /// Parses the bytes of a `.npy` file into a [`Dataset`] called `name`
 /// (`source` is `None`; [`load_dataset`](super::load_dataset) sets it).
 ///
@@ -164,6 +167,9 @@ pub fn read_npy<R: Read>(
         row_bytes
     };
     let mut buf = vec![0u8; (CHUNK_BYTES / unit).max(1) * unit];
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_WORKERS);
     let mut done: u64 = 0;
     let mut element = 0usize;
     while done < expected {
@@ -193,10 +199,31 @@ pub fn read_npy<R: Read>(
                 rest = tail;
             }
         } else {
-            for block in chunk.chunks(((BLOCK_BYTES / row_bytes).max(1)) * row_bytes) {
-                for (j, column) in columns.iter_mut().enumerate() {
-                    dtype.extend(block, row_bytes, j * size, &mut column.values);
+            // Rows → columns, the columns shared out between threads.
+            let chunk = &*chunk;
+            let gather = |first: usize, columns: &mut [NumericColumn]| {
+                for block in chunk.chunks(((BLOCK_BYTES / row_bytes).max(1)) * row_bytes) {
+                    for (j, column) in columns.iter_mut().enumerate() {
+                        dtype.extend(block, row_bytes, (first + j) * size, &mut column.values);
+                    }
                 }
+            };
+            if workers > 1 && d > 1 && chunk.len() > BLOCK_BYTES {
+                let per = d.div_ceil(workers);
+                std::thread::scope(|s| {
+                    let mut rest = columns.as_mut_slice();
+                    let mut first = 0;
+                    while rest.len() > per {
+                        let (mine, others) = rest.split_at_mut(per);
+                        let start = first;
+                        s.spawn(move || gather(start, mine));
+                        rest = others;
+                        first += per;
+                    }
+                    gather(first, rest);
+                });
+            } else {
+                gather(0, &mut columns);
             }
         }
     }
