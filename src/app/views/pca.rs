@@ -9,6 +9,7 @@
 //! scree plot and the loadings table or covariance heatmap.
 
 use std::fmt::Write as _;
+use std::hash::{Hash as _, Hasher as _};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, channel};
 
@@ -23,16 +24,20 @@ use crate::app::DatasetHandle;
 use crate::app::style::{
     category_color, diverging, fmt_count, fmt_num, neutral_point_color, text_on,
 };
-use crate::app::views::Series;
-use crate::app::widgets::{Heatmap, OrbitView, Scene3d};
+use crate::app::views::{RasterScatter, Series};
+use crate::app::widgets::raster::{hash_f64, key_hasher};
+use crate::app::widgets::{Heatmap, OrbitView, PointRaster, RASTER_POINTS, Scene3d};
 use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::{Pca, PcaOptions};
 use crate::scene::{CameraSettings, PcaPanel, PcaSettings};
 
 /// Fits of more cells than this (rows × columns) run on a background thread.
 const BACKGROUND_CELLS: usize = 2_000_000;
-/// The 3D view draws at most this many points (every k-th row above it).
+/// The 3D view draws at most this many points as shapes (every k-th row
+/// above it); above RASTER_POINTS it draws them all as one image instead.
 const MAX_3D_POINTS: usize = 20_000;
+/// Residual segments drawn at most, when the points are one image.
+const MAX_3D_SEGMENTS: usize = 2_000;
 /// The scores scatter draws at most this many points.
 const MAX_SCATTER_POINTS: usize = 100_000;
 /// Seconds the whole animation takes at 1× speed.
@@ -41,7 +46,7 @@ const ANIMATION_SECONDS: f32 = 9.0;
 const MAX_LOADINGS: usize = 8;
 
 /// What a fit depends on: the dataset and the chosen columns and scaling.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct FitKey {
     dataset_id: u64,
     columns: Vec<String>,
@@ -84,6 +89,10 @@ pub struct PcaView {
     job: Option<Job>,
     /// Fit on the UI thread whatever the size (headless rendering and tests).
     blocking: bool,
+    /// The scores scatter as one image, above RASTER_POINTS points.
+    scores_raster: RasterScatter,
+    /// The 3D view's points as one image, above RASTER_POINTS points.
+    story_raster: PointRaster,
 }
 
 impl Default for PcaView {
@@ -104,6 +113,8 @@ impl PcaView {
             fit: None,
             job: None,
             blocking: false,
+            scores_raster: RasterScatter::default(),
+            story_raster: PointRaster::default(),
         }
     }
 
@@ -274,10 +285,25 @@ impl PcaView {
         let settings = &mut self.settings;
         let (playing, speed) = (&mut self.playing, &mut self.speed);
         let home = self.home_camera;
+        let Some(fit_key) = self.fit.as_ref().map(|f| f.key.clone()) else {
+            return;
+        };
+        let fit_key = &fit_key;
+        let (scores_raster, story_raster) = (&self.scores_raster, &mut self.story_raster);
         ui.horizontal_top(|ui| {
             ui.allocate_ui(vec2(left_w, avail.y), |ui| {
                 ui.vertical(|ui| {
-                    story_ui(ui, &ds, fit, label, settings, home, playing, speed);
+                    story_ui(
+                        ui,
+                        &ds,
+                        fit,
+                        label,
+                        settings,
+                        home,
+                        playing,
+                        speed,
+                        (fit_key, story_raster),
+                    );
                 });
             });
             ui.separator();
@@ -285,7 +311,7 @@ impl PcaView {
                 let right = ui.available_size();
                 let top_h = (right.y * 0.55).floor();
                 ui.allocate_ui(vec2(right.x, top_h), |ui| {
-                    scores_ui(ui, &ds, fit, label, settings);
+                    scores_ui(ui, &ds, fit, label, settings, (fit_key, scores_raster));
                 });
                 ui.separator();
                 let bottom = ui.available_size();
@@ -518,6 +544,7 @@ fn story_ui(
     home: CameraSettings,
     playing: &mut bool,
     speed: &mut f32,
+    (fit_key, raster): (&FitKey, &mut PointRaster),
 ) {
     let pca = &fit.pca;
     let d = pca.n_features();
@@ -557,6 +584,20 @@ fn story_ui(
     let mut hovered: Option<(f32, usize)> = None;
     let pointer = ui.ctx().pointer_hover_pos();
     let dark = ui.visuals().dark_mode;
+    // What the 3D raster depends on besides the camera and the rectangle.
+    let mut h = key_hasher();
+    (fit_key, label.map(|l| &l.name), dark, three).hash(&mut h);
+    hash_f64(&mut h, f64::from(progress));
+    let camera = settings.camera;
+    for x in [camera.yaw, camera.pitch, camera.distance] {
+        hash_f64(&mut h, f64::from(x));
+    }
+    for x in camera.target {
+        hash_f64(&mut h, f64::from(x));
+    }
+    (camera.projection == crate::scene::Projection::Perspective).hash(&mut h);
+    let story_key = h.finish();
+    let ctx = ui.ctx().clone();
     let response = OrbitView::new("pca-orbit", &mut settings.camera, home)
         .axis_names(axis_names)
         .show(ui, size, |scene| {
@@ -569,6 +610,7 @@ fn story_ui(
                 dark,
                 pointer,
                 &mut hovered,
+                (&ctx, story_key, raster),
             );
         });
     if let Some((_, i)) = hovered
@@ -618,6 +660,7 @@ fn draw_story(
     dark: bool,
     pointer: Option<egui::Pos2>,
     hovered: &mut Option<(f32, usize)>,
+    (ctx, key, raster): (&egui::Context, u64, &mut PointRaster),
 ) {
     let pca = &fit.pca;
     let [t1, t2, t3] = if three {
@@ -718,9 +761,56 @@ fn draw_story(
 
     // Points, their residual segments, and the hovered one.
     let n = fit.scores.nrows();
-    let stride = n.div_ceil(MAX_3D_POINTS).max(1);
+    let big = n > RASTER_POINTS;
+    let stride = if big {
+        // Every point goes into the image; segments for a sample of them.
+        n.div_ceil(MAX_3D_SEGMENTS).max(1)
+    } else {
+        n.div_ceil(MAX_3D_POINTS).max(1)
+    };
     let radius = if n > 5_000 { 2.0 } else { 3.5 };
     let seg_alpha = (t2.min(1.0) * (1.0 - t3 * 0.6)).clamp(0.0, 1.0);
+    if big {
+        // `place` as one linear map of the scores: world = M·a.
+        let flatten = Matrix3::from_diagonal(&Vector3::new(1.0, 1.0, 1.0 - f64::from(t2)));
+        let m = (turn.matrix()
+            * flatten
+            * rot.matrix()
+            * r1.inverse().matrix()
+            * Matrix3::from_diagonal(&Vector3::new(1.0, 1.0, pc3_sign)))
+            / s;
+        let m = m.map(|x| x as f32);
+        let proj = scene.proj;
+        let rect = proj.rect();
+        let (c0, c1, c2) = (
+            fit.scores.column(0),
+            fit.scores.column(1),
+            fit.scores.column(2),
+        );
+        let raster_radius = if n > 400_000 { 0.5 } else { 1.5 };
+        raster.update(
+            ctx,
+            key ^ hash_rect(rect, ctx.pixels_per_point()),
+            rect,
+            ctx.pixels_per_point(),
+            n,
+            raster_radius,
+            |i| {
+                let a = Vector3::new(c0[i] as f32, c1[i] as f32, c2[i] as f32);
+                let w = m * a;
+                proj.project([w.x, w.y, w.z]).map(|q| q.pos)
+            },
+            |i| point_color(label, fit.rows[i], dark),
+        );
+        if let Some(shape) = raster.shape() {
+            scene.underlay(shape);
+        }
+        if let Some(ptr) = pointer.filter(|p| rect.contains(*p))
+            && let Some((i, dist)) = raster.nearest(ptr, 8.0)
+        {
+            *hovered = Some((dist, i));
+        }
+    }
     for i in (0..n).step_by(stride) {
         let a = Vector3::new(fit.scores[(i, 0)], fit.scores[(i, 1)], fit.scores[(i, 2)]);
         let color = point_color(label, fit.rows[i], dark);
@@ -732,6 +822,9 @@ fn draw_story(
                 p,
                 Stroke::new(1.0, color.gamma_multiply(0.75 * seg_alpha)),
             );
+        }
+        if big {
+            continue;
         }
         if let Some(pos) = scene.point(p, radius, color)
             && let Some(ptr) = pointer
@@ -795,7 +888,19 @@ fn draw_story(
         14.0,
         text,
     );
-    if stride > 1 {
+    if big {
+        scene.overlay_text(
+            rect.left_bottom() + vec2(70.0, -10.0),
+            Align2::LEFT_BOTTOM,
+            &format!(
+                "{} points as one image (residual segments: every {})",
+                fmt_count(n),
+                stride
+            ),
+            12.0,
+            faint,
+        );
+    } else if stride > 1 {
         scene.overlay_text(
             rect.left_bottom() + vec2(70.0, -10.0),
             Align2::LEFT_BOTTOM,
@@ -831,6 +936,21 @@ fn draw_story(
             y += 18.0;
         }
     }
+}
+
+/// A hash of a screen rectangle and its pixel density (for raster keys).
+fn hash_rect(rect: egui::Rect, pixels_per_point: f32) -> u64 {
+    let mut h = key_hasher();
+    for x in [
+        rect.min.x,
+        rect.min.y,
+        rect.max.x,
+        rect.max.y,
+        pixels_per_point,
+    ] {
+        hash_f64(&mut h, f64::from(x));
+    }
+    h.finish()
 }
 
 /// The world direction that appears as screen right (0) or up (1).
@@ -918,6 +1038,7 @@ fn scores_ui(
     fit: &Fitted,
     label: Option<&LabelColumn>,
     settings: &mut PcaSettings,
+    (fit_key, raster): (&FitKey, &RasterScatter),
 ) {
     let pca = &fit.pca;
     let d = pca.n_features();
@@ -942,12 +1063,21 @@ fn scores_ui(
     });
     let (kx, ky) = (settings.x_component - 1, settings.y_component - 1);
     let n = fit.scores.nrows();
+    let big = n > RASTER_POINTS;
     let stride = n.div_ceil(MAX_SCATTER_POINTS).max(1);
-    let series = Series::by_label(label, (0..n).step_by(stride).map(|i| (i, fit.rows[i])));
+    let series = if big {
+        Series::by_label(label, std::iter::empty())
+    } else {
+        Series::by_label(label, (0..n).step_by(stride).map(|i| (i, fit.rows[i])))
+    };
     let dark = ui.visuals().dark_mode;
     let series_ref = &series;
     let hover = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let i = series_ref.hovered(pos)?;
+        let i = if big {
+            RasterScatter::hovered(pos)?
+        } else {
+            series_ref.hovered(pos)?
+        };
         Some(point_details(ds, fit, i))
     };
     let mut plot = Plot::new("pca-scores")
@@ -961,14 +1091,36 @@ fn scores_ui(
         plot = plot.legend(Legend::default().title(&l.name));
     }
     let text_color = ui.visuals().text_color();
+    let mut h = key_hasher();
+    (fit_key, kx, ky, label.map(|l| &l.name)).hash(&mut h);
+    let key = h.finish();
     plot.show(ui, |plot_ui| {
-        series.show(
-            plot_ui,
-            label.is_some(),
-            dark,
-            if n > 20_000 { 1.2 } else { 3.0 },
-            |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
-        );
+        if big {
+            let (cx, cy) = (fit.scores.column(kx), fit.scores.column(ky));
+            raster.show(
+                plot_ui,
+                key,
+                n,
+                &series.names,
+                label.is_some(),
+                dark,
+                if n > 400_000 { 0.6 } else { 1.2 },
+                move |i| [cx[i], cy[i]],
+                move |i| {
+                    label.map_or(0, |l| {
+                        l.codes.get(fit.rows[i]).copied().unwrap_or(0) as usize
+                    })
+                },
+            );
+        } else {
+            series.show(
+                plot_ui,
+                label.is_some(),
+                dark,
+                if n > 20_000 { 1.2 } else { 3.0 },
+                |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
+            );
+        }
         if settings.biplot {
             let comps = &pca.components;
             let max_score = (0..n)

@@ -27,6 +27,13 @@ const CELL: f32 = 8.0;
 /// Opacity of a pixel covered by one point; `k` points give 1 − (1 − a)ᵏ.
 const ONE_POINT_ALPHA: f32 = 0.7;
 
+/// The count's unit in a packed pixel: sums of red, green and blue in bits
+/// 0–15, 16–31 and 32–47, the count above. Counting stops at [`MAX_COUNT`]
+/// points (the average colour is settled by then), so no sum overflows:
+/// 256 · 255 < 2¹⁶. Eight bytes a pixel keep the buffer cache-friendly.
+const COUNT_ONE: u64 = 1 << 48;
+const MAX_COUNT: u64 = 256;
+
 /// A hasher for raster keys (stable within one run, which is all a cache needs).
 #[must_use]
 pub fn key_hasher() -> std::collections::hash_map::DefaultHasher {
@@ -47,6 +54,10 @@ pub struct PointRaster {
     rect: Rect,
     /// Screen position of every point (NaN for one not drawn).
     pos: Vec<Pos2>,
+    /// One accumulation buffer per drawing thread, kept between redraws:
+    /// per pixel, the sums of red, green and blue and the count, 16 bits
+    /// each (see [`COUNT_ONE`]).
+    acc: Vec<Vec<u64>>,
     /// The picking grid, built on the first hover after a redraw.
     grid: Option<Grid>,
 }
@@ -58,7 +69,63 @@ impl Default for PointRaster {
             texture: None,
             rect: Rect::NOTHING,
             pos: Vec::new(),
+            acc: Vec::new(),
             grid: None,
+        }
+    }
+}
+
+/// Where a redraw splats points.
+#[derive(Clone, Copy)]
+struct Canvas<'a> {
+    rect: Rect,
+    ppp: f32,
+    w: usize,
+    h: usize,
+    kernel: &'a [(i64, i64)],
+}
+
+impl Canvas<'_> {
+    /// Splats points `first..first + pos.len()` into `acc`, recording where
+    /// each landed in `pos`.
+    fn splat(
+        self,
+        acc: &mut [u64],
+        pos: &mut [Pos2],
+        first: usize,
+        position: impl Fn(usize) -> Option<Pos2>,
+        color: impl Fn(usize) -> Color32,
+    ) {
+        let (wi, hi) = (self.w as i64, self.h as i64);
+        let single = self.kernel.len() == 1;
+        for (k, slot) in pos.iter_mut().enumerate() {
+            let i = first + k;
+            let Some(p) = position(i).filter(|p| self.rect.contains(*p)) else {
+                continue;
+            };
+            *slot = p;
+            let x = ((p.x - self.rect.min.x) * self.ppp) as i64;
+            let y = ((p.y - self.rect.min.y) * self.ppp) as i64;
+            let [r8, g8, b8, _] = color(i).to_array();
+            let c = u64::from(r8) | u64::from(g8) << 16 | u64::from(b8) << 32 | COUNT_ONE;
+            let mut add = |px: i64, py: i64| {
+                if px >= 0
+                    && py >= 0
+                    && px < wi
+                    && py < hi
+                    && let Some(a) = acc.get_mut((py * wi + px) as usize)
+                    && *a >> 48 < MAX_COUNT
+                {
+                    *a += c;
+                }
+            };
+            if single {
+                add(x, y);
+            } else {
+                for &(dx, dy) in self.kernel {
+                    add(x + dx, y + dy);
+                }
+            }
         }
     }
 }
@@ -83,7 +150,7 @@ impl PointRaster {
     /// Redraws the image for `key` unless it shows it already: `n` points,
     /// point `i` at screen position `position(i)` (points; `None` to leave it
     /// out) in colour `color(i)`, as discs of `radius` screen points, into
-    /// `rect` at `pixels_per_point`.
+    /// `rect` at `pixels_per_point`. The points are shared out between threads.
     #[expect(clippy::too_many_arguments, reason = "one call draws the picture")]
     pub fn update(
         &mut self,
@@ -93,8 +160,8 @@ impl PointRaster {
         pixels_per_point: f32,
         n: usize,
         radius: f32,
-        position: impl Fn(usize) -> Option<Pos2>,
-        color: impl Fn(usize) -> Color32,
+        position: impl Fn(usize) -> Option<Pos2> + Sync,
+        color: impl Fn(usize) -> Color32 + Sync,
     ) {
         if self.is_current(key) {
             return;
@@ -109,47 +176,75 @@ impl PointRaster {
             .flat_map(|dy| (-reach..=reach).map(move |dx| (dx, dy)))
             .filter(|&(dx, dy)| ((dx * dx + dy * dy) as f32) <= r * r)
             .collect();
+        let canvas = Canvas {
+            rect,
+            ppp,
+            w,
+            h,
+            kernel: &kernel,
+        };
 
-        // Sum of colours and count per pixel.
-        let mut acc = vec![[0u32; 4]; w * h];
+        // Each thread splats its share of the points into its own buffer
+        // (sum of colours and count per pixel); the buffers are kept between
+        // redraws so their pages stay mapped.
+        let threads = if n < 500_000 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, std::num::NonZero::get)
+                .clamp(1, 4)
+        };
+        self.acc.resize_with(threads, Vec::new);
+        for acc in &mut self.acc {
+            acc.clear();
+            acc.resize(w * h, 0);
+        }
         self.pos.clear();
-        self.pos.reserve(n);
-        let (wi, hi) = (w as i64, h as i64);
-        for i in 0..n {
-            let Some(p) = position(i).filter(|p| rect.contains(*p)) else {
-                self.pos.push(pos2(f32::NAN, f32::NAN));
-                continue;
-            };
-            self.pos.push(p);
-            let x = ((p.x - rect.min.x) * ppp) as i64;
-            let y = ((p.y - rect.min.y) * ppp) as i64;
-            let [r8, g8, b8, _] = color(i).to_array();
-            let c = [u32::from(r8), u32::from(g8), u32::from(b8)];
-            for &(dx, dy) in &kernel {
-                let (px, py) = (x + dx, y + dy);
-                if px < 0 || py < 0 || px >= wi || py >= hi {
-                    continue;
-                }
-                if let Some(a) = acc.get_mut((py * wi + px) as usize) {
-                    a[0] += c[0];
-                    a[1] += c[1];
-                    a[2] += c[2];
-                    a[3] += 1;
+        self.pos.resize(n, pos2(f32::NAN, f32::NAN));
+        let per = n.div_ceil(threads).max(1);
+        let (position, color) = (&position, &color);
+        std::thread::scope(|s| {
+            let mut pos = self.pos.as_mut_slice();
+            let mut start = 0;
+            for acc in &mut self.acc {
+                let (mine, rest) = pos.split_at_mut(per.min(pos.len()));
+                pos = rest;
+                let first = start;
+                start += mine.len();
+                if threads == 1 {
+                    canvas.splat(acc, mine, first, position, color);
+                } else {
+                    s.spawn(move || canvas.splat(acc, mine, first, position, color));
                 }
             }
-        }
+        });
+
         // Opacity by count: a lookup for small counts, opaque beyond.
         let alpha: Vec<u8> = (0..32)
             .map(|k| ((1.0 - (1.0 - ONE_POINT_ALPHA).powi(k)) * 255.0).round() as u8)
             .collect();
-        let pixels: Vec<Color32> = acc
-            .iter()
-            .map(|&[r, g, b, k]| {
+        let empty = Vec::new();
+        let (first, others) = self.acc.split_first().unwrap_or((&empty, &[]));
+        let mask = 0xFFFF;
+        let pixels: Vec<Color32> = (0..w * h)
+            .map(|p| {
+                let mut v = first.get(p).copied().unwrap_or_default();
+                for other in others {
+                    let o = other.get(p).copied().unwrap_or_default();
+                    // Add two packed pixels, within the cap.
+                    if o != 0 && (v >> 48) + (o >> 48) <= MAX_COUNT {
+                        v += o;
+                    } else if v == 0 {
+                        v = o;
+                    }
+                }
+                let k = v >> 48;
                 if k == 0 {
                     return Color32::TRANSPARENT;
                 }
                 let a = alpha.get(k as usize).copied().unwrap_or(255);
-                Color32::from_rgba_unmultiplied((r / k) as u8, (g / k) as u8, (b / k) as u8, a)
+                let channel = |shift: u32| (((v >> shift) & mask) / k) as u8;
+                Color32::from_rgba_unmultiplied(channel(0), channel(16), channel(32), a)
             })
             .collect();
         let image = ColorImage::new([w, h], pixels);
@@ -277,8 +372,8 @@ pub struct RasterPoints<'a, P, C> {
 
 impl<'a, P, C> RasterPoints<'a, P, C>
 where
-    P: Fn(usize) -> [f64; 2],
-    C: Fn(usize) -> Color32,
+    P: Fn(usize) -> [f64; 2] + Sync,
+    C: Fn(usize) -> Color32 + Sync,
 {
     /// `n` points at `xy(i)` coloured `color(i)`, drawn as discs of `radius`
     /// points; `data_key` must change whenever positions or colours do.
@@ -328,11 +423,13 @@ where
         let Ok(mut raster) = self.raster.try_borrow_mut() else {
             return;
         };
+        let color = &self.color;
         if raster.is_current(key) {
             return;
         }
         // The plot maps x and y independently: two affine maps.
         let o = transform.position_from_point(&PlotPoint::new(0.0, 0.0));
+        let xy = &self.xy;
         let [sx, sy] = transform.dpos_dvalue();
         raster.update(
             &self.ctx,
@@ -342,21 +439,21 @@ where
             self.n,
             self.radius,
             |i| {
-                let [x, y] = (self.xy)(i);
+                let [x, y] = xy(i);
                 Some(pos2(
                     (f64::from(o.x) + x * sx) as f32,
                     (f64::from(o.y) + y * sy) as f32,
                 ))
             },
-            &self.color,
+            color,
         );
     }
 }
 
 impl<P, C> PlotItem for RasterPoints<'_, P, C>
 where
-    P: Fn(usize) -> [f64; 2],
-    C: Fn(usize) -> Color32,
+    P: Fn(usize) -> [f64; 2] + Sync,
+    C: Fn(usize) -> Color32 + Sync,
 {
     fn shapes(&self, _ui: &egui::Ui, transform: &PlotTransform, shapes: &mut Vec<Shape>) {
         self.ensure(transform);
@@ -389,6 +486,15 @@ where
     }
 
     fn find_closest(&self, point: Pos2, transform: &PlotTransform) -> Option<ClosestElem> {
+        // While the view moves (drag, zoom, scroll) there is nothing to point at.
+        let moving = self.ctx.input(|i| {
+            i.pointer.any_down()
+                || (i.zoom_delta() - 1.0).abs() > f32::EPSILON
+                || i.smooth_scroll_delta != egui::Vec2::ZERO
+        });
+        if moving {
+            return None;
+        }
         self.ensure(transform);
         let (i, d) = self.raster.try_borrow_mut().ok()?.nearest(point, 12.0)?;
         Some(ClosestElem {
