@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Align2, Color32, RichText, Stroke, Ui, pos2, vec2};
@@ -27,11 +28,13 @@ use crate::app::style::{
 use crate::app::views::{RasterScatter, Series};
 use crate::app::widgets::raster::{hash_f64, key_hasher};
 use crate::app::widgets::{Heatmap, OrbitView, PointRaster, RASTER_POINTS, Scene3d};
-use crate::data::{Dataset, LabelColumn};
+use crate::data::{Dataset, LabelColumn, LoadProgress};
 use crate::math::pca::{Pca, PcaOptions};
 use crate::scene::{CameraSettings, PcaPanel, PcaSettings};
 
-/// Fits of more cells than this (rows × columns) run on a background thread.
+/// Fits of more rows than this, or more cells (rows × columns), run on a
+/// background thread with a progress bar and a Cancel button.
+const BACKGROUND_ROWS: usize = 100_000;
 const BACKGROUND_CELLS: usize = 2_000_000;
 /// The 3D view draws at most this many points as shapes (every k-th row
 /// above it); above RASTER_POINTS it draws them all as one image instead.
@@ -77,6 +80,8 @@ struct Fitted {
 struct Job {
     key: FitKey,
     rx: Receiver<Result<Fitted, String>>,
+    /// Rows processed, and the Cancel button's flag.
+    progress: Arc<LoadProgress>,
 }
 
 /// The PCA view's state: its scene settings, animation and cached fit.
@@ -87,6 +92,8 @@ pub struct PcaView {
     speed: f32,
     fit: Option<Fit>,
     job: Option<Job>,
+    /// A fit the user cancelled: not restarted until asked (or the settings change).
+    cancelled: Option<FitKey>,
     /// Fit on the UI thread whatever the size (headless rendering and tests).
     blocking: bool,
     /// The scores scatter as one image, above RASTER_POINTS points.
@@ -112,6 +119,7 @@ impl PcaView {
             speed: 1.0,
             fit: None,
             job: None,
+            cancelled: None,
             blocking: false,
             scores_raster: RasterScatter::default(),
             story_raster: PointRaster::default(),
@@ -213,12 +221,19 @@ impl PcaView {
         }
         if self.fit.as_ref().is_some_and(|f| f.key == key)
             || self.job.as_ref().is_some_and(|j| j.key == key)
+            || self.cancelled.as_ref() == Some(&key)
         {
             return;
         }
-        let cells = handle.data.n_rows * key.columns.len();
-        if self.blocking || cells <= BACKGROUND_CELLS {
-            let result = compute(&handle.data, &key);
+        self.cancelled = None;
+        // A fit for settings no longer wanted stops.
+        if let Some(old) = self.job.take() {
+            old.progress.cancel();
+        }
+        let rows = handle.data.n_rows;
+        let cells = rows * key.columns.len();
+        if self.blocking || (rows <= BACKGROUND_ROWS && cells <= BACKGROUND_CELLS) {
+            let result = compute(&handle.data, &key, &LoadProgress::new());
             self.fit = Some(Fit { key, result });
         } else {
             // The old fit stays on screen until the new one is complete.
@@ -226,11 +241,16 @@ impl PcaView {
             let data = handle.data.clone();
             let job_key = key.clone();
             let ctx = ctx.clone();
+            let progress = Arc::new(LoadProgress::new());
+            let shared = Arc::clone(&progress);
             std::thread::spawn(move || {
-                let _ = tx.send(compute(&data, &job_key));
-                ctx.request_repaint();
+                let result = compute(&data, &job_key, &shared);
+                if !shared.is_cancelled() {
+                    let _ = tx.send(result);
+                    ctx.request_repaint();
+                }
             });
-            self.job = Some(Job { key, rx });
+            self.job = Some(Job { key, rx, progress });
         }
     }
 
@@ -251,23 +271,19 @@ impl PcaView {
                 return;
             }
             None => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!("Computing PCA of {} rows…", fmt_count(ds.n_rows)));
-                });
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(100));
+                let text = format!("Computing PCA of {} rows…", fmt_count(ds.n_rows));
+                if !job_progress(&mut self.job, &mut self.cancelled, ui, &text) {
+                    ui.horizontal(|ui| {
+                        ui.label(format!("PCA of {} rows cancelled.", fmt_count(ds.n_rows)));
+                        if ui.button("Compute").clicked() {
+                            self.cancelled = None;
+                        }
+                    });
+                }
                 return;
             }
         };
-        if self.job.is_some() {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label("Recomputing PCA…");
-            });
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
-        }
+        job_progress(&mut self.job, &mut self.cancelled, ui, "Recomputing PCA…");
         if fit.dropped > 0 {
             ui.label(
                 RichText::new(format!(
@@ -404,6 +420,37 @@ impl PcaView {
     }
 }
 
+/// While a background fit runs: a progress bar, `text` and Cancel (which
+/// keeps what is on screen). Whether a fit is running.
+fn job_progress(
+    job_slot: &mut Option<Job>,
+    cancelled: &mut Option<FitKey>,
+    ui: &mut Ui,
+    text: &str,
+) -> bool {
+    let Some(job) = job_slot.as_ref() else {
+        return false;
+    };
+    let mut cancel = false;
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::ProgressBar::new(job.progress.fraction().unwrap_or(0.0))
+                .desired_width(160.0)
+                .show_percentage(),
+        );
+        ui.label(text);
+        cancel = ui.button("Cancel").clicked();
+    });
+    if cancel {
+        job.progress.cancel();
+        *cancelled = Some(job.key.clone());
+        *job_slot = None;
+    }
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(100));
+    true
+}
+
 /// The columns analysed: the chosen ones, or the first three numeric columns.
 fn effective_columns(s: &PcaSettings, ds: &Dataset) -> Vec<String> {
     if s.columns.len() >= 2 && s.columns.iter().all(|c| ds.column(c).is_some()) {
@@ -421,7 +468,11 @@ fn color_label<'a>(s: &PcaSettings, ds: &'a Dataset) -> Option<&'a LabelColumn> 
     }
 }
 
-fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
+/// The fit and what the drawing needs, reporting rows done to `progress`
+/// (three passes over the rows) and stopping early if it is cancelled.
+fn compute(ds: &Dataset, key: &FitKey, progress: &LoadProgress) -> Result<Fitted, String> {
+    let n = ds.n_rows as u64;
+    progress.set_total(3 * n.max(1));
     let cols: Vec<&[f64]> = key
         .columns
         .iter()
@@ -438,6 +489,11 @@ fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
         .filter(|&r| cols.iter().all(|c| c.get(r).is_some_and(|v| v.is_finite())))
         .collect();
     let dropped = ds.n_rows - rows.len();
+    progress.set_done(n);
+    let cancelled = || "cancelled".to_owned();
+    if progress.is_cancelled() {
+        return Err(cancelled());
+    }
     let complete: Vec<Vec<f64>> = if dropped == 0 {
         Vec::new()
     } else {
@@ -460,14 +516,26 @@ fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
     .map_err(|e| e.to_string())?;
     let d = pca.n_features();
     let scores = pca.scores(&used, d);
+    progress.set_done(2 * n);
+    if progress.is_cancelled() {
+        return Err(cancelled());
+    }
     // Rank-2 reconstruction error = length of the dropped score coordinates,
     // in the (scaled) space PCA ran in; convert to original units per column.
-    let errors2: Vec<f64> = (0..rows.len())
-        .map(|i| {
-            let x: Vec<f64> = used.iter().map(|c| c[i]).collect();
-            pca.reconstruction_error(&x, 2.min(d))
-        })
-        .collect();
+    let mut errors2 = Vec::with_capacity(rows.len());
+    let mut x = vec![0.0; used.len()];
+    for i in 0..rows.len() {
+        if i % 65_536 == 0 {
+            progress.set_done(2 * n + i as u64);
+            if progress.is_cancelled() {
+                return Err(cancelled());
+            }
+        }
+        for (xj, c) in x.iter_mut().zip(&used) {
+            *xj = c[i];
+        }
+        errors2.push(pca.reconstruction_error(&x, 2.min(d)));
+    }
     // The 3D view fits this radius to its unit sphere: a high quantile of the
     // points' distances from the mean, so a few outliers do not shrink the cloud.
     let mut norms: Vec<f64> = (0..rows.len())
@@ -584,9 +652,13 @@ fn story_ui(
     let mut hovered: Option<(f32, usize)> = None;
     let pointer = ui.ctx().pointer_hover_pos();
     let dark = ui.visuals().dark_mode;
-    // What the 3D raster depends on besides the camera and the rectangle.
+    // What the 3D raster's points depend on, and what their picture does
+    // besides (the rectangle is added where it is known).
     let mut h = key_hasher();
-    (fit_key, label.map(|l| &l.name), dark, three).hash(&mut h);
+    (fit_key, label.map(|l| &l.name), dark).hash(&mut h);
+    let data_key = h.finish();
+    let mut h = key_hasher();
+    three.hash(&mut h);
     hash_f64(&mut h, f64::from(progress));
     let camera = settings.camera;
     for x in [camera.yaw, camera.pitch, camera.distance] {
@@ -610,7 +682,7 @@ fn story_ui(
                 dark,
                 pointer,
                 &mut hovered,
-                (&ctx, story_key, raster),
+                (&ctx, data_key, story_key, raster),
             );
         });
     if let Some((_, i)) = hovered
@@ -660,7 +732,7 @@ fn draw_story(
     dark: bool,
     pointer: Option<egui::Pos2>,
     hovered: &mut Option<(f32, usize)>,
-    (ctx, key, raster): (&egui::Context, u64, &mut PointRaster),
+    (ctx, data_key, key, raster): (&egui::Context, u64, u64, &mut PointRaster),
 ) {
     let pca = &fit.pca;
     let [t1, t2, t3] = if three {
@@ -788,19 +860,22 @@ fn draw_story(
             fit.scores.column(2),
         );
         let raster_radius = if n > 400_000 { 0.5 } else { 1.5 };
+        raster.prepare(
+            data_key,
+            n,
+            |i| Some([c0[i], c1[i], c2[i]]),
+            |i| point_color(label, fit.rows[i], dark),
+        );
         raster.update(
             ctx,
             key ^ hash_rect(rect, ctx.pixels_per_point()),
             rect,
             ctx.pixels_per_point(),
-            n,
             raster_radius,
-            |i| {
-                let a = Vector3::new(c0[i] as f32, c1[i] as f32, c2[i] as f32);
-                let w = m * a;
+            |a| {
+                let w = m * Vector3::new(a[0] as f32, a[1] as f32, a[2] as f32);
                 proj.project([w.x, w.y, w.z]).map(|q| q.pos)
             },
-            |i| point_color(label, fit.rows[i], dark),
         );
         if let Some(shape) = raster.shape() {
             scene.underlay(shape);

@@ -48,11 +48,13 @@ pub fn hash_f64(h: &mut impl Hasher, x: f64) {
 /// The picture of a set of points at one screen rectangle, and an index of
 /// where each point landed.
 pub struct PointRaster {
+    /// The points in drawing order, for the data key they were prepared for.
+    prepared: Option<(u64, Prepared)>,
     key: Option<u64>,
     texture: Option<TextureHandle>,
     /// The screen rectangle (points) the image covers.
     rect: Rect,
-    /// Screen position of every point (NaN for one not drawn).
+    /// Screen position of every point in drawing order (NaN for one not drawn).
     pos: Vec<Pos2>,
     /// One accumulation buffer per drawing thread, kept between redraws:
     /// per pixel, the sums of red, green and blue and the count, 16 bits
@@ -65,6 +67,7 @@ pub struct PointRaster {
 impl Default for PointRaster {
     fn default() -> Self {
         Self {
+            prepared: None,
             key: None,
             texture: None,
             rect: Rect::NOTHING,
@@ -73,6 +76,96 @@ impl Default for PointRaster {
             grid: None,
         }
     }
+}
+
+/// The points sorted along a Morton (Z-order) curve through their
+/// coordinates, so that points near each other on screen are near each other
+/// in memory and splatting them touches the image in cache-friendly order.
+#[derive(Default)]
+struct Prepared {
+    /// `order[k]` is the caller's index of the k-th point drawn.
+    order: Vec<u32>,
+    /// Coordinates minus `centre`, as f32, in drawing order.
+    coords: Vec<[f32; 3]>,
+    /// Packed colours (see [`COUNT_ONE`]) in drawing order.
+    colors: Vec<u64>,
+    centre: [f64; 3],
+}
+
+impl Prepared {
+    fn new(
+        n: usize,
+        coords: impl Fn(usize) -> Option<[f64; 3]>,
+        color: impl Fn(usize) -> Color32,
+    ) -> Self {
+        let all: Vec<Option<[f64; 3]>> = (0..n)
+            .map(|i| coords(i).filter(|c| c.iter().all(|x| x.is_finite())))
+            .collect();
+        let (mut lo, mut hi) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
+        for c in all.iter().flatten() {
+            for a in 0..3 {
+                lo[a] = lo[a].min(c[a]);
+                hi[a] = hi[a].max(c[a]);
+            }
+        }
+        let centre: [f64; 3] = std::array::from_fn(|a| {
+            if lo[a] <= hi[a] {
+                0.5 * (lo[a] + hi[a])
+            } else {
+                0.0
+            }
+        });
+        // 10 bits per axis, interleaved: a 30-bit Morton code.
+        let cell = |a: usize, x: f64| -> u64 {
+            let span = hi[a] - lo[a];
+            if span > 0.0 {
+                (((x - lo[a]) / span) * 1023.0) as u64
+            } else {
+                0
+            }
+        };
+        let mut keyed: Vec<u64> = all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let c = (*c)?;
+                let code =
+                    spread(cell(0, c[0])) | spread(cell(1, c[1])) << 1 | spread(cell(2, c[2])) << 2;
+                Some(code << 32 | i as u64)
+            })
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.iter().map(|&k| k as u32).collect();
+        let coords = order
+            .iter()
+            .map(|&i| {
+                let c = all.get(i as usize).copied().flatten().unwrap_or(centre);
+                std::array::from_fn(|a| (c[a] - centre[a]) as f32)
+            })
+            .collect();
+        let colors = order
+            .iter()
+            .map(|&i| {
+                let [r, g, b, _] = color(i as usize).to_array();
+                u64::from(r) | u64::from(g) << 16 | u64::from(b) << 32 | COUNT_ONE
+            })
+            .collect();
+        Self {
+            order,
+            coords,
+            colors,
+            centre,
+        }
+    }
+}
+
+/// The 10 low bits of `x` spread out to every third bit (for Morton codes).
+fn spread(x: u64) -> u64 {
+    let mut x = x & 0x3FF;
+    x = (x | x << 16) & 0x0300_00FF;
+    x = (x | x << 8) & 0x0300_F00F;
+    x = (x | x << 4) & 0x030C_30C3;
+    (x | x << 2) & 0x0924_9249
 }
 
 /// Where a redraw splats points.
@@ -86,28 +179,25 @@ struct Canvas<'a> {
 }
 
 impl Canvas<'_> {
-    /// Splats points `first..first + pos.len()` into `acc`, recording where
-    /// each landed in `pos`.
+    /// Splats the points at `coords` (coloured `colors`) into `acc`,
+    /// recording where each landed in `pos`.
     fn splat(
         self,
         acc: &mut [u64],
         pos: &mut [Pos2],
-        first: usize,
-        position: impl Fn(usize) -> Option<Pos2>,
-        color: impl Fn(usize) -> Color32,
+        coords: &[[f32; 3]],
+        colors: &[u64],
+        position: impl Fn(&[f32; 3]) -> Option<Pos2>,
     ) {
         let (wi, hi) = (self.w as i64, self.h as i64);
         let single = self.kernel.len() == 1;
-        for (k, slot) in pos.iter_mut().enumerate() {
-            let i = first + k;
-            let Some(p) = position(i).filter(|p| self.rect.contains(*p)) else {
+        for ((slot, c), &color) in pos.iter_mut().zip(coords).zip(colors) {
+            let Some(p) = position(c).filter(|p| self.rect.contains(*p)) else {
                 continue;
             };
             *slot = p;
             let x = ((p.x - self.rect.min.x) * self.ppp) as i64;
             let y = ((p.y - self.rect.min.y) * self.ppp) as i64;
-            let [r8, g8, b8, _] = color(i).to_array();
-            let c = u64::from(r8) | u64::from(g8) << 16 | u64::from(b8) << 32 | COUNT_ONE;
             let mut add = |px: i64, py: i64| {
                 if px >= 0
                     && py >= 0
@@ -116,7 +206,7 @@ impl Canvas<'_> {
                     && let Some(a) = acc.get_mut((py * wi + px) as usize)
                     && *a >> 48 < MAX_COUNT
                 {
-                    *a += c;
+                    *a += color;
                 }
             };
             if single {
@@ -147,25 +237,45 @@ impl PointRaster {
         self.key == Some(key)
     }
 
-    /// Redraws the image for `key` unless it shows it already: `n` points,
-    /// point `i` at screen position `position(i)` (points; `None` to leave it
-    /// out) in colour `color(i)`, as discs of `radius` screen points, into
-    /// `rect` at `pixels_per_point`. The points are shared out between threads.
-    #[expect(clippy::too_many_arguments, reason = "one call draws the picture")]
+    /// Makes `n` points the ones drawn (unless they are, for `data_key`):
+    /// point `i` at `coords(i)` (`None` or not finite: never drawn) in colour
+    /// `color(i)`. Sorting them for drawing costs a little once per data key.
+    pub fn prepare(
+        &mut self,
+        data_key: u64,
+        n: usize,
+        coords: impl Fn(usize) -> Option<[f64; 3]>,
+        color: impl Fn(usize) -> Color32,
+    ) {
+        if self.prepared.as_ref().is_some_and(|(k, _)| *k == data_key) {
+            return;
+        }
+        self.prepared = Some((data_key, Prepared::new(n, coords, color)));
+        self.key = None;
+    }
+
+    /// Redraws the image of the prepared points for `view_key` unless it
+    /// shows it already: `project` takes a point's coordinates to the screen
+    /// (points; `None` to leave it out); each is a disc of `radius` screen
+    /// points, into `rect` at `pixels_per_point`. The points are shared out
+    /// between threads.
     pub fn update(
         &mut self,
         ctx: &egui::Context,
-        key: u64,
+        view_key: u64,
         rect: Rect,
         pixels_per_point: f32,
-        n: usize,
         radius: f32,
-        position: impl Fn(usize) -> Option<Pos2> + Sync,
-        color: impl Fn(usize) -> Color32 + Sync,
+        project: impl Fn([f64; 3]) -> Option<Pos2> + Sync,
     ) {
+        let Some((data_key, prepared)) = &self.prepared else {
+            return;
+        };
+        let key = view_key ^ data_key.rotate_left(17);
         if self.is_current(key) {
             return;
         }
+        let n = prepared.order.len();
         let ppp = pixels_per_point.max(0.1);
         let w = (rect.width() * ppp).ceil().max(1.0) as usize;
         let h = (rect.height() * ppp).ceil().max(1.0) as usize;
@@ -184,9 +294,8 @@ impl PointRaster {
             kernel: &kernel,
         };
 
-        // Each thread splats its share of the points into its own buffer
-        // (sum of colours and count per pixel); the buffers are kept between
-        // redraws so their pages stay mapped.
+        // Each thread splats its share of the points into its own buffer;
+        // the buffers are kept between redraws so their pages stay mapped.
         let threads = if n < 500_000 {
             1
         } else {
@@ -202,51 +311,66 @@ impl PointRaster {
         self.pos.clear();
         self.pos.resize(n, pos2(f32::NAN, f32::NAN));
         let per = n.div_ceil(threads).max(1);
-        let (position, color) = (&position, &color);
+        let centre = prepared.centre;
+        let position = |c: &[f32; 3]| project(std::array::from_fn(|a| centre[a] + f64::from(c[a])));
+        let position = &position;
         std::thread::scope(|s| {
             let mut pos = self.pos.as_mut_slice();
-            let mut start = 0;
+            let mut coords = prepared.coords.as_slice();
+            let mut colors = prepared.colors.as_slice();
             for acc in &mut self.acc {
-                let (mine, rest) = pos.split_at_mut(per.min(pos.len()));
+                let take = per.min(pos.len());
+                let (mine, rest) = pos.split_at_mut(take);
                 pos = rest;
-                let first = start;
-                start += mine.len();
+                let (my_coords, rest) = coords.split_at(take.min(coords.len()));
+                coords = rest;
+                let (my_colors, rest) = colors.split_at(take.min(colors.len()));
+                colors = rest;
                 if threads == 1 {
-                    canvas.splat(acc, mine, first, position, color);
+                    canvas.splat(acc, mine, my_coords, my_colors, position);
                 } else {
-                    s.spawn(move || canvas.splat(acc, mine, first, position, color));
+                    s.spawn(move || canvas.splat(acc, mine, my_coords, my_colors, position));
                 }
             }
         });
 
-        // Opacity by count: a lookup for small counts, opaque beyond.
-        let alpha: Vec<u8> = (0..32)
-            .map(|k| ((1.0 - (1.0 - ONE_POINT_ALPHA).powi(k)) * 255.0).round() as u8)
+        // Opacity by count, and 2¹⁶/count to average without dividing.
+        let alpha: Vec<u64> = (0..=MAX_COUNT)
+            .map(|k| ((1.0 - (1.0 - ONE_POINT_ALPHA).powi(k as i32)) * 255.0).round() as u64)
             .collect();
+        let inverse: Vec<u64> = (0..=MAX_COUNT).map(|k| (1 << 16) / k.max(1) + 1).collect();
+        let shade = |v: u64| -> Color32 {
+            let k = (v >> 48) as usize;
+            if k == 0 {
+                return Color32::TRANSPARENT;
+            }
+            let (a, inv) = (alpha[k], inverse[k]);
+            // Average of each channel, then premultiplied by the opacity.
+            let channel =
+                |shift: u32| (((((v >> shift) & 0xFFFF) * inv) >> 16).min(255) * a / 255) as u8;
+            Color32::from_rgba_premultiplied(channel(0), channel(16), channel(32), a as u8)
+        };
         let empty = Vec::new();
         let (first, others) = self.acc.split_first().unwrap_or((&empty, &[]));
-        let mask = 0xFFFF;
-        let pixels: Vec<Color32> = (0..w * h)
-            .map(|p| {
-                let mut v = first.get(p).copied().unwrap_or_default();
-                for other in others {
-                    let o = other.get(p).copied().unwrap_or_default();
-                    // Add two packed pixels, within the cap.
-                    if o != 0 && (v >> 48) + (o >> 48) <= MAX_COUNT {
-                        v += o;
-                    } else if v == 0 {
-                        v = o;
+        let pixels: Vec<Color32> = if others.is_empty() {
+            first.iter().map(|&v| shade(v)).collect()
+        } else {
+            (0..w * h)
+                .map(|p| {
+                    let mut v = first.get(p).copied().unwrap_or_default();
+                    for other in others {
+                        let o = other.get(p).copied().unwrap_or_default();
+                        // Add two packed pixels, within the cap.
+                        if o != 0 && (v >> 48) + (o >> 48) <= MAX_COUNT {
+                            v += o;
+                        } else if v == 0 {
+                            v = o;
+                        }
                     }
-                }
-                let k = v >> 48;
-                if k == 0 {
-                    return Color32::TRANSPARENT;
-                }
-                let a = alpha.get(k as usize).copied().unwrap_or(255);
-                let channel = |shift: u32| (((v >> shift) & mask) / k) as u8;
-                Color32::from_rgba_unmultiplied(channel(0), channel(16), channel(32), a)
-            })
-            .collect();
+                    shade(v)
+                })
+                .collect()
+        };
         let image = ColorImage::new([w, h], pixels);
         match &mut self.texture {
             Some(t) => t.set(image, TextureOptions::NEAREST),
@@ -273,12 +397,6 @@ impl PointRaster {
         ))
     }
 
-    /// Where point `i` was drawn, if it was.
-    #[must_use]
-    pub fn position(&self, i: usize) -> Option<Pos2> {
-        self.pos.get(i).copied().filter(|p| p.x.is_finite())
-    }
-
     /// The point drawn nearest to `at` within `max_dist` screen points, and
     /// its distance (exact: every drawn point is considered).
     pub fn nearest(&mut self, at: Pos2, max_dist: f32) -> Option<(usize, f32)> {
@@ -296,8 +414,13 @@ impl PointRaster {
                 let (Some(&a), Some(&b)) = (grid.starts.get(c), grid.starts.get(c + 1)) else {
                     continue;
                 };
-                for &i in grid.order.get(a as usize..b as usize).unwrap_or_default() {
-                    let Some(p) = self.pos.get(i as usize) else {
+                for &k in grid.order.get(a as usize..b as usize).unwrap_or_default() {
+                    let (Some(p), Some(&i)) = (
+                        self.pos.get(k as usize),
+                        self.prepared
+                            .as_ref()
+                            .and_then(|(_, pr)| pr.order.get(k as usize)),
+                    ) else {
                         continue;
                     };
                     let d = p.distance(at);
@@ -423,30 +546,25 @@ where
         let Ok(mut raster) = self.raster.try_borrow_mut() else {
             return;
         };
-        let color = &self.color;
-        if raster.is_current(key) {
-            return;
-        }
-        // The plot maps x and y independently: two affine maps.
-        let o = transform.position_from_point(&PlotPoint::new(0.0, 0.0));
         let xy = &self.xy;
-        let [sx, sy] = transform.dpos_dvalue();
-        raster.update(
-            &self.ctx,
-            key,
-            rect,
-            ppp,
+        raster.prepare(
+            self.data_key,
             self.n,
-            self.radius,
             |i| {
                 let [x, y] = xy(i);
-                Some(pos2(
-                    (f64::from(o.x) + x * sx) as f32,
-                    (f64::from(o.y) + y * sy) as f32,
-                ))
+                Some([x, y, 0.0])
             },
-            color,
+            &self.color,
         );
+        // The plot maps x and y independently: two affine maps.
+        let o = transform.position_from_point(&PlotPoint::new(0.0, 0.0));
+        let [sx, sy] = transform.dpos_dvalue();
+        raster.update(&self.ctx, key, rect, ppp, self.radius, |[x, y, _]| {
+            Some(pos2(
+                (f64::from(o.x) + x * sx) as f32,
+                (f64::from(o.y) + y * sy) as f32,
+            ))
+        });
     }
 }
 
