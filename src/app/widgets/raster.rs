@@ -663,3 +663,82 @@ where
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PointRaster;
+    use egui::{Color32, Pos2, Rect, pos2};
+
+    /// Picking through the grid finds the point a scan of every point finds
+    /// (nearest within the radius), for points inside, on the edge of and
+    /// outside the image.
+    #[test]
+    fn nearest_matches_a_full_scan() {
+        let ctx = egui::Context::default();
+        let mut rng = fastrand::Rng::with_seed(3);
+        let n = 20_000;
+        let coords: Vec<[f64; 3]> = (0..n)
+            .map(|_| [rng.f64() * 120.0 - 10.0, rng.f64() * 90.0 - 5.0, 0.0])
+            .collect();
+        let rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(100.0, 80.0));
+        let project = |c: [f64; 3]| Some(pos2(c[0] as f32, c[1] as f32));
+        let mut raster = PointRaster::default();
+        raster.prepare(7, n, |i| Some(coords[i]), |_| Color32::RED);
+        raster.update(&ctx, 1, rect, 1.0, 1.0, project);
+        let scan = |at: Pos2, max: f32| -> Option<(usize, f32)> {
+            let mut best: Option<(usize, f32)> = None;
+            for (i, c) in coords.iter().enumerate() {
+                let Some(p) = project(*c).filter(|p| rect.contains(*p)) else {
+                    continue;
+                };
+                let d = p.distance(at);
+                if d <= max && best.is_none_or(|(_, e)| d < e) {
+                    best = Some((i, d));
+                }
+            }
+            best
+        };
+        for _ in 0..500 {
+            let at = pos2(rng.f32() * 110.0 - 5.0, rng.f32() * 90.0 - 5.0);
+            let max = rng.f32() * 12.0;
+            let found = raster.nearest(at, max);
+            let expected = scan(at, max);
+            // The raster keeps coordinates as f32: distances agree to well
+            // under a pixel, and the point is the same unless two tie.
+            let same = match (found, expected) {
+                (None, None) => true,
+                (Some((i, d)), Some((j, e))) => i == j || (d - e).abs() < 1e-3,
+                _ => false,
+            };
+            assert!(same, "at {at:?}, within {max}: {found:?} vs {expected:?}");
+        }
+    }
+
+    /// The image counts every point inside the rectangle once: with one
+    /// pixel per point, the opaque and translucent pixels hold them all.
+    #[test]
+    fn every_point_inside_is_drawn() {
+        let ctx = egui::Context::default();
+        let mut raster = PointRaster::default();
+        let pts = [
+            [1.5, 1.5, 0.0],
+            [1.2, 1.7, 0.0],
+            [8.5, 3.5, 0.0],
+            [20.0, 1.0, 0.0],
+        ];
+        raster.prepare(1, pts.len(), |i| Some(pts[i]), |_| Color32::WHITE);
+        let rect = Rect::from_min_max(pos2(0.0, 0.0), pos2(10.0, 5.0));
+        raster.update(&ctx, 1, rect, 1.0, 0.5, |c| {
+            Some(pos2(c[0] as f32, c[1] as f32))
+        });
+        let drawn = raster.pos.iter().filter(|p| p.x.is_finite()).count();
+        assert_eq!(drawn, 3);
+        let counts: Vec<u64> = raster.acc[0]
+            .iter()
+            .map(|v| v >> 48)
+            .filter(|&k| k > 0)
+            .collect();
+        assert_eq!(counts.iter().sum::<u64>(), 3);
+        assert_eq!(counts.iter().max(), Some(&2));
+    }
+}
