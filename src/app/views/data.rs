@@ -478,8 +478,8 @@ fn scatter_ui(
         .x_axis_label(xc.name.clone())
         .y_axis_label(yc.name.clone())
         .label_formatter(hover_text)
-        .show_x(false)
-        .show_y(false);
+        // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
+        .show_crosshair(false);
     if label.is_some() {
         plot = plot.legend(Legend::default().title(label.map_or("", |l| l.name.as_str())));
     }

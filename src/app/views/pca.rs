@@ -1160,8 +1160,8 @@ fn scores_ui(
         .y_axis_label(axis_title(pca, ky))
         .label_formatter(hover)
         .data_aspect(1.0)
-        .show_x(false)
-        .show_y(false);
+        // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
+        .show_crosshair(false);
     if let Some(l) = label {
         plot = plot.legend(Legend::default().title(&l.name));
     }
