@@ -241,3 +241,55 @@ fn line_of_row_matches_the_file() {
     let line = text[..row_2000].matches('\n').count() + 1;
     assert_eq!(line, line_of_row(2000));
 }
+
+/// The PCA view on 60,000 points (above the raster threshold): the scores
+/// scatter is one image, and hovering over it still names a point (its row,
+/// scores and reconstruction error), found through the raster's grid.
+#[test]
+fn hovering_the_rasterized_scores_names_a_point() {
+    use egui_kittest::kittest::{NodeT as _, Queryable as _};
+    use eigenlens::app::DatasetHandle;
+    use eigenlens::app::views::pca::PcaView;
+    use eigenlens::scene::PcaSettings;
+
+    let n = 60_000;
+    let mut ds = load_builtin("cloud-1m").unwrap();
+    for c in &mut ds.columns {
+        c.values.truncate(n);
+    }
+    for l in &mut ds.labels {
+        l.codes.truncate(n);
+    }
+    ds.n_rows = n;
+    let mut view = PcaView::new(PcaSettings::default());
+    view.set_blocking(true);
+    let data = DatasetHandle::new(ds);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            eigenlens::app::style::setup(ctx, eigenlens::scene::Theme::Light);
+        })
+        .build_ui_state(
+            |ui, (view, data): &mut (PcaView, DatasetHandle)| {
+                egui::CentralPanel::default().show(ui, |ui| view.ui(ui, data));
+            },
+            (view, data),
+        );
+    harness.run_steps(3);
+    // The scores scatter fills the upper right; the clusters cover much of it.
+    let mut named = None;
+    'search: for y in (120..400).step_by(20) {
+        for x in (700..1250).step_by(20) {
+            harness.hover_at(egui::pos2(x as f32, y as f32));
+            harness.run_steps(2);
+            if let Some(node) = harness.query_by_label_contains("reconstruction error") {
+                let node = node.accesskit_node();
+                named = node.label().or_else(|| node.value());
+                break 'search;
+            }
+        }
+    }
+    let text = named.expect("a hover over the scores scatter shows a point");
+    assert!(text.starts_with("row "), "{text}");
+    assert!(text.contains("PC1 score"), "{text}");
+}
