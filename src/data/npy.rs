@@ -27,9 +27,6 @@ const CHUNK_BYTES: usize = 4 * 1024 * 1024;
 /// Bytes of rows decoded column by column while they sit in cache.
 const BLOCK_BYTES: usize = 128 * 1024;
 
-/// Most threads that turn rows into columns.
-const MAX_WORKERS: usize = 4;
-
 /// Parses the bytes of a `.npy` file into a [`Dataset`] called `name`
 /// (`source` is `None`; [`load_dataset`](super::load_dataset) sets it).
 ///
@@ -167,9 +164,6 @@ pub fn read_npy<R: Read>(
         row_bytes
     };
     let mut buf = vec![0u8; (CHUNK_BYTES / unit).max(1) * unit];
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(MAX_WORKERS);
     let mut done: u64 = 0;
     let mut element = 0usize;
     while done < expected {
@@ -199,31 +193,13 @@ pub fn read_npy<R: Read>(
                 rest = tail;
             }
         } else {
-            // Rows → columns, the columns shared out between threads.
-            let chunk = &*chunk;
-            let gather = |first: usize, columns: &mut [NumericColumn]| {
-                for block in chunk.chunks(((BLOCK_BYTES / row_bytes).max(1)) * row_bytes) {
-                    for (j, column) in columns.iter_mut().enumerate() {
-                        dtype.extend(block, row_bytes, (first + j) * size, &mut column.values);
-                    }
+            // Rows → columns, a cache-sized block of rows at a time. (One
+            // thread: splitting a chunk's columns between threads lost more
+            // to scheduling on a busy machine than it gained.)
+            for block in chunk.chunks(((BLOCK_BYTES / row_bytes).max(1)) * row_bytes) {
+                for (j, column) in columns.iter_mut().enumerate() {
+                    dtype.extend(block, row_bytes, j * size, &mut column.values);
                 }
-            };
-            if workers > 1 && d > 1 && chunk.len() > BLOCK_BYTES {
-                let per = d.div_ceil(workers);
-                std::thread::scope(|s| {
-                    let mut rest = columns.as_mut_slice();
-                    let mut first = 0;
-                    while rest.len() > per {
-                        let (mine, others) = rest.split_at_mut(per);
-                        let start = first;
-                        s.spawn(move || gather(start, mine));
-                        rest = others;
-                        first += per;
-                    }
-                    gather(first, rest);
-                });
-            } else {
-                gather(0, &mut columns);
             }
         }
     }
