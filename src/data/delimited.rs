@@ -117,6 +117,7 @@ fn read_delimited_tuned<R: Read>(
         progress,
         path: &path,
         consumed: 0,
+        spare: Vec::new(),
     };
     src.fill(tuning.head)?;
     if src.buf.starts_with(BOM) {
@@ -253,6 +254,7 @@ fn parse_rest<R: Read>(
             let kinds = table.kinds();
             let parsed = parse_chunk(&chunk, ctx, &kinds, false);
             table.merge(&chunk, &kinds, parsed, ctx)?;
+            src.spare.push(chunk);
         }
         return Ok(());
     }
@@ -314,6 +316,7 @@ fn parse_rest<R: Read>(
             pending.insert(job.index, (job, parsed));
             while let Some((job, parsed)) = pending.remove(&next_merged) {
                 table.merge(&job.bytes, &job.kinds, parsed, ctx)?;
+                src.spare.push(job.bytes);
                 next_merged += 1;
             }
         }
@@ -350,6 +353,8 @@ struct Source<'a, R> {
     path: &'a Path,
     /// Bytes handed out as chunks so far.
     consumed: u64,
+    /// Chunk buffers given back after parsing, for reuse.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<R: Read> Source<'_, R> {
@@ -387,7 +392,12 @@ impl<R: Read> Source<'_, R> {
             match cut {
                 Some(0) if self.eof => return Ok(None),
                 Some(cut) if cut > 0 => {
-                    let rest = self.buf.split_off(cut);
+                    // The rest moves to a recycled buffer (its pages are
+                    // mapped already), and the full one is handed out.
+                    let mut rest = self.spare.pop().unwrap_or_default();
+                    rest.clear();
+                    rest.extend_from_slice(self.buf.get(cut..).unwrap_or_default());
+                    self.buf.truncate(cut);
                     self.consumed += cut as u64;
                     return Ok(Some(std::mem::replace(&mut self.buf, rest)));
                 }
@@ -493,11 +503,13 @@ fn parse_chunk(
         }
     };
     if memchr::memchr(b'"', bytes).is_none() {
-        return parse_plain_chunk(text, ctx, kinds, skip_header).map(|(columns, rows)| Parsed {
-            columns,
-            rows,
-            newlines,
-        });
+        return parse_plain_chunk(text, ctx, kinds, skip_header, newlines).map(
+            |(columns, rows)| Parsed {
+                columns,
+                rows,
+                newlines,
+            },
+        );
     }
     let mut columns: Vec<ColumnBuilder> = kinds.iter().map(|&k| ColumnBuilder::new(k)).collect();
     let mut reader = reader(text, ctx.delimiter);
@@ -550,9 +562,16 @@ fn parse_plain_chunk(
     ctx: &ChunkContext<'_>,
     kinds: &[Kind],
     skip_header: bool,
+    newlines: usize,
 ) -> Result<(Vec<ColumnBuilder>, usize), LoadError> {
     let bytes = text.as_bytes();
     let mut columns: Vec<ColumnBuilder> = kinds.iter().map(|&k| ColumnBuilder::new(k)).collect();
+    // At most one row a line: no regrowing the numeric columns.
+    for c in &mut columns {
+        if let ColumnBuilder::Numeric(values) = c {
+            values.reserve_exact(newlines + 1);
+        }
+    }
     // Byte ranges of the current line's fields.
     let mut fields: Vec<(usize, usize)> = Vec::with_capacity(ctx.width);
     let mut rows = 0usize;
