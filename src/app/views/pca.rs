@@ -859,7 +859,7 @@ fn draw_story(
             fit.scores.column(1),
             fit.scores.column(2),
         );
-        let raster_radius = if n > 400_000 { 0.5 } else { 1.5 };
+        let raster_radius = if n > 400_000 { 0.5 } else { 1.2 };
         raster.prepare(
             data_key,
             n,
@@ -881,6 +881,7 @@ fn draw_story(
             scene.underlay(shape);
         }
         if let Some(ptr) = pointer.filter(|p| rect.contains(*p))
+            && !raster.redrawn_now(ctx)
             && let Some((i, dist)) = raster.nearest(ptr, 8.0)
         {
             *hovered = Some((dist, i));

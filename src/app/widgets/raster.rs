@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use egui::{Color32, ColorImage, Pos2, Rect, Shape, TextureHandle, TextureOptions, pos2};
 use egui_plot::{
@@ -52,6 +53,9 @@ pub struct PointRaster {
     prepared: Option<(u64, Prepared)>,
     key: Option<u64>,
     texture: Option<TextureHandle>,
+    /// The image last uploaded, written in place next time if egui has
+    /// let go of it.
+    image: Option<Arc<ColorImage>>,
     /// The screen rectangle (points) the image covers.
     rect: Rect,
     /// Screen position of every point in drawing order (NaN for one not drawn).
@@ -62,6 +66,8 @@ pub struct PointRaster {
     acc: Vec<Vec<u64>>,
     /// The picking grid, built on the first hover after a redraw.
     grid: Option<Grid>,
+    /// The egui frame of the last redraw (a frame may run several passes).
+    drawn_frame: Option<u64>,
 }
 
 impl Default for PointRaster {
@@ -70,10 +76,12 @@ impl Default for PointRaster {
             prepared: None,
             key: None,
             texture: None,
+            image: None,
             rect: Rect::NOTHING,
             pos: Vec::new(),
             acc: Vec::new(),
             grid: None,
+            drawn_frame: None,
         }
     }
 }
@@ -352,26 +360,37 @@ impl PointRaster {
         };
         let empty = Vec::new();
         let (first, others) = self.acc.split_first().unwrap_or((&empty, &[]));
-        let pixels: Vec<Color32> = if others.is_empty() {
-            first.iter().map(|&v| shade(v)).collect()
-        } else {
-            (0..w * h)
-                .map(|p| {
-                    let mut v = first.get(p).copied().unwrap_or_default();
-                    for other in others {
-                        let o = other.get(p).copied().unwrap_or_default();
-                        // Add two packed pixels, within the cap.
-                        if o != 0 && (v >> 48) + (o >> 48) <= MAX_COUNT {
-                            v += o;
-                        } else if v == 0 {
-                            v = o;
-                        }
-                    }
-                    shade(v)
-                })
-                .collect()
+        let pixel = |p: usize| -> Color32 {
+            let mut v = first.get(p).copied().unwrap_or_default();
+            for other in others {
+                let o = other.get(p).copied().unwrap_or_default();
+                // Add two packed pixels, within the cap.
+                if o != 0 && (v >> 48) + (o >> 48) <= MAX_COUNT {
+                    v += o;
+                } else if v == 0 {
+                    v = o;
+                }
+            }
+            shade(v)
         };
-        let image = ColorImage::new([w, h], pixels);
+        // Write into last redraw's image if the renderer is done with it (no
+        // fresh pages to fault in), else into a new one.
+        let reused = self
+            .image
+            .as_mut()
+            .and_then(Arc::get_mut)
+            .filter(|im| im.size == [w, h]);
+        if let Some(image) = reused {
+            for (p, out) in image.pixels.iter_mut().enumerate() {
+                *out = pixel(p);
+            }
+        } else {
+            let pixels = (0..w * h).map(pixel).collect();
+            self.image = Some(Arc::new(ColorImage::new([w, h], pixels)));
+        }
+        let Some(image) = self.image.clone() else {
+            return;
+        };
         match &mut self.texture {
             Some(t) => t.set(image, TextureOptions::NEAREST),
             None => {
@@ -382,6 +401,7 @@ impl PointRaster {
         self.rect = rect;
         self.grid = None;
         self.key = Some(key);
+        self.drawn_frame = Some(ctx.cumulative_frame_nr());
     }
 
     /// The image as a shape covering its rectangle, if there is one.
@@ -395,6 +415,13 @@ impl PointRaster {
             Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
             Color32::WHITE,
         ))
+    }
+
+    /// Was the image redrawn in this egui frame? (Then the view is moving, and
+    /// hovering can wait: the picking grid is built once it settles.)
+    #[must_use]
+    pub fn redrawn_now(&self, ctx: &egui::Context) -> bool {
+        self.drawn_frame == Some(ctx.cumulative_frame_nr())
     }
 
     /// The point drawn nearest to `at` within `max_dist` screen points, and
@@ -614,7 +641,11 @@ where
             return None;
         }
         self.ensure(transform);
-        let (i, d) = self.raster.try_borrow_mut().ok()?.nearest(point, 12.0)?;
+        let mut raster = self.raster.try_borrow_mut().ok()?;
+        if raster.redrawn_now(&self.ctx) {
+            return None;
+        }
+        let (i, d) = raster.nearest(point, 12.0)?;
         Some(ClosestElem {
             index: i,
             dist_sq: d * d,
