@@ -456,7 +456,8 @@ fn assert_all_close(what: &str, actual: &[f64], expected: &[f64]) {
     }
 }
 
-/// `pca --json` on Iris: exactly the contract's keys, K entries of variance and
+/// `pca --json` on Iris: exactly the contract's keys (plus `load_seconds`, an
+/// extra key the benches read), K entries of variance and
 /// ratio and K rows of components, with scikit-learn's values (see tests/pca.rs
 /// for the Python that produced them).
 #[test]
@@ -476,6 +477,7 @@ fn pca_json_iris_matches_sklearn() {
             "explained_variance",
             "explained_variance_ratio",
             "fit_seconds",
+            "load_seconds",
             "mean",
             "n_features",
             "n_samples"

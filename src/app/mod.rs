@@ -139,6 +139,15 @@ pub enum Opened {
 /// # Errors
 /// The loader's message, naming the file and, where there is one, line and column.
 pub fn open_path(path: &Path) -> Result<Opened, String> {
+    open_path_with(path, &data::LoadProgress::new())
+}
+
+/// [`open_path`], reporting a table's load to `progress` (bytes read of the
+/// file's size) and stopping when it is cancelled.
+///
+/// # Errors
+/// As [`open_path`]; a cancelled load says so.
+pub fn open_path_with(path: &Path, progress: &data::LoadProgress) -> Result<Opened, String> {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
@@ -151,7 +160,7 @@ pub fn open_path(path: &Path) -> Result<Opened, String> {
             .map(Opened::Ratings)
             .map_err(|e| e.to_string())
     } else {
-        data::load_dataset(path)
+        data::load_dataset_with(path, progress)
             .map(Opened::Dataset)
             .map_err(|e| e.to_string())
     }
@@ -192,10 +201,21 @@ struct PathPrompt {
     note: Option<String>,
 }
 
+/// How a background load ended without data.
+enum LoadEnd {
+    /// Cancelled by the user: said once in the status bar, not as an error.
+    Cancelled(String),
+    /// The loader's message.
+    Failed(String),
+}
+use LoadEnd::{Cancelled, Failed};
+
 /// A file loading on a background thread.
 struct Loading {
     path: PathBuf,
     rx: Receiver<Result<Opened, String>>,
+    /// Bytes read of the file's size, and the Cancel button's flag.
+    progress: Arc<data::LoadProgress>,
 }
 
 /// The eigenlens window.
@@ -222,7 +242,13 @@ pub struct EigenApp {
     loading: Vec<Loading>,
     /// Size of the central view last frame, in points (saved into scenes).
     view_size: egui::Vec2,
+    /// View → Show frame time: CPU milliseconds of the last frames (egui,
+    /// tessellation and painting, as eframe measures them), newest last.
+    frame_times: Option<std::collections::VecDeque<f32>>,
 }
+
+/// Frames the frame-time readout averages over.
+const FRAME_TIME_WINDOW: usize = 60;
 
 impl EigenApp {
     /// The app on the built-in default scene, or on `opened` if given.
@@ -247,6 +273,7 @@ impl EigenApp {
             prompt: None,
             loading: Vec::new(),
             view_size: egui::vec2(1200.0, 800.0),
+            frame_times: None,
         };
         match scene::load_scene_str(scene::DEFAULT_SCENE, "default scene", None) {
             Ok(s) => app.apply_scene(s),
@@ -362,12 +389,14 @@ impl EigenApp {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
         let p = path.clone();
+        let progress = Arc::new(data::LoadProgress::new());
+        let shared = Arc::clone(&progress);
         std::thread::spawn(move || {
             // A send error means the app is gone: nothing left to tell.
-            let _ = tx.send(open_path(&p));
+            let _ = tx.send(open_path_with(&p, &shared));
             ctx.request_repaint();
         });
-        self.loading.push(Loading { path, rx });
+        self.loading.push(Loading { path, rx, progress });
     }
 
     /// Opens `path` now, on this thread (tests and small files).
@@ -729,18 +758,30 @@ impl EigenApp {
         }
         let mut done = Vec::new();
         self.loading.retain(|l| match l.rx.try_recv() {
+            // Cancelled: whatever arrives (the error, or a load that finished
+            // first) is dropped, and what was on screen stays.
+            Ok(_) if l.progress.is_cancelled() => {
+                done.push((
+                    l.path.clone(),
+                    Err(Cancelled(format!(
+                        "Cancelled loading {}.",
+                        data::file_label(&l.path)
+                    ))),
+                ));
+                false
+            }
             Ok(r) => {
-                done.push((l.path.clone(), r));
+                done.push((l.path.clone(), r.map_err(Failed)));
                 false
             }
             Err(TryRecvError::Empty) => true,
             Err(TryRecvError::Disconnected) => {
                 done.push((
                     l.path.clone(),
-                    Err(format!(
+                    Err(Failed(format!(
                         "{}: loading stopped unexpectedly",
                         l.path.display()
-                    )),
+                    ))),
                 ));
                 false
             }
@@ -748,7 +789,8 @@ impl EigenApp {
         for (path, result) in done {
             match result {
                 Ok(opened) => self.apply_opened(&path, opened),
-                Err(e) => self.set_error(e),
+                Err(Cancelled(text)) => self.set_info(text),
+                Err(Failed(e)) => self.set_error(e),
             }
         }
         let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -1105,6 +1147,17 @@ impl EigenApp {
                 }
                 ui.separator();
                 egui::gui_zoom::zoom_menu_buttons(ui);
+                ui.separator();
+                let mut show = self.frame_times.is_some();
+                if ui
+                    .checkbox(&mut show, "Show frame time")
+                    .on_hover_text(
+                        "CPU time of each frame (egui, tessellation, painting) in the status bar",
+                    )
+                    .changed()
+                {
+                    self.frame_times = show.then(std::collections::VecDeque::new);
+                }
             });
         });
     }
@@ -1186,40 +1239,97 @@ impl EigenApp {
         );
     }
 
+    /// Records the CPU time of the previous frame, if the readout is on.
+    pub fn record_frame_time(&mut self, seconds: f32) {
+        if let Some(times) = &mut self.frame_times {
+            if times.len() == FRAME_TIME_WINDOW {
+                times.pop_front();
+            }
+            times.push_back(seconds * 1000.0);
+        }
+    }
+
     fn status_bar(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
-            if !self.loading.is_empty() {
-                ui.spinner();
-                let names: Vec<String> = self
-                    .loading
-                    .iter()
-                    .map(|l| l.path.display().to_string())
-                    .collect();
-                ui.label(format!("Loading {}…", names.join(", ")));
-                return;
-            }
-            let mut dismiss = false;
-            match &self.status {
-                Some(Status { text, error: true }) => {
-                    ui.label(
-                        RichText::new("⚠")
-                            .color(ui.visuals().error_fg_color)
-                            .strong(),
-                    );
-                    ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
-                    dismiss = ui.small_button("✕").on_hover_text("Dismiss").clicked();
-                }
-                Some(Status { text, error: false }) => {
-                    ui.label(text);
-                }
-                None => {
-                    ui.label(RichText::new("Ready.").weak());
-                }
-            }
-            if dismiss {
-                self.status = None;
-            }
+            self.status_line(ui);
+            self.frame_time_label(ui);
         });
+    }
+
+    /// The frame-time readout, right-aligned, when View → Show frame time is on.
+    fn frame_time_label(&self, ui: &mut Ui) {
+        let Some(times) = self.frame_times.as_ref().filter(|t| !t.is_empty()) else {
+            return;
+        };
+        let last = times.back().copied().unwrap_or(0.0);
+        let mean = times.iter().sum::<f32>() / times.len() as f32;
+        let max = times.iter().copied().fold(0.0, f32::max);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "frame {last:.1} ms · mean {mean:.1} · max {max:.1} (last {})",
+                    times.len()
+                ))
+                .monospace()
+                .weak(),
+            );
+        });
+    }
+
+    /// Loads in progress, or the status message.
+    fn status_line(&mut self, ui: &mut Ui) {
+        if !self.loading.is_empty() {
+            for l in &self.loading {
+                let name = data::file_label(&l.path);
+                match l.progress.fraction() {
+                    Some(f) => {
+                        ui.add(
+                            egui::ProgressBar::new(f)
+                                .desired_width(160.0)
+                                .show_percentage(),
+                        );
+                    }
+                    None => {
+                        ui.spinner();
+                    }
+                }
+                let text = if l.progress.is_cancelled() {
+                    format!("Cancelling {name}…")
+                } else {
+                    format!("Loading {name}…")
+                };
+                ui.label(text).on_hover_text(l.path.display().to_string());
+                if ui
+                    .add_enabled(!l.progress.is_cancelled(), egui::Button::new("Cancel"))
+                    .clicked()
+                {
+                    l.progress.cancel();
+                }
+                ui.add_space(12.0);
+            }
+            return;
+        }
+        let mut dismiss = false;
+        match &self.status {
+            Some(Status { text, error: true }) => {
+                ui.label(
+                    RichText::new("⚠")
+                        .color(ui.visuals().error_fg_color)
+                        .strong(),
+                );
+                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+                dismiss = ui.small_button("✕").on_hover_text("Dismiss").clicked();
+            }
+            Some(Status { text, error: false }) => {
+                ui.label(text);
+            }
+            None => {
+                ui.label(RichText::new("Ready.").weak());
+            }
+        }
+        if dismiss {
+            self.status = None;
+        }
     }
 
     fn prompt_window(&mut self, ctx: &egui::Context) {
@@ -1301,7 +1411,10 @@ fn drop_overlay(ctx: &egui::Context) {
 }
 
 impl eframe::App for EigenApp {
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        if let Some(seconds) = frame.info().cpu_usage {
+            self.record_frame_time(seconds);
+        }
         EigenApp::ui(self, ui);
     }
 

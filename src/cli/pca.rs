@@ -52,7 +52,9 @@ pub struct PcaArgs {
 /// column, K out of range, an infinite value, too few complete rows, a
 /// scores file that cannot be written. Exit 1 if stdout cannot be written.
 pub fn run(args: &PcaArgs) -> Result<(), Failure> {
+    let started = Instant::now();
     let (ds, shown) = load(&args.data)?;
+    let load_seconds = started.elapsed().as_secs_f64();
     let at = |msg: &dyn std::fmt::Display| Failure::input(format!("{shown}: {msg}"));
     let chosen = choose_columns(&ds, args.columns.as_deref()).map_err(|m| at(&m))?;
     let d = chosen.len();
@@ -129,7 +131,16 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if args.json {
-        write_json(&mut out, &pca, k, fit_seconds, printed_scores)
+        write_json(
+            &mut out,
+            &pca,
+            k,
+            Seconds {
+                load: load_seconds,
+                fit: fit_seconds,
+            },
+            printed_scores,
+        )
     } else {
         let table = Table {
             pca: &pca,
@@ -200,8 +211,18 @@ struct Report<'a> {
     explained_variance_ratio: &'a [f64],
     components: Rows<'a>,
     fit_seconds: f64,
+    /// Reading and parsing the dataset (an extra key: benches compare it with
+    /// pandas and NumPy).
+    load_seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     scores: Option<Rows<'a>>,
+}
+
+/// How long loading and fitting took.
+#[derive(Clone, Copy)]
+struct Seconds {
+    load: f64,
+    fit: f64,
 }
 
 /// The first `k` rows of a matrix, serialized as a list of rows (without
@@ -226,7 +247,7 @@ fn write_json(
     out: &mut impl Write,
     pca: &Pca,
     k: usize,
-    fit_seconds: f64,
+    seconds: Seconds,
     scores: Option<&nalgebra::DMatrix<f64>>,
 ) -> std::io::Result<()> {
     let report = Report {
@@ -240,7 +261,8 @@ fn write_json(
             m: &pca.components,
             k,
         },
-        fit_seconds,
+        fit_seconds: seconds.fit,
+        load_seconds: seconds.load,
         scores: scores.map(|m| Rows { m, k: m.nrows() }),
     };
     serde_json::to_writer(&mut *out, &report)?;

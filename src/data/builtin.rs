@@ -34,6 +34,8 @@ enum Files {
         vectors: &'static [u8],
         metadata: &'static [u8],
     },
+    /// Made when opened (always the same), not stored.
+    Generated(fn() -> Dataset),
 }
 
 impl Builtin {
@@ -55,6 +57,7 @@ impl Builtin {
                 ds.labels = labels;
                 Ok(ds)
             }
+            Files::Generated(make) => Ok(make()),
         }
     }
 
@@ -101,6 +104,13 @@ pub static BUILTINS: &[Builtin] = &[
             vectors: include_bytes!("../../assets/datasets/words-vectors.tsv"),
             metadata: include_bytes!("../../assets/datasets/words-metadata.tsv"),
         },
+    },
+    Builtin {
+        id: "cloud-1m",
+        title: "1M-point cloud",
+        description: "A million points in six clusters near a tilted plane, generated \
+                      (always the same) when opened: PCA, the scatter and the 3D view at scale.",
+        files: Files::Generated(super::generated::cloud_1m),
     },
 ];
 

@@ -24,6 +24,10 @@ pub enum LoadError {
         source: std::io::Error,
     },
 
+    /// The load was cancelled (through its [`LoadProgress`](super::LoadProgress)).
+    #[error("{}: loading cancelled", path.display())]
+    Cancelled { path: PathBuf },
+
     /// The file holds no data at all (nothing, or only whitespace).
     #[error("{}: the file is empty", path.display())]
     Empty { path: PathBuf },
@@ -283,6 +287,7 @@ impl LoadError {
     pub fn path(&self) -> &Path {
         match self {
             Self::Io { path, .. }
+            | Self::Cancelled { path }
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }
@@ -311,6 +316,7 @@ impl LoadError {
     fn path_mut(&mut self) -> &mut PathBuf {
         match self {
             Self::Io { path, .. }
+            | Self::Cancelled { path }
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }

@@ -4,7 +4,9 @@ mod builtin;
 mod delimited;
 mod embeddings;
 mod error;
+mod generated;
 mod npy;
+mod progress;
 mod ratings;
 mod ratings_load;
 
@@ -12,20 +14,22 @@ pub use builtin::{
     BUILTINS, Builtin, BuiltinRatings, RATINGS_BUILTINS, builtin, builtin_ratings, load_builtin,
     load_builtin_ratings,
 };
-pub use delimited::parse_delimited;
+pub use delimited::{parse_delimited, read_delimited};
 pub use embeddings::{
     EmbeddingKind, LABEL_COLUMN, WORD_COLUMN, dim_name, is_embedding, is_projector_vectors_name,
     labels_beside_npy, load_embeddings, load_npy_with_labels, load_projector, load_word2vec,
     looks_like_word2vec, metadata_beside, parse_labels, parse_projector_vectors, parse_word2vec,
 };
 pub use error::LoadError;
-pub use npy::parse_npy;
+pub use npy::{parse_npy, read_npy};
+pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
     RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
     parse_items, parse_ratings, parse_ratings_as,
 };
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A numeric column: one f64 per row; a missing cell is `NaN` and counted as missing.
@@ -107,6 +111,9 @@ pub fn file_label(path: &Path) -> String {
     )
 }
 
+/// How much of a file is read to tell its format.
+const SNIFF_BYTES: usize = 256 * 1024;
+
 /// Loads a dataset file, sniffing its format:
 /// - `.npy` (by magic bytes or extension): an array; with a labels file beside
 ///   it (`X.labels.txt`, see [`labels_beside_npy`]) an embedding with labels;
@@ -121,19 +128,44 @@ pub fn file_label(path: &Path) -> String {
 /// # Errors
 /// A [`LoadError`] naming the file and, where there is one, the line and column.
 pub fn load_dataset(path: &Path) -> Result<Dataset, LoadError> {
-    let bytes = read_bytes(path)?;
-    if let Some(kind) = embeddings::sniff(path, &bytes) {
-        return embeddings::load_kind(path, bytes, kind, None);
+    load_dataset_with(path, &LoadProgress::new())
+}
+
+/// [`load_dataset`], reading the file a chunk at a time (never all of it at
+/// once) and reporting to `progress`: its total is set to the file's size,
+/// bytes read are added as they come, and a cancel stops the load with
+/// [`LoadError::Cancelled`]. Meant for a background thread.
+///
+/// # Errors
+/// As [`load_dataset`], plus [`LoadError::Cancelled`].
+pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    progress.set_total(file.metadata().map_err(io)?.len());
+    // The first bytes decide the format: embeddings (by name and first
+    // lines) load whole, everything else streams in chunks.
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    std::io::Read::by_ref(&mut file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    if let Some(kind) = embeddings::sniff(path, &head) {
+        return embeddings::load_kind(path, read_bytes(path)?, kind, None);
     }
+    let head = head.as_slice();
+    let input = head.chain(file);
     let name = file_label(path);
-    let mut ds = if bytes.starts_with(b"\x93NUMPY")
+    let mut ds = if head.starts_with(b"\x93NUMPY")
         || path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
     {
-        parse_npy(&bytes, &name)
+        read_npy(input, &name, progress)
     } else {
-        parse_delimited(&bytes, &name)
+        read_delimited(input, &name, progress)
     }
     .map_err(|e| e.with_path(path))?;
     ds.source = Some(path.to_path_buf());

@@ -10,15 +10,22 @@
 //! (`i1`..`i8`, `u1`..`u8`) of either byte order load; integers are converted to
 //! `f64` (exactly up to 2⁵³).
 
+use std::io::Read;
 use std::path::PathBuf;
 
-use super::{Dataset, LoadError, NumericColumn};
+use super::{Dataset, LoadError, LoadProgress, NumericColumn};
 
 /// Every `.npy` file starts with these bytes.
 const MAGIC: &[u8] = b"\x93NUMPY";
 
 /// How deeply the header's literals may nest (numpy's own headers nest 2 deep).
 const MAX_DEPTH: usize = 16;
+
+/// Bytes read at a time; rows are decoded in blocks of about [`BLOCK_BYTES`].
+const CHUNK_BYTES: usize = 4 * 1024 * 1024;
+
+/// Bytes of rows decoded column by column while they sit in cache.
+const BLOCK_BYTES: usize = 128 * 1024;
 
 /// Parses the bytes of a `.npy` file into a [`Dataset`] called `name`
 /// (`source` is `None`; [`load_dataset`](super::load_dataset) sets it).
@@ -29,42 +36,81 @@ const MAX_DEPTH: usize = 16;
 /// [`NpyBadShape`](LoadError::NpyBadShape) or
 /// [`NpyTruncated`](LoadError::NpyTruncated), naming `name`.
 pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
+    let progress = LoadProgress::new();
+    progress.set_total(bytes.len() as u64);
+    read_npy(bytes, name, &progress)
+}
+
+/// Reads a `.npy` file from `input` into a [`Dataset`] called `name`, as
+/// [`parse_npy`] does, straight into the columns a few megabytes at a time
+/// (no copy of the whole file). `progress` counts the bytes read; if its total
+/// is set, it is taken as the input's length, so a header that promises more
+/// data than that fails before anything is allocated.
+///
+/// # Errors
+/// As [`parse_npy`], plus [`Io`](LoadError::Io) if `input` fails and
+/// [`Cancelled`](LoadError::Cancelled).
+pub fn read_npy<R: Read>(
+    mut input: R,
+    name: &str,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
     let path = PathBuf::from(name);
     let bad = |reason: &str| LoadError::NpyBadHeader {
         path: path.clone(),
         reason: reason.to_owned(),
     };
+    let mut read = |buf: &mut [u8]| -> Result<usize, LoadError> {
+        let n = read_full(&mut input, buf).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        progress.add(n as u64);
+        Ok(n)
+    };
 
-    let rest = bytes
+    let mut start = [0u8; 12];
+    let got = read(&mut start[..8])?;
+    let prefix = start.get(..got).unwrap_or_default();
+    let version = prefix
         .strip_prefix(MAGIC)
         .ok_or_else(|| bad("it does not start with the \\x93NUMPY magic"))?;
-    let Some((&major, rest)) = rest.split_first() else {
+    let Some(&[major, _minor]) = version.first_chunk::<2>() else {
         return Err(bad("the version is missing"));
     };
-    let Some((_minor, rest)) = rest.split_first() else {
-        return Err(bad("the version is missing"));
-    };
-    let (header_len, rest) = match major {
-        1 => match rest.split_first_chunk::<2>() {
-            Some((len, rest)) => (usize::from(u16::from_le_bytes(*len)), rest),
-            None => return Err(bad("the header length is missing")),
-        },
-        2 | 3 => match rest.split_first_chunk::<4>() {
-            Some((len, rest)) => (
-                usize::try_from(u32::from_le_bytes(*len)).unwrap_or(usize::MAX),
-                rest,
-            ),
-            None => return Err(bad("the header length is missing")),
-        },
+    let header_len = match major {
+        1 => {
+            let mut len = [0u8; 2];
+            if read(&mut len)? < 2 {
+                return Err(bad("the header length is missing"));
+            }
+            usize::from(u16::from_le_bytes(len))
+        }
+        2 | 3 => {
+            let mut len = [0u8; 4];
+            if read(&mut len)? < 4 {
+                return Err(bad("the header length is missing"));
+            }
+            usize::try_from(u32::from_le_bytes(len)).unwrap_or(usize::MAX)
+        }
         v => return Err(bad(&format!("format version {v} is not supported"))),
     };
-    let Some((header, data)) = rest.split_at_checked(header_len) else {
+    let prefix_len = if major == 1 { 10 } else { 12 };
+    // A header can be at most 4 GiB; do not believe more than the input holds.
+    let known = progress.total();
+    let mut header = vec![0u8; header_len.min(if known > 0 { known as usize } else { 1 << 20 })];
+    let mut got = read(&mut header)?;
+    while got == header.len() && header.len() < header_len {
+        let old = header.len();
+        header.resize((old * 2).min(header_len), 0);
+        got = old + read(header.get_mut(old..).unwrap_or_default())?;
+    }
+    if got < header_len {
         return Err(bad(&format!(
-            "the header should be {header_len} bytes long, but the file ends after {}",
-            rest.len()
+            "the header should be {header_len} bytes long, but the file ends after {got}"
         )));
-    };
-    let header = std::str::from_utf8(header).map_err(|_| bad("the header is not text"))?;
+    }
+    let header = std::str::from_utf8(&header).map_err(|_| bad("the header is not text"))?;
     let header = Header::parse(header).map_err(|reason| bad(&reason))?;
 
     let dtype = Dtype::parse(&header.descr).map_err(|what| LoadError::NpyUnsupportedDtype {
@@ -88,31 +134,73 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
         .checked_mul(d)
         .and_then(|len| len.checked_mul(dtype.size as u64))
         .ok_or_else(|| bad(&format!("shape {} is too large", shape_repr(&header.shape))))?;
-    let found = data.len() as u64;
-    let data = usize::try_from(expected)
-        .ok()
-        .and_then(|expected| data.get(..expected))
-        .ok_or(LoadError::NpyTruncated {
-            path: path.clone(),
-            expected,
-            found,
-        })?;
-    // Both fit in usize now: n·d·size ≤ data.len().
-    let n = usize::try_from(n).unwrap_or(usize::MAX);
-    let d = usize::try_from(d).unwrap_or(usize::MAX);
+    let truncated = |found: u64| LoadError::NpyTruncated {
+        path: path.clone(),
+        expected,
+        found,
+    };
+    let data_at = (prefix_len + header_len) as u64;
+    if known > 0 && known.saturating_sub(data_at) < expected {
+        return Err(truncated(known.saturating_sub(data_at)));
+    }
+    let (Ok(n), Ok(d)) = (usize::try_from(n), usize::try_from(d)) else {
+        return Err(truncated(0));
+    };
 
+    // Reserve every row only when the input's length vouches for them.
+    let reserve = if known > 0 { n } else { n.min(1 << 16) };
     let mut columns: Vec<NumericColumn> = (1..=d)
         .map(|j| NumericColumn {
             name: format!("x{j}"),
-            values: Vec::with_capacity(n),
+            values: Vec::with_capacity(reserve),
         })
         .collect();
-    for (k, element) in data.chunks_exact(dtype.size).enumerate() {
-        // Element k is (k / d, k % d) in C order, (k % n, k / n) in Fortran
-        // order; either way each column receives its rows in order.
-        let j = if header.fortran_order { k / n } else { k % d };
-        if let Some(column) = columns.get_mut(j) {
-            column.values.push(dtype.decode(element));
+    let size = dtype.size;
+    let row_bytes = d * size;
+    // C order: whole rows per chunk; Fortran order: any whole elements.
+    let unit = if header.fortran_order {
+        size
+    } else {
+        row_bytes
+    };
+    let mut buf = vec![0u8; (CHUNK_BYTES / unit).max(1) * unit];
+    let mut done: u64 = 0;
+    let mut element = 0usize;
+    while done < expected {
+        if progress.is_cancelled() {
+            return Err(LoadError::Cancelled { path });
+        }
+        let want = usize::try_from(expected - done)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let chunk = buf.get_mut(..want).unwrap_or_default();
+        let got = read(chunk)?;
+        done += got as u64;
+        if got < want {
+            return Err(truncated(done));
+        }
+        if header.fortran_order {
+            // Elements k.. run down column k / n from row k % n.
+            let mut rest = &chunk[..];
+            while !rest.is_empty() {
+                let j = element / n;
+                let take = ((n - element % n) * size).min(rest.len());
+                let (part, tail) = rest.split_at(take);
+                if let Some(column) = columns.get_mut(j) {
+                    dtype.extend(part, size, 0, &mut column.values);
+                }
+                element += take / size;
+                rest = tail;
+            }
+        } else {
+            // Rows → columns, a cache-sized block of rows at a time. (One
+            // thread: splitting a chunk's columns between threads lost more
+            // to scheduling on a busy machine than it gained.)
+            for block in chunk.chunks(((BLOCK_BYTES / row_bytes).max(1)) * row_bytes) {
+                for (j, column) in columns.iter_mut().enumerate() {
+                    dtype.extend(block, row_bytes, j * size, &mut column.values);
+                }
+            }
         }
     }
     Ok(Dataset {
@@ -122,6 +210,20 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
         columns,
         labels: Vec::new(),
     })
+}
+
+/// Reads until `buf` is full or the input ends; how many bytes were read.
+fn read_full<R: Read>(input: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match input.read(rest) {
+            Ok(0) => break,
+            Ok(k) => filled += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// A shape as Python prints it: `(3,)`, `(2, 3, 4)`.
@@ -376,33 +478,77 @@ impl Dtype {
         })
     }
 
-    /// One element (exactly `self.size` bytes) as an `f64`.
-    fn decode(self, b: &[u8]) -> f64 {
-        let be = self.big_endian;
-        match (self.kind, self.size) {
-            (Kind::Float, 4) => f64::from(f32::from_le_bytes(le(b, be))),
-            (Kind::Float, _) => f64::from_le_bytes(le(b, be)),
-            (Kind::Signed, 1) => f64::from(i8::from_le_bytes(le(b, be))),
-            (Kind::Signed, 2) => f64::from(i16::from_le_bytes(le(b, be))),
-            (Kind::Signed, 4) => f64::from(i32::from_le_bytes(le(b, be))),
-            (Kind::Signed, _) => i64::from_le_bytes(le(b, be)) as f64,
-            (Kind::Unsigned, 1) => f64::from(u8::from_le_bytes(le(b, be))),
-            (Kind::Unsigned, 2) => f64::from(u16::from_le_bytes(le(b, be))),
-            (Kind::Unsigned, 4) => f64::from(u32::from_le_bytes(le(b, be))),
-            (Kind::Unsigned, _) => u64::from_le_bytes(le(b, be)) as f64,
+    /// Appends to `out` the element at byte `offset` of every `stride`-byte
+    /// record of `bytes`, as `f64`.
+    fn extend(self, bytes: &[u8], stride: usize, offset: usize, out: &mut Vec<f64>) {
+        match (self.kind, self.size, self.big_endian) {
+            (Kind::Float, 4, false) => gather(bytes, stride, offset, out, |b| {
+                f64::from(f32::from_le_bytes(b))
+            }),
+            (Kind::Float, 4, true) => gather(bytes, stride, offset, out, |b| {
+                f64::from(f32::from_be_bytes(b))
+            }),
+            (Kind::Float, _, false) => gather(bytes, stride, offset, out, f64::from_le_bytes),
+            (Kind::Float, _, true) => gather(bytes, stride, offset, out, f64::from_be_bytes),
+            (Kind::Signed, 1, _) => gather(bytes, stride, offset, out, |b| {
+                f64::from(i8::from_le_bytes(b))
+            }),
+            (Kind::Signed, 2, false) => gather(bytes, stride, offset, out, |b| {
+                f64::from(i16::from_le_bytes(b))
+            }),
+            (Kind::Signed, 2, true) => gather(bytes, stride, offset, out, |b| {
+                f64::from(i16::from_be_bytes(b))
+            }),
+            (Kind::Signed, 4, false) => gather(bytes, stride, offset, out, |b| {
+                f64::from(i32::from_le_bytes(b))
+            }),
+            (Kind::Signed, 4, true) => gather(bytes, stride, offset, out, |b| {
+                f64::from(i32::from_be_bytes(b))
+            }),
+            (Kind::Signed, _, false) => {
+                gather(bytes, stride, offset, out, |b| i64::from_le_bytes(b) as f64);
+            }
+            (Kind::Signed, _, true) => {
+                gather(bytes, stride, offset, out, |b| i64::from_be_bytes(b) as f64);
+            }
+            (Kind::Unsigned, 1, _) => gather(bytes, stride, offset, out, |b| {
+                f64::from(u8::from_le_bytes(b))
+            }),
+            (Kind::Unsigned, 2, false) => gather(bytes, stride, offset, out, |b| {
+                f64::from(u16::from_le_bytes(b))
+            }),
+            (Kind::Unsigned, 2, true) => gather(bytes, stride, offset, out, |b| {
+                f64::from(u16::from_be_bytes(b))
+            }),
+            (Kind::Unsigned, 4, false) => gather(bytes, stride, offset, out, |b| {
+                f64::from(u32::from_le_bytes(b))
+            }),
+            (Kind::Unsigned, 4, true) => gather(bytes, stride, offset, out, |b| {
+                f64::from(u32::from_be_bytes(b))
+            }),
+            (Kind::Unsigned, _, false) => {
+                gather(bytes, stride, offset, out, |b| u64::from_le_bytes(b) as f64);
+            }
+            (Kind::Unsigned, _, true) => {
+                gather(bytes, stride, offset, out, |b| u64::from_be_bytes(b) as f64);
+            }
         }
     }
 }
 
-/// The first `N` bytes of `b` in little-endian order (reversed if `b` is
-/// big-endian); missing bytes are zero, though callers always pass `N`.
-fn le<const N: usize>(b: &[u8], big_endian: bool) -> [u8; N] {
-    let mut out = [0u8; N];
-    for (o, i) in out.iter_mut().zip(b) {
-        *o = *i;
-    }
-    if big_endian {
-        out.reverse();
-    }
-    out
+/// Appends `convert` of the `N` bytes at `offset` of every `stride`-byte record
+/// of `bytes` to `out` (one loop per element type, so it compiles tight).
+fn gather<const N: usize>(
+    bytes: &[u8],
+    stride: usize,
+    offset: usize,
+    out: &mut Vec<f64>,
+    convert: impl Fn([u8; N]) -> f64,
+) {
+    out.extend(bytes.chunks_exact(stride).map(|record| {
+        record
+            .get(offset..offset + N)
+            .and_then(|b| <[u8; N]>::try_from(b).ok())
+            .map_or(f64::NAN, &convert)
+    }));
 }

@@ -3,6 +3,7 @@
 //! two columns coloured by a label.
 
 use std::fmt::Write as _;
+use std::hash::{Hash as _, Hasher as _};
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -10,16 +11,17 @@ use egui_plot::{HoverPosition, Legend, Plot};
 
 use crate::app::DatasetHandle;
 use crate::app::style::{fmt_count, fmt_num};
-use crate::app::views::Series;
-use crate::app::widgets::Heatmap;
+use crate::app::views::{RasterScatter, Series};
+use crate::app::widgets::raster::key_hasher;
+use crate::app::widgets::{Heatmap, RASTER_POINTS};
 use crate::math::stats::{ColumnStats, Covariance, column_stats, covariance};
 use crate::scene::{DataPanel, DataSettings};
 
 /// Matrices are computed and drawn for at most this many columns.
 const MAX_MATRIX_COLUMNS: usize = 60;
 
-/// egui shapes per point stay interactive up to about this many points; above
-/// it the scatter draws every k-th row (and says so).
+/// Without the raster (see RASTER_POINTS) the scatter would draw every k-th
+/// row above this many (and say so).
 const MAX_SCATTER_POINTS: usize = 100_000;
 
 /// What the view computed for one dataset; recomputed only when the dataset changes.
@@ -34,6 +36,9 @@ struct Cache {
 pub struct DataView {
     pub settings: DataSettings,
     cache: Option<Cache>,
+    /// The scatter as one image, above RASTER_POINTS points (boxed: the view
+    /// is moved around by value).
+    scatter_raster: Box<RasterScatter>,
 }
 
 impl DataView {
@@ -43,6 +48,7 @@ impl DataView {
         Self {
             settings,
             cache: None,
+            scatter_raster: Box::default(),
         }
     }
 
@@ -109,7 +115,9 @@ impl DataView {
                 let cache = self.cache(handle);
                 matrices_ui(ui, ds, &cache.cov);
             }
-            DataPanel::Scatter => scatter_ui(ui, ds, &mut self.settings),
+            DataPanel::Scatter => {
+                scatter_ui(ui, handle, &mut self.settings, &self.scatter_raster);
+            }
         }
     }
 }
@@ -338,7 +346,13 @@ fn axis_column<'a>(
     })
 }
 
-fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSettings) {
+fn scatter_ui(
+    ui: &mut Ui,
+    handle: &DatasetHandle,
+    settings: &mut DataSettings,
+    raster: &RasterScatter,
+) {
+    let ds = handle.data.as_ref();
     let (Some(xc), Some(yc)) = (
         axis_column(ds, settings.x.as_deref(), 0),
         axis_column(ds, settings.y.as_deref(), 1),
@@ -387,16 +401,36 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         }
     });
 
-    // One series per category, so the legend names each colour.
+    // One series per category, so the legend names each colour; above
+    // RASTER_POINTS rows, every row in one image instead.
+    let big = ds.n_rows > RASTER_POINTS;
+    let xy = |r: usize| -> [f64; 2] {
+        [
+            xc.values.get(r).copied().unwrap_or(f64::NAN),
+            yc.values.get(r).copied().unwrap_or(f64::NAN),
+        ]
+    };
+    let mut h = key_hasher();
+    (handle.id, &xc.name, &yc.name, label.map(|l| &l.name)).hash(&mut h);
+    let key = h.finish();
     let mut skipped = 0usize;
-    let stride = ds.n_rows.div_ceil(MAX_SCATTER_POINTS).max(1);
-    let shown = (0..ds.n_rows).step_by(stride).filter(|&r| {
-        let finite = xc.values.get(r).is_some_and(|x| x.is_finite())
-            && yc.values.get(r).is_some_and(|y| y.is_finite());
-        skipped += usize::from(!finite);
-        finite
-    });
-    let series = Series::by_label(label, shown.map(|r| (r, r)));
+    let stride = if big {
+        1
+    } else {
+        ds.n_rows.div_ceil(MAX_SCATTER_POINTS).max(1)
+    };
+    let series = if big {
+        skipped = raster.extent(key, ds.n_rows, xy).1;
+        Series::by_label(label, std::iter::empty())
+    } else {
+        let shown = (0..ds.n_rows).step_by(stride).filter(|&r| {
+            let finite = xc.values.get(r).is_some_and(|x| x.is_finite())
+                && yc.values.get(r).is_some_and(|y| y.is_finite());
+            skipped += usize::from(!finite);
+            finite
+        });
+        Series::by_label(label, shown.map(|r| (r, r)))
+    };
     if stride > 1 {
         ui.label(
             RichText::new(format!(
@@ -423,7 +457,11 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
     let dark = ui.visuals().dark_mode;
     let series_ref = &series;
     let hover_text = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let r = series_ref.hovered(pos)?;
+        let r = if big {
+            RasterScatter::hovered(pos)?
+        } else {
+            series_ref.hovered(pos)?
+        };
         let mut text = format!("row {r}");
         for l in &ds.labels {
             let _ = write!(text, "\n{} = {}", l.name, l.get(r));
@@ -440,15 +478,29 @@ fn scatter_ui(ui: &mut Ui, ds: &crate::data::Dataset, settings: &mut DataSetting
         .x_axis_label(xc.name.clone())
         .y_axis_label(yc.name.clone())
         .label_formatter(hover_text)
-        .show_x(false)
-        .show_y(false);
+        // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
+        .show_crosshair(false);
     if label.is_some() {
         plot = plot.legend(Legend::default().title(label.map_or("", |l| l.name.as_str())));
     }
     plot.show(ui, |plot_ui| {
-        series.show(plot_ui, label.is_some(), dark, radius, |r| {
-            [xc.values[r], yc.values[r]]
-        });
+        if big {
+            raster.show(
+                plot_ui,
+                key,
+                ds.n_rows,
+                &series.names,
+                label.is_some(),
+                dark,
+                if ds.n_rows > 400_000 { 0.6 } else { 1.2 },
+                xy,
+                move |r| label.map_or(0, |l| l.codes.get(r).copied().unwrap_or(0) as usize),
+            );
+        } else {
+            series.show(plot_ui, label.is_some(), dark, radius, |r| {
+                [xc.values[r], yc.values[r]]
+            });
+        }
     });
 }
 

@@ -7,9 +7,13 @@ pub mod factorize;
 pub mod pca;
 pub mod transform;
 
-use egui_plot::{HoverPosition, PlotPoints, PlotUi, Points};
+use std::cell::{Cell, RefCell};
+
+use egui::Color32;
+use egui_plot::{HoverPosition, PlotBounds, PlotPoints, PlotUi, Points};
 
 use crate::app::style::{category_color, neutral_point_color};
+use crate::app::widgets::{PointRaster, RasterPoints};
 
 use crate::data::LabelColumn;
 
@@ -83,5 +87,123 @@ impl Series {
         };
         let k = self.names.iter().position(|n| n == plot_name)?;
         self.members.get(k)?.get(*index).copied()
+    }
+}
+
+/// A scatter of many points drawn as one image ([`PointRaster`]) instead of
+/// a shape per point, for more than [`RASTER_POINTS`](crate::app::widgets::RASTER_POINTS)
+/// points. Owned by a view beside its state; everything per point is
+/// recomputed only when the caller's data key (or the plot's transform) changes.
+#[derive(Default)]
+pub(crate) struct RasterScatter {
+    raster: RefCell<PointRaster>,
+    /// For a data key: the finite points' bounds and how many are not finite.
+    extent: Cell<Option<(u64, PlotBounds, usize)>>,
+}
+
+impl RasterScatter {
+    /// The bounds of the points `xy(0..n)` with finite coordinates, and how
+    /// many are left out for a missing or infinite one (cached for `key`).
+    pub fn extent(
+        &self,
+        key: u64,
+        n: usize,
+        xy: impl Fn(usize) -> [f64; 2],
+    ) -> (PlotBounds, usize) {
+        if let Some((k, bounds, skipped)) = self.extent.get()
+            && k == key
+        {
+            return (bounds, skipped);
+        }
+        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        let mut skipped = 0;
+        for i in 0..n {
+            let [x, y] = xy(i);
+            if x.is_finite() && y.is_finite() {
+                min = [min[0].min(x), min[1].min(y)];
+                max = [max[0].max(x), max[1].max(y)];
+            } else {
+                skipped += 1;
+            }
+        }
+        let bounds = if skipped < n {
+            PlotBounds::from_min_max(min, max)
+        } else {
+            PlotBounds::NOTHING
+        };
+        self.extent.set(Some((key, bounds, skipped)));
+        (bounds, skipped)
+    }
+
+    /// Adds the points to `plot_ui`: the image (hovering reports point `i`
+    /// as index `i` of an unnamed item) and one legend entry per name in
+    /// `legend`, coloured as `category` colours the points (`coloured` off:
+    /// the theme's neutral colour, no legend).
+    #[expect(clippy::too_many_arguments, reason = "a scatter's inputs")]
+    pub fn show<'a>(
+        &'a self,
+        plot_ui: &mut PlotUi<'a>,
+        key: u64,
+        n: usize,
+        legend: &[String],
+        coloured: bool,
+        dark: bool,
+        radius: f32,
+        xy: impl Fn(usize) -> [f64; 2] + Sync + 'a,
+        category: impl Fn(usize) -> usize + Sync + 'a,
+    ) {
+        let (bounds, _) = self.extent(key, n, &xy);
+        let ctx = plot_ui.ctx().clone();
+        let neutral = neutral_point_color(dark);
+        let color = move |i: usize| -> Color32 {
+            if coloured {
+                category_color(category(i))
+            } else {
+                neutral
+            }
+        };
+        let mut h = crate::app::widgets::raster::key_hasher();
+        std::hash::Hash::hash(&(key, coloured, dark), &mut h);
+        let key = std::hash::Hasher::finish(&h);
+        plot_ui.add(RasterPoints::new(
+            &ctx,
+            &self.raster,
+            key,
+            n,
+            radius,
+            bounds,
+            move |i| {
+                let [x, y] = xy(i);
+                if x.is_finite() && y.is_finite() {
+                    [x, y]
+                } else {
+                    [f64::NAN, f64::NAN]
+                }
+            },
+            color,
+        ));
+        if coloured {
+            for (k, name) in legend.iter().enumerate() {
+                // `add`, not `points`: the latter drops an empty series,
+                // and this one is only a legend entry.
+                plot_ui.add(
+                    Points::new(name.clone(), PlotPoints::new(Vec::new()))
+                        .color(category_color(k))
+                        .filled(true),
+                );
+            }
+        }
+    }
+
+    /// The point under an egui_plot hover of the raster, if any.
+    pub fn hovered(pos: &HoverPosition<'_>) -> Option<usize> {
+        match pos {
+            HoverPosition::NearDataPoint {
+                plot_name: "",
+                index,
+                ..
+            } => Some(*index),
+            _ => None,
+        }
     }
 }

@@ -9,7 +9,9 @@
 //! scree plot and the loadings table or covariance heatmap.
 
 use std::fmt::Write as _;
+use std::hash::{Hash as _, Hasher as _};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Align2, Color32, RichText, Stroke, Ui, pos2, vec2};
@@ -23,16 +25,22 @@ use crate::app::DatasetHandle;
 use crate::app::style::{
     category_color, diverging, fmt_count, fmt_num, neutral_point_color, text_on,
 };
-use crate::app::views::Series;
-use crate::app::widgets::{Heatmap, OrbitView, Scene3d};
-use crate::data::{Dataset, LabelColumn};
+use crate::app::views::{RasterScatter, Series};
+use crate::app::widgets::raster::{hash_f64, key_hasher};
+use crate::app::widgets::{Heatmap, OrbitView, PointRaster, RASTER_POINTS, Scene3d};
+use crate::data::{Dataset, LabelColumn, LoadProgress};
 use crate::math::pca::{Pca, PcaOptions};
 use crate::scene::{CameraSettings, PcaPanel, PcaSettings};
 
-/// Fits of more cells than this (rows × columns) run on a background thread.
+/// Fits of more rows than this, or more cells (rows × columns), run on a
+/// background thread with a progress bar and a Cancel button.
+const BACKGROUND_ROWS: usize = 100_000;
 const BACKGROUND_CELLS: usize = 2_000_000;
-/// The 3D view draws at most this many points (every k-th row above it).
+/// The 3D view draws at most this many points as shapes (every k-th row
+/// above it); above RASTER_POINTS it draws them all as one image instead.
 const MAX_3D_POINTS: usize = 20_000;
+/// Residual segments drawn at most, when the points are one image.
+const MAX_3D_SEGMENTS: usize = 2_000;
 /// The scores scatter draws at most this many points.
 const MAX_SCATTER_POINTS: usize = 100_000;
 /// Seconds the whole animation takes at 1× speed.
@@ -41,7 +49,7 @@ const ANIMATION_SECONDS: f32 = 9.0;
 const MAX_LOADINGS: usize = 8;
 
 /// What a fit depends on: the dataset and the chosen columns and scaling.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct FitKey {
     dataset_id: u64,
     columns: Vec<String>,
@@ -72,6 +80,8 @@ struct Fitted {
 struct Job {
     key: FitKey,
     rx: Receiver<Result<Fitted, String>>,
+    /// Rows processed, and the Cancel button's flag.
+    progress: Arc<LoadProgress>,
 }
 
 /// The PCA view's state: its scene settings, animation and cached fit.
@@ -82,8 +92,14 @@ pub struct PcaView {
     speed: f32,
     fit: Option<Fit>,
     job: Option<Job>,
+    /// A fit the user cancelled: not restarted until asked (or the settings change).
+    cancelled: Option<FitKey>,
     /// Fit on the UI thread whatever the size (headless rendering and tests).
     blocking: bool,
+    /// The scores scatter as one image, above RASTER_POINTS points.
+    scores_raster: RasterScatter,
+    /// The 3D view's points as one image, above RASTER_POINTS points.
+    story_raster: PointRaster,
 }
 
 impl Default for PcaView {
@@ -103,7 +119,10 @@ impl PcaView {
             speed: 1.0,
             fit: None,
             job: None,
+            cancelled: None,
             blocking: false,
+            scores_raster: RasterScatter::default(),
+            story_raster: PointRaster::default(),
         }
     }
 
@@ -202,12 +221,19 @@ impl PcaView {
         }
         if self.fit.as_ref().is_some_and(|f| f.key == key)
             || self.job.as_ref().is_some_and(|j| j.key == key)
+            || self.cancelled.as_ref() == Some(&key)
         {
             return;
         }
-        let cells = handle.data.n_rows * key.columns.len();
-        if self.blocking || cells <= BACKGROUND_CELLS {
-            let result = compute(&handle.data, &key);
+        self.cancelled = None;
+        // A fit for settings no longer wanted stops.
+        if let Some(old) = self.job.take() {
+            old.progress.cancel();
+        }
+        let rows = handle.data.n_rows;
+        let cells = rows * key.columns.len();
+        if self.blocking || (rows <= BACKGROUND_ROWS && cells <= BACKGROUND_CELLS) {
+            let result = compute(&handle.data, &key, &LoadProgress::new());
             self.fit = Some(Fit { key, result });
         } else {
             // The old fit stays on screen until the new one is complete.
@@ -215,11 +241,16 @@ impl PcaView {
             let data = handle.data.clone();
             let job_key = key.clone();
             let ctx = ctx.clone();
+            let progress = Arc::new(LoadProgress::new());
+            let shared = Arc::clone(&progress);
             std::thread::spawn(move || {
-                let _ = tx.send(compute(&data, &job_key));
-                ctx.request_repaint();
+                let result = compute(&data, &job_key, &shared);
+                if !shared.is_cancelled() {
+                    let _ = tx.send(result);
+                    ctx.request_repaint();
+                }
             });
-            self.job = Some(Job { key, rx });
+            self.job = Some(Job { key, rx, progress });
         }
     }
 
@@ -240,23 +271,19 @@ impl PcaView {
                 return;
             }
             None => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!("Computing PCA of {} rows…", fmt_count(ds.n_rows)));
-                });
-                ui.ctx()
-                    .request_repaint_after(std::time::Duration::from_millis(100));
+                let text = format!("Computing PCA of {} rows…", fmt_count(ds.n_rows));
+                if !job_progress(&mut self.job, &mut self.cancelled, ui, &text) {
+                    ui.horizontal(|ui| {
+                        ui.label(format!("PCA of {} rows cancelled.", fmt_count(ds.n_rows)));
+                        if ui.button("Compute").clicked() {
+                            self.cancelled = None;
+                        }
+                    });
+                }
                 return;
             }
         };
-        if self.job.is_some() {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label("Recomputing PCA…");
-            });
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
-        }
+        job_progress(&mut self.job, &mut self.cancelled, ui, "Recomputing PCA…");
         if fit.dropped > 0 {
             ui.label(
                 RichText::new(format!(
@@ -274,10 +301,25 @@ impl PcaView {
         let settings = &mut self.settings;
         let (playing, speed) = (&mut self.playing, &mut self.speed);
         let home = self.home_camera;
+        let Some(fit_key) = self.fit.as_ref().map(|f| f.key.clone()) else {
+            return;
+        };
+        let fit_key = &fit_key;
+        let (scores_raster, story_raster) = (&self.scores_raster, &mut self.story_raster);
         ui.horizontal_top(|ui| {
             ui.allocate_ui(vec2(left_w, avail.y), |ui| {
                 ui.vertical(|ui| {
-                    story_ui(ui, &ds, fit, label, settings, home, playing, speed);
+                    story_ui(
+                        ui,
+                        &ds,
+                        fit,
+                        label,
+                        settings,
+                        home,
+                        playing,
+                        speed,
+                        (fit_key, story_raster),
+                    );
                 });
             });
             ui.separator();
@@ -285,7 +327,7 @@ impl PcaView {
                 let right = ui.available_size();
                 let top_h = (right.y * 0.55).floor();
                 ui.allocate_ui(vec2(right.x, top_h), |ui| {
-                    scores_ui(ui, &ds, fit, label, settings);
+                    scores_ui(ui, &ds, fit, label, settings, (fit_key, scores_raster));
                 });
                 ui.separator();
                 let bottom = ui.available_size();
@@ -378,6 +420,37 @@ impl PcaView {
     }
 }
 
+/// While a background fit runs: a progress bar, `text` and Cancel (which
+/// keeps what is on screen). Whether a fit is running.
+fn job_progress(
+    job_slot: &mut Option<Job>,
+    cancelled: &mut Option<FitKey>,
+    ui: &mut Ui,
+    text: &str,
+) -> bool {
+    let Some(job) = job_slot.as_ref() else {
+        return false;
+    };
+    let mut cancel = false;
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::ProgressBar::new(job.progress.fraction().unwrap_or(0.0))
+                .desired_width(160.0)
+                .show_percentage(),
+        );
+        ui.label(text);
+        cancel = ui.button("Cancel").clicked();
+    });
+    if cancel {
+        job.progress.cancel();
+        *cancelled = Some(job.key.clone());
+        *job_slot = None;
+    }
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(100));
+    true
+}
+
 /// The columns analysed: the chosen ones, or the first three numeric columns.
 fn effective_columns(s: &PcaSettings, ds: &Dataset) -> Vec<String> {
     if s.columns.len() >= 2 && s.columns.iter().all(|c| ds.column(c).is_some()) {
@@ -395,7 +468,11 @@ fn color_label<'a>(s: &PcaSettings, ds: &'a Dataset) -> Option<&'a LabelColumn> 
     }
 }
 
-fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
+/// The fit and what the drawing needs, reporting rows done to `progress`
+/// (three passes over the rows) and stopping early if it is cancelled.
+fn compute(ds: &Dataset, key: &FitKey, progress: &LoadProgress) -> Result<Fitted, String> {
+    let n = ds.n_rows as u64;
+    progress.set_total(3 * n.max(1));
     let cols: Vec<&[f64]> = key
         .columns
         .iter()
@@ -412,6 +489,11 @@ fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
         .filter(|&r| cols.iter().all(|c| c.get(r).is_some_and(|v| v.is_finite())))
         .collect();
     let dropped = ds.n_rows - rows.len();
+    progress.set_done(n);
+    let cancelled = || "cancelled".to_owned();
+    if progress.is_cancelled() {
+        return Err(cancelled());
+    }
     let complete: Vec<Vec<f64>> = if dropped == 0 {
         Vec::new()
     } else {
@@ -434,14 +516,26 @@ fn compute(ds: &Dataset, key: &FitKey) -> Result<Fitted, String> {
     .map_err(|e| e.to_string())?;
     let d = pca.n_features();
     let scores = pca.scores(&used, d);
+    progress.set_done(2 * n);
+    if progress.is_cancelled() {
+        return Err(cancelled());
+    }
     // Rank-2 reconstruction error = length of the dropped score coordinates,
     // in the (scaled) space PCA ran in; convert to original units per column.
-    let errors2: Vec<f64> = (0..rows.len())
-        .map(|i| {
-            let x: Vec<f64> = used.iter().map(|c| c[i]).collect();
-            pca.reconstruction_error(&x, 2.min(d))
-        })
-        .collect();
+    let mut errors2 = Vec::with_capacity(rows.len());
+    let mut x = vec![0.0; used.len()];
+    for i in 0..rows.len() {
+        if i % 65_536 == 0 {
+            progress.set_done(2 * n + i as u64);
+            if progress.is_cancelled() {
+                return Err(cancelled());
+            }
+        }
+        for (xj, c) in x.iter_mut().zip(&used) {
+            *xj = c[i];
+        }
+        errors2.push(pca.reconstruction_error(&x, 2.min(d)));
+    }
     // The 3D view fits this radius to its unit sphere: a high quantile of the
     // points' distances from the mean, so a few outliers do not shrink the cloud.
     let mut norms: Vec<f64> = (0..rows.len())
@@ -518,6 +612,7 @@ fn story_ui(
     home: CameraSettings,
     playing: &mut bool,
     speed: &mut f32,
+    (fit_key, raster): (&FitKey, &mut PointRaster),
 ) {
     let pca = &fit.pca;
     let d = pca.n_features();
@@ -557,6 +652,24 @@ fn story_ui(
     let mut hovered: Option<(f32, usize)> = None;
     let pointer = ui.ctx().pointer_hover_pos();
     let dark = ui.visuals().dark_mode;
+    // What the 3D raster's points depend on, and what their picture does
+    // besides (the rectangle is added where it is known).
+    let mut h = key_hasher();
+    (fit_key, label.map(|l| &l.name), dark).hash(&mut h);
+    let data_key = h.finish();
+    let mut h = key_hasher();
+    three.hash(&mut h);
+    hash_f64(&mut h, f64::from(progress));
+    let camera = settings.camera;
+    for x in [camera.yaw, camera.pitch, camera.distance] {
+        hash_f64(&mut h, f64::from(x));
+    }
+    for x in camera.target {
+        hash_f64(&mut h, f64::from(x));
+    }
+    (camera.projection == crate::scene::Projection::Perspective).hash(&mut h);
+    let story_key = h.finish();
+    let ctx = ui.ctx().clone();
     let response = OrbitView::new("pca-orbit", &mut settings.camera, home)
         .axis_names(axis_names)
         .show(ui, size, |scene| {
@@ -569,6 +682,7 @@ fn story_ui(
                 dark,
                 pointer,
                 &mut hovered,
+                (&ctx, data_key, story_key, raster),
             );
         });
     if let Some((_, i)) = hovered
@@ -618,6 +732,7 @@ fn draw_story(
     dark: bool,
     pointer: Option<egui::Pos2>,
     hovered: &mut Option<(f32, usize)>,
+    (ctx, data_key, key, raster): (&egui::Context, u64, u64, &mut PointRaster),
 ) {
     let pca = &fit.pca;
     let [t1, t2, t3] = if three {
@@ -718,9 +833,60 @@ fn draw_story(
 
     // Points, their residual segments, and the hovered one.
     let n = fit.scores.nrows();
-    let stride = n.div_ceil(MAX_3D_POINTS).max(1);
+    let big = n > RASTER_POINTS;
+    let stride = if big {
+        // Every point goes into the image; segments for a sample of them.
+        n.div_ceil(MAX_3D_SEGMENTS).max(1)
+    } else {
+        n.div_ceil(MAX_3D_POINTS).max(1)
+    };
     let radius = if n > 5_000 { 2.0 } else { 3.5 };
     let seg_alpha = (t2.min(1.0) * (1.0 - t3 * 0.6)).clamp(0.0, 1.0);
+    if big {
+        // `place` as one linear map of the scores: world = M·a.
+        let flatten = Matrix3::from_diagonal(&Vector3::new(1.0, 1.0, 1.0 - f64::from(t2)));
+        let m = (turn.matrix()
+            * flatten
+            * rot.matrix()
+            * r1.inverse().matrix()
+            * Matrix3::from_diagonal(&Vector3::new(1.0, 1.0, pc3_sign)))
+            / s;
+        let m = m.map(|x| x as f32);
+        let proj = scene.proj;
+        let rect = proj.rect();
+        let (c0, c1, c2) = (
+            fit.scores.column(0),
+            fit.scores.column(1),
+            fit.scores.column(2),
+        );
+        let raster_radius = if n > 400_000 { 0.5 } else { 1.2 };
+        raster.prepare(
+            data_key,
+            n,
+            |i| Some([c0[i], c1[i], c2[i]]),
+            |i| point_color(label, fit.rows[i], dark),
+        );
+        raster.update(
+            ctx,
+            key ^ hash_rect(rect, ctx.pixels_per_point()),
+            rect,
+            ctx.pixels_per_point(),
+            raster_radius,
+            |a| {
+                let w = m * Vector3::new(a[0] as f32, a[1] as f32, a[2] as f32);
+                proj.project([w.x, w.y, w.z]).map(|q| q.pos)
+            },
+        );
+        if let Some(shape) = raster.shape() {
+            scene.underlay(shape);
+        }
+        if let Some(ptr) = pointer.filter(|p| rect.contains(*p))
+            && !raster.redrawn_now(ctx)
+            && let Some((i, dist)) = raster.nearest(ptr, 8.0)
+        {
+            *hovered = Some((dist, i));
+        }
+    }
     for i in (0..n).step_by(stride) {
         let a = Vector3::new(fit.scores[(i, 0)], fit.scores[(i, 1)], fit.scores[(i, 2)]);
         let color = point_color(label, fit.rows[i], dark);
@@ -732,6 +898,9 @@ fn draw_story(
                 p,
                 Stroke::new(1.0, color.gamma_multiply(0.75 * seg_alpha)),
             );
+        }
+        if big {
+            continue;
         }
         if let Some(pos) = scene.point(p, radius, color)
             && let Some(ptr) = pointer
@@ -795,7 +964,19 @@ fn draw_story(
         14.0,
         text,
     );
-    if stride > 1 {
+    if big {
+        scene.overlay_text(
+            rect.left_bottom() + vec2(70.0, -10.0),
+            Align2::LEFT_BOTTOM,
+            &format!(
+                "{} points as one image (residual segments: every {})",
+                fmt_count(n),
+                stride
+            ),
+            12.0,
+            faint,
+        );
+    } else if stride > 1 {
         scene.overlay_text(
             rect.left_bottom() + vec2(70.0, -10.0),
             Align2::LEFT_BOTTOM,
@@ -831,6 +1012,21 @@ fn draw_story(
             y += 18.0;
         }
     }
+}
+
+/// A hash of a screen rectangle and its pixel density (for raster keys).
+fn hash_rect(rect: egui::Rect, pixels_per_point: f32) -> u64 {
+    let mut h = key_hasher();
+    for x in [
+        rect.min.x,
+        rect.min.y,
+        rect.max.x,
+        rect.max.y,
+        pixels_per_point,
+    ] {
+        hash_f64(&mut h, f64::from(x));
+    }
+    h.finish()
 }
 
 /// The world direction that appears as screen right (0) or up (1).
@@ -918,6 +1114,7 @@ fn scores_ui(
     fit: &Fitted,
     label: Option<&LabelColumn>,
     settings: &mut PcaSettings,
+    (fit_key, raster): (&FitKey, &RasterScatter),
 ) {
     let pca = &fit.pca;
     let d = pca.n_features();
@@ -942,12 +1139,21 @@ fn scores_ui(
     });
     let (kx, ky) = (settings.x_component - 1, settings.y_component - 1);
     let n = fit.scores.nrows();
+    let big = n > RASTER_POINTS;
     let stride = n.div_ceil(MAX_SCATTER_POINTS).max(1);
-    let series = Series::by_label(label, (0..n).step_by(stride).map(|i| (i, fit.rows[i])));
+    let series = if big {
+        Series::by_label(label, std::iter::empty())
+    } else {
+        Series::by_label(label, (0..n).step_by(stride).map(|i| (i, fit.rows[i])))
+    };
     let dark = ui.visuals().dark_mode;
     let series_ref = &series;
     let hover = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let i = series_ref.hovered(pos)?;
+        let i = if big {
+            RasterScatter::hovered(pos)?
+        } else {
+            series_ref.hovered(pos)?
+        };
         Some(point_details(ds, fit, i))
     };
     let mut plot = Plot::new("pca-scores")
@@ -955,20 +1161,42 @@ fn scores_ui(
         .y_axis_label(axis_title(pca, ky))
         .label_formatter(hover)
         .data_aspect(1.0)
-        .show_x(false)
-        .show_y(false);
+        // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
+        .show_crosshair(false);
     if let Some(l) = label {
         plot = plot.legend(Legend::default().title(&l.name));
     }
     let text_color = ui.visuals().text_color();
+    let mut h = key_hasher();
+    (fit_key, kx, ky, label.map(|l| &l.name)).hash(&mut h);
+    let key = h.finish();
     plot.show(ui, |plot_ui| {
-        series.show(
-            plot_ui,
-            label.is_some(),
-            dark,
-            if n > 20_000 { 1.2 } else { 3.0 },
-            |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
-        );
+        if big {
+            let (cx, cy) = (fit.scores.column(kx), fit.scores.column(ky));
+            raster.show(
+                plot_ui,
+                key,
+                n,
+                &series.names,
+                label.is_some(),
+                dark,
+                if n > 400_000 { 0.6 } else { 1.2 },
+                move |i| [cx[i], cy[i]],
+                move |i| {
+                    label.map_or(0, |l| {
+                        l.codes.get(fit.rows[i]).copied().unwrap_or(0) as usize
+                    })
+                },
+            );
+        } else {
+            series.show(
+                plot_ui,
+                label.is_some(),
+                dark,
+                if n > 20_000 { 1.2 } else { 3.0 },
+                |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
+            );
+        }
         if settings.biplot {
             let comps = &pca.components;
             let max_score = (0..n)

@@ -175,6 +175,9 @@ struct Item {
 pub struct Scene3d {
     pub proj: Projector,
     items: Vec<Item>,
+    /// Shapes painted before (below) every depth-sorted one, e.g. points
+    /// drawn as one image.
+    underlay: Vec<Shape>,
     /// Shapes painted after (above) every depth-sorted one, e.g. captions.
     overlay: Vec<Shape>,
     text_color: Color32,
@@ -342,6 +345,11 @@ impl Scene3d {
         self.overlay.push(shape);
     }
 
+    /// A screen-space shape below everything else (above the background).
+    pub fn underlay(&mut self, shape: Shape) {
+        self.underlay.push(shape);
+    }
+
     /// Points the corner gizmo's axes along these world directions (default:
     /// the world axes), for views that turn their data rather than the camera.
     pub fn set_gizmo_axes(&mut self, axes: [V3; 3]) {
@@ -401,6 +409,7 @@ impl<'a> OrbitView<'a> {
         let mut scene = Scene3d {
             proj: Projector::new(camera, rect),
             items: Vec::new(),
+            underlay: Vec::new(),
             overlay: Vec::new(),
             text_color: visuals.text_color(),
             ctx: ui.ctx().clone(),
@@ -410,12 +419,14 @@ impl<'a> OrbitView<'a> {
         let Scene3d {
             proj,
             mut items,
+            underlay,
             overlay,
             gizmo_axes,
             ..
         } = scene;
         // Back to front; a stable sort keeps the draw order of equal depths.
         items.sort_by(|a, b| b.depth.total_cmp(&a.depth));
+        painter.extend(underlay);
         painter.extend(items.into_iter().map(|i| i.shape));
         painter.extend(overlay);
         paint_gizmo(
