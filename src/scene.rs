@@ -813,6 +813,20 @@ fn at(file: &str, src: &str, span: Range<usize>, message: String) -> SceneError 
     }
 }
 
+/// The dotted key a TOML error is about (`pca.progress`), if it names one.
+/// The toml crate keeps the key path private but prints it, as "in `a.b`",
+/// when the error is shown without its source text.
+fn error_key(e: &toml::de::Error) -> Option<String> {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    let key = shown
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("in `")?.strip_suffix('`'))?;
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
 /// The span of the value at `path` (e.g. `["data", "x"]`) in the TOML `src`.
 fn value_span(src: &str, path: &[&str]) -> Option<Range<usize>> {
     let table = toml::de::DeTable::parse(src).ok()?;
@@ -836,7 +850,13 @@ impl Scene {
     /// naming the line and column.
     pub fn from_toml(src: &str, file: &str) -> Result<Self, SceneError> {
         toml::from_str(src).map_err(|e| {
-            let message = e.message().trim().to_owned();
+            let message = e.message().trim();
+            let message = match error_key(&e) {
+                Some(key) if !message.starts_with(&format!("{key}:")) => {
+                    format!("{key}: {message}")
+                }
+                _ => message.to_owned(),
+            };
             match e.span() {
                 Some(span) => at(file, src, span, message),
                 None => SceneError::Invalid {
@@ -1099,11 +1119,31 @@ pub struct LoadedScene {
 /// `dataset` key's line, with the loader's own message.
 pub fn load_scene(path: &Path) -> Result<LoadedScene, SceneError> {
     let file = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|source| SceneError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    load_scene_str(&src, &file, path.parent())
+    let bytes = crate::files::read_limited(path, crate::files::memory_available()).map_err(
+        |e| match e {
+            crate::files::ReadError::Io(source) => SceneError::Io {
+                file: file.clone(),
+                source,
+            },
+            too_large @ crate::files::ReadError::TooLarge { .. } => SceneError::Invalid {
+                file: file.clone(),
+                message: too_large.to_string(),
+            },
+        },
+    )?;
+    let src = match std::str::from_utf8(&bytes) {
+        Ok(src) => src,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            return Err(at(
+                &file,
+                valid,
+                valid.len()..valid.len(),
+                "not valid UTF-8 text (a scene is a TOML text file)".to_owned(),
+            ));
+        }
+    };
+    load_scene_str(src, &file, path.parent())
 }
 
 /// Like [`load_scene`] for text already in memory; relative dataset paths are

@@ -207,6 +207,9 @@ pub struct EigenApp {
     loading: Vec<Loading>,
     /// Size of the central view last frame, in points (saved into scenes).
     view_size: egui::Vec2,
+    /// Whether File → Open… and Save use the desktop's file dialog; off, they
+    /// ask for a path in the window (tests: a native dialog would block them).
+    native_dialogs: bool,
 }
 
 impl EigenApp {
@@ -226,6 +229,7 @@ impl EigenApp {
             prompt: None,
             loading: Vec::new(),
             view_size: egui::vec2(1200.0, 800.0),
+            native_dialogs: true,
         };
         match scene::load_scene_str(scene::DEFAULT_SCENE, "default scene", None) {
             Ok(s) => app.apply_scene(s),
@@ -301,6 +305,13 @@ impl EigenApp {
     /// The Factorize view's state, to change (tests, scripting).
     pub fn factorize_view_mut(&mut self) -> &mut FactorizeView {
         &mut self.factorize_view
+    }
+
+    /// Turns the desktop's file dialogs on or off; off, File → Open…, Save
+    /// scene… and Export ask for a path in the window instead (the UI tests
+    /// turn them off: a native dialog would wait for a person).
+    pub fn set_native_dialogs(&mut self, on: bool) {
+        self.native_dialogs = on;
     }
 
     /// Shows view `view`.
@@ -475,9 +486,19 @@ impl EigenApp {
         self.status = Some(Status { text, error: false });
     }
 
-    /// The current view as a scene (what File → Save scene writes).
+    /// The current view as a scene (what File → Save scene writes). A view
+    /// that cannot show the current data (the PCA tab on a ratings matrix)
+    /// is saved as the view that can, so the scene always loads back.
     #[must_use]
     pub fn current_scene(&self, theme: Theme, scale: f32, scene_dir: Option<&Path>) -> Scene {
+        let view = match (
+            self.entries.get(self.current).map(|e| &e.data),
+            self.state.view,
+        ) {
+            (Some(EntryData::Ratings(_)), ViewKind::Data | ViewKind::Pca) => ViewKind::Factorize,
+            (Some(EntryData::Table(_)), ViewKind::Factorize) => ViewKind::Data,
+            (_, view) => view,
+        };
         let dataset = self.entries.get(self.current).map_or_else(
             || "builtin:iris".to_owned(),
             |e| match &e.origin {
@@ -497,7 +518,7 @@ impl EigenApp {
             },
         );
         Scene {
-            view: self.state.view,
+            view,
             dataset,
             window: WindowSettings {
                 width: (self.view_size.x.round() as u32)
@@ -516,9 +537,9 @@ impl EigenApp {
 
     fn save_scene(&mut self, ctx: &egui::Context, path: &Path) {
         let scene = self.current_scene(style::theme_of(ctx), ctx.pixels_per_point(), path.parent());
-        match std::fs::write(path, scene.to_toml()) {
+        match crate::files::write_bytes_atomic(path, scene.to_toml().as_bytes()) {
             Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
-            Err(e) => self.set_error(format!("{}: cannot write the scene: {e}", path.display())),
+            Err(e) => self.set_error(e.to_string()),
         }
     }
 
@@ -544,6 +565,14 @@ impl EigenApp {
 
     fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog.is_some() {
+            return;
+        }
+        if !self.native_dialogs {
+            self.prompt = Some(PathPrompt {
+                purpose,
+                text: String::new(),
+                note: None,
+            });
             return;
         }
         if !file_dialog_available() {

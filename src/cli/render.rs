@@ -66,8 +66,11 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
     window.theme = args.theme.unwrap_or(window.theme);
     let image = render::render_scene(&loaded.scene, loaded.data, &window)
         .map_err(|e| Failure::other(e.to_string()))?;
-    image
-        .save_with_format(output, image::ImageFormat::Png)
-        .map_err(|e| Failure::input(format!("{}: cannot write the PNG: {e}", output.display())))?;
+    crate::files::write_atomic(output, |w| {
+        image
+            .write_to(w, image::ImageFormat::Png)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| Failure::input(e.to_string()))?;
     Ok(())
 }

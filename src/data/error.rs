@@ -24,6 +24,23 @@ pub enum LoadError {
         source: std::io::Error,
     },
 
+    /// The file is too large to load into the memory available: refused
+    /// before reading, rather than being killed by the operating system.
+    #[error(
+        "{}: the file is {}, too large to load into the {} of memory available (loading takes about {}× a file's size)",
+        path.display(),
+        crate::files::fmt_bytes(*size),
+        crate::files::fmt_bytes(*available),
+        crate::files::LOAD_FACTOR
+    )]
+    TooLarge {
+        path: PathBuf,
+        /// The file's size in bytes.
+        size: u64,
+        /// The memory available, in bytes.
+        available: u64,
+    },
+
     /// The file holds no data at all (nothing, or only whitespace).
     #[error("{}: the file is empty", path.display())]
     Empty { path: PathBuf },
@@ -224,6 +241,7 @@ impl LoadError {
     pub fn path(&self) -> &Path {
         match self {
             Self::Io { path, .. }
+            | Self::TooLarge { path, .. }
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }
@@ -249,6 +267,7 @@ impl LoadError {
     fn path_mut(&mut self) -> &mut PathBuf {
         match self {
             Self::Io { path, .. }
+            | Self::TooLarge { path, .. }
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }

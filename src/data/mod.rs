@@ -83,11 +83,23 @@ impl Dataset {
     }
 }
 
-/// The whole file, or an I/O error naming it.
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
+/// The whole file, or an error naming it: I/O, or too large for the memory
+/// available ([`files::read_limited`](crate::files::read_limited)).
+///
+/// # Errors
+/// [`LoadError::Io`] or [`LoadError::TooLarge`], naming `path`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use crate::files::{ReadError, memory_available, read_limited};
+    read_limited(path, memory_available()).map_err(|e| match e {
+        ReadError::Io(source) => LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        ReadError::TooLarge { size, available } => LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            available,
+        },
     })
 }
 
