@@ -867,10 +867,20 @@ impl Scene {
         })
     }
 
-    /// Writes the scene as TOML.
+    /// Writes the scene as TOML; empty if it cannot be written (see
+    /// [`try_to_toml`](Self::try_to_toml)).
     #[must_use]
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_default()
+        self.try_to_toml().unwrap_or_default()
+    }
+
+    /// Writes the scene as TOML, or says why it cannot be (File → Save scene
+    /// reports that rather than writing an empty file).
+    ///
+    /// # Errors
+    /// The serializer's message.
+    pub fn try_to_toml(&self) -> Result<String, String> {
+        toml::to_string_pretty(self).map_err(|e| e.to_string())
     }
 
     /// Checks the scene's column names against the dataset it shows.

@@ -14,10 +14,10 @@ use egui::{Event, Key, Modifiers, PointerButton, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{Queryable, by};
 use eigenlens::app::EigenApp;
-use eigenlens::scene::{self, Scene, Theme};
+use eigenlens::scene::{self, Scene, Theme, ViewKind};
 
 /// Frames in the normal suite: a few seconds of random input.
-const DEFAULT_FRAMES: usize = 1500;
+const DEFAULT_FRAMES: usize = 5000;
 
 /// Labels the monkey aims at now and then, so every view and built-in is visited.
 const TABS: [&str; 4] = ["Data", "Transform", "PCA", "Factorize"];
@@ -338,13 +338,30 @@ fn monkey_over_every_view() {
     let mut harness = app_harness(fresh_app());
     harness.run_steps(2);
     let mut monkey = Monkey::new(seed, common::SIZE);
+    // Frames spent in each view, and the datasets shown: proof of coverage.
+    let mut per_view = [0usize; 4];
+    let mut shown = std::collections::BTreeSet::new();
     for frame in 0..frames {
         monkey.act(&harness);
         harness.step();
+        let app = harness.state();
+        if let Some(k) = ViewKind::ALL.iter().position(|&v| v == app.view()) {
+            per_view[k] += 1;
+        }
+        shown.insert(app.current_scene(Theme::Light, 1.0, None).dataset);
         if frame % 25 == 0 {
-            check_state(harness.state(), frame);
+            check_state(app, frame);
         }
     }
     check_state(harness.state(), frames);
-    eprintln!("monkey: {frames} frames, seed {seed}, no panic");
+    eprintln!(
+        "monkey: {frames} frames, seed {seed}, no panic; frames per view {:?}: {per_view:?}; datasets shown: {shown:?}",
+        ViewKind::ALL.map(ViewKind::title)
+    );
+    if frames >= DEFAULT_FRAMES {
+        assert!(
+            per_view.iter().all(|&n| n > 0) && shown.len() >= 3,
+            "the monkey missed a view or stayed on few datasets: {per_view:?} {shown:?}"
+        );
+    }
 }

@@ -537,7 +537,14 @@ impl EigenApp {
 
     fn save_scene(&mut self, ctx: &egui::Context, path: &Path) {
         let scene = self.current_scene(style::theme_of(ctx), ctx.pixels_per_point(), path.parent());
-        match crate::files::write_bytes_atomic(path, scene.to_toml().as_bytes()) {
+        let text = match scene.try_to_toml() {
+            Ok(text) => text,
+            Err(e) => {
+                self.set_error(format!("{}: cannot save the scene: {e}", path.display()));
+                return;
+            }
+        };
+        match crate::files::write_bytes_atomic(path, text.as_bytes()) {
             Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
             Err(e) => self.set_error(e.to_string()),
         }

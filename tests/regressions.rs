@@ -1,0 +1,35 @@
+//! Regression tests for crashes the fuzzers and the UI monkey found, one per
+//! bug, each named after what broke.
+
+use eigenlens::math::pca::{Pca, PcaOptions};
+use eigenlens::math::stats;
+
+/// Monkey, seeds 7 and 8 (the Factorize view's embedding PCA at k = 18): a
+/// PCA of 18, 20 or 21 columns split its BᵀB update so that one gemm had at
+/// most 5 columns; nalgebra 0.35 sends such a gemm down its small-matrix path,
+/// which writes past a strided view: heap corruption ("free(): invalid next
+/// size"), or a wrong covariance.
+#[test]
+fn pca_with_a_narrow_last_gemm_block_keeps_the_heap_whole() {
+    let mut rng = fastrand::Rng::with_seed(18);
+    for d in 6..=72 {
+        for n in [6, 40, 700] {
+            let columns: Vec<Vec<f64>> = (0..d)
+                .map(|_| (0..n).map(|_| rng.f64() * 10.0 - 5.0).collect())
+                .collect();
+            let slices: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+            let names: Vec<String> = (1..=d).map(|j| format!("x{j}")).collect();
+            let pca = Pca::fit(&slices, &names, &PcaOptions::default()).expect("a fit");
+            let expected = stats::covariance(&slices).cov;
+            for i in 0..d {
+                for j in 0..d {
+                    let (a, e) = (pca.covariance[(i, j)], expected[(i, j)]);
+                    assert!(
+                        (a - e).abs() <= 1e-9 * (1.0 + e.abs()),
+                        "d = {d}, n = {n}: covariance[{i}][{j}] = {a}, expected {e}"
+                    );
+                }
+            }
+        }
+    }
+}
