@@ -1169,8 +1169,13 @@ pub fn load_scene_str(
     let scene = Scene::from_toml(src, file)?;
     let dataset_ref = DatasetRef::parse(&scene.dataset, base);
     let wants_ratings = scene.view.wants_ratings();
+    // The Transform view shows either kind: a file is read as the app's
+    // File → Open would read it, so a scene saved on a ratings file loads.
+    let read_as_ratings = wants_ratings
+        || (scene.view == ViewKind::Transform
+            && matches!(&dataset_ref, DatasetRef::File(p) if data::looks_like_ratings(p)));
     let data = dataset_ref
-        .load(wants_ratings)
+        .load(read_as_ratings)
         .map_err(|e| spanned_error(src, file, &["dataset"], format!("dataset: {e}")))?;
     match &data {
         SceneData::Table(ds) if wants_ratings => {

@@ -311,3 +311,23 @@ fn load_error_names_the_path_and_sizes() {
     let path = write_file(dir.path(), "ok.csv", b"a,b\n1,2\n");
     assert_eq!(data::read_bytes(&path).unwrap(), b"a,b\n1,2\n");
 }
+
+/// Enter in the path prompt did nothing (the field asked for focus again
+/// before the app looked for the Enter that had taken it away): now it is OK.
+#[test]
+fn path_prompt_takes_enter() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("saved.toml");
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Save scene").click();
+    harness.run_steps(2);
+    let input = harness.get_by_role(egui::accesskit::Role::TextInput);
+    input.type_text(path.to_str().unwrap());
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    assert!(path.exists(), "status: {:?}", harness.state().status());
+}

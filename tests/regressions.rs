@@ -33,3 +33,27 @@ fn pca_with_a_narrow_last_gemm_block_keeps_the_heap_whole() {
         }
     }
 }
+
+/// Monkey, seed 1 with files: the Transform view on an opened ratings file
+/// saved a scene that read the file back as a table, whose one numeric column
+/// then failed the scene's own PCA settings — a saved scene that would not
+/// load. A transform scene now reads a ratings file as File → Open does.
+#[test]
+fn transform_scene_on_a_ratings_file_loads_back() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let ratings = dir.path().join("ratings.csv");
+    std::fs::write(
+        &ratings,
+        "user,item,rating\nana,Jaws,5\nbob,Jaws,1\nbob,Up,4\n",
+    )
+    .expect("write ratings");
+    let mut app = eigenlens::app::EigenApp::new(eigenlens::app::PersistedState::default(), None);
+    app.open_now(&ratings);
+    app.set_view(eigenlens::scene::ViewKind::Transform);
+    let scene = app.current_scene(eigenlens::scene::Theme::Light, 1.0, Some(dir.path()));
+    assert_eq!(scene.view, eigenlens::scene::ViewKind::Transform);
+    let path = dir.path().join("saved.toml");
+    std::fs::write(&path, scene.to_toml()).expect("write the scene");
+    let loaded = eigenlens::scene::load_scene(&path).expect("the saved scene loads");
+    assert!(loaded.data.ratings().is_some(), "read back as a table");
+}

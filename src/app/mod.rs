@@ -1014,8 +1014,11 @@ impl EigenApp {
                         .hint_text("/path/to/file.csv")
                         .desired_width(420.0),
                 );
+                // Enter makes a single-line field give up focus; check for it
+                // before asking for focus again (which would hide the loss).
+                let enter = (response.lost_focus() || response.has_focus())
+                    && ui.input(|i| i.key_pressed(Key::Enter));
                 response.request_focus();
-                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                 ui.horizontal(|ui| {
                     if (ui.button("OK").clicked() || enter) && !prompt.text.trim().is_empty() {
                         submit = Some((prompt.purpose, PathBuf::from(prompt.text.trim())));
