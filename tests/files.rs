@@ -60,16 +60,21 @@ fn failed_write_keeps_the_old_file() {
     assert_eq!(listing(dir.path()), ["out.csv"]);
 }
 
-/// A new file gets the usual permissions, not the temporary file's 0600.
+/// A new file gets the permissions a plain write gives (0666 less the
+/// umask), not the temporary file's 0600; a replaced file keeps its own.
 #[cfg(unix)]
 #[test]
-fn new_files_are_readable_by_others() {
+fn written_files_get_the_usual_permissions() {
     use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dir = tempfile::tempdir().unwrap();
+    let plain = write_file(dir.path(), "plain.toml", b"x");
     let path = dir.path().join("scene.toml");
     files::write_bytes_atomic(&path, b"x").unwrap();
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-    assert_eq!(mode & 0o044, 0o044, "mode {mode:o}");
+    assert_eq!(mode(&path), mode(&plain));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    files::write_bytes_atomic(&path, b"y").unwrap();
+    assert_eq!(mode(&path), 0o640);
 }
 
 /// A folder that cannot hold files (its "parent" is a regular file) is an
