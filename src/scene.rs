@@ -169,13 +169,16 @@ impl Default for CameraSettings {
     }
 }
 
+/// A number that is finite as the f32 it is stored in (1e300 is a finite
+/// f64 but an infinite f32).
 fn de_finite<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
     let v = f64::deserialize(d)?;
-    if v.is_finite() {
+    if (v as f32).is_finite() {
         Ok(v as f32)
     } else {
         Err(serde::de::Error::custom(format!(
-            "must be a finite number, got {v}"
+            "must be a finite number no larger than {:e}, got {v}",
+            f32::MAX
         )))
     }
 }
@@ -207,10 +210,13 @@ fn de_distance<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
 
 fn de_target<'de, D: Deserializer<'de>>(d: D) -> Result<[f32; 3], D::Error> {
     let v = <[f64; 3]>::deserialize(d)?;
-    if v.iter().all(|x| x.is_finite()) {
+    if v.iter().all(|&x| (x as f32).is_finite()) {
         Ok(v.map(|x| x as f32))
     } else {
-        Err(serde::de::Error::custom("must be three finite numbers"))
+        Err(serde::de::Error::custom(format!(
+            "must be three finite numbers no larger than {:e}",
+            f32::MAX
+        )))
     }
 }
 

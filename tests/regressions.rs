@@ -57,3 +57,25 @@ fn transform_scene_on_a_ratings_file_loads_back() {
     let loaded = eigenlens::scene::load_scene(&path).expect("the saved scene loads");
     assert!(loaded.data.ratings().is_some(), "read back as a table");
 }
+
+/// Fuzzer (scene): `yaw = -5.5e46` is a finite f64 but an infinite f32; the
+/// camera took it as −∞ (NaN in the view's rotation), and the scene it saved
+/// would not load. Numbers stored as f32 must be finite as f32.
+#[test]
+fn camera_numbers_too_large_for_f32_are_errors() {
+    for (key, value) in [
+        ("yaw", "-55555555555555555555555555555555555555555555555.5"),
+        ("target", "[0.0, 1e39, 0.0]"),
+    ] {
+        let src = format!(
+            "view = \"transform\"\ndataset = \"builtin:iris\"\n[transform]\nmode = \"3d\"\n[transform.camera]\n{key} = {value}\n"
+        );
+        let e = eigenlens::scene::Scene::from_toml(&src, "s.toml").expect_err(key);
+        assert_eq!(e.line(), Some(6), "{key}: {e}");
+        assert!(
+            e.to_string().contains(&format!("transform.camera.{key}")),
+            "{e}"
+        );
+        assert!(e.to_string().contains("finite"), "{e}");
+    }
+}
