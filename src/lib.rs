@@ -1,13 +1,14 @@
 //! eigenlens: the linear algebra behind machine learning, made visible.
 //!
 //! The crate is split as DESIGN.md describes: [`math`] and [`data`] are pure
-//! (no egui, no threads), [`scene`] is the serializable state of one view,
+//! (no egui, no threads), [`files`] reads and writes the user's files safely, [`scene`] is the serializable state of one view,
 //! [`app`] is everything egui, and [`render`] draws a scene without a window.
 
 pub mod app;
 pub mod cli;
 pub mod data;
 pub mod deck;
+pub mod files;
 pub mod math;
 pub mod render;
 pub mod scene;

@@ -179,13 +179,16 @@ impl Default for CameraSettings {
     }
 }
 
+/// A number that is finite as the f32 it is stored in (1e300 is a finite
+/// f64 but an infinite f32).
 fn de_finite<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
     let v = f64::deserialize(d)?;
-    if v.is_finite() {
+    if (v as f32).is_finite() {
         Ok(v as f32)
     } else {
         Err(serde::de::Error::custom(format!(
-            "must be a finite number, got {v}"
+            "must be a finite number no larger than {:e}, got {v}",
+            f32::MAX
         )))
     }
 }
@@ -217,10 +220,13 @@ fn de_distance<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
 
 fn de_target<'de, D: Deserializer<'de>>(d: D) -> Result<[f32; 3], D::Error> {
     let v = <[f64; 3]>::deserialize(d)?;
-    if v.iter().all(|x| x.is_finite()) {
+    if v.iter().all(|&x| (x as f32).is_finite()) {
         Ok(v.map(|x| x as f32))
     } else {
-        Err(serde::de::Error::custom("must be three finite numbers"))
+        Err(serde::de::Error::custom(format!(
+            "must be three finite numbers no larger than {:e}",
+            f32::MAX
+        )))
     }
 }
 
@@ -946,7 +952,12 @@ fn line_col(src: &str, at: usize) -> (usize, usize) {
 
 /// A TOML parse error as a [`SceneError`] naming the line and column.
 pub(crate) fn toml_error(src: &str, file: &str, e: &toml::de::Error) -> SceneError {
-    let message = e.message().trim().to_owned();
+    let message = e.message().trim();
+    // Name the key at fault when the parser's message does not.
+    let message = match error_key(e) {
+        Some(key) if !message.starts_with(&format!("{key}:")) => format!("{key}: {message}"),
+        _ => message.to_owned(),
+    };
     match e.span() {
         Some(span) => at(file, src, span, message),
         None => SceneError::Invalid {
@@ -964,6 +975,20 @@ fn at(file: &str, src: &str, span: Range<usize>, message: String) -> SceneError 
         column,
         message,
     }
+}
+
+/// The dotted key a TOML error is about (`pca.progress`), if it names one.
+/// The toml crate keeps the key path private but prints it, as "in `a.b`",
+/// when the error is shown without its source text.
+fn error_key(e: &toml::de::Error) -> Option<String> {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    let key = shown
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("in `")?.strip_suffix('`'))?;
+    (!key.is_empty()).then(|| key.to_owned())
 }
 
 /// The span of the value at `path` (e.g. `["data", "x"]`) in the TOML `src`.
@@ -991,10 +1016,20 @@ impl Scene {
         toml::from_str(src).map_err(|e| toml_error(src, file, &e))
     }
 
-    /// Writes the scene as TOML.
+    /// Writes the scene as TOML; empty if it cannot be written (see
+    /// [`try_to_toml`](Self::try_to_toml)).
     #[must_use]
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).unwrap_or_default()
+        self.try_to_toml().unwrap_or_default()
+    }
+
+    /// Writes the scene as TOML, or says why it cannot be (File → Save scene
+    /// reports that rather than writing an empty file).
+    ///
+    /// # Errors
+    /// The serializer's message.
+    pub fn try_to_toml(&self) -> Result<String, String> {
+        toml::to_string_pretty(self).map_err(|e| e.to_string())
     }
 
     /// Checks the scene's column names against the dataset it shows.
@@ -1340,11 +1375,31 @@ pub struct LoadedScene {
 /// `dataset` key's line, with the loader's own message.
 pub fn load_scene(path: &Path) -> Result<LoadedScene, SceneError> {
     let file = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|source| SceneError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    load_scene_str(&src, &file, path.parent())
+    let bytes = crate::files::read_limited(path, crate::files::memory_available()).map_err(
+        |e| match e {
+            crate::files::ReadError::Io(source) => SceneError::Io {
+                file: file.clone(),
+                source,
+            },
+            too_large @ crate::files::ReadError::TooLarge { .. } => SceneError::Invalid {
+                file: file.clone(),
+                message: too_large.to_string(),
+            },
+        },
+    )?;
+    let src = match std::str::from_utf8(&bytes) {
+        Ok(src) => src,
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            return Err(at(
+                &file,
+                valid,
+                valid.len()..valid.len(),
+                "not valid UTF-8 text (a scene is a TOML text file)".to_owned(),
+            ));
+        }
+    };
+    load_scene_str(src, &file, path.parent())
 }
 
 /// Like [`load_scene`] for text already in memory; relative dataset paths are
@@ -1360,8 +1415,13 @@ pub fn load_scene_str(
     let scene = Scene::from_toml(src, file)?;
     let dataset_ref = DatasetRef::parse(&scene.dataset, base);
     let wants_ratings = scene.view.wants_ratings();
+    // The Transform view shows either kind: a file is read as the app's
+    // File → Open would read it, so a scene saved on a ratings file loads.
+    let read_as_ratings = wants_ratings
+        || (scene.view == ViewKind::Transform
+            && matches!(&dataset_ref, DatasetRef::File(p) if data::looks_like_ratings(p)));
     let data = dataset_ref
-        .load(wants_ratings)
+        .load(read_as_ratings)
         .map_err(|e| spanned_error(src, file, &["dataset"], format!("dataset: {e}")))?;
     match &data {
         SceneData::Table(ds) if wants_ratings => {

@@ -245,6 +245,9 @@ pub struct EigenApp {
     /// View → Show frame time: CPU milliseconds of the last frames (egui,
     /// tessellation and painting, as eframe measures them), newest last.
     frame_times: Option<std::collections::VecDeque<f32>>,
+    /// Whether File → Open… and Save use the desktop's file dialog; off, they
+    /// ask for a path in the window (tests: a native dialog would block them).
+    native_dialogs: bool,
 }
 
 /// Frames the frame-time readout averages over.
@@ -274,6 +277,7 @@ impl EigenApp {
             loading: Vec::new(),
             view_size: egui::vec2(1200.0, 800.0),
             frame_times: None,
+            native_dialogs: true,
         };
         match scene::load_scene_str(scene::DEFAULT_SCENE, "default scene", None) {
             Ok(s) => app.apply_scene(s),
@@ -349,6 +353,13 @@ impl EigenApp {
     /// The Factorize view's state, to change (tests, scripting).
     pub fn factorize_view_mut(&mut self) -> &mut FactorizeView {
         &mut self.factorize_view
+    }
+
+    /// Turns the desktop's file dialogs on or off; off, File → Open…, Save
+    /// scene… and Export ask for a path in the window instead (the UI tests
+    /// turn them off: a native dialog would wait for a person).
+    pub fn set_native_dialogs(&mut self, on: bool) {
+        self.native_dialogs = on;
     }
 
     /// Shows view `view`.
@@ -564,9 +575,22 @@ impl EigenApp {
         self.status = Some(Status { text, error: false });
     }
 
-    /// The current view as a scene (what File → Save scene writes).
+    /// The current view as a scene (what File → Save scene writes). A view
+    /// that cannot show the current data (the PCA tab on a ratings matrix)
+    /// is saved as the view that can, so the scene always loads back.
     #[must_use]
     pub fn current_scene(&self, theme: Theme, scale: f32, scene_dir: Option<&Path>) -> Scene {
+        let view = match (
+            self.entries.get(self.current).map(|e| &e.data),
+            self.state.view,
+        ) {
+            (
+                Some(EntryData::Ratings(_)),
+                ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings,
+            ) => ViewKind::Factorize,
+            (Some(EntryData::Table(_)), ViewKind::Factorize) => ViewKind::Data,
+            (_, view) => view,
+        };
         let dataset = self.entries.get(self.current).map_or_else(
             || "builtin:iris".to_owned(),
             |e| match &e.origin {
@@ -588,7 +612,7 @@ impl EigenApp {
             },
         );
         Scene {
-            view: self.state.view,
+            view,
             dataset,
             window: WindowSettings {
                 width: (self.view_size.x.round() as u32)
@@ -615,14 +639,21 @@ impl EigenApp {
                 DatasetRef::Derived(name) => Some(name.clone()),
                 _ => None,
             });
-        match std::fs::write(path, scene.to_toml()) {
+        let text = match scene.try_to_toml() {
+            Ok(text) => text,
+            Err(e) => {
+                self.set_error(format!("{}: cannot save the scene: {e}", path.display()));
+                return;
+            }
+        };
+        match crate::files::write_bytes_atomic(path, text.as_bytes()) {
             Ok(()) if derived.is_some() => self.set_error(format!(
                 "Saved scene {}, but its dataset {:?} was made in the app and has no file: the scene will not open again",
                 path.display(),
                 derived.unwrap_or_default()
             )),
             Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
-            Err(e) => self.set_error(format!("{}: cannot write the scene: {e}", path.display())),
+            Err(e) => self.set_error(e.to_string()),
         }
     }
 
@@ -648,6 +679,14 @@ impl EigenApp {
 
     fn start_dialog(&mut self, ctx: &egui::Context, purpose: DialogPurpose) {
         if self.dialog.is_some() {
+            return;
+        }
+        if !self.native_dialogs {
+            self.prompt = Some(PathPrompt {
+                purpose,
+                text: String::new(),
+                note: None,
+            });
             return;
         }
         if !file_dialog_available() {
@@ -1360,8 +1399,11 @@ impl EigenApp {
                         .hint_text("/path/to/file.csv")
                         .desired_width(420.0),
                 );
+                // Enter makes a single-line field give up focus; check for it
+                // before asking for focus again (which would hide the loss).
+                let enter = (response.lost_focus() || response.has_focus())
+                    && ui.input(|i| i.key_pressed(Key::Enter));
                 response.request_focus();
-                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                 ui.horizontal(|ui| {
                     if (ui.button("OK").clicked() || enter) && !prompt.text.trim().is_empty() {
                         submit = Some((prompt.purpose, PathBuf::from(prompt.text.trim())));

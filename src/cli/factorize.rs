@@ -97,10 +97,7 @@ fn load(arg: &Path, items: Option<&Path>) -> Result<Ratings, Failure> {
     let loaded = match arg.to_str().and_then(|s| s.strip_prefix("builtin:")) {
         Some(id) => data::load_builtin_ratings(id).and_then(|mut r| {
             if let Some(items) = items {
-                let bytes = std::fs::read(items).map_err(|source| data::LoadError::Io {
-                    path: items.to_path_buf(),
-                    source,
-                })?;
+                let bytes = data::read_bytes(items)?;
                 let meta = data::parse_items(&bytes, &items.display().to_string())?;
                 r.attach_items(meta);
                 r.items_source = Some(items.to_path_buf());
@@ -352,17 +349,8 @@ fn items_csv(ratings: &Ratings, model: &Model) -> Result<Vec<u8>, csv::Error> {
 /// Writes `bytes` to `path` through a temporary file beside it, renamed into
 /// place, so that a reader never sees half a file.
 fn save_csv(path: &Path, bytes: &Result<Vec<u8>, csv::Error>) -> Result<(), Failure> {
-    let cannot = |e: &dyn std::fmt::Display| {
-        Failure::input(format!("{}: cannot write: {e}", path.display()))
-    };
-    let bytes = bytes.as_ref().map_err(|e| cannot(e))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| cannot(&e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        cannot(&e)
-    })
+    let bytes = bytes
+        .as_ref()
+        .map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
+    crate::files::write_bytes_atomic(path, bytes).map_err(|e| Failure::input(e.to_string()))
 }

@@ -1,8 +1,6 @@
 //! `eigenlens render SCENE... -o OUT`: draw scenes without a window, as PNG
 //! images, animated GIFs or numbered PNG sequences.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
@@ -194,17 +192,25 @@ fn make_parent(path: &Path) -> Result<(), Failure> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => std::fs::create_dir_all(dir)
             .map_err(|e| {
-                Failure::input(format!("{}: cannot create the folder: {e}", dir.display()))
+                Failure::input(format!(
+                    "{}: cannot write it: cannot create its folder {}: {e}",
+                    path.display(),
+                    dir.display()
+                ))
             }),
         _ => Ok(()),
     }
 }
 
+/// Writes `image` as PNG through a temporary file renamed into place.
 fn write_png(image: &RgbaImage, path: &Path) -> Result<(), Failure> {
     make_parent(path)?;
-    image
-        .save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| Failure::input(format!("{}: cannot write the PNG: {e}", path.display())))
+    crate::files::write_atomic(path, |w| {
+        image
+            .write_to(w, image::ImageFormat::Png)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| Failure::input(e.to_string()))
 }
 
 /// Encodes GIF frames on a second thread while the next frame renders.
@@ -217,25 +223,27 @@ struct GifWriter {
 impl GifWriter {
     fn create(path: &Path, fps: u32) -> Result<Self, Failure> {
         make_parent(path)?;
-        let file = File::create(path).map_err(|e| {
-            Failure::input(format!("{}: cannot write the GIF: {e}", path.display()))
-        })?;
         let (frames, rx) = mpsc::sync_channel::<RgbaImage>(2);
+        let target = path.to_owned();
         let done = thread::spawn(move || {
-            // NeuQuant at its fastest sampling (30 of 1..=30): views are flat
-            // colours, the palette still looks right, and encoding keeps pace
-            // with rendering (speed 10 added ~60% to a 30-frame GIF).
-            let mut encoder = GifEncoder::new_with_speed(BufWriter::new(file), 30);
-            encoder
-                .set_repeat(Repeat::Infinite)
-                .map_err(|e| e.to_string())?;
-            let delay = Delay::from_numer_denom_ms(1000, fps);
-            for img in rx {
+            // Written to a temporary file renamed into place when complete.
+            crate::files::write_atomic(&target, |w| {
+                // NeuQuant at its fastest sampling (30 of 1..=30): views are flat
+                // colours, the palette still looks right, and encoding keeps pace
+                // with rendering (speed 10 added ~60% to a 30-frame GIF).
+                let mut encoder = GifEncoder::new_with_speed(w, 30);
                 encoder
-                    .encode_frame(image::Frame::from_parts(img, 0, 0, delay))
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(())
+                    .set_repeat(Repeat::Infinite)
+                    .map_err(std::io::Error::other)?;
+                let delay = Delay::from_numer_denom_ms(1000, fps);
+                for img in rx {
+                    encoder
+                        .encode_frame(image::Frame::from_parts(img, 0, 0, delay))
+                        .map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| e.to_string())
         });
         Ok(Self {
             frames,
@@ -258,7 +266,7 @@ impl GifWriter {
             ))
         };
         match self.done.join() {
-            Ok(r) => r.map_err(fail),
+            Ok(r) => r.map_err(Failure::input),
             Err(_) => Err(fail("the encoder stopped".to_owned())),
         }
     }

@@ -27,6 +27,22 @@ pub enum LoadError {
     /// The load was cancelled (through its [`LoadProgress`](super::LoadProgress)).
     #[error("{}: loading cancelled", path.display())]
     Cancelled { path: PathBuf },
+    /// The file is too large to load into the memory available: refused
+    /// before reading, rather than being killed by the operating system.
+    #[error(
+        "{}: the file is {}, too large to load into the {} of memory available (loading takes about {}× a file's size)",
+        path.display(),
+        crate::files::fmt_bytes(*size),
+        crate::files::fmt_bytes(*available),
+        crate::files::LOAD_FACTOR
+    )]
+    TooLarge {
+        path: PathBuf,
+        /// The file's size in bytes.
+        size: u64,
+        /// The memory available, in bytes.
+        available: u64,
+    },
 
     /// The file holds no data at all (nothing, or only whitespace).
     #[error("{}: the file is empty", path.display())]
@@ -288,6 +304,7 @@ impl LoadError {
         match self {
             Self::Io { path, .. }
             | Self::Cancelled { path }
+            | Self::TooLarge { path, .. }
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }
@@ -317,6 +334,7 @@ impl LoadError {
         match self {
             Self::Io { path, .. }
             | Self::Cancelled { path }
+            | Self::TooLarge { path, .. }
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }

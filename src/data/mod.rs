@@ -93,11 +93,23 @@ impl Dataset {
     }
 }
 
-/// The whole file, or an I/O error naming it.
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
-    std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
+/// The whole file, or an error naming it: I/O, or too large for the memory
+/// available ([`files::read_limited`](crate::files::read_limited)).
+///
+/// # Errors
+/// [`LoadError::Io`] or [`LoadError::TooLarge`], naming `path`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use crate::files::{ReadError, memory_available, read_limited};
+    read_limited(path, memory_available()).map_err(|e| match e {
+        ReadError::Io(source) => LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        ReadError::TooLarge { size, available } => LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            available,
+        },
     })
 }
 
@@ -144,7 +156,18 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
         source,
     };
     let mut file = std::fs::File::open(path).map_err(io)?;
-    progress.set_total(file.metadata().map_err(io)?.len());
+    let size = file.metadata().map_err(io)?.len();
+    // Refused up front rather than killed by the system half-way.
+    if let Some(available) = crate::files::memory_available()
+        && size > available / crate::files::LOAD_FACTOR
+    {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            available,
+        });
+    }
+    progress.set_total(size);
     // The first bytes decide the format: embeddings (by name and first
     // lines) load whole, everything else streams in chunks.
     let mut head = Vec::with_capacity(SNIFF_BYTES);

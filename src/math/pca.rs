@@ -43,8 +43,9 @@ const PARALLEL_MIN_CELLS: usize = 1 << 18;
 /// d(d+1)/2 dot products, which waste nothing on tiny matrices.
 const GEMM_MIN_COLUMNS: usize = 8;
 
-/// Blocks of at most this many rows never go through nalgebra's gemm (see
-/// `chunk_moments`): its small-size fallback is unsound for strided views.
+/// Blocks of at most this many rows (and gemms with a side this short) never
+/// go through nalgebra's gemm (see `chunk_moments`): its small-size fallback
+/// is unsound for strided views.
 const GEMM_MIN_ROWS: usize = 5;
 
 /// Entries whose magnitude is within this relative distance of a component's
@@ -657,6 +658,10 @@ fn add_syrk(m2: &mut DMatrix<f64>, b: &[f64], m: usize) {
         } else {
             (width / 2).next_multiple_of(8)
         };
+        // Every side of every gemm must exceed GEMM_MIN_ROWS (see
+        // `chunk_moments`): a right part of ≤ 5 columns (d = 18, 20, 21)
+        // would take nalgebra's unsound small path; do the width in one gemm.
+        let h = if width - h <= GEMM_MIN_ROWS { 0 } else { h };
         let bt = DMatrixView::from_slice_with_strides(b, width, m, m, 1);
         let right = DMatrixView::from_slice(&b[h * m..width * m], m, width - h);
         m2.view_mut((0, h), (width, width - h))

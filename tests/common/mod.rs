@@ -16,7 +16,10 @@ use eigenlens::scene::Theme;
 pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
 
 /// A harness driving the whole app window, light theme, 1 pixel per point.
-pub fn app_harness(app: EigenApp) -> Harness<'static, EigenApp> {
+/// The app's native file dialogs are off: File → Open… asks for a path in
+/// the window instead of waiting for a person at a desktop dialog.
+pub fn app_harness(mut app: EigenApp) -> Harness<'static, EigenApp> {
+    app.set_native_dialogs(false);
     Harness::builder()
         .with_size(SIZE)
         .with_pixels_per_point(1.0)

@@ -364,6 +364,58 @@ pub struct FactorizeView {
     /// The movie factors the user asked to explore in the Embeddings view,
     /// waiting for the app to open them.
     explore: Option<Dataset>,
+    /// How many ratings each user and item has, for the ratings shown.
+    counts: Option<RatingCounts>,
+}
+
+/// How many ratings each user and item has (edits aside), to explain those
+/// with none: nothing pulls their vectors, so they say little.
+struct RatingCounts {
+    ratings_id: u64,
+    per_user: Vec<u32>,
+    unrated_users: usize,
+    unrated_items: usize,
+}
+
+impl RatingCounts {
+    fn new(ratings_id: u64, r: &Ratings) -> Self {
+        let mut per_user = vec![0u32; r.n_users()];
+        let mut per_item = vec![0u32; r.n_items()];
+        for e in &r.entries {
+            if let Some(n) = per_user.get_mut(e.user as usize) {
+                *n += 1;
+            }
+            if let Some(n) = per_item.get_mut(e.item as usize) {
+                *n += 1;
+            }
+        }
+        Self {
+            ratings_id,
+            unrated_users: per_user.iter().filter(|&&n| n == 0).count(),
+            unrated_items: per_item.iter().filter(|&&n| n == 0).count(),
+            per_user,
+        }
+    }
+
+    /// The note under the header, when some users or movies have no ratings.
+    fn note(&self) -> Option<String> {
+        let count = |n: usize, one: &str, many: &str| {
+            format!("{} {}", fmt_count(n), if n == 1 { one } else { many })
+        };
+        let who = match (self.unrated_users, self.unrated_items) {
+            (0, 0) => return None,
+            (u, 0) => format!("{} no ratings", count(u, "user has", "users have")),
+            (0, i) => format!("{} no ratings", count(i, "movie has", "movies have")),
+            (u, i) => format!(
+                "{} and {} have no ratings",
+                count(u, "user", "users"),
+                count(i, "movie", "movies")
+            ),
+        };
+        Some(format!(
+            "{who}: nothing pulls their vectors from where training starts them, so their predictions fall back on the mean (and the biases)."
+        ))
+    }
 }
 
 impl Default for FactorizeView {
@@ -389,6 +441,7 @@ impl FactorizeView {
             similar: Vec::new(),
             replay: true,
             explore: None,
+            counts: None,
         }
     }
 
@@ -663,7 +716,29 @@ impl FactorizeView {
         self.settings.epoch = self.epochs_done().min(self.settings.epochs);
 
         Self::header(ui, &r);
+        if self
+            .counts
+            .as_ref()
+            .is_none_or(|c| c.ratings_id != handle.id)
+        {
+            self.counts = Some(RatingCounts::new(handle.id, &r));
+        }
+        if let Some(note) = self.counts.as_ref().and_then(RatingCounts::note) {
+            ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
+        }
         self.controls(ui, handle);
+        let max_rank = r.n_users().min(r.n_items());
+        if self.settings.rank > max_rank {
+            ui.label(
+                RichText::new(format!(
+                    "k = {} is more than the data allow: a {} × {} matrix has rank at most {max_rank}, so factors past the {max_rank}th can only fit noise (λ keeps them small). Try k ≤ {max_rank}.",
+                    self.settings.rank,
+                    r.n_users(),
+                    r.n_items()
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
         ui.separator();
 
         let Some(run) = self.run.as_ref() else {
@@ -1613,6 +1688,23 @@ impl FactorizeView {
                         ui.selectable_value(&mut self.settings.metric, Metric::Cosine, "cosine")
                             .on_hover_text("Rank by cos θ between p_u and q_i: direction only, so a movie's vector length (popularity) no longer counts.");
                     });
+                    let unrated = self
+                        .counts
+                        .as_ref()
+                        .and_then(|c| c.per_user.get(u as usize))
+                        .is_some_and(|&n| n == 0)
+                        && !self.settings.edits.iter().any(|e| {
+                            e.rating.is_some() && r.user_index(&e.user) == Some(u)
+                        });
+                    if unrated {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} has no ratings: nothing places their vector, so this list ranks movies for a stranger (rate a few below to fold them in).",
+                                r.users[u as usize]
+                            ))
+                            .color(ui.visuals().warn_fg_color),
+                        );
+                    }
                     if self.recommendations.is_empty() {
                         ui.label(RichText::new("Nothing left to recommend: this user rated every movie.").weak());
                     }

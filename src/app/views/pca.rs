@@ -68,6 +68,8 @@ struct Fitted {
     rows: Vec<usize>,
     /// Rows left out for a missing value.
     dropped: usize,
+    /// Of those, rows left out for an infinite value (and no missing one).
+    infinite: usize,
     /// Scores of `rows`, all components (n × d).
     scores: DMatrix<f64>,
     /// Reconstruction error of each used row with two components.
@@ -154,6 +156,12 @@ impl PcaView {
         s.y_component = s.y_component.clamp(1, d);
     }
 
+    /// Whether a fit is running in the background.
+    #[must_use]
+    pub fn is_computing(&self) -> bool {
+        self.job.is_some()
+    }
+
     /// The explained variance ratios of the current fit, if there is one.
     #[must_use]
     pub fn explained_variance_ratio(&self) -> Option<Vec<f64>> {
@@ -175,21 +183,20 @@ impl PcaView {
             .and_then(|f| f.result.as_ref().ok())
             .ok_or_else(|| "there are no PCA scores to export yet".to_owned())?;
         let ds = &handle.data;
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let d = fit.scores.ncols();
-        let mut header: Vec<String> = (1..=d).map(|k| format!("PC{k}")).collect();
-        header.extend(ds.labels.iter().map(|l| l.name.clone()));
-        let fail = |e: csv::Error| format!("{}: {e}", path.display());
-        w.write_record(&header).map_err(fail)?;
-        for (i, &r) in fit.rows.iter().enumerate() {
-            let mut rec: Vec<String> = (0..d).map(|k| fit.scores[(i, k)].to_string()).collect();
-            rec.extend(ds.labels.iter().map(|l| l.get(r).to_owned()));
-            w.write_record(&rec).map_err(fail)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        write_atomically(path, &bytes)?;
+        crate::files::write_atomic(path, |out| {
+            let mut w = csv::Writer::from_writer(out);
+            let d = fit.scores.ncols();
+            let mut header: Vec<String> = (1..=d).map(|k| format!("PC{k}")).collect();
+            header.extend(ds.labels.iter().map(|l| l.name.clone()));
+            w.write_record(&header)?;
+            for (i, &r) in fit.rows.iter().enumerate() {
+                let mut rec: Vec<String> = (0..d).map(|k| fit.scores[(i, k)].to_string()).collect();
+                rec.extend(ds.labels.iter().map(|l| l.get(r).to_owned()));
+                w.write_record(&rec)?;
+            }
+            w.flush()
+        })
+        .map_err(|e| e.to_string())?;
         Ok(fit.rows.len())
     }
 
@@ -285,11 +292,31 @@ impl PcaView {
         };
         job_progress(&mut self.job, &mut self.cancelled, ui, "Recomputing PCA…");
         if fit.dropped > 0 {
+            let rows =
+                |n: usize| format!("{} {}", fmt_count(n), if n == 1 { "row" } else { "rows" });
+            let missing = fit.dropped - fit.infinite;
+            let text = match (missing, fit.infinite) {
+                (_, 0) => format!(
+                    "{} with a missing value in the chosen columns left out.",
+                    rows(missing)
+                ),
+                (0, inf) => format!(
+                    "{} with an infinite value in the chosen columns left out.",
+                    rows(inf)
+                ),
+                (m, inf) => format!(
+                    "{} with a missing value and {} with an infinite value in the chosen columns left out.",
+                    rows(m),
+                    rows(inf)
+                ),
+            };
+            ui.label(RichText::new(text).color(ui.visuals().warn_fg_color));
+        }
+        if fit.pca.explained_variance.iter().all(|&l| l == 0.0) {
             ui.label(
                 RichText::new(format!(
-                    "{} {} with a missing value in the chosen columns left out.",
-                    fmt_count(fit.dropped),
-                    if fit.dropped == 1 { "row" } else { "rows" }
+                    "All {} points are the same in the chosen columns: there is no variance to explain, so no direction is principal (the axes shown are arbitrary).",
+                    fmt_count(fit.rows.len())
                 ))
                 .color(ui.visuals().warn_fg_color),
             );
@@ -494,6 +521,21 @@ fn compute(ds: &Dataset, key: &FitKey, progress: &LoadProgress) -> Result<Fitted
     if progress.is_cancelled() {
         return Err(cancelled());
     }
+    let infinite = (0..ds.n_rows)
+        .filter(|&r| {
+            cols.iter().all(|c| c.get(r).is_some_and(|v| !v.is_nan()))
+                && cols
+                    .iter()
+                    .any(|c| c.get(r).is_some_and(|v| v.is_infinite()))
+        })
+        .count();
+    if rows.len() < 2 && dropped > 0 {
+        return Err(format!(
+            "PCA needs at least 2 rows with a value in every chosen column; {} of the {} rows have a missing or infinite value",
+            fmt_count(dropped),
+            fmt_count(ds.n_rows)
+        ));
+    }
     let complete: Vec<Vec<f64>> = if dropped == 0 {
         Vec::new()
     } else {
@@ -552,27 +594,11 @@ fn compute(ds: &Dataset, key: &FitKey, progress: &LoadProgress) -> Result<Fitted
         pca,
         rows,
         dropped,
+        infinite,
         scores,
         errors2,
         radius,
     })
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("{}: cannot write: {e}", path.display()));
-    }
-    Ok(())
 }
 
 /// The animation's three stage positions, each 0..=1, eased.

@@ -1,0 +1,81 @@
+//! Regression tests for crashes the fuzzers and the UI monkey found, one per
+//! bug, each named after what broke.
+
+use eigenlens::math::pca::{Pca, PcaOptions};
+use eigenlens::math::stats;
+
+/// Monkey, seeds 7 and 8 (the Factorize view's embedding PCA at k = 18): a
+/// PCA of 18, 20 or 21 columns split its BᵀB update so that one gemm had at
+/// most 5 columns; nalgebra 0.35 sends such a gemm down its small-matrix path,
+/// which writes past a strided view: heap corruption ("free(): invalid next
+/// size"), or a wrong covariance.
+#[test]
+fn pca_with_a_narrow_last_gemm_block_keeps_the_heap_whole() {
+    let mut rng = fastrand::Rng::with_seed(18);
+    for d in 6..=72 {
+        for n in [6, 40, 700] {
+            let columns: Vec<Vec<f64>> = (0..d)
+                .map(|_| (0..n).map(|_| rng.f64() * 10.0 - 5.0).collect())
+                .collect();
+            let slices: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+            let names: Vec<String> = (1..=d).map(|j| format!("x{j}")).collect();
+            let pca = Pca::fit(&slices, &names, &PcaOptions::default()).expect("a fit");
+            let expected = stats::covariance(&slices).cov;
+            for i in 0..d {
+                for j in 0..d {
+                    let (a, e) = (pca.covariance[(i, j)], expected[(i, j)]);
+                    assert!(
+                        (a - e).abs() <= 1e-9 * (1.0 + e.abs()),
+                        "d = {d}, n = {n}: covariance[{i}][{j}] = {a}, expected {e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Monkey, seed 1 with files: the Transform view on an opened ratings file
+/// saved a scene that read the file back as a table, whose one numeric column
+/// then failed the scene's own PCA settings — a saved scene that would not
+/// load. A transform scene now reads a ratings file as File → Open does.
+#[test]
+fn transform_scene_on_a_ratings_file_loads_back() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let ratings = dir.path().join("ratings.csv");
+    std::fs::write(
+        &ratings,
+        "user,item,rating\nana,Jaws,5\nbob,Jaws,1\nbob,Up,4\n",
+    )
+    .expect("write ratings");
+    let mut app = eigenlens::app::EigenApp::new(eigenlens::app::PersistedState::default(), None);
+    app.open_now(&ratings);
+    app.set_view(eigenlens::scene::ViewKind::Transform);
+    let scene = app.current_scene(eigenlens::scene::Theme::Light, 1.0, Some(dir.path()));
+    assert_eq!(scene.view, eigenlens::scene::ViewKind::Transform);
+    let path = dir.path().join("saved.toml");
+    std::fs::write(&path, scene.to_toml()).expect("write the scene");
+    let loaded = eigenlens::scene::load_scene(&path).expect("the saved scene loads");
+    assert!(loaded.data.ratings().is_some(), "read back as a table");
+}
+
+/// Fuzzer (scene): `yaw = -5.5e46` is a finite f64 but an infinite f32; the
+/// camera took it as −∞ (NaN in the view's rotation), and the scene it saved
+/// would not load. Numbers stored as f32 must be finite as f32.
+#[test]
+fn camera_numbers_too_large_for_f32_are_errors() {
+    for (key, value) in [
+        ("yaw", "-55555555555555555555555555555555555555555555555.5"),
+        ("target", "[0.0, 1e39, 0.0]"),
+    ] {
+        let src = format!(
+            "view = \"transform\"\ndataset = \"builtin:iris\"\n[transform]\nmode = \"3d\"\n[transform.camera]\n{key} = {value}\n"
+        );
+        let e = eigenlens::scene::Scene::from_toml(&src, "s.toml").expect_err(key);
+        assert_eq!(e.line(), Some(6), "{key}: {e}");
+        assert!(
+            e.to_string().contains(&format!("transform.camera.{key}")),
+            "{e}"
+        );
+        assert!(e.to_string().contains("finite"), "{e}");
+    }
+}
