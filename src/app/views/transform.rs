@@ -1005,30 +1005,40 @@ fn fmt_deg(rad: f64) -> String {
     format!("{}°", fmt_num(rad.to_degrees(), 3))
 }
 
-/// What the math says about a 2×2 A.
-fn properties_2d(ui: &mut Ui, a: &Matrix2<f64>) {
-    let det = tf::det(a);
-    let rank = tf::rank(a, None);
+/// det A with what it does to areas (n = 2) or volumes (n = 3), the trace
+/// and the rank of an n×n A.
+fn determinant_lines(ui: &mut Ui, det: f64, trace: f64, rank: usize, n: usize) {
+    let (what, flip, sum) = if n == 2 {
+        ("Areas", "the plane flips", "λ₁ + λ₂")
+    } else {
+        ("Volumes", "space is mirrored", "λ₁ + λ₂ + λ₃")
+    };
     ui.label(RichText::new(format!("det A = {}", fmt_num(clean(det), 4))).strong());
     ui.label(
-        RichText::new(if rank < 2 {
-            "Areas collapse to 0: A is singular.".to_owned()
+        RichText::new(if rank < n {
+            format!("{what} collapse to 0: A is singular.")
         } else if det < 0.0 {
             format!(
-                "Areas scale by {} and the plane flips (orientation reverses).",
+                "{what} scale by {} and {flip} (orientation reverses).",
                 fmt_num(det.abs(), 4)
             )
         } else {
-            format!("Areas scale by {}; orientation is kept.", fmt_num(det, 4))
+            format!("{what} scale by {}; orientation is kept.", fmt_num(det, 4))
         })
         .small(),
     );
     ui.label(format!(
-        "trace A = {}   (= λ₁ + λ₂)",
-        fmt_num(clean(tf::trace(a)), 4)
+        "trace A = {}   (= {sum})",
+        fmt_num(clean(trace), 4)
     ));
     ui.label(format!("rank A = {rank}"));
     ui.add_space(4.0);
+}
+
+/// What the math says about a 2×2 A.
+fn properties_2d(ui: &mut Ui, a: &Matrix2<f64>) {
+    let rank = tf::rank(a, None);
+    determinant_lines(ui, tf::det(a), tf::trace(a), rank, 2);
     ui.label(RichText::new("Eigenvectors").strong());
     match tf::eigen2(a) {
         Eigen2::Distinct { lambda, v } => {
@@ -1185,28 +1195,8 @@ where
 
 /// What the math says about a 3×3 A.
 fn properties_3d(ui: &mut Ui, a: &Matrix3<f64>) {
-    let det = tf::det(a);
     let rank = tf::rank(a, None);
-    ui.label(RichText::new(format!("det A = {}", fmt_num(clean(det), 4))).strong());
-    ui.label(
-        RichText::new(if rank < 3 {
-            "Volumes collapse to 0: A is singular.".to_owned()
-        } else if det < 0.0 {
-            format!(
-                "Volumes scale by {} and space is mirrored (orientation reverses).",
-                fmt_num(det.abs(), 4)
-            )
-        } else {
-            format!("Volumes scale by {}; orientation is kept.", fmt_num(det, 4))
-        })
-        .small(),
-    );
-    ui.label(format!(
-        "trace A = {}   (= λ₁ + λ₂ + λ₃)",
-        fmt_num(clean(tf::trace(a)), 4)
-    ));
-    ui.label(format!("rank A = {rank}"));
-    ui.add_space(4.0);
+    determinant_lines(ui, tf::det(a), tf::trace(a), rank, 3);
     ui.label(RichText::new("Eigenvectors").strong());
     let e = tf::eigen3(a);
     for (k, r) in e.real.iter().enumerate() {
