@@ -52,7 +52,7 @@ pub struct Deck {
     /// Shown on the first slide's caption strip and the window title.
     pub title: String,
     /// The slides, in order (`[[slide]]` tables).
-    #[serde(rename = "slide")]
+    #[serde(rename = "slide", default)]
     pub slides: Vec<Slide>,
 }
 
@@ -98,14 +98,11 @@ pub fn parse_deck(src: &str, file: &str) -> Result<Deck, SceneError> {
 /// Reads the deck at `path` and loads every slide's scene (relative to it).
 ///
 /// # Errors
-/// The deck cannot be read or parsed, or a scene fails to load (the error
+/// The deck cannot be read (or is not UTF-8) or parsed, or a scene fails to load (the error
 /// names the slide and the scene's own file and line).
 pub fn load_deck(path: &Path) -> Result<LoadedDeck, SceneError> {
     let file = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|source| SceneError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let src = scene::read_toml_text(path, "a deck")?;
     let deck = parse_deck(&src, &file)?;
     let base = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     let scenes = deck

@@ -1375,6 +1375,19 @@ pub struct LoadedScene {
 /// `dataset` key's line, with the loader's own message.
 pub fn load_scene(path: &Path) -> Result<LoadedScene, SceneError> {
     let file = path.display().to_string();
+    let src = read_toml_text(path, "a scene")?;
+    load_scene_str(&src, &file, path.parent())
+}
+
+/// The text of a TOML file (`what`: "a scene", "a deck"), refused up front
+/// if it is too large for memory.
+///
+/// # Errors
+/// [`SceneError::Io`] when it cannot be read, [`SceneError::Invalid`] when it
+/// is too large, and [`SceneError::At`] naming the line and column of the
+/// first byte that is not UTF-8.
+pub(crate) fn read_toml_text(path: &Path, what: &str) -> Result<String, SceneError> {
+    let file = path.display().to_string();
     let bytes = crate::files::read_limited(path, crate::files::memory_available()).map_err(
         |e| match e {
             crate::files::ReadError::Io(source) => SceneError::Io {
@@ -1387,19 +1400,17 @@ pub fn load_scene(path: &Path) -> Result<LoadedScene, SceneError> {
             },
         },
     )?;
-    let src = match std::str::from_utf8(&bytes) {
-        Ok(src) => src,
-        Err(e) => {
-            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-            return Err(at(
-                &file,
-                valid,
-                valid.len()..valid.len(),
-                "not valid UTF-8 text (a scene is a TOML text file)".to_owned(),
-            ));
-        }
-    };
-    load_scene_str(src, &file, path.parent())
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid_up_to = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+        at(
+            &file,
+            valid,
+            valid.len()..valid.len(),
+            format!("not valid UTF-8 text ({what} is a TOML text file)"),
+        )
+    })
 }
 
 /// Like [`load_scene`] for text already in memory; relative dataset paths are

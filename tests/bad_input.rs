@@ -37,6 +37,8 @@ struct Case {
     kind: fn(&Error) -> bool,
     /// Words the one-line message must hold (the file name is always checked).
     says: &'static [&'static str],
+    /// Files written beside it (an embedding's metadata or labels).
+    beside: &'static [(&'static str, &'static [u8])],
 }
 
 /// The bytes of a version-1 `.npy` file with header dict `dict` and `data`.
@@ -84,6 +86,7 @@ fn cases() -> Vec<Case> {
             bytes: Vec::new(),
             kind: |e| matches!(e, Load(L::Empty { .. })),
             says: &["empty"],
+            beside: &[],
         },
         Case {
             what: "a header and no rows",
@@ -91,6 +94,7 @@ fn cases() -> Vec<Case> {
             bytes: b"a,b,c\n".to_vec(),
             kind: |e| matches!(e, Load(L::HeaderOnly { .. })),
             says: &["header line but no data rows"],
+            beside: &[],
         },
         Case {
             what: "a ragged row",
@@ -108,6 +112,7 @@ fn cases() -> Vec<Case> {
                 )
             },
             says: &["line 3", "expected 2 fields, found 3"],
+            beside: &[],
         },
         Case {
             what: "a bad number after a quoted field holding the delimiter and a newline",
@@ -118,6 +123,7 @@ fn cases() -> Vec<Case> {
                     if name == "x" && value == "oops")
             },
             says: &["line 4, column 2", "\"oops\""],
+            beside: &[],
         },
         Case {
             what: "bytes that are not UTF-8",
@@ -125,6 +131,7 @@ fn cases() -> Vec<Case> {
             bytes: b"a,b\n1,2\n\xe9t\xe9,3\n".to_vec(),
             kind: |e| matches!(e, Load(L::NotUtf8 { line: 3, .. })),
             says: &["line 3", "UTF-8"],
+            beside: &[],
         },
         Case {
             what: "a byte-order mark, then a bad cell (the BOM is not part of the name)",
@@ -134,6 +141,7 @@ fn cases() -> Vec<Case> {
                 matches!(e, Load(L::NotANumber { line: 3, column: 2, name, .. }) if name == "b")
             },
             says: &["line 3, column 2", "(\"b\")"],
+            beside: &[],
         },
         Case {
             what: "NaN, inf, 1e400 and an empty cell are numbers or missing; a word is not",
@@ -143,6 +151,7 @@ fn cases() -> Vec<Case> {
                 matches!(e, Load(L::NotANumber { line: 6, column: 1, value, .. }) if value == "foo")
             },
             says: &["line 6, column 1", "\"foo\""],
+            beside: &[],
         },
         Case {
             what: "one row, one column, and a word in it",
@@ -150,6 +159,7 @@ fn cases() -> Vec<Case> {
             bytes: b"x\n1\nfour\n".to_vec(),
             kind: |e| matches!(e, Load(L::NotANumber { line: 3, column: 1, .. })),
             says: &["line 3, column 1"],
+            beside: &[],
         },
         Case {
             what: "duplicate column names",
@@ -160,6 +170,7 @@ fn cases() -> Vec<Case> {
                     if name == "a")
             },
             says: &["line 1", "columns 1 and 3", "\"a\""],
+            beside: &[],
         },
         Case {
             what: "only text columns",
@@ -167,6 +178,7 @@ fn cases() -> Vec<Case> {
             bytes: b"name,city\nann,paris\nbob,rome\n".to_vec(),
             kind: |e| matches!(e, Load(L::NoNumericColumns { .. })),
             says: &["no numeric columns"],
+            beside: &[],
         },
         Case {
             what: "10,000 columns with a word in column 9,999",
@@ -177,6 +189,7 @@ fn cases() -> Vec<Case> {
                     if name == "c9999")
             },
             says: &["line 3, column 9999"],
+            beside: &[],
         },
         Case {
             what: "a truncated .npy",
@@ -196,6 +209,7 @@ fn cases() -> Vec<Case> {
                 )
             },
             says: &["truncated", "128 bytes", "found 24"],
+            beside: &[],
         },
         Case {
             what: "a .npy of complex numbers",
@@ -206,6 +220,7 @@ fn cases() -> Vec<Case> {
             ),
             kind: |e| matches!(e, Load(L::NpyUnsupportedDtype { dtype, .. }) if dtype == "<c16"),
             says: &["<c16", "complex numbers"],
+            beside: &[],
         },
         Case {
             what: "a .npy of strings",
@@ -216,6 +231,7 @@ fn cases() -> Vec<Case> {
             ),
             kind: |e| matches!(e, Load(L::NpyUnsupportedDtype { dtype, .. }) if dtype == "|S4"),
             says: &["|S4", "byte strings"],
+            beside: &[],
         },
         Case {
             what: "a (user, item) pair rated twice",
@@ -232,6 +248,7 @@ fn cases() -> Vec<Case> {
                 )
             },
             says: &["line 4", "line 2", "never averaged"],
+            beside: &[],
         },
         Case {
             what: "a rating too large to be a number (outside any scale)",
@@ -239,6 +256,7 @@ fn cases() -> Vec<Case> {
             bytes: b"userId,movieId,rating\n1,10,4\n2,10,1e39\n".to_vec(),
             kind: |e| matches!(e, Load(L::NotANumber { line: 3, column: 3, .. })),
             says: &["line 3, column 3", "1e39"],
+            beside: &[],
         },
         Case {
             what: "a rating that is a word",
@@ -248,6 +266,7 @@ fn cases() -> Vec<Case> {
                 matches!(e, Load(L::NotANumber { line: 2, column: 3, name, .. }) if name == "rating")
             },
             says: &["line 2, column 3", "\"four\""],
+            beside: &[],
         },
         Case {
             what: "an empty user id",
@@ -264,6 +283,7 @@ fn cases() -> Vec<Case> {
                 )
             },
             says: &["line 3, column 1", "user"],
+            beside: &[],
         },
         Case {
             what: "a ratings row with two fields",
@@ -271,6 +291,7 @@ fn cases() -> Vec<Case> {
             bytes: b"userId,movieId,rating\n1,10,4\n2,11\n".to_vec(),
             kind: |e| matches!(e, Load(L::TooFewFields { line: 3, found: 2, .. })),
             says: &["line 3", "expected at least 3 fields"],
+            beside: &[],
         },
         Case {
             what: "a ratings header and no ratings",
@@ -278,6 +299,7 @@ fn cases() -> Vec<Case> {
             bytes: b"userId,movieId,rating\n".to_vec(),
             kind: |e| matches!(e, Load(L::HeaderOnly { .. })),
             says: &["no data rows"],
+            beside: &[],
         },
         Case {
             what: "a wide ratings matrix with a ragged row",
@@ -295,6 +317,7 @@ fn cases() -> Vec<Case> {
                 )
             },
             says: &["line 3", "expected 4 fields, found 2"],
+            beside: &[],
         },
         Case {
             what: "a wide ratings matrix with a user twice",
@@ -311,6 +334,90 @@ fn cases() -> Vec<Case> {
                 )
             },
             says: &["line 4", "\"ana\""],
+            beside: &[],
+        },
+        Case {
+            what: "Projector metadata with fewer rows than there are vectors",
+            file: "vectors.tsv",
+            bytes: b"1\t2\n3\t4\n5\t6\n".to_vec(),
+            kind: |e| {
+                matches!(e, Load(L::MetadataRows { rows: 2, vectors: 3, path, .. })
+                    if path.ends_with("metadata.tsv"))
+            },
+            says: &["metadata.tsv", "2 rows of labels", "3 vectors"],
+            beside: &[("metadata.tsv", b"dog\ncat\n")],
+        },
+        Case {
+            what: "Projector metadata with more rows than there are vectors",
+            file: "vectors.tsv",
+            bytes: b"1\t2\n3\t4\n".to_vec(),
+            kind: |e| matches!(e, Load(L::MetadataRows { line: 4, rows: 3, vectors: 2, .. })),
+            says: &["metadata.tsv", "line 4", "has no vector"],
+            beside: &[("metadata.tsv", b"word\tgroup\ndog\tanimal\ncat\tanimal\nfig\tfruit\n")],
+        },
+        Case {
+            what: "ragged Projector vectors",
+            file: "vectors.tsv",
+            bytes: b"1\t2\t3\n4\t5\n".to_vec(),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::Ragged {
+                        line: 2,
+                        expected: 3,
+                        found: 2,
+                        ..
+                    })
+                )
+            },
+            says: &["line 2", "expected 3 fields, found 2"],
+            beside: &[],
+        },
+        Case {
+            what: "a word in Projector vectors",
+            file: "vectors.tsv",
+            bytes: b"1\t2\n3\toops\n".to_vec(),
+            kind: |e| matches!(e, Load(L::NotANumber { line: 2, column: 2, .. })),
+            says: &["line 2, column 2", "\"oops\""],
+            beside: &[],
+        },
+        Case {
+            what: "NaN in an embedding (a similarity would be meaningless)",
+            file: "vectors.tsv",
+            bytes: b"1\t2\nNaN\t4\n".to_vec(),
+            kind: |e| matches!(e, Load(L::NotFinite { line: 2, column: 1, .. })),
+            says: &["line 2, column 1", "NaN"],
+            beside: &[],
+        },
+        Case {
+            what: "a word2vec header whose count is not the number of vectors",
+            file: "vectors.txt",
+            bytes: b"3 2\nking 0.1 0.2\nqueen 0.3 0.4\n".to_vec(),
+            kind: |e| matches!(e, Load(L::CountMismatch { line: 1, .. })),
+            says: &["line 1", "promises 3 vectors", "holds 2"],
+            beside: &[],
+        },
+        Case {
+            what: "a word2vec vector shorter than the others",
+            file: "vectors.txt",
+            bytes: b"king 0.1 0.2 0.3\nqueen 0.3 0.4 0.5\nman 0.5 0.6\n".to_vec(),
+            kind: |e| matches!(e, Load(L::Ragged { line: 3, .. })),
+            says: &["line 3"],
+            beside: &[],
+        },
+        Case {
+            what: "an .npy embedding whose labels file has the wrong row count",
+            file: "X.npy",
+            bytes: npy(
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
+                &[0u8; 48],
+            ),
+            kind: |e| {
+                matches!(e, Load(L::MetadataRows { rows: 2, vectors: 3, path, .. })
+                    if path.ends_with("X.labels.txt"))
+            },
+            says: &["X.labels.txt", "2 rows of labels", "3 vectors"],
+            beside: &[("X.labels.txt", b"a\nb\n")],
         },
         Case {
             what: "a scene with an unknown key",
@@ -318,6 +425,7 @@ fn cases() -> Vec<Case> {
             bytes: format!("{SCENE_HEAD}[pca]\nprogres = 0.5\n").into_bytes(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 4, column: 1, .. })),
             says: &["line 4, column 1", "progres"],
+            beside: &[],
         },
         Case {
             what: "a scene with a wrong type",
@@ -325,6 +433,7 @@ fn cases() -> Vec<Case> {
             bytes: format!("{SCENE_HEAD}[pca]\nstandardize = \"yes\"\n").into_bytes(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 4, column: 15, .. })),
             says: &["line 4, column 15", "pca.standardize", "boolean"],
+            beside: &[],
         },
         Case {
             what: "a scene with a progress of 7",
@@ -332,6 +441,7 @@ fn cases() -> Vec<Case> {
             bytes: format!("{SCENE_HEAD}[pca]\nprogress = 7\n").into_bytes(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 4, column: 12, .. })),
             says: &["line 4, column 12", "pca.progress", "between 0 and 1"],
+            beside: &[],
         },
         Case {
             what: "a scene whose dataset file is missing",
@@ -339,6 +449,7 @@ fn cases() -> Vec<Case> {
             bytes: b"view = \"data\"\ndataset = \"no-such-file.csv\"\n".to_vec(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 2, .. })),
             says: &["line 2", "no-such-file.csv"],
+            beside: &[],
         },
         Case {
             what: "a scene whose dataset is broken",
@@ -346,6 +457,7 @@ fn cases() -> Vec<Case> {
             bytes: b"view = \"data\"\ndataset = \"ragged.csv\"\n".to_vec(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 2, .. })),
             says: &["line 2", "ragged.csv", "line 3"],
+            beside: &[],
         },
         Case {
             what: "a scene whose edit is outside the rating scale",
@@ -353,6 +465,7 @@ fn cases() -> Vec<Case> {
             bytes: b"view = \"factorize\"\ndataset = \"builtin:tiny-movies\"\n[[factorize.edits]]\nuser = \"Ana\"\nitem = \"Memento\"\nrating = 9\n".to_vec(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 3, .. })),
             says: &["factorize.edits.rating", "rating scale"],
+            beside: &[],
         },
         Case {
             what: "a scene that is not UTF-8",
@@ -360,6 +473,7 @@ fn cases() -> Vec<Case> {
             bytes: b"view = \"data\"\n# caf\xe9\ndataset = \"builtin:iris\"\n".to_vec(),
             kind: |e| matches!(e, Scene(SceneError::At { line: 2, column: 6, .. })),
             says: &["line 2, column 6", "UTF-8"],
+            beside: &[],
         },
     ]
 }
@@ -368,6 +482,11 @@ fn is_scene(file: &str) -> bool {
     Path::new(file)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// Embedding files by name (`eigenlens neighbors` is their subcommand).
+fn is_embedding(file: &str) -> bool {
+    ["vectors.tsv", "vectors.txt", "X.npy"].contains(&file)
 }
 
 /// Writes every case into `dir` (cases that share a name each get a folder).
@@ -385,6 +504,9 @@ fn write_cases(dir: &Path) -> Vec<(Case, PathBuf)> {
                     .expect("copy the scene's data");
             }
             let path = write_file(&sub, case.file, &case.bytes);
+            for (name, bytes) in case.beside {
+                write_file(&sub, name, bytes);
+            }
             (case, path)
         })
         .collect()
@@ -445,7 +567,8 @@ fn assert_bad_input(what: &str, o: &Output, parts: &[&str]) {
 }
 
 /// 2. The command line: `eigenlens FILE` (checked before any window opens)
-///    and the subcommand for the file's kind (`pca`, `factorize`, `render`)
+///    and the subcommand for the file's kind (`pca`, `factorize`, `neighbors`,
+///    `render`)
 ///    exit 2 with one line `error: ...` naming the file and the place.
 #[test]
 fn cli_exits_2_with_one_line() {
@@ -460,6 +583,8 @@ fn cli_exits_2_with_one_line() {
             eigenlens(&["render", p, "-o", png.to_str().unwrap()])
         } else if data::looks_like_ratings(&path) {
             eigenlens(&["factorize", p])
+        } else if is_embedding(case.file) {
+            eigenlens(&["neighbors", p, "--row", "1"])
         } else {
             eigenlens(&["pca", p])
         };
@@ -576,5 +701,127 @@ fn awkward_but_valid_files_work_everywhere() {
                 harness.run_steps(2);
             }
         }
+    }
+}
+
+/// One broken deck, with what its one-line message must hold.
+struct DeckCase {
+    what: &'static str,
+    bytes: &'static [u8],
+    /// The deck line at fault, when the mistake is in the deck itself.
+    line: Option<usize>,
+    says: &'static [&'static str],
+}
+
+fn deck_cases() -> Vec<DeckCase> {
+    vec![
+        DeckCase {
+            what: "an empty deck",
+            bytes: b"",
+            line: Some(1),
+            says: &["title"],
+        },
+        DeckCase {
+            what: "a deck without slides",
+            bytes: b"title = \"t\"\n",
+            line: None,
+            says: &["no slides"],
+        },
+        DeckCase {
+            what: "a slide with an unknown key",
+            bytes: b"title = \"t\"\n[[slide]]\ntitle = \"First\"\nscene = \"ok.toml\"\nspeed = 3\n",
+            line: Some(5),
+            says: &["line 5", "speed"],
+        },
+        DeckCase {
+            what: "captions of the wrong type",
+            bytes: b"title = \"t\"\n[[slide]]\ntitle = \"First\"\nscene = \"ok.toml\"\ncaptions = \"one\"\n",
+            line: Some(5),
+            says: &["line 5", "captions"],
+        },
+        DeckCase {
+            what: "a deck that is not UTF-8",
+            bytes: b"title = \"caf\xe9\"\n[[slide]]\ntitle = \"First\"\nscene = \"ok.toml\"\n",
+            line: Some(1),
+            says: &["line 1, column 13", "UTF-8", "a deck"],
+        },
+        DeckCase {
+            what: "a slide whose scene file is missing",
+            bytes: b"title = \"t\"\n[[slide]]\ntitle = \"First\"\nscene = \"ok.toml\"\n[[slide]]\ntitle = \"Gone\"\nscene = \"missing.toml\"\n",
+            line: None,
+            says: &["slide 2", "\"Gone\"", "missing.toml"],
+        },
+        DeckCase {
+            what: "a slide whose scene has a progress of 7",
+            bytes: b"title = \"t\"\n[[slide]]\ntitle = \"First\"\nscene = \"seven.toml\"\n",
+            line: None,
+            says: &["slide 1", "seven.toml", "line 4, column 12", "between 0 and 1"],
+        },
+    ]
+}
+
+/// Writes each deck in a folder of its own, beside a good and a bad scene.
+fn write_deck_cases(dir: &Path) -> Vec<(DeckCase, PathBuf)> {
+    deck_cases()
+        .into_iter()
+        .enumerate()
+        .map(|(i, case)| {
+            let sub = dir.join(format!("deck{i:02}"));
+            std::fs::create_dir(&sub).expect("a folder per deck");
+            write_file(&sub, "ok.toml", SCENE_HEAD.as_bytes());
+            write_file(
+                &sub,
+                "seven.toml",
+                format!("{SCENE_HEAD}[pca]\nprogress = 7\n").as_bytes(),
+            );
+            let path = write_file(&sub, "deck.toml", case.bytes);
+            (case, path)
+        })
+        .collect()
+}
+
+/// Broken decks, through every door: the library names the line (or the
+/// slide and its scene's own line), `eigenlens present` exits 2 with one
+/// line, and File → Present in the window keeps everything as it was,
+/// starts no presentation and shows the message once.
+#[test]
+fn bad_decks_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    harness.get_by_label("PCA").click();
+    harness.run_steps(2);
+    let before = harness.state().current_scene(Theme::Light, 1.0, None);
+    let ctx = harness.ctx.clone();
+    for (case, path) in write_deck_cases(dir.path()) {
+        let e = eigenlens::deck::load_deck(&path).expect_err(case.what);
+        let msg = e.to_string();
+        assert_eq!(e.line(), case.line, "{}: {msg}", case.what);
+        assert!(msg.contains("deck.toml"), "{}: {msg}", case.what);
+        assert!(!msg.contains('\n'), "{}: not one line: {msg}", case.what);
+        for s in case.says {
+            assert!(msg.contains(s), "{}: expected {s:?} in: {msg}", case.what);
+        }
+
+        let o = eigenlens(&["present", path.to_str().unwrap()]);
+        let mut parts = vec!["deck.toml"];
+        parts.extend(case.says);
+        assert_bad_input(case.what, &o, &parts);
+
+        harness.state_mut().present_file(&ctx, &path);
+        harness.run_steps(2);
+        let app = harness.state();
+        assert!(app.presentation().is_none(), "{}: presenting", case.what);
+        let after = app.current_scene(Theme::Light, 1.0, None);
+        assert_eq!(after, before, "{}: the state changed", case.what);
+        let (msg, is_error) = app.status().expect("a message");
+        assert!(is_error, "{}: {msg}", case.what);
+        let msg = msg.to_owned();
+        assert_eq!(
+            harness.query_all_by_label(&msg).count(),
+            1,
+            "{}: the message {msg:?} is not shown exactly once",
+            case.what
+        );
     }
 }

@@ -20,7 +20,7 @@ use eigenlens::scene::{self, Scene, Theme, ViewKind};
 const DEFAULT_FRAMES: usize = 5000;
 
 /// Labels the monkey aims at now and then, so every view and built-in is visited.
-const TABS: [&str; 4] = ["Data", "Transform", "PCA", "Factorize"];
+const TABS: [&str; 5] = ["Data", "Transform", "PCA", "Factorize", "Embeddings"];
 
 /// Keys worth pressing: navigation, editing, and the app's shortcuts' letters.
 const KEYS: [Key; 22] = [
@@ -280,7 +280,27 @@ fn check_state(app: &EigenApp, frame: usize) {
         "frame {frame}: pca progress {}",
         p.progress
     );
-    for (what, cam) in [("pca", &p.camera), ("transform", &t.camera)] {
+    let e = &app.embeddings_view().settings;
+    assert!(
+        (1..=100).contains(&e.k),
+        "frame {frame}: embeddings k {}",
+        e.k
+    );
+    let mut components = e.components.clone();
+    components.sort_unstable();
+    components.dedup();
+    assert!(
+        (2..=3).contains(&e.components.len())
+            && components.len() == e.components.len()
+            && components.iter().all(|&c| c >= 1),
+        "frame {frame}: embeddings components {:?}",
+        e.components
+    );
+    for (what, cam) in [
+        ("pca", &p.camera),
+        ("transform", &t.camera),
+        ("embeddings", &e.camera),
+    ] {
         assert!(
             cam.yaw.is_finite()
                 && scene::PITCH_RANGE.contains(&cam.pitch)
@@ -333,7 +353,13 @@ fn monkey_over_every_view() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     std::env::set_current_dir(dir.path()).expect("enter the temporary folder");
 
-    // Files the monkey opens now and then: good and broken tables, ratings, a scene.
+    // Files the monkey opens now and then: good and broken tables, ratings,
+    // embeddings (a Projector pair, word2vec with a wrong count), a scene.
+    common::write_file(
+        dir.path(),
+        "metadata.tsv",
+        b"word\tgroup\ndog\tanimal\ncat\tanimal\nfig\tfruit\npear\tfruit\n",
+    );
     let files = [
         common::write_file(
             dir.path(),
@@ -347,6 +373,12 @@ fn monkey_over_every_view() {
             "ratings.csv",
             b"user,item,rating\nana,Jaws,5\nbob,Jaws,1\nbob,Up,4\ncal,Up,2\n",
         ),
+        common::write_file(
+            dir.path(),
+            "vectors.tsv",
+            b"1\t0.2\t0\n0.9\t0.3\t0.1\n0\t1\t0.2\n0.1\t0.8\t0.3\n",
+        ),
+        common::write_file(dir.path(), "w2v.txt", b"3 2\nking 0.1 0.2\nqueen 0.3 0.4\n"),
         common::write_file(
             dir.path(),
             "scene.toml",

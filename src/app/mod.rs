@@ -410,6 +410,15 @@ impl EigenApp {
         self.loading.push(Loading { path, rx, progress });
     }
 
+    /// Loads the deck at `path` and starts presenting it; a bad deck (or a
+    /// slide whose scene fails) is shown as an error and changes nothing.
+    pub fn present_file(&mut self, ctx: &egui::Context, path: &Path) {
+        match crate::deck::load_deck(path) {
+            Ok(deck) => self.start_presentation(ctx, deck),
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
     /// Opens `path` now, on this thread (tests and small files).
     pub fn open_now(&mut self, path: &Path) {
         match open_path(path) {
@@ -749,10 +758,7 @@ impl EigenApp {
     fn finish_path(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
         match purpose {
             DialogPurpose::Open | DialogPurpose::OpenScene => self.open_in_background(ctx, path),
-            DialogPurpose::OpenDeck => match crate::deck::load_deck(&path) {
-                Ok(deck) => self.start_presentation(ctx, deck),
-                Err(e) => self.set_error(e.to_string()),
-            },
+            DialogPurpose::OpenDeck => self.present_file(ctx, &path),
             DialogPurpose::SaveScreenshot => {
                 if let Some(image) = self.pending_shot.take() {
                     match screenshot::save_png(&image, &path) {

@@ -195,10 +195,8 @@ impl EmbeddingsView {
         if s.name.as_deref().is_some_and(|c| ds.label(c).is_none()) {
             s.name = None;
         }
-        let d = effective_dims(s, ds).len().max(1);
-        for c in &mut s.components {
-            *c = (*c).clamp(1, d);
-        }
+        let d = effective_dims(s, ds).len();
+        fit_components(&mut s.components, d);
         s.k = s.k.clamp(1, MAX_NEIGHBORS);
         let names = name_column(s, ds);
         if s.selected
@@ -1635,6 +1633,22 @@ fn project(pca: &Pca, x: &[f32], comps: [usize; 3]) -> [f64; 3] {
 }
 
 /// The dimensions used: the chosen ones, or every numeric column.
+/// Keeps the chosen components distinct and within the `d` dimensions the
+/// data has (beyond them only when there are fewer dimensions than axes):
+/// a component out of range or repeated becomes the lowest one unused.
+fn fit_components(components: &mut [usize], d: usize) {
+    let limit = d.max(components.len());
+    for i in 0..components.len() {
+        let c = components[i];
+        if c < 1 || c > limit || components[..i].contains(&c) {
+            let others = |x: &usize| components[..i].contains(x) || components[i + 1..].contains(x);
+            components[i] = (1..=limit + components.len())
+                .find(|x| !others(x))
+                .unwrap_or(1);
+        }
+    }
+}
+
 fn effective_dims(s: &EmbeddingsSettings, ds: &Dataset) -> Vec<String> {
     if s.dims.len() >= 2 && s.dims.iter().all(|c| ds.column(c).is_some()) {
         s.dims.clone()
@@ -1825,5 +1839,27 @@ impl LabelBuilder {
 
     fn finish(self) -> LabelColumn {
         self.column
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_components;
+
+    fn fitted(mut c: Vec<usize>, d: usize) -> Vec<usize> {
+        fit_components(&mut c, d);
+        c
+    }
+
+    /// Found by the UI monkey: PC3 on a dataset of two dimensions was clamped
+    /// to PC2 beside another PC2, and the saved scene would not load.
+    #[test]
+    fn components_stay_distinct_when_the_data_has_fewer_dimensions() {
+        assert_eq!(fitted(vec![1, 2, 3], 2), vec![1, 2, 3]);
+        assert_eq!(fitted(vec![1, 2, 5], 3), vec![1, 2, 3]);
+        assert_eq!(fitted(vec![4, 5], 3), vec![1, 2]);
+        assert_eq!(fitted(vec![2, 9, 1], 384), vec![2, 9, 1]);
+        assert_eq!(fitted(vec![3, 3, 0], 10), vec![3, 1, 2]);
+        assert_eq!(fitted(vec![7, 1], 3), vec![2, 1]);
     }
 }
