@@ -1,6 +1,9 @@
 //! Regression tests for crashes the fuzzers and the UI monkey found, one per
 //! bug, each named after what broke.
 
+mod common;
+
+use egui_kittest::kittest::Queryable;
 use eigenlens::math::pca::{Pca, PcaOptions};
 use eigenlens::math::stats;
 
@@ -78,4 +81,32 @@ fn camera_numbers_too_large_for_f32_are_errors() {
         );
         assert!(e.to_string().contains("finite"), "{e}");
     }
+}
+
+/// Monkey, seed 1 once it visited Embeddings: the 3D view on PC1–PC3 of the
+/// words, then an opened embedding of two dimensions; each component was
+/// clamped to the dimensions, giving PC1, PC2, PC2, and the scene it saved
+/// would not load. Components now stay distinct.
+#[test]
+fn embedding_components_stay_distinct_on_fewer_dimensions() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let vectors = common::write_file(dir.path(), "vectors.tsv", b"1\t0\n0\t1\n1\t1\n");
+    let mut harness = common::app_harness(common::fresh_app());
+    harness.run_steps(2);
+    harness.get_by_label("Word embeddings").click();
+    harness.run_steps(2);
+    let settings = &mut harness.state_mut().embeddings_view_mut().settings;
+    settings.mode = eigenlens::scene::EmbeddingsMode::Space;
+    settings.components = vec![1, 2, 3];
+    harness.run_steps(2);
+    harness.state_mut().open_now(&vectors);
+    harness.run_steps(2);
+    let app = harness.state();
+    assert_eq!(app.view(), eigenlens::scene::ViewKind::Embeddings);
+    let scene = app.current_scene(eigenlens::scene::Theme::Light, 1.0, Some(dir.path()));
+    let text = scene.to_toml();
+    let path = dir.path().join("saved.toml");
+    std::fs::write(&path, &text).expect("write the scene");
+    eigenlens::scene::load_scene(&path)
+        .unwrap_or_else(|e| panic!("the saved scene does not load: {e}\n{text}"));
 }

@@ -196,7 +196,16 @@ impl EmbeddingsView {
             s.name = None;
         }
         let d = effective_dims(s, ds).len();
-        fit_components(&mut s.components, d);
+        // 3D needs three dimensions to show.
+        if d < 3 {
+            s.mode = EmbeddingsMode::Plane;
+        }
+        let shown = if s.mode == EmbeddingsMode::Space {
+            3
+        } else {
+            2
+        };
+        fit_components(&mut s.components, d, shown);
         s.k = s.k.clamp(1, MAX_NEIGHBORS);
         let names = name_column(s, ds);
         if s.selected
@@ -394,8 +403,17 @@ impl EmbeddingsView {
             ui.add_space(12.0);
             ui.selectable_value(&mut s.mode, EmbeddingsMode::Plane, "2D")
                 .on_hover_text("Project onto two principal components: a scatter plot");
-            ui.selectable_value(&mut s.mode, EmbeddingsMode::Space, "3D")
-                .on_hover_text("Project onto three principal components: drag to turn");
+            if ui
+                .add_enabled(
+                    d >= 3,
+                    egui::Button::selectable(s.mode == EmbeddingsMode::Space, "3D"),
+                )
+                .on_hover_text("Project onto three principal components: drag to turn")
+                .on_disabled_hover_text("3D needs vectors of three or more dimensions")
+                .clicked()
+            {
+                s.mode = EmbeddingsMode::Space;
+            }
             ui.add_space(8.0);
             let shown = if s.mode == EmbeddingsMode::Space {
                 3
@@ -1633,17 +1651,30 @@ fn project(pca: &Pca, x: &[f32], comps: [usize; 3]) -> [f64; 3] {
 }
 
 /// The dimensions used: the chosen ones, or every numeric column.
-/// Keeps the chosen components distinct and within the `d` dimensions the
-/// data has (beyond them only when there are fewer dimensions than axes):
-/// a component out of range or repeated becomes the lowest one unused.
-fn fit_components(components: &mut [usize], d: usize) {
-    let limit = d.max(components.len());
-    for i in 0..components.len() {
+/// Keeps the chosen components distinct, the `shown` ones (two in 2D, three
+/// in 3D) within the `d` dimensions the data has: a shown component out of
+/// range or repeated becomes the lowest one unused among the shown, and a
+/// hidden one (the third, in 2D) any other unused.
+fn fit_components(components: &mut [usize], d: usize, shown: usize) {
+    let shown = shown.min(components.len());
+    let limit = d.max(shown);
+    for i in 0..shown {
         let c = components[i];
         if c < 1 || c > limit || components[..i].contains(&c) {
-            let others = |x: &usize| components[..i].contains(x) || components[i + 1..].contains(x);
+            components[i] = 0;
+        }
+    }
+    for i in 0..shown {
+        if components[i] == 0 {
+            let used = &components[..shown];
+            components[i] = (1..=limit).find(|x| !used.contains(x)).unwrap_or(1);
+        }
+    }
+    for i in shown..components.len() {
+        if components[..i].contains(&components[i]) || components[i] < 1 {
+            let used = &components[..i];
             components[i] = (1..=limit + components.len())
-                .find(|x| !others(x))
+                .find(|x| !used.contains(x))
                 .unwrap_or(1);
         }
     }
@@ -1846,8 +1877,8 @@ impl LabelBuilder {
 mod tests {
     use super::fit_components;
 
-    fn fitted(mut c: Vec<usize>, d: usize) -> Vec<usize> {
-        fit_components(&mut c, d);
+    fn fitted(mut c: Vec<usize>, d: usize, shown: usize) -> Vec<usize> {
+        fit_components(&mut c, d, shown);
         c
     }
 
@@ -1855,11 +1886,13 @@ mod tests {
     /// to PC2 beside another PC2, and the saved scene would not load.
     #[test]
     fn components_stay_distinct_when_the_data_has_fewer_dimensions() {
-        assert_eq!(fitted(vec![1, 2, 3], 2), vec![1, 2, 3]);
-        assert_eq!(fitted(vec![1, 2, 5], 3), vec![1, 2, 3]);
-        assert_eq!(fitted(vec![4, 5], 3), vec![1, 2]);
-        assert_eq!(fitted(vec![2, 9, 1], 384), vec![2, 9, 1]);
-        assert_eq!(fitted(vec![3, 3, 0], 10), vec![3, 1, 2]);
-        assert_eq!(fitted(vec![7, 1], 3), vec![2, 1]);
+        // 2D on two dimensions: the hidden third may lie beyond them.
+        assert_eq!(fitted(vec![1, 2, 3], 2, 2), vec![1, 2, 3]);
+        assert_eq!(fitted(vec![3, 1, 2], 2, 2), vec![2, 1, 3]);
+        assert_eq!(fitted(vec![1, 2, 5], 3, 3), vec![1, 2, 3]);
+        assert_eq!(fitted(vec![4, 5], 3, 2), vec![1, 2]);
+        assert_eq!(fitted(vec![2, 9, 1], 384, 3), vec![2, 9, 1]);
+        assert_eq!(fitted(vec![3, 3, 0], 10, 3), vec![3, 1, 2]);
+        assert_eq!(fitted(vec![7, 1], 3, 2), vec![2, 1]);
     }
 }
