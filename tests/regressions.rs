@@ -110,3 +110,40 @@ fn embedding_components_stay_distinct_on_fewer_dimensions() {
     eigenlens::scene::load_scene(&path)
         .unwrap_or_else(|e| panic!("the saved scene does not load: {e}\n{text}"));
 }
+
+/// Fuzzer (word2vec): the header `2 1131211111` was taken at its word and a
+/// billion columns were allocated before a single vector was read — the
+/// process aborted out of memory. A header's numbers are now only checked
+/// against the vectors; columns are made once the first vector's width is
+/// known, and room is reserved by the text's size, not by the header's count.
+#[test]
+fn word2vec_header_cannot_allocate_what_the_file_does_not_hold() {
+    let e =
+        eigenlens::data::parse_word2vec(b"\xef\xbb\xbf2 1131211111\n11 2 6\r\nb 2 5\r\n", "v.txt")
+            .expect_err("a row narrower than the header's width");
+    assert!(
+        matches!(
+            e,
+            eigenlens::data::LoadError::Ragged {
+                line: 2,
+                expected: 1_131_211_112,
+                found: 3,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let e = eigenlens::data::parse_word2vec(b"99999999999999 2\na 1 2\n", "v.txt")
+        .expect_err("a count the file does not hold");
+    assert!(
+        matches!(
+            e,
+            eigenlens::data::LoadError::CountMismatch {
+                line: 1,
+                found: 1,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}

@@ -367,6 +367,13 @@ fn parse_value(
     }
 }
 
+/// About how many rows a text of `text_len` bytes holds if they are like its
+/// first (of `first_len` bytes): room to reserve, never more than the text
+/// could hold whatever it claims.
+fn rows_estimate(text_len: usize, first_len: usize) -> usize {
+    text_len / (first_len + 1) + 1
+}
+
 /// Numeric columns `dim_0..dim_{d-1}`, each with room for `rows` values.
 fn dim_columns(d: usize, rows: usize) -> Vec<NumericColumn> {
     (0..d)
@@ -392,7 +399,6 @@ pub fn parse_projector_vectors(bytes: &[u8], name: &str) -> Result<Dataset, Load
     if text.trim().is_empty() {
         return Err(LoadError::Empty { path });
     }
-    let rows_hint = text.len() / 64;
     let mut columns: Vec<NumericColumn> = Vec::new();
     let mut n_rows = 0usize;
     for (line, row) in numbered_lines(text) {
@@ -402,7 +408,7 @@ pub fn parse_projector_vectors(bytes: &[u8], name: &str) -> Result<Dataset, Load
             row.split('\t').count()
         };
         if n_rows == 0 {
-            columns = dim_columns(width, rows_hint);
+            columns = dim_columns(width, rows_estimate(text.len(), row.len()));
         }
         if width != columns.len() || width == 0 {
             return Err(LoadError::Ragged {
@@ -459,8 +465,9 @@ pub fn parse_word2vec(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
             lines.next();
         }
     }
-    let rows_hint = header.map_or(text.len() / 64, |(_, count)| count.min(1 << 24));
-    let mut columns: Vec<NumericColumn> = dim.map_or_else(Vec::new, |d| dim_columns(d, rows_hint));
+    // Columns are made at the first vector, once its width is checked: a
+    // header's numbers are promises, not sizes to allocate.
+    let mut columns: Vec<NumericColumn> = Vec::new();
     let mut words = LabelBuilder::new(WORD_COLUMN);
     let mut n_rows = 0usize;
     let mut fields: Vec<&str> = Vec::new();
@@ -481,7 +488,6 @@ pub fn parse_word2vec(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
                     what: "a token, then its vector",
                 });
             }
-            columns = dim_columns(d, rows_hint);
             dim = Some(d);
             d
         };
@@ -497,6 +503,10 @@ pub fn parse_word2vec(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
                 expected: d + 1,
                 found: fields.len(),
             });
+        }
+        if columns.is_empty() {
+            let rows = rows_estimate(text.len(), row.len());
+            columns = dim_columns(d, header.map_or(rows, |(_, count)| count.min(rows)));
         }
         let (token, values) = fields.split_at(n_token);
         for (j, (cell, column)) in values.iter().zip(&mut columns).enumerate() {
