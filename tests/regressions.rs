@@ -147,3 +147,27 @@ fn word2vec_header_cannot_allocate_what_the_file_does_not_hold() {
         "{e:?}"
     );
 }
+
+/// Fuzzer (word2vec): `3 0` was read as a header promising vectors of no
+/// values; every following line then became a token without a vector, and
+/// the file loaded as three words with no dimensions. A header's dimension
+/// must be at least 1; `3 0` is the token "3" with the value 0.
+#[test]
+fn word2vec_header_of_dimension_zero_is_a_vector() {
+    let e = eigenlens::data::parse_word2vec(b"3 0\n5\xef\xbb\xbf\n{1 3\n5 1\n", "v.txt")
+        .expect_err("rows of other widths");
+    assert!(
+        matches!(
+            e,
+            eigenlens::data::LoadError::Ragged {
+                line: 2,
+                expected: 2,
+                found: 1,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let ds = eigenlens::data::parse_word2vec(b"3 0\nfour 4\n", "v.txt").expect("two vectors");
+    assert_eq!((ds.n_rows, ds.columns.len()), (2, 1));
+}

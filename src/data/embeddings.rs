@@ -155,7 +155,8 @@ fn count_dim_header(fields: &[&str]) -> Option<usize> {
     match fields {
         [count, dim] => {
             count.parse::<usize>().ok()?;
-            dim.parse::<usize>().ok()
+            // A vector has at least one value: `3 0` is a token and a value.
+            dim.parse::<usize>().ok().filter(|&d| d > 0)
         }
         _ => None,
     }

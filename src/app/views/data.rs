@@ -491,6 +491,7 @@ fn scatter_ui(
                 ds.n_rows,
                 &series.names,
                 label.is_some(),
+                false,
                 dark,
                 if ds.n_rows > 400_000 { 0.6 } else { 1.2 },
                 xy,

@@ -15,6 +15,7 @@
 //! row-major f32 index) and [`crate::math::pca`]; this module only draws.
 
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
@@ -23,8 +24,9 @@ use egui_plot::{Arrows, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotP
 
 use crate::app::DatasetHandle;
 use crate::app::style::{category_color, fmt_count, fmt_num, neutral_point_color};
-use crate::app::views::Series;
-use crate::app::widgets::{OrbitView, place_labels_where};
+use crate::app::views::{FADED, RasterScatter, Series};
+use crate::app::widgets::raster::{hash_camera, hash_rect, key_hasher};
+use crate::app::widgets::{OrbitView, PointRaster, RASTER_POINTS, place_labels_where};
 use crate::data::{Dataset, LabelColumn, NumericColumn, Ratings};
 use crate::math::factorize::Model;
 use crate::math::pca::{Pca, PcaOptions};
@@ -41,6 +43,11 @@ const MAX_COLOR_CATEGORIES: usize = 30;
 const MAX_LABEL_CANDIDATES: usize = 3_000;
 /// Names drawn at most.
 const MAX_LABELS: usize = 300;
+/// At most this many points (a regular sample) keep names off themselves;
+/// beyond it the picture is crowded everywhere names could go.
+const MAX_NAME_OBSTACLES: usize = 20_000;
+/// Screen radius of a point in a rasterized scatter.
+const RASTER_RADIUS: f32 = 1.2;
 /// Search matches listed as buttons.
 const MAX_MATCH_BUTTONS: usize = 8;
 /// Width of the side panel, in points.
@@ -49,7 +56,7 @@ const SIDE_WIDTH: f32 = 330.0;
 const ANALOGY_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
 
 /// What the index and the PCA of all rows depend on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct BaseKey {
     dataset_id: u64,
     dims: Vec<String>,
@@ -74,7 +81,7 @@ struct Job {
 }
 
 /// What a projection depends on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct ProjectionKey {
     base: BaseKey,
     /// `None`: every row, with the base PCA; else the isolated rows, with
@@ -136,6 +143,9 @@ pub struct EmbeddingsView {
     shown_analogy: Vec<(String, f64)>,
     /// A message for the user about the last frame (bad regex, no such name).
     note: Option<String>,
+    /// More than [`RASTER_POINTS`] points are drawn as one image.
+    raster_2d: RasterScatter,
+    raster_3d: PointRaster,
 }
 
 /// An analogy's answer with its input rows.
@@ -172,6 +182,8 @@ impl EmbeddingsView {
             shown_neighbors: Vec::new(),
             shown_analogy: Vec::new(),
             note: None,
+            raster_2d: RasterScatter::default(),
+            raster_3d: PointRaster::default(),
         }
     }
 
@@ -690,13 +702,30 @@ impl EmbeddingsView {
             }),
         };
         let clicked = match s.mode {
-            EmbeddingsMode::Plane => plot_2d(ui, ds, proj, names, color, &marks, look, s.labels),
+            EmbeddingsMode::Plane => plot_2d(
+                ui,
+                ds,
+                proj,
+                (names, color),
+                &marks,
+                look,
+                s.labels,
+                &self.raster_2d,
+            ),
             EmbeddingsMode::Space => {
                 let home = self.home_camera;
                 let labels = s.labels;
                 let camera = &mut self.settings.camera;
                 plot_3d(
-                    ui, ds, proj, names, color, &marks, look, labels, camera, home,
+                    ui,
+                    ds,
+                    proj,
+                    (names, color),
+                    &marks,
+                    look,
+                    labels,
+                    (camera, home),
+                    &mut self.raster_3d,
                 )
             }
         };
@@ -1279,20 +1308,25 @@ fn plot_2d(
     ui: &mut Ui,
     ds: &Dataset,
     proj: &Projection,
-    names: Option<&LabelColumn>,
-    color: Option<&LabelColumn>,
+    (names, color): (Option<&LabelColumn>, Option<&LabelColumn>),
     marks: &Marks,
     look: Look,
     labels: bool,
+    raster: &RasterScatter,
 ) -> Option<usize> {
     let n = proj.points.len();
-    let series = Series::by_label(color, proj.rows.iter().enumerate().map(|(i, &r)| (i, r)));
+    // Above RASTER_POINTS the points are one image; below, a series per colour.
+    let series = (n <= RASTER_POINTS)
+        .then(|| Series::by_label(color, proj.rows.iter().enumerate().map(|(i, &r)| (i, r))));
     let c = proj.key.components;
     let radius = point_radius(n);
     let dimmed = marks.matches.is_some() || marks.selected.is_some();
-    let series_ref = &series;
+    let series_ref = series.as_ref();
     let hover = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let i = series_ref.hovered(pos)?;
+        let i = match series_ref {
+            Some(series) => series.hovered(pos)?,
+            None => RasterScatter::hovered(pos)?,
+        };
         Some(point_details(ds, proj, names, i))
     };
     let response = Plot::new("embeddings-2d")
@@ -1313,6 +1347,30 @@ fn plot_2d(
                 let p = proj.points[i];
                 [p[0], p[1]]
             };
+            let Some(series) = &series else {
+                let mut h = key_hasher();
+                (&proj.key, color.map(|l| &l.name)).hash(&mut h);
+                let rows = &proj.rows;
+                raster.show(
+                    plot_ui,
+                    h.finish(),
+                    n,
+                    &[],
+                    color.is_some(),
+                    dimmed,
+                    look.dark,
+                    RASTER_RADIUS,
+                    move |i| {
+                        let p = proj.points[i];
+                        [p[0], p[1]]
+                    },
+                    move |i| {
+                        color.map_or(0, |l| l.codes.get(rows[i]).copied().unwrap_or(0) as usize)
+                    },
+                );
+                highlights_2d(plot_ui, proj, marks, look, radius);
+                return;
+            };
             for (k, members) in series.members.iter().enumerate() {
                 let base_color = if color.is_some() {
                     category_color(k)
@@ -1320,7 +1378,7 @@ fn plot_2d(
                     neutral_point_color(look.dark)
                 };
                 let fill = if dimmed {
-                    base_color.gamma_multiply(0.35)
+                    base_color.gamma_multiply(FADED)
                 } else {
                     base_color
                 };
@@ -1339,70 +1397,7 @@ fn plot_2d(
                     .filled(true),
                 );
             }
-            // Search matches: full colour again, ringed.
-            if let Some(m) = &marks.matches {
-                let ring: Vec<[f64; 2]> = m.iter().map(|&i| xy(i)).collect();
-                plot_ui.points(
-                    Points::new("", ring)
-                        .color(look.text)
-                        .radius(radius + 2.5)
-                        .filled(false)
-                        .allow_hover(false),
-                );
-            }
-            // Lines from the selection to its neighbours.
-            if let Some(sel) = marks.selected {
-                for &nb in &marks.neighbors {
-                    plot_ui.line(
-                        Line::new("", vec![xy(sel), xy(nb)])
-                            .color(look.text.gamma_multiply(0.45))
-                            .width(1.2)
-                            .allow_hover(false),
-                    );
-                }
-                let nbs: Vec<[f64; 2]> = marks.neighbors.iter().map(|&i| xy(i)).collect();
-                plot_ui.points(
-                    Points::new("", nbs)
-                        .color(look.text)
-                        .radius(radius + 2.0)
-                        .filled(false)
-                        .allow_hover(false),
-                );
-                plot_ui.points(
-                    Points::new("", vec![xy(sel)])
-                        .color(look.text)
-                        .radius(radius + 4.0)
-                        .filled(false)
-                        .allow_hover(false),
-                );
-            }
-            // The analogy: b → a, carried over to c → a − b + c.
-            if let Some((abc, target, best)) = &marks.analogy
-                && let [Some(a), Some(b), Some(c)] = *abc
-            {
-                let t = [target[0], target[1]];
-                plot_ui.arrows(
-                    Arrows::new("", vec![xy(b), xy(c)], vec![xy(a), t])
-                        .color(ANALOGY_COLOR)
-                        .tip_length(12.0)
-                        .allow_hover(false),
-                );
-                plot_ui.points(
-                    Points::new("", vec![t])
-                        .shape(MarkerShape::Asterisk)
-                        .color(ANALOGY_COLOR)
-                        .radius(7.0)
-                        .allow_hover(false),
-                );
-                if let Some(d) = best {
-                    plot_ui.line(
-                        Line::new("", vec![t, xy(*d)])
-                            .color(ANALOGY_COLOR)
-                            .style(LineStyle::dashed_dense())
-                            .allow_hover(false),
-                    );
-                }
-            }
+            highlights_2d(plot_ui, proj, marks, look, radius);
         });
     let frame = *response.transform.frame();
     let screen = |i: usize| {
@@ -1425,7 +1420,7 @@ fn plot_2d(
                 .position_from_point(&PlotPoint::new(target[0], target[1]));
             candidates.insert(0, (t, "a − b + c".to_owned(), true));
         }
-        let all: Vec<Pos2> = (0..n).map(screen).collect();
+        let all: Vec<Pos2> = (0..n).step_by(obstacle_stride(n)).map(screen).collect();
         let keep_clear: Vec<Rect> = legend.into_iter().collect();
         draw_names(ui, frame, &candidates, &all, &keep_clear, look);
     }
@@ -1437,19 +1432,97 @@ fn plot_2d(
     None
 }
 
+/// What is drawn over the 2D points: search matches ringed, lines from the
+/// selection to its neighbours, and the analogy's arrows.
+fn highlights_2d(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    proj: &Projection,
+    marks: &Marks,
+    look: Look,
+    radius: f32,
+) {
+    let xy = |i: usize| {
+        let p = proj.points[i];
+        [p[0], p[1]]
+    };
+    // Search matches: full colour again, ringed.
+    if let Some(m) = &marks.matches {
+        let ring: Vec<[f64; 2]> = m.iter().map(|&i| xy(i)).collect();
+        plot_ui.points(
+            Points::new("", ring)
+                .color(look.text)
+                .radius(radius + 2.5)
+                .filled(false)
+                .allow_hover(false),
+        );
+    }
+    // Lines from the selection to its neighbours.
+    if let Some(sel) = marks.selected {
+        for &nb in &marks.neighbors {
+            plot_ui.line(
+                Line::new("", vec![xy(sel), xy(nb)])
+                    .color(look.text.gamma_multiply(0.45))
+                    .width(1.2)
+                    .allow_hover(false),
+            );
+        }
+        let nbs: Vec<[f64; 2]> = marks.neighbors.iter().map(|&i| xy(i)).collect();
+        plot_ui.points(
+            Points::new("", nbs)
+                .color(look.text)
+                .radius(radius + 2.0)
+                .filled(false)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new("", vec![xy(sel)])
+                .color(look.text)
+                .radius(radius + 4.0)
+                .filled(false)
+                .allow_hover(false),
+        );
+    }
+    // The analogy: b → a, carried over to c → a − b + c.
+    if let Some((abc, target, best)) = &marks.analogy
+        && let [Some(a), Some(b), Some(c)] = *abc
+    {
+        let t = [target[0], target[1]];
+        plot_ui.arrows(
+            Arrows::new("", vec![xy(b), xy(c)], vec![xy(a), t])
+                .color(ANALOGY_COLOR)
+                .tip_length(12.0)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new("", vec![t])
+                .shape(MarkerShape::Asterisk)
+                .color(ANALOGY_COLOR)
+                .radius(7.0)
+                .allow_hover(false),
+        );
+        if let Some(d) = best {
+            plot_ui.line(
+                Line::new("", vec![t, xy(*d)])
+                    .color(ANALOGY_COLOR)
+                    .style(LineStyle::dashed_dense())
+                    .allow_hover(false),
+            );
+        }
+    }
+}
+
 /// The 3D view. Returns the point clicked, if any.
 #[allow(clippy::too_many_arguments)]
 fn plot_3d(
     ui: &mut Ui,
     ds: &Dataset,
     proj: &Projection,
-    names: Option<&LabelColumn>,
-    color: Option<&LabelColumn>,
+    (names, color): (Option<&LabelColumn>, Option<&LabelColumn>),
     marks: &Marks,
     look: Look,
     labels: bool,
-    camera: &mut CameraSettings,
-    home: CameraSettings,
+    (camera, home): (&mut CameraSettings, CameraSettings),
+    raster: &mut PointRaster,
 ) -> Option<usize> {
     let n = proj.points.len();
     let c = proj.key.components;
@@ -1471,10 +1544,54 @@ fn plot_3d(
     let mut target_screen: Option<Pos2> = None;
     let pointer = ui.ctx().pointer_hover_pos();
     let avail = ui.available_size();
+    // Above RASTER_POINTS the points are one image, redrawn when what it
+    // shows changes; only a sample and the highlighted points are placed.
+    let big = n > RASTER_POINTS;
+    let ctx = ui.ctx().clone();
+    let mut h = key_hasher();
+    (&proj.key, color.map(|l| &l.name), dimmed, look.dark).hash(&mut h);
+    let data_key = h.finish();
+    let mut h = key_hasher();
+    hash_camera(&mut h, camera);
+    let camera_key = h.finish();
+    let mut projector = None;
+    let mut raster_hover = None;
     let response = OrbitView::new("embeddings-orbit", camera, home)
         .axis_names([&axis_names[0], &axis_names[1], &axis_names[2]])
         .show(ui, avail, |scene| {
-            for (i, &row) in proj.rows.iter().enumerate() {
+            let place = scene.proj;
+            projector = Some(place);
+            if big {
+                let color_of = |i: usize| {
+                    let c = color.map_or(neutral_point_color(look.dark), |l| {
+                        category_color(l.codes.get(proj.rows[i]).copied().unwrap_or(0) as usize)
+                    });
+                    if dimmed { c.gamma_multiply(FADED) } else { c }
+                };
+                raster.prepare(data_key, n, |i| Some(proj.points[i]), color_of);
+                let rect = place.rect();
+                let ppp = ctx.pixels_per_point();
+                raster.update(
+                    &ctx,
+                    camera_key ^ hash_rect(rect, ppp),
+                    rect,
+                    ppp,
+                    RASTER_RADIUS,
+                    |p| place.project(world(p)).map(|q| q.pos),
+                );
+                if let Some(shape) = raster.shape() {
+                    scene.underlay(shape);
+                }
+                if let Some(ptr) = pointer.filter(|p| rect.contains(*p))
+                    && !raster.redrawn_now(&ctx)
+                {
+                    raster_hover = raster.nearest(ptr, 8.0).map(|(i, _)| i);
+                }
+                for i in (0..n).step_by(obstacle_stride(n)) {
+                    screen[i] = place.project(world(proj.points[i])).map(|q| q.pos);
+                }
+            }
+            for (i, &row) in proj.rows.iter().enumerate().filter(|_| !big) {
                 let (fill, shape) = match color {
                     Some(l) => {
                         let k = l.codes.get(row).copied().unwrap_or(0) as usize;
@@ -1545,9 +1662,17 @@ fn plot_3d(
     let legend =
         color.and_then(|column| paint_legend(ui, rect.shrink2(vec2(0.0, 24.0)), column, look));
     if labels {
+        let at = |i: usize| {
+            screen[i].or_else(|| {
+                projector
+                    .filter(|_| big)?
+                    .project(world(proj.points[i]))
+                    .map(|q| q.pos)
+            })
+        };
         let mut candidates: Vec<(Pos2, String, bool)> = label_order(&proj.points, true, marks)
             .into_iter()
-            .filter_map(|(i, strong)| Some((screen[i]?, name_of(names, proj.rows[i]), strong)))
+            .filter_map(|(i, strong)| Some((at(i)?, name_of(names, proj.rows[i]), strong)))
             .collect();
         if let Some(t) = target_screen {
             candidates.insert(0, (t, "a − b + c".to_owned(), true));
@@ -1556,8 +1681,11 @@ fn plot_3d(
         let keep_clear: Vec<Rect> = legend.into_iter().collect();
         draw_names(ui, rect.shrink(2.0), &candidates, &all, &keep_clear, look);
     }
-    let hovered =
-        pointer.and_then(|p| nearest(n, p, 8.0, |i| screen[i].unwrap_or(pos2(f32::NAN, f32::NAN))));
+    let hovered = if big {
+        raster_hover
+    } else {
+        pointer.and_then(|p| nearest(n, p, 8.0, |i| screen[i].unwrap_or(pos2(f32::NAN, f32::NAN))))
+    };
     if let Some(i) = hovered
         && response.hovered()
     {
@@ -1567,6 +1695,9 @@ fn plot_3d(
     }
     if response.clicked() {
         let pointer = response.interact_pointer_pos()?;
+        if big {
+            return raster.nearest(pointer, 10.0).map(|(i, _)| i);
+        }
         return nearest(n, pointer, 10.0, |i| {
             screen[i].unwrap_or(pos2(f32::NAN, f32::NAN))
         });
@@ -1584,6 +1715,11 @@ fn nearest(n: usize, pointer: Pos2, within: f32, screen: impl Fn(usize) -> Pos2)
         }
     }
     best.map(|(_, i)| i)
+}
+
+/// Every how many points one keeps names off itself (see [`MAX_NAME_OBSTACLES`]).
+fn obstacle_stride(n: usize) -> usize {
+    n.div_ceil(MAX_NAME_OBSTACLES).max(1)
 }
 
 fn point_radius(n: usize) -> f32 {

@@ -90,6 +90,9 @@ impl Series {
     }
 }
 
+/// How much of its colour a point keeps when highlights are drawn over it.
+pub(crate) const FADED: f32 = 0.35;
+
 /// A scatter of many points drawn as one image ([`PointRaster`]) instead of
 /// a shape per point, for more than [`RASTER_POINTS`](crate::app::widgets::RASTER_POINTS)
 /// points. Owned by a view beside its state; everything per point is
@@ -138,7 +141,8 @@ impl RasterScatter {
     /// Adds the points to `plot_ui`: the image (hovering reports point `i`
     /// as index `i` of an unnamed item) and one legend entry per name in
     /// `legend`, coloured as `category` colours the points (`coloured` off:
-    /// the theme's neutral colour, no legend).
+    /// the theme's neutral colour, no legend); `faded` dims every point (so
+    /// that highlights drawn over them stand out).
     #[expect(clippy::too_many_arguments, reason = "a scatter's inputs")]
     pub fn show<'a>(
         &'a self,
@@ -147,6 +151,7 @@ impl RasterScatter {
         n: usize,
         legend: &[String],
         coloured: bool,
+        faded: bool,
         dark: bool,
         radius: f32,
         xy: impl Fn(usize) -> [f64; 2] + Sync + 'a,
@@ -156,14 +161,15 @@ impl RasterScatter {
         let ctx = plot_ui.ctx().clone();
         let neutral = neutral_point_color(dark);
         let color = move |i: usize| -> Color32 {
-            if coloured {
+            let c = if coloured {
                 category_color(category(i))
             } else {
                 neutral
-            }
+            };
+            if faded { c.gamma_multiply(FADED) } else { c }
         };
         let mut h = crate::app::widgets::raster::key_hasher();
-        std::hash::Hash::hash(&(key, coloured, dark), &mut h);
+        std::hash::Hash::hash(&(key, coloured, faded, dark), &mut h);
         let key = std::hash::Hasher::finish(&h);
         plot_ui.add(RasterPoints::new(
             &ctx,

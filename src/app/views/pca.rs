@@ -26,7 +26,7 @@ use crate::app::style::{
     category_color, diverging, fmt_count, fmt_num, neutral_point_color, text_on,
 };
 use crate::app::views::{RasterScatter, Series};
-use crate::app::widgets::raster::{hash_f64, key_hasher};
+use crate::app::widgets::raster::{hash_camera, hash_f64, hash_rect, key_hasher};
 use crate::app::widgets::{Heatmap, OrbitView, PointRaster, RASTER_POINTS, Scene3d};
 use crate::data::{Dataset, LabelColumn, LoadProgress};
 use crate::math::pca::{Pca, PcaOptions};
@@ -686,14 +686,7 @@ fn story_ui(
     let mut h = key_hasher();
     three.hash(&mut h);
     hash_f64(&mut h, f64::from(progress));
-    let camera = settings.camera;
-    for x in [camera.yaw, camera.pitch, camera.distance] {
-        hash_f64(&mut h, f64::from(x));
-    }
-    for x in camera.target {
-        hash_f64(&mut h, f64::from(x));
-    }
-    (camera.projection == crate::scene::Projection::Perspective).hash(&mut h);
+    hash_camera(&mut h, &settings.camera);
     let story_key = h.finish();
     let ctx = ui.ctx().clone();
     let response = OrbitView::new("pca-orbit", &mut settings.camera, home)
@@ -1040,21 +1033,6 @@ fn draw_story(
     }
 }
 
-/// A hash of a screen rectangle and its pixel density (for raster keys).
-fn hash_rect(rect: egui::Rect, pixels_per_point: f32) -> u64 {
-    let mut h = key_hasher();
-    for x in [
-        rect.min.x,
-        rect.min.y,
-        rect.max.x,
-        rect.max.y,
-        pixels_per_point,
-    ] {
-        hash_f64(&mut h, f64::from(x));
-    }
-    h.finish()
-}
-
 /// The world direction that appears as screen right (0) or up (1).
 fn proj_axis(proj: &crate::app::widgets::Projector, which: usize) -> Vector3<f64> {
     let mut v = Vector3::zeros();
@@ -1205,6 +1183,7 @@ fn scores_ui(
                 n,
                 &series.names,
                 label.is_some(),
+                false,
                 dark,
                 if n > 400_000 { 0.6 } else { 1.2 },
                 move |i| [cx[i], cy[i]],

@@ -46,6 +46,33 @@ pub fn hash_f64(h: &mut impl Hasher, x: f64) {
     x.to_bits().hash(h);
 }
 
+/// A hash of a screen rectangle and its pixel density (for raster keys).
+#[must_use]
+pub fn hash_rect(rect: Rect, pixels_per_point: f32) -> u64 {
+    let mut h = key_hasher();
+    for x in [
+        rect.min.x,
+        rect.min.y,
+        rect.max.x,
+        rect.max.y,
+        pixels_per_point,
+    ] {
+        hash_f64(&mut h, f64::from(x));
+    }
+    h.finish()
+}
+
+/// Hashes everything an orbit camera's picture depends on.
+pub fn hash_camera(h: &mut impl Hasher, camera: &crate::scene::CameraSettings) {
+    for x in [camera.yaw, camera.pitch, camera.distance] {
+        hash_f64(h, f64::from(x));
+    }
+    for x in camera.target {
+        hash_f64(h, f64::from(x));
+    }
+    (camera.projection == crate::scene::Projection::Perspective).hash(h);
+}
+
 /// The picture of a set of points at one screen rectangle, and an index of
 /// where each point landed.
 pub struct PointRaster {
