@@ -266,3 +266,114 @@ fn explore_item_embeddings_from_factorize() {
     // Its name is in the dataset list, the heading and the status bar.
     assert!(harness.query_all_by_label_contains("movie factors").count() >= 2);
 }
+
+/// `n` points of 8 dimensions in 12 groups, named `w0`, `w1`, ...
+fn many_vectors(n: usize) -> eigenlens::data::Dataset {
+    use eigenlens::data::{Dataset, LabelColumn, NumericColumn, dim_name};
+    let mut rng = fastrand::Rng::with_seed(3);
+    let group: Vec<u32> = (0..n).map(|_| rng.u32(0..12)).collect();
+    Dataset {
+        name: "many".to_owned(),
+        source: None,
+        n_rows: n,
+        columns: (0..8u32)
+            .map(|j| NumericColumn {
+                name: dim_name(j as usize),
+                values: group
+                    .iter()
+                    .map(|&g| f64::from((g * 7 + j) % 5) + rng.f64())
+                    .collect(),
+            })
+            .collect(),
+        labels: vec![
+            LabelColumn {
+                name: "word".to_owned(),
+                categories: (0..n).map(|i| format!("w{i}")).collect(),
+                codes: (0..n as u32).collect(),
+            },
+            LabelColumn {
+                name: "group".to_owned(),
+                categories: (0..12).map(|g| format!("g{g}")).collect(),
+                codes: group,
+            },
+        ],
+    }
+}
+
+/// Hovering a point names it and clicking selects it, in 2D and in 3D, for
+/// few points (a shape each) and for many: above the raster threshold the
+/// points are one image — a frame holds far fewer shapes than points — yet
+/// the hover still finds the exact point under the pointer.
+#[test]
+fn hover_names_and_click_selects_a_point_few_or_many() {
+    for n in [2_000, 60_000] {
+        hover_and_click(n);
+    }
+}
+
+fn hover_and_click(n: usize) {
+    use egui_kittest::kittest::NodeT as _;
+    use eigenlens::app::DatasetHandle;
+    use eigenlens::app::views::embeddings::EmbeddingsView;
+    use eigenlens::scene::{EmbeddingsMode, EmbeddingsSettings};
+
+    let mut view = EmbeddingsView::new(EmbeddingsSettings::default());
+    view.set_blocking(true);
+    let data = DatasetHandle::new(many_vectors(n));
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            eigenlens::app::style::setup(ctx, eigenlens::scene::Theme::Light);
+        })
+        .build_ui_state(
+            |ui, (view, data): &mut (EmbeddingsView, DatasetHandle)| {
+                egui::CentralPanel::default().show(ui, |ui| view.ui(ui, data));
+            },
+            (view, data),
+        );
+    for mode in [EmbeddingsMode::Plane, EmbeddingsMode::Space] {
+        harness.state_mut().0.settings.mode = mode;
+        harness.state_mut().0.settings.selected = None;
+        harness.run_steps(3);
+        assert!(harness.state().0.is_ready(), "{n} {mode:?}");
+        if n > eigenlens::app::widgets::RASTER_POINTS {
+            let shapes = harness.output().shapes.len();
+            assert!(shapes < 5_000, "{mode:?}: {shapes} shapes for {n} points");
+        }
+        // Find a point by hovering over the plot (left of the side panel).
+        let mut found = None;
+        'search: for y in (150..700).step_by(15) {
+            for x in (100..900).step_by(15) {
+                let at = egui::pos2(x as f32, y as f32);
+                harness.hover_at(at);
+                harness.run_steps(2);
+                if let Some(node) = harness.query_by_label_contains("click to select") {
+                    let node = node.accesskit_node();
+                    let text = node.label().or_else(|| node.value()).unwrap_or_default();
+                    found = Some((at, text));
+                    break 'search;
+                }
+            }
+        }
+        let (at, text) = found.unwrap_or_else(|| panic!("{n} {mode:?}: no hover names a point"));
+        let name = text.lines().next().unwrap_or_default().to_owned();
+        assert!(name.starts_with('w'), "{n} {mode:?}: {text}");
+        assert!(text.contains("group = g"), "{n} {mode:?}: {text}");
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+            harness.run_steps(1);
+        }
+        harness.run_steps(3);
+        assert_eq!(
+            harness.state().0.settings.selected.as_deref(),
+            Some(name.as_str()),
+            "{n} {mode:?}: the click selects the hovered point"
+        );
+        assert_eq!(harness.state().0.neighbors().len(), 10, "{n} {mode:?}");
+    }
+}

@@ -171,3 +171,24 @@ fn word2vec_header_of_dimension_zero_is_a_vector() {
     let ds = eigenlens::data::parse_word2vec(b"3 0\nfour 4\n", "v.txt").expect("two vectors");
     assert_eq!((ds.n_rows, ds.columns.len()), (2, 1));
 }
+
+/// Fuzzer (word2vec): a header promising vectors of 2⁶⁴ − 1 values made the
+/// "expected d + 1 fields" of the error overflow (a panic in debug builds, a
+/// wrong number in release).
+#[test]
+fn word2vec_header_of_the_largest_dimension_is_an_error() {
+    let e = eigenlens::data::parse_word2vec(b"1 18446744073709551615\na 1\n", "v.txt")
+        .expect_err("a row narrower than the header's width");
+    assert!(
+        matches!(
+            e,
+            eigenlens::data::LoadError::Ragged {
+                line: 2,
+                expected: usize::MAX,
+                found: 2,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}

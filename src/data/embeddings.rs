@@ -501,7 +501,7 @@ pub fn parse_word2vec(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
             return Err(LoadError::Ragged {
                 path,
                 line,
-                expected: d + 1,
+                expected: d.saturating_add(1),
                 found: fields.len(),
             });
         }

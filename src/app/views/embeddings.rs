@@ -24,7 +24,7 @@ use egui_plot::{Arrows, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotP
 
 use crate::app::DatasetHandle;
 use crate::app::style::{category_color, fmt_count, fmt_num, neutral_point_color};
-use crate::app::views::{FADED, RasterScatter, Series};
+use crate::app::views::{FADED, RasterScatter, Series, faded};
 use crate::app::widgets::raster::{hash_camera, hash_rect, key_hasher};
 use crate::app::widgets::{OrbitView, PointRaster, RASTER_POINTS, place_labels_where};
 use crate::data::{Dataset, LabelColumn, NumericColumn, Ratings};
@@ -1338,8 +1338,9 @@ fn plot_2d(
         .y_axis_label(format!("PC{} ({:.1}%)", c[1], 100.0 * proj.ratios[1]))
         .label_formatter(hover)
         .data_aspect(1.0)
-        .show_x(false)
-        .show_y(false)
+        // No crosshair; show_x/show_y stay on: egui_plot 0.38 calls the
+        // label formatter (the hover text) only with one of them.
+        .show_crosshair(false)
         // The axes' numbers mean little here; grid lines would only crowd the names.
         .show_grid(false)
         .show(ui, |plot_ui| {
@@ -1548,8 +1549,16 @@ fn plot_3d(
     // shows changes; only a sample and the highlighted points are placed.
     let big = n > RASTER_POINTS;
     let ctx = ui.ctx().clone();
+    let background = ui.visuals().extreme_bg_color;
     let mut h = key_hasher();
-    (&proj.key, color.map(|l| &l.name), dimmed, look.dark).hash(&mut h);
+    (
+        &proj.key,
+        color.map(|l| &l.name),
+        dimmed,
+        look.dark,
+        background,
+    )
+        .hash(&mut h);
     let data_key = h.finish();
     let mut h = key_hasher();
     hash_camera(&mut h, camera);
@@ -1566,7 +1575,7 @@ fn plot_3d(
                     let c = color.map_or(neutral_point_color(look.dark), |l| {
                         category_color(l.codes.get(proj.rows[i]).copied().unwrap_or(0) as usize)
                     });
-                    if dimmed { c.gamma_multiply(FADED) } else { c }
+                    if dimmed { faded(c, background) } else { c }
                 };
                 raster.prepare(data_key, n, |i| Some(proj.points[i]), color_of);
                 let rect = place.rect();

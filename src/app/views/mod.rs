@@ -93,6 +93,13 @@ impl Series {
 /// How much of its colour a point keeps when highlights are drawn over it.
 pub(crate) const FADED: f32 = 0.35;
 
+/// A point's colour behind highlights, for a picture of many points: most of
+/// the way to the `background`, and opaque, so that a dense crowd of faded
+/// points stays light instead of adding up to a dark blot.
+pub(crate) fn faded(c: Color32, background: Color32) -> Color32 {
+    c.lerp_to_gamma(background, 1.0 - FADED)
+}
+
 /// A scatter of many points drawn as one image ([`PointRaster`]) instead of
 /// a shape per point, for more than [`RASTER_POINTS`](crate::app::widgets::RASTER_POINTS)
 /// points. Owned by a view beside its state; everything per point is
@@ -160,16 +167,17 @@ impl RasterScatter {
         let (bounds, _) = self.extent(key, n, &xy);
         let ctx = plot_ui.ctx().clone();
         let neutral = neutral_point_color(dark);
+        let background = ctx.global_style().visuals.extreme_bg_color;
         let color = move |i: usize| -> Color32 {
             let c = if coloured {
                 category_color(category(i))
             } else {
                 neutral
             };
-            if faded { c.gamma_multiply(FADED) } else { c }
+            if faded { self::faded(c, background) } else { c }
         };
         let mut h = crate::app::widgets::raster::key_hasher();
-        std::hash::Hash::hash(&(key, coloured, faded, dark), &mut h);
+        std::hash::Hash::hash(&(key, coloured, faded, dark, background), &mut h);
         let key = std::hash::Hasher::finish(&h);
         plot_ui.add(RasterPoints::new(
             &ctx,
