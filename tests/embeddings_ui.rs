@@ -265,6 +265,47 @@ fn explore_item_embeddings_from_factorize() {
     assert!(rank >= 2);
     // Its name is in the dataset list, the heading and the status bar.
     assert!(harness.query_all_by_label_contains("movie factors").count() >= 2);
+
+    // Saving a scene of it writes the factors beside the scene as an
+    // Embedding Projector pair, and the scene opens again with the same
+    // vectors, names and settings.
+    let before = ds.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("factors.toml");
+    let first = before.labels[0].get(0).to_owned();
+    harness.state_mut().embeddings_view_mut().settings.selected = Some(first.clone());
+    harness.run_steps(2);
+    harness
+        .state_mut()
+        .save_scene_as(&path, eigenlens::scene::Theme::Light, 1.0);
+    let (msg, is_error) = harness.state().status().expect("a message");
+    assert!(!is_error, "{msg}");
+    assert!(dir.path().join("factors-vectors.tsv").is_file());
+    assert!(dir.path().join("factors-metadata.tsv").is_file());
+    let loaded = eigenlens::scene::load_scene(&path).expect("the saved scene opens again");
+    assert_eq!(loaded.scene.view, ViewKind::Embeddings);
+    assert_eq!(loaded.scene.dataset, "factors-vectors.tsv");
+    assert_eq!(loaded.scene.embeddings.selected, Some(first));
+    let again = loaded.data.table().expect("a table");
+    assert_eq!(again.n_rows, before.n_rows);
+    for (a, b) in again.columns.iter().zip(&before.columns) {
+        assert_eq!(a.name, b.name);
+        assert_eq!(a.values, b.values, "every digit of {} kept", a.name);
+    }
+    for (a, b) in again.labels.iter().zip(&before.labels) {
+        assert_eq!(a.name, b.name);
+        assert!(
+            (0..before.n_rows).all(|i| a.get(i) == b.get(i)),
+            "{}",
+            a.name
+        );
+    }
+    // The same entry saved again names the file it now has.
+    harness
+        .state_mut()
+        .save_scene_as(&path, eigenlens::scene::Theme::Light, 1.0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("dataset = \"factors-vectors.tsv\""), "{text}");
 }
 
 /// `n` points of 8 dimensions in 12 groups, named `w0`, `w1`, ...

@@ -640,14 +640,35 @@ impl EigenApp {
     }
 
     fn save_scene(&mut self, ctx: &egui::Context, path: &Path) {
-        let scene = self.current_scene(style::theme_of(ctx), ctx.pixels_per_point(), path.parent());
-        let derived = self
-            .entries
-            .get(self.current)
-            .and_then(|e| match &e.origin {
-                DatasetRef::Derived(name) => Some(name.clone()),
-                _ => None,
-            });
+        self.save_scene_as(path, style::theme_of(ctx), ctx.pixels_per_point());
+    }
+
+    /// Writes the current view as a scene to `path` (File → Save scene). A
+    /// dataset made in the app (a model's movie factors) has no file to name:
+    /// it is written first beside the scene, as the Embedding Projector pair
+    /// `NAME-vectors.tsv` + `NAME-metadata.tsv`, and from then on the entry
+    /// is that file — so the scene opens again. Errors go to the status bar.
+    pub fn save_scene_as(&mut self, path: &Path, theme: Theme, scale: f32) {
+        if let Some(entry) = self.entries.get(self.current)
+            && matches!(entry.origin, DatasetRef::Derived(_))
+            && let EntryData::Table(handle) = &entry.data
+        {
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "scene".to_owned(), |s| s.to_string_lossy().into_owned());
+            let vectors = path.with_file_name(format!("{stem}-vectors.tsv"));
+            if let Err(e) = data::write_projector(&handle.data, &vectors) {
+                self.set_error(format!(
+                    "{}: not saved: its dataset, made in the app, could not be written beside it: {e}",
+                    path.display()
+                ));
+                return;
+            }
+            if let Some(entry) = self.entries.get_mut(self.current) {
+                entry.origin = DatasetRef::File(vectors);
+            }
+        }
+        let scene = self.current_scene(theme, scale, path.parent());
         let text = match scene.try_to_toml() {
             Ok(text) => text,
             Err(e) => {
@@ -656,11 +677,6 @@ impl EigenApp {
             }
         };
         match crate::files::write_bytes_atomic(path, text.as_bytes()) {
-            Ok(()) if derived.is_some() => self.set_error(format!(
-                "Saved scene {}, but its dataset {:?} was made in the app and has no file: the scene will not open again",
-                path.display(),
-                derived.unwrap_or_default()
-            )),
             Ok(()) => self.set_info(format!("Saved scene {}.", path.display())),
             Err(e) => self.set_error(e.to_string()),
         }

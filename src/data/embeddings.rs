@@ -319,6 +319,72 @@ pub fn load_npy_with_labels(path: &Path, labels: Option<&Path>) -> Result<Datase
     load_kind(path, bytes, EmbeddingKind::Npy, labels)
 }
 
+// ---------------------------------------------------------------- writing
+
+/// Writes `ds` as an Embedding Projector pair: its numeric columns to
+/// `vectors` (tab-separated, one vector per line, every digit kept) and its
+/// label columns to the metadata file beside it (see [`metadata_beside`]:
+/// `X-vectors.tsv` → `X-metadata.tsv`), with a header row so that column
+/// names survive. Both are written atomically. Tabs and line breaks inside a
+/// label become spaces (the format has no quoting). Returns the metadata
+/// file's path, or `None` when `ds` has no labels (and none is written).
+///
+/// # Errors
+/// A [`WriteError`](crate::files::WriteError) naming the file that could not
+/// be written.
+pub fn write_projector(
+    ds: &Dataset,
+    vectors: &Path,
+) -> Result<Option<PathBuf>, crate::files::WriteError> {
+    use std::io::Write as _;
+    crate::files::write_atomic(vectors, |w| {
+        for i in 0..ds.n_rows {
+            for (j, c) in ds.columns.iter().enumerate() {
+                if j > 0 {
+                    w.write_all(b"\t")?;
+                }
+                write!(w, "{}", c.values.get(i).copied().unwrap_or(f64::NAN))?;
+            }
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    if ds.labels.is_empty() {
+        return Ok(None);
+    }
+    let metadata = metadata_path_for(vectors);
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    crate::files::write_atomic(&metadata, |w| {
+        let header: Vec<String> = ds.labels.iter().map(|l| clean(&l.name)).collect();
+        writeln!(w, "{}", header.join("\t"))?;
+        for i in 0..ds.n_rows {
+            let row: Vec<String> = ds.labels.iter().map(|l| clean(l.get(i))).collect();
+            writeln!(w, "{}", row.join("\t"))?;
+        }
+        Ok(())
+    })?;
+    Ok(Some(metadata))
+}
+
+/// Where [`metadata_beside`] looks for the metadata of `vectors` (whether or
+/// not it exists): its last `vectors` replaced by `metadata`, or, for a name
+/// without `vectors`, `NAME.metadata.tsv`.
+fn metadata_path_for(vectors: &Path) -> PathBuf {
+    let file = vectors
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match file.to_ascii_lowercase().rfind("vectors") {
+        Some(at) => format!(
+            "{}metadata{}.tsv",
+            file.get(..at).unwrap_or_default(),
+            file.get(at + "vectors".len()..).unwrap_or_default()
+        ),
+        None => format!("{file}.metadata.tsv"),
+    };
+    vectors.with_file_name(name)
+}
+
 // ---------------------------------------------------------------- parsing
 
 /// Text from bytes: the BOM stripped, or [`LoadError::NotUtf8`] naming the line.

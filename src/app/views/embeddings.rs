@@ -1960,7 +1960,9 @@ pub fn item_embeddings(r: &Ratings, model: &Model, epoch: usize) -> Dataset {
     let n = r.n_items();
     let columns = (0..k)
         .map(|f| NumericColumn {
-            name: format!("f{}", f + 1),
+            // As every embedding names its dimensions (and as the Projector
+            // file a saved scene writes them to reads back).
+            name: crate::data::dim_name(f),
             values: (0..n)
                 .map(|i| model.item_factors(i).get(f).copied().unwrap_or(f64::NAN))
                 .collect(),
