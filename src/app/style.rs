@@ -62,10 +62,18 @@ const OKABE_ITO: [Color32; 7] = [
     Color32::from_rgb(0xF0, 0xE4, 0x42), // yellow
 ];
 
-/// The colour of category `i` of a label column.
+/// The colour of category `i` of a label column: the seven Okabe–Ito
+/// colours, then the same seven darker, then lighter, so that up to 21
+/// categories stay apart even where every point is a plain dot (a scatter
+/// drawn as one image has no marker shapes).
 #[must_use]
 pub fn category_color(i: usize) -> Color32 {
-    OKABE_ITO[i % OKABE_ITO.len()]
+    let base = OKABE_ITO[i % OKABE_ITO.len()];
+    match (i / OKABE_ITO.len()) % 3 {
+        0 => base,
+        1 => base.lerp_to_gamma(Color32::BLACK, 0.45),
+        _ => base.lerp_to_gamma(Color32::WHITE, 0.5),
+    }
 }
 
 /// Points drawn when there is no label column to colour by.

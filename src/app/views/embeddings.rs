@@ -1128,7 +1128,15 @@ fn marker(center: Pos2, shape: MarkerShape, radius: f32, fill: Color32, stroke: 
 
 /// The legend of the colour column: a marker and a name per category,
 /// painted over the bottom-right corner of `rect`; returns where it went.
-fn paint_legend(ui: &Ui, rect: Rect, column: &LabelColumn, look: Look) -> Option<Rect> {
+/// `shapes`: each category's marker shape as drawn (off for a scatter drawn
+/// as one image, where every point is a dot).
+fn paint_legend(
+    ui: &Ui,
+    rect: Rect,
+    column: &LabelColumn,
+    look: Look,
+    shapes: bool,
+) -> Option<Rect> {
     let n = column.categories.len();
     if n == 0 || n > MAX_COLOR_CATEGORIES {
         return None;
@@ -1174,7 +1182,11 @@ fn paint_legend(ui: &Ui, rect: Rect, column: &LabelColumn, look: Look) -> Option
         let c = pos2(box_rect.left() + 14.0, y);
         painter.add(marker(
             c,
-            marker_shape(k),
+            if shapes {
+                marker_shape(k)
+            } else {
+                MarkerShape::Circle
+            },
             4.5,
             category_color(k),
             Stroke::NONE,
@@ -1407,7 +1419,7 @@ fn plot_2d(
             .transform
             .position_from_point(&PlotPoint::new(p[0], p[1]))
     };
-    let legend = color.and_then(|column| paint_legend(ui, frame, column, look));
+    let legend = color.and_then(|column| paint_legend(ui, frame, column, look, series.is_some()));
     if labels {
         let mut candidates: Vec<(Pos2, String, bool)> = label_order(&proj.points, false, marks)
             .into_iter()
@@ -1668,8 +1680,8 @@ fn plot_3d(
             }
         });
     let rect = response.rect;
-    let legend =
-        color.and_then(|column| paint_legend(ui, rect.shrink2(vec2(0.0, 24.0)), column, look));
+    let legend = color
+        .and_then(|column| paint_legend(ui, rect.shrink2(vec2(0.0, 24.0)), column, look, !big));
     if labels {
         let at = |i: usize| {
             screen[i].or_else(|| {
