@@ -917,3 +917,62 @@ fn builtin_words_analogies() {
         );
     }
 }
+
+/// `write_projector` writes what the loader reads back exactly: every digit
+/// of every value, label columns by name (a single column too, through its
+/// header row), empty labels (the last one included), Unicode; a tab or line
+/// break inside a label becomes a space.
+#[test]
+fn projector_pair_round_trips() {
+    use eigenlens::data::{Dataset, LabelColumn, NumericColumn, write_projector};
+    let values = [1.0 / 3.0, -0.0, 1e-300, 123_456_789.123_456_79, -2.5e17];
+    let ds = |labels: Vec<LabelColumn>| Dataset {
+        name: "x".to_owned(),
+        source: None,
+        n_rows: 5,
+        columns: (0..3)
+            .map(|j| NumericColumn {
+                name: dim_name(j),
+                values: values.iter().map(|v| v * (j + 1) as f64).collect(),
+            })
+            .collect(),
+        labels,
+    };
+    let column = |name: &str, cells: [&str; 5]| LabelColumn {
+        name: name.to_owned(),
+        categories: cells.iter().map(|c| (*c).to_owned()).collect(),
+        codes: (0..5).collect(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for labels in [
+        vec![
+            column("title", ["Amélie", "a\tb", "two\nlines", "", "λ"]),
+            column("genre", ["x", "y", "z", "w", ""]),
+        ],
+        vec![column("word", ["king", "queen", "man", "woman", "child"])],
+    ] {
+        let before = ds(labels);
+        let path = dir.path().join("out-vectors.tsv");
+        let meta = ok(write_projector(&before, &path)).expect("a metadata file");
+        assert_eq!(meta, dir.path().join("out-metadata.tsv"));
+        let after = ok(load_projector(&path, None));
+        assert_eq!(after.n_rows, 5);
+        for (a, b) in after.columns.iter().zip(&before.columns) {
+            assert_eq!(a.name, b.name);
+            let same = a
+                .values
+                .iter()
+                .zip(&b.values)
+                .all(|(x, y)| x.to_bits() == y.to_bits());
+            assert!(same, "{}: {:?} vs {:?}", a.name, a.values, b.values);
+        }
+        assert_eq!(after.labels.len(), before.labels.len());
+        for (a, b) in after.labels.iter().zip(&before.labels) {
+            assert_eq!(a.name, b.name);
+            for i in 0..5 {
+                let expected = b.get(i).replace(['\t', '\n'], " ");
+                assert_eq!(a.get(i), expected, "{} row {i}", a.name);
+            }
+        }
+    }
+}

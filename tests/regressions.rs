@@ -192,3 +192,23 @@ fn word2vec_header_of_the_largest_dimension_is_an_error() {
         "{e:?}"
     );
 }
+
+/// Monkey, seed 3: a saved scene of movie factors wrote metadata whose last
+/// movie had no genres (`Up\tanimation\t`); the loader trimmed the file's end
+/// as whitespace, tab included, so the last row had a field too few and the
+/// scene would not load. Only trailing lines of spaces are blank now.
+#[test]
+fn metadata_whose_last_cell_is_empty_keeps_it() {
+    let columns = eigenlens::data::parse_labels(
+        b"title\tgenre\tgenres\nJaws\tthriller\tthriller\nUp\tanimation\t\n\n  \n",
+        "metadata.tsv",
+        2,
+        "vectors.tsv",
+    )
+    .expect("two rows of three labels");
+    let genres = &columns[2];
+    assert_eq!((genres.get(0), genres.get(1)), ("thriller", ""));
+    let vectors = eigenlens::data::parse_projector_vectors(b"1\t2\n3\t4\n \n", "vectors.tsv")
+        .expect("a trailing blank line is not a row");
+    assert_eq!(vectors.n_rows, 2);
+}

@@ -397,9 +397,20 @@ fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, LoadError> {
 }
 
 /// The lines of `text` with their 1-based numbers, `\r` stripped, trailing
-/// blank lines left out.
+/// blank lines (nothing but spaces) left out. A tab is a cell separator, not
+/// blank: the last row's empty last cell (`Up\tanimation\t`) stays a cell.
 fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let body = text.trim_end();
+    let blank = |l: &str| l.trim_matches([' ', '\r']).is_empty();
+    let mut body = text;
+    while let Some(at) = body.rfind('\n') {
+        if !blank(body.get(at + 1..).unwrap_or_default()) {
+            break;
+        }
+        body = body.get(..at).unwrap_or_default();
+    }
+    if blank(body) {
+        body = "";
+    }
     body.split('\n')
         .filter(move |_| !body.is_empty())
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
