@@ -993,6 +993,17 @@ fn factorize_divergence_suggests_a_smaller_learning_rate() {
         "--json",
     ]);
     assert_bad_input(&o, &["diverged", "learning rate smaller than 5"]);
+    // A rate at the edge of f64 is written as typed, not as 309 digits.
+    let o = eigenlens(&[
+        "factorize",
+        "builtin:movie-night",
+        "--method",
+        "sgd",
+        "--learning-rate",
+        "1e308",
+        "--json",
+    ]);
+    assert_bad_input(&o, &["diverged", "learning rate smaller than 1e308;"]);
 }
 
 // ---------------------------------------------------------------- neighbors

@@ -814,9 +814,12 @@ impl Trainer {
                 hint: match self.config.method {
                     Method::Sgd => format!(
                         "try a learning rate smaller than {}",
-                        self.config.learning_rate
+                        short_number(self.config.learning_rate)
                     ),
-                    Method::Als => format!("try a lambda larger than {}", self.config.lambda),
+                    Method::Als => format!(
+                        "try a lambda larger than {}",
+                        short_number(self.config.lambda)
+                    ),
                 },
             },
             Err(e) => e,
@@ -1412,4 +1415,13 @@ pub fn similar_items(model: &Model, item: u32, n: usize, metric: Similarity) -> 
     best_first(&mut scored);
     scored.truncate(n);
     scored
+}
+
+/// `x` as typed: `0.005` as such, but `1e308` rather than 309 digits.
+fn short_number(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e6).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
 }
