@@ -187,8 +187,9 @@ fn de_finite<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
         Ok(v as f32)
     } else {
         Err(serde::de::Error::custom(format!(
-            "must be a finite number no larger than {:e}, got {v}",
-            f32::MAX
+            "must be a finite number no larger than {:e}, got {}",
+            f32::MAX,
+            crate::math::fmt_typed(v)
         )))
     }
 }
@@ -203,9 +204,10 @@ fn de_in<'de, D: Deserializer<'de>>(
         Ok(f)
     } else {
         Err(serde::de::Error::custom(format!(
-            "must be between {} and {}, got {v}",
+            "must be between {} and {}, got {}",
             range.start(),
-            range.end()
+            range.end(),
+            crate::math::fmt_typed(v)
         )))
     }
 }
@@ -513,9 +515,10 @@ fn de_f64_in<'de, D: Deserializer<'de>>(
     } else {
         let lower = if open_start { "above" } else { "at least" };
         Err(serde::de::Error::custom(format!(
-            "{key}: must be {lower} {} and at most {}, got {v}",
+            "{key}: must be {lower} {} and at most {}, got {}",
             range.start(),
-            range.end()
+            range.end(),
+            crate::math::fmt_typed(v)
         )))
     }
 }
@@ -1196,7 +1199,8 @@ impl Scene {
                 return fail(
                     at_edits,
                     format!(
-                        "factorize.edits.rating: must be within the rating scale {lo} to {hi}, got {v}"
+                        "factorize.edits.rating: must be within the rating scale {lo} to {hi}, got {}",
+                        crate::math::fmt_typed(v)
                     ),
                 );
             }

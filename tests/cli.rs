@@ -1128,3 +1128,33 @@ fn present_bad_deck_exits_2() {
         &["deck.toml", "line 3"],
     );
 }
+
+/// A value at the edge of f64 is quoted back as typed (`1e300`), not as 301
+/// digits, by the command line's checks and by a scene's.
+#[test]
+fn huge_values_are_quoted_as_typed() {
+    let o = eigenlens(&["factorize", "builtin:tiny-movies", "--lambda", "-1e300"]);
+    assert_bad_input(&o, &["--lambda -1e300: must be a number ≥ 0"]);
+    let o = eigenlens(&[
+        "factorize",
+        "builtin:tiny-movies",
+        "--test-fraction",
+        "1e300",
+    ]);
+    assert_bad_input(&o, &["--test-fraction 1e300:"]);
+    let dir = tempfile::tempdir().unwrap();
+    let scene = write_file(
+        dir.path(),
+        "s.toml",
+        b"view = \"pca\"\ndataset = \"builtin:iris\"\n[pca]\nprogress = 1e300\n",
+    );
+    let png = dir.path().join("s.png");
+    let o = eigenlens(&[
+        "render",
+        scene.to_str().unwrap(),
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_bad_input(&o, &["pca.progress: must be between 0 and 1, got 1e300"]);
+    assert!(stderr(&o).len() < 200, "{}", stderr(&o));
+}

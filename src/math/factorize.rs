@@ -187,11 +187,28 @@ impl FactorizeConfig {
     }
 }
 
-fn invalid(name: &'static str, value: impl fmt::Display, reason: &'static str) -> FactorizeError {
+fn invalid(name: &'static str, value: impl Typed, reason: &'static str) -> FactorizeError {
     FactorizeError::InvalidParameter {
         name,
-        value: value.to_string(),
+        value: value.typed(),
         reason,
+    }
+}
+
+/// A parameter's value as the user would have typed it (`1e300`, not 301 digits).
+trait Typed {
+    fn typed(self) -> String;
+}
+
+impl Typed for f64 {
+    fn typed(self) -> String {
+        super::fmt_typed(self)
+    }
+}
+
+impl Typed for usize {
+    fn typed(self) -> String {
+        self.to_string()
     }
 }
 
@@ -337,7 +354,8 @@ impl TrainingSet {
         if train.is_empty() {
             return Err(FactorizeError::NoTrainingRatings {
                 detail: format!(
-                    ": a test fraction of {test_fraction} takes all {} ratings",
+                    ": a test fraction of {} takes all {} ratings",
+                    super::fmt_typed(test_fraction),
                     ratings.len()
                 ),
             });
@@ -814,11 +832,11 @@ impl Trainer {
                 hint: match self.config.method {
                     Method::Sgd => format!(
                         "try a learning rate smaller than {}",
-                        short_number(self.config.learning_rate)
+                        super::fmt_typed(self.config.learning_rate)
                     ),
                     Method::Als => format!(
                         "try a lambda larger than {}",
-                        short_number(self.config.lambda)
+                        super::fmt_typed(self.config.lambda)
                     ),
                 },
             },
@@ -1415,13 +1433,4 @@ pub fn similar_items(model: &Model, item: u32, n: usize, metric: Similarity) -> 
     best_first(&mut scored);
     scored.truncate(n);
     scored
-}
-
-/// `x` as typed: `0.005` as such, but `1e308` rather than 309 digits.
-fn short_number(x: f64) -> String {
-    if x == 0.0 || (1e-4..1e6).contains(&x.abs()) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
 }
