@@ -1347,7 +1347,11 @@ fn plot_2d(
             c[0],
             100.0 * proj.ratios[0]
         ))
-        .y_axis_label(format!("PC{} ({:.1}%)", c[1], 100.0 * proj.ratios[1]))
+        .custom_y_axes(super::y_axis_like_x(format!(
+            "PC{} ({:.1}%)",
+            c[1],
+            100.0 * proj.ratios[1]
+        )))
         .label_formatter(hover)
         .data_aspect(1.0)
         // No crosshair; show_x/show_y stay on: egui_plot 0.38 calls the

@@ -1451,11 +1451,11 @@ impl FactorizeView {
             } else {
                 "factor 1"
             })
-            .y_axis_label(if plane.pca.is_some() {
+            .custom_y_axes(super::y_axis_like_x(if plane.pca.is_some() {
                 "PC2 of the factors"
             } else {
                 "factor 2"
-            })
+            }))
             .show_x(false)
             .show_y(false)
             .label_formatter(|_: &egui_plot::HoverPosition<'_>| None)

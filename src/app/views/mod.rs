@@ -10,7 +10,7 @@ pub mod transform;
 use std::cell::{Cell, RefCell};
 
 use egui::Color32;
-use egui_plot::{HoverPosition, PlotBounds, PlotPoints, PlotUi, Points};
+use egui_plot::{AxisHints, HoverPosition, PlotBounds, PlotPoints, PlotUi, Points};
 
 use crate::app::style::{category_color, neutral_point_color};
 use crate::app::widgets::{PointRaster, RasterPoints};
@@ -88,6 +88,13 @@ impl Series {
         let k = self.names.iter().position(|n| n == plot_name)?;
         self.members.get(k)?.get(*index).copied()
     }
+}
+
+/// The y axis of a plot whose axes share one scale (`data_aspect(1.0)`),
+/// titled `label`: tick labels at least 30 points apart (egui_plot's 20 lets
+/// a tall plot number every hundredth while x numbers every tenth).
+pub(crate) fn y_axis_like_x<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
+    vec![AxisHints::new_y().label(label).label_spacing(30.0..=45.0)]
 }
 
 /// How much of its colour a point keeps when highlights are drawn over it.
