@@ -418,3 +418,24 @@ fn hover_and_click(n: usize) {
         assert_eq!(harness.state().0.neighbors().len(), 10, "{n} {mode:?}");
     }
 }
+
+/// An `.npy` opened without a labels file beside it: the Embeddings view says
+/// its points have only row numbers, and which file would name them.
+#[test]
+fn npy_without_labels_says_how_to_name_the_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let npy = dir.path().join("vectors64.npy");
+    std::fs::copy(
+        common::repo().join("tests/fixtures/embeddings/items.npy"),
+        &npy,
+    )
+    .unwrap();
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    harness.state_mut().open_now(&npy);
+    harness.run_steps(2);
+    harness.get_by_label("Embeddings").click();
+    assert!(step_until(&mut harness, 50, ready), "never ready");
+    harness.run_steps(2);
+    harness.get_by_label_contains("put vectors64.labels.txt");
+}

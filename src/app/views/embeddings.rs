@@ -785,6 +785,10 @@ impl EmbeddingsView {
         egui::ScrollArea::vertical()
             .id_salt("embeddings-side")
             .show(ui, |ui| {
+                if names.is_none() {
+                    ui.label(RichText::new(no_names_hint(ds)).weak().small());
+                    ui.add_space(4.0);
+                }
                 // Search.
                 ui.label(RichText::new("Search").strong());
                 let mut submit = false;
@@ -1875,6 +1879,30 @@ fn name_of(names: Option<&LabelColumn>, row: usize) -> String {
     match names {
         Some(l) => l.get(row).to_owned(),
         None => format!("#{row}"),
+    }
+}
+
+/// What to do about points without names (they are `#row`): where the
+/// loader looks for them beside the file they came from.
+fn no_names_hint(ds: &Dataset) -> String {
+    let file = ds
+        .source
+        .as_deref()
+        .and_then(|p| p.file_name())
+        .map(|f| f.to_string_lossy().into_owned());
+    match file {
+        Some(f) if f.to_ascii_lowercase().ends_with(".npy") => {
+            let stem = f.get(..f.len() - 4).unwrap_or_default();
+            format!(
+                "The points have no names, only #row numbers. To name them, put {stem}.labels.txt \
+                 (one name per line, in row order) beside {f} and open it again."
+            )
+        }
+        Some(f) if f.to_ascii_lowercase().contains("vectors") => format!(
+            "The points have no names, only #row numbers. To name them, put the Projector's \
+             metadata file beside {f} (vectors → metadata in its name) and open it again."
+        ),
+        _ => "The points have no names, only #row numbers: a label column names them.".to_owned(),
     }
 }
 
