@@ -786,7 +786,7 @@ impl EmbeddingsView {
             .id_salt("embeddings-side")
             .show(ui, |ui| {
                 if names.is_none() {
-                    ui.label(RichText::new(no_names_hint(ds)).weak().small());
+                    ui.label(RichText::new(no_names_hint(ds)).weak());
                     ui.add_space(4.0);
                 }
                 // Search.
