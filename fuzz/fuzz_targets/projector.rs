@@ -28,7 +28,11 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     // The metadata's name decides its dialect: tabs unquoted, or quoted CSV.
-    let name = if flag & 1 == 0 { "metadata.tsv" } else { "metadata.csv" };
+    let name = if flag & 1 == 0 {
+        "metadata.tsv"
+    } else {
+        "metadata.csv"
+    };
     match parse_labels(metadata, name, ds.n_rows, "vectors.tsv") {
         Ok(columns) => {
             for c in &columns {
@@ -47,6 +51,9 @@ fn check_error(e: &LoadError, name: &str, bytes: &[u8]) {
     assert!(message.contains(name), "{message}");
     if let Some(line) = e.line() {
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-        assert!(line >= 1 && line <= lines, "line {line} of {lines}: {message}");
+        assert!(
+            line >= 1 && line <= lines,
+            "line {line} of {lines}: {message}"
+        );
     }
 }

@@ -18,14 +18,22 @@ fuzz_target!(|bytes: &[u8]| {
             let words = ds.labels.first().expect("a word column");
             assert_eq!(words.name, WORD_COLUMN);
             assert_eq!(words.codes.len(), ds.n_rows);
-            assert!(words.codes.iter().all(|&k| (k as usize) < words.categories.len()));
+            assert!(
+                words
+                    .codes
+                    .iter()
+                    .all(|&k| (k as usize) < words.categories.len())
+            );
         }
         Err(e) => {
             let message = e.to_string();
             assert!(message.contains("vectors.txt"), "{message}");
             if let Some(line) = e.line() {
                 let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-                assert!(line >= 1 && line <= lines, "line {line} of {lines}: {message}");
+                assert!(
+                    line >= 1 && line <= lines,
+                    "line {line} of {lines}: {message}"
+                );
             }
         }
     }

@@ -1351,7 +1351,7 @@ fn plot_2d(
             c[0],
             100.0 * proj.ratios[0]
         ))
-        .custom_y_axes(super::y_axis_like_x(format!(
+        .custom_y_axes(super::sparse_y_axis(format!(
             "PC{} ({:.1}%)",
             c[1],
             100.0 * proj.ratios[1]

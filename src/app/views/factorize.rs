@@ -1451,7 +1451,7 @@ impl FactorizeView {
             } else {
                 "factor 1"
             })
-            .custom_y_axes(super::y_axis_like_x(if plane.pca.is_some() {
+            .custom_y_axes(super::sparse_y_axis(if plane.pca.is_some() {
                 "PC2 of the factors"
             } else {
                 "factor 2"

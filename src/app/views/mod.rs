@@ -92,8 +92,9 @@ impl Series {
 
 /// The y axis of a plot whose axes share one scale (`data_aspect(1.0)`),
 /// titled `label`: tick labels at least 30 points apart (egui_plot's 20 lets
-/// a tall plot number every hundredth while x numbers every tenth).
-pub(crate) fn y_axis_like_x<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
+/// a tall plot number every hundredth while x numbers every tenth). Plots
+/// in data units (the Data view's scatter) keep egui_plot's denser labels.
+pub(crate) fn sparse_y_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
     vec![AxisHints::new_y().label(label).label_spacing(30.0..=45.0)]
 }
 

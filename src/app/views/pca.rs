@@ -1162,7 +1162,7 @@ fn scores_ui(
     };
     let mut plot = Plot::new("pca-scores")
         .x_axis_label(axis_title(pca, kx))
-        .custom_y_axes(super::y_axis_like_x(axis_title(pca, ky)))
+        .custom_y_axes(super::sparse_y_axis(axis_title(pca, ky)))
         .label_formatter(hover)
         .data_aspect(1.0)
         // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
