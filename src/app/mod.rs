@@ -1,6 +1,7 @@
 //! Everything egui: the eframe App with its menu bar, dataset list, view tabs
 //! and status bar. Views live in [`views`]; shared looks in [`style`].
 
+pub mod job;
 pub mod present;
 pub mod screenshot;
 pub mod style;
