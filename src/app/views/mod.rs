@@ -6,6 +6,7 @@ pub mod embeddings;
 pub mod factorize;
 pub mod pca;
 pub mod transform;
+pub mod view;
 
 use std::cell::{Cell, RefCell};
 
