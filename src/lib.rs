@@ -2,7 +2,8 @@
 //!
 //! The crate is split as DESIGN.md describes: [`math`] and [`data`] are pure
 //! (no egui, no threads), [`files`] reads and writes the user's files safely, [`scene`] is the serializable state of one view,
-//! [`app`] is everything egui, and [`render`] draws a scene without a window.
+//! [`app`] is everything egui (the window and, in [`app::headless`], the same
+//! views drawn without one); [`render`] is the door to headless drawing.
 
 pub mod app;
 pub mod cli;

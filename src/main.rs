@@ -94,7 +94,7 @@ fn run_gui(
     // one is reported here, with exit status 2, like every other bad input.
     let opened = match path {
         Some(p) => {
-            let opened = app::open_path(&p).map_err(Failure::input)?;
+            let opened = app::open_path(&p).map_err(|e| Failure::input(e.to_string()))?;
             Some((p, opened))
         }
         None => None,

@@ -3,14 +3,32 @@
 //! whole window (captured as it is on screen), saved as PNG and optionally
 //! copied to the clipboard.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use egui::{ColorImage, Key, KeyboardShortcut, Modifiers};
 use image::RgbaImage;
 
-use crate::render::{Gpu, SceneRenderer};
+use super::headless::{Gpu, RenderError, SceneRenderer};
+use super::job::{Job, JobError, Waker};
 use crate::scene::{Scene, SceneData};
+
+/// Why a screenshot was not taken or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenshotError {
+    /// Drawing the view headless failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The window never delivered its picture (or the drawing thread died).
+    #[error("the screenshot was not taken")]
+    NotTaken,
+    /// The PNG could not be written.
+    #[error("{}: cannot write the screenshot: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: image::ImageError,
+    },
+}
 
 /// Ctrl+Shift+S (Cmd on macOS).
 pub const SHORTCUT: KeyboardShortcut =
@@ -46,10 +64,18 @@ impl Default for Options {
     }
 }
 
+/// Where a capture's picture comes from.
+enum Source {
+    /// The view, drawn again headless on a background job.
+    View(Job<(), Result<RgbaImage, RenderError>>),
+    /// The window's next frame.
+    Window(Receiver<RgbaImage>),
+}
+
 /// A screenshot on its way: rendering on a thread, or waiting for the
 /// window's next frame.
 pub struct Capture {
-    rx: Receiver<Result<RgbaImage, String>>,
+    source: Source,
     /// Also ask where to save it (else only copy it).
     pub save: bool,
     pub copy: bool,
@@ -67,13 +93,12 @@ impl Capture {
         save: bool,
         copy: bool,
     ) -> Self {
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(render_view(&scene, data, scale));
-            ctx.request_repaint();
-        });
-        Self { rx, save, copy }
+        let job = Job::spawn((), Waker::new(ctx), move |_| render_view(&scene, data, scale));
+        Self {
+            source: Source::View(job),
+            save,
+            copy,
+        }
     }
 
     /// Asks the window for its next frame as an image.
@@ -82,20 +107,32 @@ impl Capture {
         let (tx, rx) = channel();
         let repaint = ctx.clone();
         ctx.request_screenshot(move |image: std::sync::Arc<ColorImage>| {
-            let _ = tx.send(Ok(to_rgba(&image)));
+            let _ = tx.send(to_rgba(&image));
             repaint.request_repaint();
         });
         ctx.request_repaint();
-        Self { rx, save, copy }
+        Self {
+            source: Source::Window(rx),
+            save,
+            copy,
+        }
     }
 
     /// The image once it is ready; `Some(Err)` if it failed.
     #[must_use]
-    pub fn poll(&self) -> Option<Result<RgbaImage, String>> {
-        match self.rx.try_recv() {
-            Ok(r) => Some(r),
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => Some(Err("the screenshot was not taken".to_owned())),
+    pub fn poll(&mut self) -> Option<Result<RgbaImage, ScreenshotError>> {
+        match &mut self.source {
+            Source::View(job) => job.finished().map(|r| {
+                r.map_err(|e| match e {
+                    JobError::Failed(e) => ScreenshotError::Render(e),
+                    JobError::Cancelled | JobError::Lost => ScreenshotError::NotTaken,
+                })
+            }),
+            Source::Window(rx) => match rx.try_recv() {
+                Ok(image) => Some(Ok(image)),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => Some(Err(ScreenshotError::NotTaken)),
+            },
         }
     }
 }
@@ -104,13 +141,11 @@ impl Capture {
 ///
 /// # Errors
 /// No graphics adapter, or the renderer failed.
-pub fn render_view(scene: &Scene, data: SceneData, scale: f32) -> Result<RgbaImage, String> {
+pub fn render_view(scene: &Scene, data: SceneData, scale: f32) -> Result<RgbaImage, RenderError> {
     let mut window = scene.window;
     window.scale = scale;
-    let gpu = Gpu::new().map_err(|e| e.to_string())?;
-    SceneRenderer::new(&gpu, scene, data, &window, false)
-        .and_then(|mut r| r.frame(None))
-        .map_err(|e| e.to_string())
+    let gpu = Gpu::new()?;
+    SceneRenderer::new(&gpu, scene, data, &window, false)?.frame(None)
 }
 
 fn to_rgba(image: &ColorImage) -> RgbaImage {
@@ -136,8 +171,11 @@ pub fn to_color_image(image: &RgbaImage) -> ColorImage {
 ///
 /// # Errors
 /// The file cannot be written, naming it.
-pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), String> {
+pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), ScreenshotError> {
     image
         .save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| format!("{}: cannot write the screenshot: {e}", path.display()))
+        .map_err(|source| ScreenshotError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }

@@ -1,0 +1,231 @@
+//! The dataset list's entries: opening files (in the background), built-ins,
+//! scenes and datasets made in the app, and fitting the views to them.
+
+use std::path::{Path, PathBuf};
+
+use super::handles::Entry;
+use super::job::{Job, JobError, Waker};
+use super::open::{OpenError, Opened, open_path, open_path_with};
+use super::views::embeddings::EmbeddingsView;
+use super::views::data::DataView;
+use super::views::factorize::FactorizeView;
+use super::views::pca::PcaView;
+use super::views::transform::TransformView;
+use super::{DatasetHandle, EigenApp, EntryData, RatingsHandle, style};
+use crate::data::{self, Dataset};
+use crate::scene::{DatasetRef, LoadedScene, SceneData, ViewKind};
+
+/// A file loading on a background thread (its progress is bytes read of
+/// the file's size; Cancel stops it).
+pub(super) type Loading = Job<PathBuf, Result<Opened, OpenError>>;
+
+impl EigenApp {
+    /// Starts loading `path` on a background thread; the result arrives in a later frame.
+    pub fn open_in_background(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let p = path.clone();
+        let job = Job::spawn(path, Waker::new(ctx), move |progress| {
+            open_path_with(&p, progress)
+        });
+        self.loading.push(job);
+    }
+
+    /// Collects finished loads: a cancelled one says so once (what was on
+    /// screen stays), a failed one shows its error.
+    pub(super) fn poll_loads(&mut self) {
+        let mut done = Vec::new();
+        self.loading.retain_mut(|job| {
+            let cancelled = job.is_cancelled();
+            match job.finished() {
+                None => true,
+                Some(result) => {
+                    done.push((job.key().clone(), cancelled, result));
+                    false
+                }
+            }
+        });
+        for (path, cancelled, result) in done {
+            match result {
+                // Whatever arrives after Cancel (the error, or a load that
+                // finished first) is dropped.
+                _ if cancelled => {
+                    self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
+                }
+                Ok(opened) => self.apply_opened(&path, opened),
+                Err(JobError::Failed(e)) => self.set_error(e.to_string()),
+                Err(JobError::Cancelled) => {
+                    self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
+                }
+                Err(JobError::Lost) => self.set_error(format!(
+                    "{}: loading stopped unexpectedly",
+                    path.display()
+                )),
+            }
+        }
+    }
+
+    /// Loads the deck at `path` and starts presenting it; a bad deck (or a
+    /// slide whose scene fails) is shown as an error and changes nothing.
+    pub fn present_file(&mut self, ctx: &egui::Context, path: &Path) {
+        match crate::deck::load_deck(path) {
+            Ok(deck) => self.start_presentation(ctx, deck),
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    /// Opens `path` now, on this thread (tests and small files).
+    pub fn open_now(&mut self, path: &Path) {
+        match open_path(path) {
+            Ok(opened) => self.apply_opened(path, opened),
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    pub(super) fn apply_opened(&mut self, path: &Path, opened: Opened) {
+        self.state.remember(path);
+        match opened {
+            Opened::Dataset(ds) => {
+                let origin = DatasetRef::File(path.to_path_buf());
+                let text = format!(
+                    "Opened {}: {} rows × {} numeric columns.",
+                    data::file_label(path),
+                    style::fmt_count(ds.n_rows),
+                    ds.columns.len()
+                );
+                let embedding = data::is_embedding(&ds);
+                self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
+                if embedding && self.state.view != ViewKind::Transform {
+                    self.state.view = ViewKind::Embeddings;
+                }
+                self.set_info(text);
+            }
+            Opened::Ratings(r) => {
+                let origin = DatasetRef::File(path.to_path_buf());
+                let titles = r.items.iter().filter(|i| i.title.is_some()).count();
+                let text = format!(
+                    "Opened {}: {} users × {} items, {} ratings{}.",
+                    data::file_label(path),
+                    style::fmt_count(r.n_users()),
+                    style::fmt_count(r.n_items()),
+                    style::fmt_count(r.len()),
+                    if titles > 0 {
+                        format!(", {} titles", style::fmt_count(titles))
+                    } else {
+                        String::new()
+                    }
+                );
+                self.add_entry(EntryData::Ratings(RatingsHandle::new(r)), origin);
+                self.set_info(text);
+            }
+            Opened::Scene(s) => {
+                let text = format!("Opened scene {}.", data::file_label(path));
+                self.apply_scene(*s);
+                self.set_info(text);
+            }
+        }
+    }
+
+    pub(super) fn apply_scene(&mut self, loaded: LoadedScene) {
+        let LoadedScene {
+            scene,
+            data,
+            dataset_ref,
+        } = loaded;
+        self.state.view = scene.view;
+        self.data_view = DataView::new(scene.data);
+        self.pca_view = PcaView::new(scene.pca);
+        self.factorize_view = FactorizeView::new(scene.factorize);
+        self.transform_view = TransformView::new(scene.transform);
+        self.embeddings_view = EmbeddingsView::new(scene.embeddings);
+        let data = match data {
+            SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
+            SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
+        };
+        self.add_entry(data, dataset_ref);
+    }
+
+    /// Makes the views' settings fit `data`.
+    pub(super) fn adapt_views(&mut self, data: &EntryData) {
+        match data {
+            EntryData::Table(h) => {
+                self.data_view.adapt_to(&h.data);
+                self.transform_view.adapt_to(&h.data);
+                self.pca_view.adapt_to(&h.data);
+                self.embeddings_view.adapt_to(&h.data);
+            }
+            EntryData::Ratings(h) => self.factorize_view.adapt_to(&h.data),
+        }
+    }
+
+    /// Ratings belong to the Factorize view, tables to the others: switch if needed.
+    pub(super) fn fit_view_to(&mut self, data: &EntryData) {
+        match (data, self.state.view) {
+            (EntryData::Ratings(_), ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings) => {
+                self.state.view = ViewKind::Factorize;
+            }
+            (EntryData::Table(_), ViewKind::Factorize) => self.state.view = ViewKind::Data,
+            _ => {}
+        }
+    }
+
+    /// Adds a dataset or ratings (replacing one from the same origin) and shows it.
+    pub(super) fn add_entry(&mut self, data: EntryData, origin: DatasetRef) {
+        self.adapt_views(&data);
+        self.fit_view_to(&data);
+        let entry = Entry { data, origin };
+        if let Some(i) = self.entries.iter().position(|e| e.origin == entry.origin) {
+            self.entries[i] = entry;
+            self.current = i;
+        } else {
+            self.entries.push(entry);
+            self.current = self.entries.len() - 1;
+        }
+    }
+
+    pub(super) fn select_entry(&mut self, i: usize) {
+        if let Some(e) = self.entries.get(i) {
+            let data = e.data.clone();
+            self.adapt_views(&data);
+            self.fit_view_to(&data);
+            self.current = i;
+        }
+    }
+
+    pub(super) fn select_builtin(&mut self, id: &str) {
+        let origin = DatasetRef::Builtin(id.to_owned());
+        if let Some(i) = self.entries.iter().position(|e| e.origin == origin) {
+            self.select_entry(i);
+            return;
+        }
+        let loaded = if data::builtin_ratings(id).is_some() {
+            data::load_builtin_ratings(id).map(|r| EntryData::Ratings(RatingsHandle::new(r)))
+        } else {
+            data::load_builtin(id).map(|ds| EntryData::Table(DatasetHandle::new(ds)))
+        };
+        match loaded {
+            Ok(data) => {
+                let embedding = matches!(&data, EntryData::Table(h) if data::is_embedding(&h.data));
+                self.add_entry(data, origin);
+                if embedding && self.state.view != ViewKind::Transform {
+                    self.state.view = ViewKind::Embeddings;
+                }
+            }
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    /// Opens a dataset made in the app (a model's movie factors) as a new
+    /// entry, in the Embeddings view.
+    pub(super) fn open_derived(&mut self, ds: Dataset) {
+        let text = format!(
+            "Opened {}: {} vectors × {} dimensions.",
+            ds.name,
+            style::fmt_count(ds.n_rows),
+            ds.columns.len()
+        );
+        let origin = DatasetRef::Derived(ds.name.clone());
+        self.embeddings_view = EmbeddingsView::default();
+        self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
+        self.state.view = ViewKind::Embeddings;
+        self.set_info(text);
+    }
+}

@@ -1,0 +1,119 @@
+//! The status bar: loads in progress with Cancel, the last message (errors
+//! stay until dismissed or replaced) and the frame-time readout.
+
+use egui::{RichText, Ui};
+
+use super::EigenApp;
+use crate::data;
+
+/// A message in the status bar; errors stay until dismissed or replaced.
+pub(super) struct Status {
+    pub(super) text: String,
+    pub(super) error: bool,
+}
+
+/// Frames the frame-time readout averages over.
+const FRAME_TIME_WINDOW: usize = 60;
+
+impl EigenApp {
+    pub(super) fn set_error(&mut self, text: String) {
+        self.status = Some(Status { text, error: true });
+    }
+
+    pub(super) fn set_info(&mut self, text: String) {
+        self.status = Some(Status { text, error: false });
+    }
+
+    /// Records the CPU time of the previous frame, if the readout is on.
+    pub fn record_frame_time(&mut self, seconds: f32) {
+        if let Some(times) = &mut self.frame_times {
+            if times.len() == FRAME_TIME_WINDOW {
+                times.pop_front();
+            }
+            times.push_back(seconds * 1000.0);
+        }
+    }
+
+    pub(super) fn status_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            self.status_line(ui);
+            self.frame_time_label(ui);
+        });
+    }
+
+    /// The frame-time readout, right-aligned, when View → Show frame time is on.
+    pub(super) fn frame_time_label(&self, ui: &mut Ui) {
+        let Some(times) = self.frame_times.as_ref().filter(|t| !t.is_empty()) else {
+            return;
+        };
+        let last = times.back().copied().unwrap_or(0.0);
+        let mean = times.iter().sum::<f32>() / times.len() as f32;
+        let max = times.iter().copied().fold(0.0, f32::max);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "frame {last:.1} ms · mean {mean:.1} · max {max:.1} (last {})",
+                    times.len()
+                ))
+                .monospace()
+                .weak(),
+            );
+        });
+    }
+
+    /// Loads in progress, or the status message.
+    pub(super) fn status_line(&mut self, ui: &mut Ui) {
+        if !self.loading.is_empty() {
+            for l in &self.loading {
+                let name = data::file_label(l.key());
+                match l.fraction() {
+                    Some(f) => {
+                        ui.add(
+                            egui::ProgressBar::new(f)
+                                .desired_width(160.0)
+                                .show_percentage(),
+                        );
+                    }
+                    None => {
+                        ui.spinner();
+                    }
+                }
+                let text = if l.is_cancelled() {
+                    format!("Cancelling {name}…")
+                } else {
+                    format!("Loading {name}…")
+                };
+                ui.label(text).on_hover_text(l.key().display().to_string());
+                if ui
+                    .add_enabled(!l.is_cancelled(), egui::Button::new("Cancel"))
+                    .clicked()
+                {
+                    l.cancel();
+                }
+                ui.add_space(12.0);
+            }
+            return;
+        }
+        let mut dismiss = false;
+        match &self.status {
+            Some(Status { text, error: true }) => {
+                ui.label(
+                    RichText::new("⚠")
+                        .color(ui.visuals().error_fg_color)
+                        .strong(),
+                );
+                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+                dismiss = ui.small_button("✕").on_hover_text("Dismiss").clicked();
+            }
+            Some(Status { text, error: false }) => {
+                ui.label(text);
+            }
+            None => {
+                ui.label(RichText::new("Ready.").weak());
+            }
+        }
+        if dismiss {
+            self.status = None;
+        }
+    }
+}
