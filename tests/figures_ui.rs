@@ -53,18 +53,51 @@ fn shortcut_copies_the_view_at_2x() {
     );
 }
 
-/// The view screenshot is the scene drawn headless: the same pixels as
-/// rendering the saved scene, and twice the size at 2×.
+/// The view screenshot is what File → Save scene reproduces: the pixels of
+/// the screenshot (the current scene drawn headless) equal those of the saved
+/// scene file read back and rendered as `eigenlens render` does, after the
+/// user has changed the view; and 2× has twice the pixels.
 #[test]
 fn view_screenshot_matches_the_saved_scene() {
     let mut harness = app_harness(app_on_scene("pca-iris-flatten"));
     harness.run_steps(3);
+    // A change the saved scene must carry: another point of the animation.
+    harness.state_mut().pca_view_mut().settings.progress = 0.25;
+    harness.run_steps(2);
     let scene = harness.state().current_scene(Theme::Light, 1.0, None);
     let data = || SceneData::Table(eigenlens::data::load_builtin("iris").expect("iris"));
-    let one = screenshot::render_view(&scene, data(), 1.0).expect("1×");
-    let again = screenshot::render_view(&scene, data(), 1.0).expect("1× again");
+    let shot = screenshot::render_view(&scene, data(), 1.0).expect("1×");
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("saved.toml");
+    harness.state_mut().save_scene_as(&path, Theme::Light, 1.0);
+    let (status, error) = harness.state().status().expect("a status");
+    assert!(!error, "status: {status}");
+    let loaded = eigenlens::scene::load_scene(&path).expect("the saved scene loads");
+    assert!((loaded.scene.pca.progress - 0.25).abs() < 1e-6);
+    let rendered =
+        eigenlens::render::render_scene(&loaded.scene, loaded.data, &loaded.scene.window)
+            .expect("the saved scene renders");
+    assert_eq!(shot.dimensions(), (scene.window.width, scene.window.height));
+    assert!(
+        shot == rendered,
+        "the screenshot differs from the saved scene's render"
+    );
+
+    // And the screenshot is not the scene's untouched state.
+    let original =
+        eigenlens::scene::load_scene(&common::repo().join("assets/scenes/pca-iris-flatten.toml"))
+            .expect("the shipped scene");
+    let mut window = original.scene.window;
+    window.width = scene.window.width;
+    window.height = scene.window.height;
+    let untouched =
+        eigenlens::render::render_scene(&original.scene, original.data, &window).expect("renders");
+    assert!(
+        shot != untouched,
+        "the change of progress shows in the screenshot"
+    );
+
     let two = screenshot::render_view(&scene, data(), 2.0).expect("2×");
-    assert_eq!(one.dimensions(), (scene.window.width, scene.window.height));
-    assert_eq!(two.dimensions(), (2 * one.width(), 2 * one.height()));
-    assert!(one == again, "two renders of one scene differ");
+    assert_eq!(two.dimensions(), (2 * shot.width(), 2 * shot.height()));
 }
