@@ -1,0 +1,148 @@
+//! Checks shared by the scene's tables: range and type checks run while the
+//! TOML is read (each names its key), and the messages for a setting that
+//! names a column the dataset does not have.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::data::Dataset;
+
+use super::SceneError;
+use super::error::spanned_error;
+
+/// A number that is finite as the f32 it is stored in (1e300 is a finite
+/// f64 but an infinite f32).
+pub(super) fn de_finite<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    let v = f64::deserialize(d)?;
+    if (v as f32).is_finite() {
+        Ok(v as f32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be a finite number no larger than {:e}, got {}",
+            f32::MAX,
+            crate::math::fmt_typed(v)
+        )))
+    }
+}
+
+pub(super) fn de_in<'de, D: Deserializer<'de>>(
+    d: D,
+    range: &std::ops::RangeInclusive<f32>,
+) -> Result<f32, D::Error> {
+    let v = f64::deserialize(d)?;
+    let f = v as f32;
+    if range.contains(&f) {
+        Ok(f)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be between {} and {}, got {}",
+            range.start(),
+            range.end(),
+            crate::math::fmt_typed(v)
+        )))
+    }
+}
+
+/// A fraction 0..=1: the position of a view's animation.
+pub(super) fn de_progress<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
+    de_in(d, &(0.0..=1.0))
+}
+
+pub(super) fn de_usize_in<'de, D: Deserializer<'de>>(
+    d: D,
+    key: &str,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, D::Error> {
+    let v = i64::deserialize(d)?;
+    usize::try_from(v)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{key}: must be between {} and {}, got {v}",
+                range.start(),
+                range.end()
+            ))
+        })
+}
+
+pub(super) fn de_f64_in<'de, D: Deserializer<'de>>(
+    d: D,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+    open_start: bool,
+) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    let ok = range.contains(&v) && !(open_start && v <= *range.start());
+    if ok {
+        Ok(v)
+    } else {
+        let lower = if open_start { "above" } else { "at least" };
+        Err(serde::de::Error::custom(format!(
+            "{key}: must be {lower} {} and at most {}, got {}",
+            range.start(),
+            range.end(),
+            crate::math::fmt_typed(v)
+        )))
+    }
+}
+
+/// A setting that does not fit the data it is shown with: the key it is
+/// about (`["pca", "columns"]`) and what is wrong.
+#[derive(Debug)]
+pub(super) struct Misfit {
+    pub path: [&'static str; 2],
+    pub message: String,
+}
+
+impl Misfit {
+    pub(super) fn new(table: &'static str, key: &'static str, message: String) -> Self {
+        Self {
+            path: [table, key],
+            message,
+        }
+    }
+
+    /// The error, pointing at the key's value in the scene text `src`.
+    pub(super) fn locate(self, src: &str, file: &str) -> SceneError {
+        spanned_error(src, file, &self.path, self.message)
+    }
+}
+
+/// `"{key}: "iris" has no numeric column "x" (it has: a, b)"`.
+pub(super) fn no_numeric_column(key: &str, ds: &Dataset, name: &str) -> String {
+    format!(
+        "{key}: {:?} has no numeric column {name:?} (it has: {})",
+        ds.name,
+        ds.column_names().join(", ")
+    )
+}
+
+/// `"{key}: "iris" has no label column "x" (it has: species)"`, or `none`.
+pub(super) fn no_label_column(key: &str, ds: &Dataset, name: &str) -> String {
+    let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+    format!(
+        "{key}: {:?} has no label column {name:?} (it has: {})",
+        ds.name,
+        if labels.is_empty() {
+            "none".to_owned()
+        } else {
+            labels.join(", ")
+        }
+    )
+}
+
+/// A `color` setting of `table`: unset, `""` (no colouring) or a label column.
+pub(super) fn check_color(
+    table: &'static str,
+    color: Option<&str>,
+    ds: &Dataset,
+) -> Result<(), Misfit> {
+    match color {
+        Some(name) if !name.is_empty() && ds.label(name).is_none() => Err(Misfit::new(
+            table,
+            "color",
+            no_label_column(&format!("{table}.color"), ds, name),
+        )),
+        _ => Ok(()),
+    }
+}

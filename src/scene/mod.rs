@@ -1,0 +1,148 @@
+//! Scene files: the serializable state of one view (TOML), as DESIGN.md
+//! describes. A scene names a view, a dataset, optional window settings and
+//! the view's own table; unknown keys and wrong types are errors naming the
+//! key, line and column.
+//!
+//! One file per view holds its table (struct, enums, defaults and checks):
+//! data.rs, transform.rs, pca.rs, factorize.rs, embeddings.rs. Adding a view
+//! means adding one such file and one field in [`Scene`]. Shared parts:
+//! window.rs (`[window]`), camera.rs (the 3D views' orbit camera), check.rs
+//! (range checks and column messages), error.rs ([`SceneError`] and where it
+//! points), load.rs (reading a scene and its dataset).
+
+mod camera;
+mod check;
+mod data;
+mod embeddings;
+mod error;
+mod factorize;
+mod load;
+mod pca;
+mod transform;
+mod view_kind;
+mod window;
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{Dataset, Ratings};
+
+pub use camera::{CameraSettings, DISTANCE_RANGE, PITCH_RANGE, Projection};
+pub use data::{DataPanel, DataSettings};
+pub use embeddings::{EmbeddingsMode, EmbeddingsSettings, MAX_NEIGHBORS};
+pub use error::SceneError;
+pub(crate) use error::toml_error;
+pub use factorize::{
+    FactorizeMethod, FactorizeSettings, MAX_TOP_N, Metric, RatingEdit, VIEW_MAX_EPOCHS,
+    VIEW_MAX_RANK, find_item,
+};
+pub(crate) use load::read_toml_text;
+pub use load::{DatasetRef, LoadedScene, SceneData, load_scene, load_scene_str};
+pub use pca::{PcaPanel, PcaSettings};
+pub use transform::{TransformAnimation, TransformMode, TransformSettings};
+pub use view_kind::ViewKind;
+pub use window::{SCALE_RANGE, SIZE_RANGE, Theme, WindowSettings};
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// One view's full state, as stored in a scene file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scene {
+    pub view: ViewKind,
+    /// `builtin:NAME` or a path, relative to the scene file.
+    pub dataset: String,
+    #[serde(default)]
+    pub window: WindowSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub data: DataSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub pca: PcaSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub factorize: FactorizeSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub transform: TransformSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub embeddings: EmbeddingsSettings,
+}
+
+impl Default for Scene {
+    fn default() -> Self {
+        Self {
+            view: ViewKind::Data,
+            dataset: "builtin:iris".to_owned(),
+            window: WindowSettings::default(),
+            data: DataSettings::default(),
+            pca: PcaSettings::default(),
+            factorize: FactorizeSettings::default(),
+            transform: TransformSettings::default(),
+            embeddings: EmbeddingsSettings::default(),
+        }
+    }
+}
+
+/// The scene the app opens when started without a path.
+pub const DEFAULT_SCENE: &str = include_str!("../../assets/scenes/data-iris.toml");
+
+impl Scene {
+    /// Parses a scene from TOML text; `file` names it in errors.
+    ///
+    /// # Errors
+    /// Syntax errors, unknown keys, wrong types and out-of-range values, each
+    /// naming the line and column.
+    pub fn from_toml(src: &str, file: &str) -> Result<Self, SceneError> {
+        toml::from_str(src).map_err(|e| toml_error(src, file, &e))
+    }
+
+    /// Writes the scene as TOML; empty if it cannot be written (see
+    /// [`try_to_toml`](Self::try_to_toml)).
+    #[must_use]
+    pub fn to_toml(&self) -> String {
+        self.try_to_toml().unwrap_or_default()
+    }
+
+    /// Writes the scene as TOML, or says why it cannot be (File → Save scene
+    /// reports that rather than writing an empty file).
+    ///
+    /// # Errors
+    /// The serializer's message.
+    pub fn try_to_toml(&self) -> Result<String, String> {
+        toml::to_string_pretty(self).map_err(|e| e.to_string())
+    }
+
+    /// Checks the scene's column names against the dataset it shows.
+    ///
+    /// # Errors
+    /// A column that the dataset does not have, or a setting that cannot work
+    /// with it, naming the key and its line.
+    pub fn check_against(&self, ds: &Dataset, src: &str, file: &str) -> Result<(), SceneError> {
+        self.misfit_against(ds, src)
+            .map_err(|misfit| misfit.locate(src, file))
+    }
+
+    /// [`check_against`](Self::check_against), table by table.
+    fn misfit_against(&self, ds: &Dataset, src: &str) -> Result<(), check::Misfit> {
+        self.data.check_against(ds)?;
+        self.transform.check_against(ds)?;
+        self.embeddings.check_against(ds, self.view, src)?;
+        self.pca.check_against(ds)
+    }
+
+    /// Checks the `[factorize]` table against the ratings it shows: the
+    /// selected user and item and the edited cells exist, edited ratings lie
+    /// in the rating scale, and `epoch` and `history` do not pass `epochs`.
+    ///
+    /// # Errors
+    /// The first setting that does not fit, naming the key and its line.
+    pub fn check_against_ratings(
+        &self,
+        r: &Ratings,
+        src: &str,
+        file: &str,
+    ) -> Result<(), SceneError> {
+        self.factorize
+            .check_against_ratings(r)
+            .map_err(|misfit| misfit.locate(src, file))
+    }
+}
