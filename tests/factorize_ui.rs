@@ -9,7 +9,11 @@ use std::fmt::Write as _;
 use common::{app_harness, app_on_scene, fresh_app, step_until, write_file};
 use egui_kittest::kittest::Queryable;
 use eigenlens::app::EigenApp;
-use eigenlens::scene::ViewKind;
+use eigenlens::data::Ratings;
+use eigenlens::math::factorize::{
+    FactorizeConfig, Method, Metric, TrainingSet, fold_in_user, recommend, train,
+};
+use eigenlens::scene::{FactorizeSettings, ViewKind};
 
 fn snapshot_scene(name: &str, epochs: usize) {
     let mut harness = app_harness(app_on_scene(name));
@@ -49,10 +53,45 @@ fn titles(app: &EigenApp) -> Vec<String> {
         .collect()
 }
 
-/// Editing ratings folds the user in again at once: after u003 gives four
-/// children's films (none in the list) 5 stars, the list changes — new films
-/// enter it — without retraining.
+/// The list math ranks for `user` of `r` after `edits` (item ids, 5 stars):
+/// the scene's model (the unedited ratings, split and trained as the view
+/// does), the user folded in again from their training ratings with the
+/// edits, and `recommend` by predicted rating — what the view must show.
+fn maths_list(r: &Ratings, f: &FactorizeSettings, user: &str, edits: &[&str]) -> Vec<(u32, f64)> {
+    let data = TrainingSet::split(r, f.test_fraction, f.seed).unwrap();
+    let config = FactorizeConfig {
+        method: Method::Als,
+        rank: f.rank,
+        lambda: f.lambda,
+        epochs: f.epochs,
+        biases: f.biases,
+        seed: f.seed,
+        ..FactorizeConfig::default()
+    };
+    let u = r.user_index(user).unwrap();
+    let edits: Vec<(u32, u32, Option<f32>)> = edits
+        .iter()
+        .map(|id| (u, r.item_index(id).unwrap(), Some(5.0)))
+        .collect();
+    let ratings = Ratings::user_ratings_edited(&data.train, u, &edits);
+    let fit = train(&config, data).unwrap();
+    let folded = fold_in_user(&fit.model, &ratings, f.lambda).unwrap();
+    let rated: Vec<u32> = ratings.iter().map(|&(i, _)| i).collect();
+    recommend(&fit.model, &folded, &rated, f.top_n, Metric::Dot)
+        .into_iter()
+        .map(|s| (s.item, fit.model.clip(s.score)))
+        .collect()
+}
+
+/// Editing ratings folds the user in again at once, without retraining:
+/// after u003 gives four children's films (none in the list) 5 stars, the
+/// list is math's ranking for the edited ratings — best first, none of the
+/// films u003 has rated — and new films enter it.
 #[test]
+#[expect(
+    clippy::float_cmp,
+    reason = "the view and the test run the same arithmetic"
+)]
 fn editing_ratings_changes_the_users_recommendations() {
     let mut harness = app_harness(app_on_scene("factorize-movie-night"));
     // A list of eight, so that new films can enter it.
@@ -60,27 +99,51 @@ fn editing_ratings_changes_the_users_recommendations() {
     harness.run_steps(4);
     let before = titles(harness.state());
     assert_eq!(before.len(), 8);
-    let edited = [
-        "Toy Story (1995)",
-        "The Lion King (1994)",
-        "Finding Nemo (2003)",
-        "Shrek (2001)",
-    ];
-    assert!(!before.iter().any(|t| edited.contains(&t.as_str())));
     // Toy Story, The Lion King, Finding Nemo, Shrek: all 5 stars.
-    for item in ["1", "2", "3", "4"] {
+    let edited = ["1", "2", "3", "4"];
+    let r = harness.state().current_ratings().unwrap().clone();
+    let settings = harness.state().factorize_view().settings.clone();
+    let shown = |app: &EigenApp| -> Vec<(u32, f64)> {
+        app.factorize_view()
+            .recommendations()
+            .iter()
+            .map(|x| (x.item, x.value))
+            .collect()
+    };
+    assert_eq!(
+        shown(harness.state()),
+        maths_list(&r, &settings, "u003", &[])
+    );
+    for item in edited {
         harness
             .state_mut()
             .factorize_view_mut()
             .edit_rating("u003", item, Some(5.0));
     }
     harness.run_steps(2);
-    let after = titles(harness.state());
-    assert_ne!(before, after);
-    // Not just a film leaving the list: films that were not in it arrive.
+    let after = shown(harness.state());
+    assert_eq!(after, maths_list(&r, &settings, "u003", &edited));
+    // Best first (the list shows the clipped prediction: ties at the top of
+    // the scale keep math's order).
+    assert!(after.windows(2).all(|w| w[0].1 >= w[1].1), "{after:?}");
+    // None of the films u003 has rated, edits included.
+    let u = r.user_index("u003").unwrap();
+    let rated: Vec<u32> = r
+        .entries
+        .iter()
+        .filter(|e| e.user == u)
+        .map(|e| e.item)
+        .chain(edited.iter().map(|id| r.item_index(id).unwrap()))
+        .collect();
     assert!(
-        after.iter().any(|t| !before.contains(t)),
-        "before: {before:?}\nafter: {after:?}"
+        after.iter().all(|(i, _)| !rated.contains(i)),
+        "rated {rated:?}, listed {after:?}"
+    );
+    // Not just a film leaving the list: films that were not in it arrive.
+    let after_titles = titles(harness.state());
+    assert!(
+        after_titles.iter().any(|t| !before.contains(t)),
+        "before: {before:?}\nafter: {after_titles:?}"
     );
     // Folding in is not training: the epochs stay where they were.
     assert_eq!(harness.state().factorize_view().epochs_done(), 25);
