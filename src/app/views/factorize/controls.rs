@@ -52,7 +52,6 @@ pub(super) fn rank_warning(ui: &mut Ui, r: &Ratings, rank: usize) {
                 .color(ui.visuals().warn_fg_color),
             );
     }
-    ui.separator();
 }
 
 /// The training parameters: method, k, λ, γ, epochs, biases, seed, test share.
