@@ -187,6 +187,36 @@ fn train_button_trains_to_the_end() {
     assert!(history[59].test_rmse.is_some());
 }
 
+/// A big run (rank 20, 1000 epochs) trains in a background job: Train
+/// starts it, epochs arrive while the window stays live, and Pause stops it.
+#[test]
+fn a_big_run_trains_in_the_background_and_pauses() {
+    let mut harness = app_harness(app_on_scene("factorize-movie-night"));
+    harness.run_steps(2);
+    {
+        let s = &mut harness.state_mut().factorize_view_mut().settings;
+        s.rank = 20;
+        s.epochs = 1000;
+    }
+    harness.run_steps(1);
+    harness.get_by_label("▶ Train").click();
+    assert!(step_until(&mut harness, 3_000, |app| {
+        app.factorize_view().epochs_done() >= 3
+    }));
+    assert!(harness.state().factorize_view().is_training());
+    harness.get_by_label("‖ Pause").click();
+    harness.run_steps(3);
+    let view = harness.state().factorize_view();
+    assert!(!view.is_training());
+    assert!(view.error().is_none(), "{:?}", view.error());
+    let paused = view.epochs_done();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    harness.run_steps(3);
+    assert_eq!(harness.state().factorize_view().epochs_done(), paused);
+    let history = harness.state().factorize_view().history();
+    assert!(history.iter().all(|s| s.train_rmse.is_finite()));
+}
+
 /// A MovieLens-style file opens as ratings, in the Factorize view, with titles
 /// from the `u.item` beside it; the Data view then says what it is.
 #[test]
