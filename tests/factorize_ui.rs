@@ -58,7 +58,7 @@ fn titles(app: &EigenApp) -> Vec<String> {
 /// does), the user folded in again from their training ratings with the
 /// edits, and `recommend` by predicted rating — what the view must show.
 fn maths_list(r: &Ratings, f: &FactorizeSettings, user: &str, edits: &[&str]) -> Vec<(u32, f64)> {
-    let data = TrainingSet::split(r, f.test_fraction, f.seed).unwrap();
+    let data = TrainingSet::split(r, f.test_fraction, f.seed).expect("the scene's split");
     let config = FactorizeConfig {
         method: Method::Als,
         rank: f.rank,
@@ -68,14 +68,14 @@ fn maths_list(r: &Ratings, f: &FactorizeSettings, user: &str, edits: &[&str]) ->
         seed: f.seed,
         ..FactorizeConfig::default()
     };
-    let u = r.user_index(user).unwrap();
+    let u = r.user_index(user).expect("the user");
     let edits: Vec<(u32, u32, Option<f32>)> = edits
         .iter()
-        .map(|id| (u, r.item_index(id).unwrap(), Some(5.0)))
+        .map(|id| (u, r.item_index(id).expect("the item"), Some(5.0)))
         .collect();
     let ratings = Ratings::user_ratings_edited(&data.train, u, &edits);
-    let fit = train(&config, data).unwrap();
-    let folded = fold_in_user(&fit.model, &ratings, f.lambda).unwrap();
+    let fit = train(&config, data).expect("the scene trains");
+    let folded = fold_in_user(&fit.model, &ratings, f.lambda).expect("the user folds in");
     let rated: Vec<u32> = ratings.iter().map(|&(i, _)| i).collect();
     recommend(&fit.model, &folded, &rated, f.top_n, Metric::Dot)
         .into_iter()
@@ -88,10 +88,6 @@ fn maths_list(r: &Ratings, f: &FactorizeSettings, user: &str, edits: &[&str]) ->
 /// list is math's ranking for the edited ratings — best first, none of the
 /// films u003 has rated — and new films enter it.
 #[test]
-#[expect(
-    clippy::float_cmp,
-    reason = "the view and the test run the same arithmetic"
-)]
 fn editing_ratings_changes_the_users_recommendations() {
     let mut harness = app_harness(app_on_scene("factorize-movie-night"));
     // A list of eight, so that new films can enter it.

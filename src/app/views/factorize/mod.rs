@@ -28,9 +28,9 @@ mod view_impl;
 use egui::{Color32, RichText, Ui, vec2};
 
 use crate::app::RatingsHandle;
-use crate::app::job::Waker;
+use crate::app::job::{JobError, Waker};
 use crate::data::{Dataset, Ratings};
-use crate::math::factorize::{EpochStats, FactorizeConfig, Method};
+use crate::math::factorize::{EpochStats, FactorizeConfig, FactorizeError, Method};
 use crate::math::similarity;
 use crate::scene::{FactorizeMethod, FactorizeSettings, Metric, RatingEdit, find_item};
 
@@ -167,11 +167,20 @@ impl FactorizeView {
 
     /// Why training stopped, if it failed.
     #[must_use]
-    pub fn error(&self) -> Option<String> {
+    pub fn error(&self) -> Option<&str> {
         self.run
             .as_ref()
             .and_then(|r| r.error.as_ref())
-            .map(ToString::to_string)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Why training stopped, typed: the model's error, or the job lost.
+    #[must_use]
+    pub fn stop_reason(&self) -> Option<&JobError<FactorizeError>> {
+        self.run
+            .as_ref()
+            .and_then(|r| r.error.as_ref())
+            .map(|e| &e.error)
     }
 
     /// The selected user's recommendations as drawn last frame.
@@ -254,7 +263,8 @@ impl FactorizeView {
         };
         if let Some(e) = &run.error {
             ui.label(
-                RichText::new(format!("Training stopped: {e}")).color(ui.visuals().error_fg_color),
+                RichText::new(format!("Training stopped: {}", e.message))
+                    .color(ui.visuals().error_fg_color),
             );
         }
         let shown = self.shown_epoch();

@@ -258,6 +258,9 @@ pub(super) struct Selection {
     pub unrated: bool,
 }
 
+/// Users folded in again after an edit (an error when λ = 0 leaves one singular).
+type Folded = HashMap<u32, Result<UserVector, FactorizeError>>;
+
 type SelectionKey = (
     u64,
     u64,
@@ -275,7 +278,7 @@ pub(super) struct Prepared {
     counts: Cached<u64, RatingCounts>,
     edits: Cached<(u64, u64), Edits>,
     layout: Cached<u64, Layout>,
-    folded: Cached<(u64, usize, u64), HashMap<u32, Result<UserVector, FactorizeError>>>,
+    folded: Cached<(u64, usize, u64), Folded>,
     cells: Cached<(u64, u64, usize, u64), Cells>,
     plane: Cached<(u64, usize), Plane>,
     selection: Cached<SelectionKey, Selection>,
@@ -375,11 +378,7 @@ impl Prepared {
     }
 }
 
-fn user_vector(
-    folded: Option<&HashMap<u32, Result<UserVector, FactorizeError>>>,
-    model: &Model,
-    u: u32,
-) -> UserVector {
+fn user_vector(folded: Option<&Folded>, model: &Model, u: u32) -> UserVector {
     folded
         .and_then(|f| f.get(&u))
         .and_then(|v| v.as_ref().ok())
@@ -389,12 +388,7 @@ fn user_vector(
 
 /// Every user with an edited rating, folded in again from their training
 /// ratings with the edits applied.
-fn fold_edited(
-    run: &Run,
-    model: &Model,
-    edits: &Edits,
-    lambda: f64,
-) -> HashMap<u32, Result<UserVector, FactorizeError>> {
+fn fold_edited(run: &Run, model: &Model, edits: &Edits, lambda: f64) -> Folded {
     edits
         .users()
         .into_iter()
@@ -412,7 +406,7 @@ fn cells(
     run: &Run,
     layout: &Layout,
     edits: &Edits,
-    folded: &HashMap<u32, Result<UserVector, FactorizeError>>,
+    folded: &Folded,
 ) -> Cells {
     let shown: std::collections::HashSet<(u32, u32)> = layout
         .users
@@ -499,7 +493,7 @@ struct Picked<'a> {
     model: &'a Model,
     run: &'a Run,
     edits: &'a Edits,
-    folded: &'a HashMap<u32, Result<UserVector, FactorizeError>>,
+    folded: &'a Folded,
     plane: &'a Plane,
     counts: &'a RatingCounts,
 }

@@ -49,6 +49,21 @@ pub(super) struct Snapshot {
     pub model: Arc<Model>,
 }
 
+/// Why a run stopped training: the typed error, and its message as shown.
+pub(super) struct Stopped {
+    pub error: JobError<FactorizeError>,
+    pub message: String,
+}
+
+impl Stopped {
+    fn new(error: JobError<FactorizeError>) -> Self {
+        Self {
+            message: error.to_string(),
+            error,
+        }
+    }
+}
+
 /// What the training job sends, once per epoch.
 enum Message {
     Epoch(EpochStats, Box<Model>),
@@ -81,7 +96,7 @@ pub(super) struct Run {
     /// Train steadily, one epoch every [`LIVE_PACE`] on the UI thread.
     live: bool,
     last_epoch_at: Option<Instant>,
-    pub error: Option<JobError<FactorizeError>>,
+    pub error: Option<Stopped>,
     engine: Engine,
 }
 
@@ -100,7 +115,7 @@ impl Run {
             target: 0,
             live: false,
             last_epoch_at: None,
-            error: Some(JobError::Failed(error)),
+            error: Some(Stopped::new(JobError::Failed(error))),
             engine: Engine::Done,
         }
     }
@@ -191,7 +206,7 @@ impl Run {
             self.record(stats, model);
         }
         if let Some(e) = failed {
-            self.error = Some(JobError::Failed(e));
+            self.error = Some(Stopped::new(JobError::Failed(e)));
             self.engine = Engine::Done;
         }
     }
@@ -214,7 +229,7 @@ impl Run {
             failed = Some(JobError::Lost);
         }
         if let Some(e) = failed {
-            self.error = Some(e);
+            self.error = Some(Stopped::new(e));
             self.engine = Engine::Done;
         } else if self.history.len() < self.target {
             ctx.request_repaint_after(Duration::from_millis(50));
