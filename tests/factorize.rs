@@ -5,8 +5,8 @@
 
 use eigenlens::data::{Rating, load_builtin_ratings};
 use eigenlens::math::factorize::{
-    EXPLODE_FACTOR, FactorizeConfig, FactorizeError, Method, Similarity, Trainer, TrainingSet,
-    fold_in_user, recommend, similar_items, split, train,
+    EXPLODE_FACTOR, FactorizeConfig, FactorizeError, Method, Metric, Trainer, TrainingSet, cosine,
+    fold_in_user, item_embeddings, norm, recommend, similar_items, split, train,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -212,7 +212,7 @@ fn fold_in_a_new_user_and_recommend() {
     ];
     let user = fold_in_user(&fit.model, &liked, 0.05).unwrap();
     let rated: Vec<u32> = liked.iter().map(|&(i, _)| i).collect();
-    let top = recommend(&fit.model, &user, &rated, 5);
+    let top = recommend(&fit.model, &user, &rated, 5, Metric::Dot);
     assert_eq!(top.len(), 5);
     assert!(top.iter().all(|s| !rated.contains(&s.item)));
     assert!(top.windows(2).all(|w| w[0].score >= w[1].score));
@@ -274,7 +274,7 @@ fn similar_items_follow_the_planted_axes() {
     let fit = train(&config(Method::Als, 2, 0.05, 20, true), data).unwrap();
     let toy_story = 0;
     assert!(ratings.item_name(toy_story).starts_with("Toy Story"));
-    for metric in [Similarity::Cosine, Similarity::Dot] {
+    for metric in [Metric::Cosine, Metric::Dot] {
         let similar = similar_items(&fit.model, toy_story, 5, metric);
         assert_eq!(similar.len(), 5);
         assert!(similar.iter().all(|s| s.item != toy_story));
@@ -290,11 +290,128 @@ fn similar_items_follow_the_planted_axes() {
             .count();
         assert!(children >= 4, "{metric:?}: {children} of 5");
     }
-    let cosine = similar_items(&fit.model, toy_story, 39, Similarity::Cosine);
+    let cosine = similar_items(&fit.model, toy_story, 39, Metric::Cosine);
     assert!(
         cosine
             .iter()
             .all(|s| (-1.0 - 1e-12..=1.0 + 1e-12).contains(&s.score))
+    );
+}
+
+/// Every metric ranks the same way the list says: cosine and dot best
+/// (highest) first, Euclidean closest (lowest) first; the scores are what the
+/// metric says they are, and rated items never appear.
+#[test]
+#[expect(
+    clippy::float_cmp,
+    reason = "same inputs, same arithmetic: these are exact on purpose"
+)]
+fn every_metric_ranks_by_its_own_score() {
+    let ratings = load_builtin_ratings("movie-night").unwrap();
+    let data = TrainingSet::split(&ratings, 0.0, 0).unwrap();
+    let fit = train(&config(Method::Als, 3, 0.05, 10, true), data).unwrap();
+    let m = &fit.model;
+    let user = m.user(2);
+    let rated = [0, 1, 2];
+    for metric in Metric::ALL {
+        let all = recommend(m, &user, &rated, usize::MAX, metric);
+        assert_eq!(all.len(), m.n_items() - rated.len(), "{metric}");
+        assert!(all.iter().all(|s| !rated.contains(&s.item)));
+        let sorted = |w: &[eigenlens::math::factorize::Scored]| {
+            if metric.higher_is_closer() {
+                w[0].score >= w[1].score
+            } else {
+                w[0].score <= w[1].score
+            }
+        };
+        assert!(all.windows(2).all(sorted), "{metric}");
+        for s in &all {
+            let q = m.item_factors(s.item as usize);
+            let expected = match metric {
+                Metric::Dot => m.predict_for(&user, s.item as usize),
+                Metric::Cosine => cosine(&user.factors, q),
+                Metric::Euclidean => user
+                    .factors
+                    .iter()
+                    .zip(q)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum::<f64>()
+                    .sqrt(),
+            };
+            assert_eq!(s.score, expected, "{metric}");
+        }
+        let similar = similar_items(m, 0, usize::MAX, metric);
+        assert!(similar.iter().all(|s| s.item != 0));
+        assert!(similar.windows(2).all(sorted), "{metric}");
+    }
+    // The closest item to itself would be itself: Euclidean's nearest is the
+    // one at the smallest distance.
+    let by_distance = similar_items(m, 0, 1, Metric::Euclidean);
+    let q0 = m.item_factors(0);
+    let nearest = (1..m.n_items())
+        .min_by(|&a, &b| {
+            let d = |j: usize| {
+                norm(
+                    &q0.iter()
+                        .zip(m.item_factors(j))
+                        .map(|(x, y)| x - y)
+                        .collect::<Vec<_>>(),
+                )
+            };
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap();
+    assert_eq!(by_distance[0].item as usize, nearest);
+}
+
+/// By cosine, an item with a zero vector (never rated in training) has no
+/// direction: it is left out of every list, and has no look-alikes itself.
+#[test]
+fn cosine_leaves_out_zero_vectors() {
+    let entries: Vec<Rating> = [(0, 0, 5.0), (1, 1, 1.0), (0, 1, 3.0), (1, 0, 2.0)]
+        .into_iter()
+        .map(|(user, item, value)| Rating { user, item, value })
+        .collect();
+    // Item 2 has no rating: its factors start, and stay, at zero.
+    let data = TrainingSet::new(2, 3, (1.0, 5.0), entries, Vec::new()).unwrap();
+    let fit = train(&config(Method::Als, 2, 0.1, 5, false), data).unwrap();
+    assert!(fit.model.item_factors(2).iter().all(|&x| x == 0.0));
+    assert!(similar_items(&fit.model, 2, 5, Metric::Cosine).is_empty());
+    let similar = similar_items(&fit.model, 0, 5, Metric::Cosine);
+    assert!(similar.iter().all(|s| s.item != 2));
+    // Dot and distance still rank it (its score is 0, or ‖q_0‖).
+    assert_eq!(similar_items(&fit.model, 0, 5, Metric::Dot).len(), 2);
+    assert_eq!(similar_items(&fit.model, 0, 5, Metric::Euclidean).len(), 2);
+}
+
+/// The item factors as an embedding table: one row per movie, k columns of
+/// exactly the model's factors, titles and genres as labels.
+#[test]
+#[expect(clippy::float_cmp, reason = "the factors are copied, not computed")]
+fn item_embeddings_hold_the_item_factors() {
+    let ratings = load_builtin_ratings("movie-night").unwrap();
+    let data = TrainingSet::split(&ratings, 0.2, 0).unwrap();
+    let fit = train(&config(Method::Als, 3, 0.05, 4, true), data).unwrap();
+    let ds = item_embeddings(&ratings, &fit.model, 4);
+    assert_eq!(ds.n_rows, ratings.n_items());
+    assert_eq!(ds.columns.len(), 3);
+    assert!(
+        ds.name.contains("movie factors (k = 3, epoch 4)"),
+        "{}",
+        ds.name
+    );
+    for (f, column) in ds.columns.iter().enumerate() {
+        assert_eq!(column.name, eigenlens::data::dim_name(f));
+        for (i, &v) in column.values.iter().enumerate() {
+            assert_eq!(v, fit.model.item_factors(i)[f]);
+        }
+    }
+    let names: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["title", "genre", "genres"]);
+    assert_eq!(ds.labels[0].get(0), ratings.item_name(0));
+    assert_eq!(
+        ds.labels[2].get(0),
+        ratings.items[0].genres.join("|").as_str()
     );
 }
 

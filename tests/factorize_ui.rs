@@ -9,7 +9,11 @@ use std::fmt::Write as _;
 use common::{app_harness, app_on_scene, fresh_app, step_until, write_file};
 use egui_kittest::kittest::Queryable;
 use eigenlens::app::EigenApp;
-use eigenlens::scene::ViewKind;
+use eigenlens::data::Ratings;
+use eigenlens::math::factorize::{
+    FactorizeConfig, Method, Metric, TrainingSet, fold_in_user, recommend, train,
+};
+use eigenlens::scene::{FactorizeSettings, ViewKind};
 
 fn snapshot_scene(name: &str, epochs: usize) {
     let mut harness = app_harness(app_on_scene(name));
@@ -49,9 +53,40 @@ fn titles(app: &EigenApp) -> Vec<String> {
         .collect()
 }
 
-/// Editing ratings folds the user in again at once: after u003 gives four
-/// children's films (none in the list) 5 stars, the list changes — new films
-/// enter it — without retraining.
+/// The list math ranks for `user` of `r` after `edits` (item ids, 5 stars):
+/// the scene's model (the unedited ratings, split and trained as the view
+/// does), the user folded in again from their training ratings with the
+/// edits, and `recommend` by predicted rating — what the view must show.
+fn maths_list(r: &Ratings, f: &FactorizeSettings, user: &str, edits: &[&str]) -> Vec<(u32, f64)> {
+    let data = TrainingSet::split(r, f.test_fraction, f.seed).expect("the scene's split");
+    let config = FactorizeConfig {
+        method: Method::Als,
+        rank: f.rank,
+        lambda: f.lambda,
+        epochs: f.epochs,
+        biases: f.biases,
+        seed: f.seed,
+        ..FactorizeConfig::default()
+    };
+    let u = r.user_index(user).expect("the user");
+    let edits: Vec<(u32, u32, Option<f32>)> = edits
+        .iter()
+        .map(|id| (u, r.item_index(id).expect("the item"), Some(5.0)))
+        .collect();
+    let ratings = Ratings::user_ratings_edited(&data.train, u, &edits);
+    let fit = train(&config, data).expect("the scene trains");
+    let folded = fold_in_user(&fit.model, &ratings, f.lambda).expect("the user folds in");
+    let rated: Vec<u32> = ratings.iter().map(|&(i, _)| i).collect();
+    recommend(&fit.model, &folded, &rated, f.top_n, Metric::Dot)
+        .into_iter()
+        .map(|s| (s.item, fit.model.clip(s.score)))
+        .collect()
+}
+
+/// Editing ratings folds the user in again at once, without retraining:
+/// after u003 gives four children's films (none in the list) 5 stars, the
+/// list is math's ranking for the edited ratings — best first, none of the
+/// films u003 has rated — and new films enter it.
 #[test]
 fn editing_ratings_changes_the_users_recommendations() {
     let mut harness = app_harness(app_on_scene("factorize-movie-night"));
@@ -60,27 +95,51 @@ fn editing_ratings_changes_the_users_recommendations() {
     harness.run_steps(4);
     let before = titles(harness.state());
     assert_eq!(before.len(), 8);
-    let edited = [
-        "Toy Story (1995)",
-        "The Lion King (1994)",
-        "Finding Nemo (2003)",
-        "Shrek (2001)",
-    ];
-    assert!(!before.iter().any(|t| edited.contains(&t.as_str())));
     // Toy Story, The Lion King, Finding Nemo, Shrek: all 5 stars.
-    for item in ["1", "2", "3", "4"] {
+    let edited = ["1", "2", "3", "4"];
+    let r = harness.state().current_ratings().unwrap().clone();
+    let settings = harness.state().factorize_view().settings.clone();
+    let shown = |app: &EigenApp| -> Vec<(u32, f64)> {
+        app.factorize_view()
+            .recommendations()
+            .iter()
+            .map(|x| (x.item, x.value))
+            .collect()
+    };
+    assert_eq!(
+        shown(harness.state()),
+        maths_list(&r, &settings, "u003", &[])
+    );
+    for item in edited {
         harness
             .state_mut()
             .factorize_view_mut()
             .edit_rating("u003", item, Some(5.0));
     }
     harness.run_steps(2);
-    let after = titles(harness.state());
-    assert_ne!(before, after);
-    // Not just a film leaving the list: films that were not in it arrive.
+    let after = shown(harness.state());
+    assert_eq!(after, maths_list(&r, &settings, "u003", &edited));
+    // Best first (the list shows the clipped prediction: ties at the top of
+    // the scale keep math's order).
+    assert!(after.windows(2).all(|w| w[0].1 >= w[1].1), "{after:?}");
+    // None of the films u003 has rated, edits included.
+    let u = r.user_index("u003").unwrap();
+    let rated: Vec<u32> = r
+        .entries
+        .iter()
+        .filter(|e| e.user == u)
+        .map(|e| e.item)
+        .chain(edited.iter().map(|id| r.item_index(id).unwrap()))
+        .collect();
     assert!(
-        after.iter().any(|t| !before.contains(t)),
-        "before: {before:?}\nafter: {after:?}"
+        after.iter().all(|(i, _)| !rated.contains(i)),
+        "rated {rated:?}, listed {after:?}"
+    );
+    // Not just a film leaving the list: films that were not in it arrive.
+    let after_titles = titles(harness.state());
+    assert!(
+        after_titles.iter().any(|t| !before.contains(t)),
+        "before: {before:?}\nafter: {after_titles:?}"
     );
     // Folding in is not training: the epochs stay where they were.
     assert_eq!(harness.state().factorize_view().epochs_done(), 25);
@@ -122,6 +181,36 @@ fn train_button_trains_to_the_end() {
     let history = harness.state().factorize_view().history();
     assert!(history[59].train_rmse < history[0].train_rmse);
     assert!(history[59].test_rmse.is_some());
+}
+
+/// A big run (rank 20, 1000 epochs) trains in a background job: Train
+/// starts it, epochs arrive while the window stays live, and Pause stops it.
+#[test]
+fn a_big_run_trains_in_the_background_and_pauses() {
+    let mut harness = app_harness(app_on_scene("factorize-movie-night"));
+    harness.run_steps(2);
+    {
+        let s = &mut harness.state_mut().factorize_view_mut().settings;
+        s.rank = 20;
+        s.epochs = 1000;
+    }
+    harness.run_steps(1);
+    harness.get_by_label("▶ Train").click();
+    assert!(step_until(&mut harness, 3_000, |app| {
+        app.factorize_view().epochs_done() >= 3
+    }));
+    assert!(harness.state().factorize_view().is_training());
+    harness.get_by_label("‖ Pause").click();
+    harness.run_steps(3);
+    let view = harness.state().factorize_view();
+    assert!(!view.is_training());
+    assert!(view.error().is_none(), "{:?}", view.error());
+    let paused = view.epochs_done();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    harness.run_steps(3);
+    assert_eq!(harness.state().factorize_view().epochs_done(), paused);
+    let history = harness.state().factorize_view().history();
+    assert!(history.iter().all(|s| s.train_rmse.is_finite()));
 }
 
 /// A MovieLens-style file opens as ratings, in the Factorize view, with titles

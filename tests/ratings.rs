@@ -673,3 +673,103 @@ fn looks_like_ratings_follows_the_documented_rule() {
         assert!(!eigenlens::data::looks_like_ratings(p), "{}", p.display());
     }
 }
+
+// ---------------------------------------------------------------- edits
+
+fn two_by_two() -> Ratings {
+    Ratings::new(
+        "t",
+        vec!["a".into(), "b".into()],
+        vec![Item::new("x"), Item::new("y")],
+        vec![
+            Rating {
+                user: 0,
+                item: 0,
+                value: 5.0,
+            },
+            Rating {
+                user: 1,
+                item: 1,
+                value: 2.0,
+            },
+        ],
+    )
+}
+
+fn cells(r: &Ratings) -> Vec<(u32, u32, f32)> {
+    r.entries
+        .iter()
+        .map(|e| (e.user, e.item, e.value))
+        .collect()
+}
+
+/// Edits change, add and clear cells; nothing else moves: users, items, the
+/// scale and the order of the untouched ratings stay.
+#[test]
+fn edits_change_add_and_clear_cells() {
+    let r = two_by_two();
+    let edited = r.with_edits(&[(0, 0, Some(1.0)), (0, 1, Some(4.0)), (1, 1, None)]);
+    assert_eq!(cells(&edited), vec![(0, 0, 1.0), (0, 1, 4.0)]);
+    assert_eq!(edited.users, r.users);
+    assert_eq!(edited.items, r.items);
+    assert_eq!(edited.scale, r.scale);
+    // The original is untouched.
+    assert_eq!(cells(&r), vec![(0, 0, 5.0), (1, 1, 2.0)]);
+    // No edits: the same ratings.
+    assert_eq!(r.with_edits(&[]), r);
+}
+
+/// When several edits name one cell, the last wins; new cells arrive after
+/// the old ones, in (user, item) order, whatever the order of the edits.
+#[test]
+fn the_last_edit_of_a_cell_wins() {
+    let r = two_by_two();
+    let edited = r.with_edits(&[
+        (1, 0, Some(3.0)),
+        (0, 1, Some(2.0)),
+        (0, 0, None),
+        (0, 0, Some(4.0)),
+        (1, 0, None),
+    ]);
+    assert_eq!(cells(&edited), vec![(0, 0, 4.0), (1, 1, 2.0), (0, 1, 2.0)]);
+    // Clearing a cell that has no rating changes nothing.
+    assert_eq!(r.with_edits(&[(0, 1, None)]), r);
+}
+
+/// A user's ratings for folding in carry that user's edits, cleared cells
+/// gone, and nobody else's.
+#[test]
+fn user_ratings_carry_the_users_edits() {
+    let r = two_by_two();
+    let edits = [(0, 1, Some(3.0)), (0, 0, None), (1, 0, Some(1.0))];
+    assert_eq!(
+        Ratings::user_ratings_edited(&r.entries, 0, &edits),
+        vec![(1, 3.0)]
+    );
+    assert_eq!(
+        Ratings::user_ratings_edited(&r.entries, 1, &edits),
+        vec![(1, 2.0), (0, 1.0)]
+    );
+    assert_eq!(
+        Ratings::user_ratings_edited(&r.entries, 1, &[]),
+        vec![(1, 2.0)]
+    );
+}
+
+/// `Rating::edited` is the same edit on a bare list of ratings.
+#[test]
+fn edited_entries_match_edited_ratings() {
+    let r = two_by_two();
+    let edits = [(1, 1, Some(5.0)), (0, 1, Some(1.0))];
+    assert_eq!(
+        Rating::edited(&r.entries, &edits),
+        r.with_edits(&edits).entries
+    );
+}
+
+/// An edit that sets a rating must name an existing user and item.
+#[test]
+#[should_panic(expected = "an edit indexes past the users or items")]
+fn an_edit_past_the_matrix_panics() {
+    let _ = two_by_two().with_edits(&[(2, 0, Some(3.0))]);
+}

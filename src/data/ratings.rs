@@ -1,8 +1,11 @@
 //! [`Ratings`]: a sparse users × items matrix of ratings, with user and item
-//! names and item metadata (title, genres). The loaders are in `ratings_load.rs`.
+//! names and item metadata (title, genres). The loaders are in `ratings_load.rs`;
+//! what-if edits ([`Ratings::with_edits`]) in `ratings/edits.rs`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+mod edits;
 
 /// One observed rating: user `user` gave item `item` the value `value`.
 /// `user` and `item` index [`Ratings::users`] and [`Ratings::items`].

@@ -1,0 +1,126 @@
+//! The RMSE curves and the lists: a user's recommendations, a movie's
+//! look-alikes (ranked by math's `recommend` and `similar_items`, prepared).
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+
+use super::prepare::Frame;
+use super::text::{fmt_fixed, short_title};
+use super::{TEST_COLOR, TRAIN_COLOR};
+use crate::scene::{FactorizeSettings, MAX_TOP_N, Metric};
+
+/// The train and test RMSE per epoch, a line at the epoch shown.
+pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize) {
+    ui.label(RichText::new("RMSE per epoch").strong());
+    let run = f.run;
+    let train: Vec<[f64; 2]> = std::iter::once(&run.initial)
+        .chain(&run.history)
+        .filter(|s| s.train_rmse.is_finite())
+        .map(|s| [s.epoch as f64, s.train_rmse])
+        .collect();
+    let test: Vec<[f64; 2]> = std::iter::once(&run.initial)
+        .chain(&run.history)
+        .filter_map(|s| s.test_rmse.map(|t| [s.epoch as f64, t]))
+        .collect();
+    let shown = f.shown;
+    let epochs = epochs.max(run.epochs_done());
+    Plot::new("factorize-curves")
+        .x_axis_label("epoch")
+        .y_axis_label("RMSE")
+        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .include_x(0.0)
+        .include_x(epochs as f64)
+        .include_y(0.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            plot_ui.line(
+                Line::new("train", PlotPoints::from(train))
+                    .color(TRAIN_COLOR)
+                    .width(2.0),
+            );
+            if !test.is_empty() {
+                plot_ui.line(
+                    Line::new("test (held out)", PlotPoints::from(test))
+                        .color(TEST_COLOR)
+                        .width(2.0),
+                );
+            }
+            plot_ui.vline(VLine::new("", shown as f64).color(Color32::GRAY).width(1.0));
+        });
+}
+
+/// The selected user's recommendations (dot or cosine), the selected movie's
+/// look-alikes, and the list length.
+pub(super) fn lists_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSettings) {
+    let (r, user, item) = (f.r, f.user, f.item);
+    egui::ScrollArea::vertical().id_salt("factorize-lists").show(ui, |ui| {
+            match user {
+                Some(u) => {
+                    ui.horizontal(|ui| {
+                        ui.label(
+                            RichText::new(format!("Top {} for {}", settings.top_n, r.users[u as usize])).strong(),
+                        );
+                        ui.selectable_value(&mut settings.metric, Metric::Dot, "dot")
+                            .on_hover_text("Rank by the predicted rating μ + b_u + b_i + p_u · q_i. p_u · q_i = ‖p_u‖ ‖q_i‖ cos θ: long (popular) movie vectors rank higher.");
+                        ui.selectable_value(&mut settings.metric, Metric::Cosine, "cosine")
+                            .on_hover_text("Rank by cos θ between p_u and q_i: direction only, so a movie's vector length (popularity) no longer counts.");
+                    });
+                    let unrated = f.prep.selection().is_some_and(|s| s.unrated);
+                    if unrated {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} has no ratings: nothing places their vector, so this list ranks movies for a stranger (rate a few below to fold them in).",
+                                r.users[u as usize]
+                            ))
+                            .color(ui.visuals().warn_fg_color),
+                        );
+                    }
+                    if f.prep.recommendations().is_empty() {
+                        ui.label(RichText::new("Nothing left to recommend: this user rated every movie.").weak());
+                    }
+                    egui::Grid::new("factorize-recs").striped(true).num_columns(4).show(ui, |ui| {
+                        ui.label(RichText::new("movie").weak());
+                        ui.label(RichText::new("r̂").weak());
+                        ui.label(RichText::new("cos θ").weak());
+                        ui.label(RichText::new("‖q‖").weak());
+                        ui.end_row();
+                        for (k, x) in f.prep.recommendations().iter().enumerate() {
+                            let title = format!("{}. {}", k + 1, short_title(&x.title));
+                            if ui.selectable_label(item == Some(x.item), title).clicked() {
+                                settings.item = r.items.get(x.item as usize).map(|it| it.id.clone());
+                            }
+                            ui.monospace(fmt_fixed(x.value, 2));
+                            ui.monospace(fmt_fixed(x.cosine, 2));
+                            ui.monospace(fmt_fixed(x.length, 2));
+                            ui.end_row();
+                        }
+                    });
+                    ui.add_space(8.0);
+                }
+                None => {
+                    ui.label(RichText::new("Select a user (click a point or a row of R) to see recommendations.").weak());
+                }
+            }
+            if let Some(i) = item {
+                ui.label(RichText::new(format!("Most like {}", short_title(r.item_name(i)))).strong());
+                egui::Grid::new("factorize-similar").striped(true).num_columns(3).show(ui, |ui| {
+                    ui.label(RichText::new("movie").weak());
+                    ui.label(RichText::new("cos θ").weak());
+                    ui.label(RichText::new("‖q‖").weak());
+                    ui.end_row();
+                    for x in f.prep.similar() {
+                        ui.label(short_title(&x.title));
+                        ui.monospace(fmt_fixed(x.value, 2));
+                        ui.monospace(fmt_fixed(x.length, 2));
+                        ui.end_row();
+                    }
+                });
+            }
+            ui.horizontal(|ui| {
+                let l = ui.label("list length");
+                ui.add(egui::DragValue::new(&mut settings.top_n).range(1..=MAX_TOP_N)).labelled_by(l.id);
+            });
+        });
+}

@@ -1,0 +1,460 @@
+//! Training: a [`Trainer`] runs epochs of ALS or SGD and measures each.
+
+use std::time::Instant;
+
+use super::als::{HalfStep, Scratch, als_half_step};
+use super::model::fill_normal;
+use super::sgd::{Params, Real, SgdState};
+use super::{
+    EXPLODE_FACTOR, FactorizeConfig, FactorizeError, INIT_STD, MAX_FACTORS, Method, Model,
+    TrainingSet, invalid,
+};
+use crate::data::Rating;
+
+/// What one epoch achieved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EpochStats {
+    /// 1 for the first epoch (0 describes the initial model).
+    pub epoch: usize,
+    /// RMSE on the training ratings (clipped predictions).
+    pub train_rmse: f64,
+    /// RMSE on the test ratings, if there are any.
+    pub test_rmse: Option<f64>,
+    /// The regularized loss L of the module docs.
+    pub loss: f64,
+    /// Seconds the epoch took, statistics included.
+    pub seconds: f64,
+}
+
+impl EpochStats {
+    /// Epoch 0 before anything is measured: errors and loss are NaN.
+    #[must_use]
+    pub fn unmeasured() -> Self {
+        Self {
+            epoch: 0,
+            train_rmse: f64::NAN,
+            test_rmse: None,
+            loss: f64::NAN,
+            seconds: 0.0,
+        }
+    }
+}
+
+/// Compressed rows: row r's entries are `col[start[r]..start[r + 1]]` with
+/// values `value[..]`, in the order of the training ratings.
+#[derive(Debug, Default)]
+pub(super) struct Csr {
+    start: Vec<usize>,
+    col: Vec<u32>,
+    value: Vec<f64>,
+}
+
+impl Csr {
+    pub(super) fn new(n_rows: usize, entries: &[Rating], by_item: bool) -> Self {
+        let key = |r: &Rating| {
+            if by_item {
+                (r.item, r.user)
+            } else {
+                (r.user, r.item)
+            }
+        };
+        let mut start = vec![0usize; n_rows + 1];
+        for r in entries {
+            start[key(r).0 as usize + 1] += 1;
+        }
+        for j in 0..n_rows {
+            start[j + 1] += start[j];
+        }
+        let mut next = start.clone();
+        let mut col = vec![0u32; entries.len()];
+        let mut value = vec![0f64; entries.len()];
+        for r in entries {
+            let (row, c) = key(r);
+            let k = next[row as usize];
+            col[k] = c;
+            value[k] = f64::from(r.value);
+            next[row as usize] += 1;
+        }
+        Self { start, col, value }
+    }
+
+    pub(super) fn row(&self, r: usize) -> (&[u32], &[f64]) {
+        let range = self.start[r]..self.start[r + 1];
+        (&self.col[range.clone()], &self.value[range])
+    }
+
+    pub(super) fn len(&self, r: usize) -> usize {
+        self.start[r + 1] - self.start[r]
+    }
+}
+
+/// Trains a factorization one epoch at a time, so a GUI can run it off the UI
+/// thread, show progress and keep a snapshot ([`model`](Self::model)`.clone()`)
+/// per epoch. It owns its data and is `Send`.
+#[derive(Debug)]
+pub struct Trainer {
+    config: FactorizeConfig,
+    data: TrainingSet,
+    by_user: Csr,
+    by_item: Csr,
+    /// SGD's working state (`None` for ALS).
+    sgd: Option<SgdState>,
+    /// The test ratings sorted by user, so statistics read P in order.
+    test_by_user: Vec<Rating>,
+    model: Model,
+    /// The model before the current epoch, restored if it diverges.
+    last_good: Model,
+    rng: fastrand::Rng,
+    initial: EpochStats,
+    history: Vec<EpochStats>,
+    /// Set once training diverged: every later epoch returns it again.
+    stopped: Option<FactorizeError>,
+    /// Scratch space for ALS's least-squares rows.
+    scratch: Scratch,
+}
+
+impl Trainer {
+    /// A trainer with a freshly initialized model (epoch 0).
+    ///
+    /// # Errors
+    /// [`InvalidParameter`](FactorizeError::InvalidParameter) for a bad `config`.
+    pub fn new(config: FactorizeConfig, data: TrainingSet) -> Result<Self, FactorizeError> {
+        config.validate()?;
+        if data.train.is_empty() {
+            return Err(FactorizeError::NoTrainingRatings {
+                detail: String::new(),
+            });
+        }
+        // The model, its backup and SGD's copy hold about 20 bytes per factor.
+        if (data.n_users + data.n_items).saturating_mul(config.rank) > MAX_FACTORS {
+            return Err(invalid(
+                "rank",
+                config.rank,
+                "too large for this many users and items: (users + items) × rank must stay below 200 million",
+            ));
+        }
+        let started = Instant::now();
+        let by_user = Csr::new(data.n_users, &data.train, false);
+        let by_item = Csr::new(data.n_items, &data.train, true);
+        let k = config.rank;
+        let mu =
+            data.train.iter().map(|r| f64::from(r.value)).sum::<f64>() / data.train.len() as f64;
+        let mut rng = fastrand::Rng::with_seed(config.seed);
+        // Factors ~ N(0, INIT_STD²) for rows with training ratings, 0 for the others
+        // (so that an unknown user or item predicts from what is known).
+        let mut init = |csr: &Csr, n: usize| -> Vec<f64> {
+            let mut m = vec![0.0; n * k];
+            for r in 0..n {
+                if csr.len(r) > 0 {
+                    let row = &mut m[r * k..(r + 1) * k];
+                    fill_normal(&mut rng, row);
+                    for x in row {
+                        *x *= INIT_STD;
+                    }
+                }
+            }
+            m
+        };
+        let p = init(&by_user, data.n_users);
+        let q = init(&by_item, data.n_items);
+        let model = Model {
+            rank: k,
+            biases: config.biases,
+            mu,
+            scale: data.scale,
+            user_bias: vec![0.0; data.n_users],
+            item_bias: vec![0.0; data.n_items],
+            p,
+            q,
+        };
+        let mut model = model;
+        let sgd = (config.method == Method::Sgd).then(|| SgdState::new(&mut model, &data.train));
+        let mut test_by_user = data.test.clone();
+        test_by_user.sort_by_key(|r| (r.user, r.item));
+        let mut trainer = Self {
+            last_good: model.clone(),
+            model,
+            config,
+            data,
+            by_user,
+            by_item,
+            sgd,
+            test_by_user,
+            rng,
+            initial: EpochStats::unmeasured(),
+            history: Vec::new(),
+            stopped: None,
+            scratch: Scratch::default(),
+        };
+        trainer.initial = trainer.stats(0, started);
+        Ok(trainer)
+    }
+
+    /// Runs one more epoch and returns its statistics (also appended to
+    /// [`history`](Self::history)).
+    ///
+    /// # Errors
+    /// [`Diverged`](FactorizeError::Diverged) when the loss becomes NaN or
+    /// infinite or grows past [`EXPLODE_FACTOR`] × its initial value, or
+    /// [`Singular`](FactorizeError::Singular) (ALS with λ = 0): the model of the
+    /// previous epoch is kept, and every later call returns the same error.
+    pub fn epoch(&mut self) -> Result<EpochStats, FactorizeError> {
+        if let Some(e) = &self.stopped {
+            return Err(e.clone());
+        }
+        let started = Instant::now();
+        self.last_good.copy_from(&self.model);
+        let epoch = self.history.len() + 1;
+        let stepped = match self.config.method {
+            Method::Als => self.als_epoch(),
+            Method::Sgd => {
+                self.sgd_epoch();
+                Ok(())
+            }
+        };
+        let stats = stepped.map(|()| self.stats(epoch, started));
+        let failure = match stats {
+            Ok(s) if s.loss.is_finite() && s.loss <= EXPLODE_FACTOR * self.initial.loss => {
+                self.history.push(s);
+                return Ok(s);
+            }
+            Ok(s) => FactorizeError::Diverged {
+                epoch,
+                loss: s.loss,
+                initial: self.initial.loss,
+                kept: epoch - 1,
+                hint: match self.config.method {
+                    Method::Sgd => format!(
+                        "try a learning rate smaller than {}",
+                        crate::math::fmt_typed(self.config.learning_rate)
+                    ),
+                    Method::Als => format!(
+                        "try a lambda larger than {}",
+                        crate::math::fmt_typed(self.config.lambda)
+                    ),
+                },
+            },
+            Err(e) => e,
+        };
+        self.model.copy_from(&self.last_good);
+        self.stopped = Some(failure.clone());
+        Err(failure)
+    }
+
+    /// Runs epochs until [`FactorizeConfig::epochs`] have been run in all.
+    ///
+    /// # Errors
+    /// As [`epoch`](Self::epoch).
+    pub fn run(&mut self) -> Result<(), FactorizeError> {
+        while self.history.len() < self.config.epochs {
+            self.epoch()?;
+        }
+        Ok(())
+    }
+
+    /// The current model: after the last successful epoch.
+    #[must_use]
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Statistics of every epoch run so far.
+    #[must_use]
+    pub fn history(&self) -> &[EpochStats] {
+        &self.history
+    }
+
+    /// Statistics of the initial model (epoch 0).
+    #[must_use]
+    pub fn initial(&self) -> &EpochStats {
+        &self.initial
+    }
+
+    /// Epochs run so far.
+    #[must_use]
+    pub fn epochs_done(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Whether [`FactorizeConfig::epochs`] have been run, or training stopped.
+    #[must_use]
+    pub fn is_finished(&self) -> bool {
+        self.stopped.is_some() || self.history.len() >= self.config.epochs
+    }
+
+    /// Why training stopped early, if it did.
+    #[must_use]
+    pub fn stopped(&self) -> Option<&FactorizeError> {
+        self.stopped.as_ref()
+    }
+
+    #[must_use]
+    pub fn config(&self) -> &FactorizeConfig {
+        &self.config
+    }
+
+    #[must_use]
+    pub fn data(&self) -> &TrainingSet {
+        &self.data
+    }
+
+    /// Consumes the trainer, returning the model and the history.
+    #[must_use]
+    pub fn into_parts(self) -> (Model, Vec<EpochStats>) {
+        (self.model, self.history)
+    }
+
+    /// Statistics of the current model after `epoch`, timed from `started`.
+    fn stats(&self, epoch: usize, started: Instant) -> EpochStats {
+        let (train_rmse, test_rmse, loss) = match &self.sgd {
+            // SGD's f32 working copy holds the same numbers as the model, and
+            // reading it is twice as fast.
+            Some(state) => self.stats_of(&Params {
+                k: self.model.rank,
+                mu: f64::from(state.mu),
+                user_bias: &state.user_bias,
+                item_bias: &state.item_bias,
+                p: &state.p,
+                q: &state.q,
+            }),
+            None => self.stats_of(&Params {
+                k: self.model.rank,
+                mu: self.model.mu,
+                user_bias: &self.model.user_bias,
+                item_bias: &self.model.item_bias,
+                p: &self.model.p,
+                q: &self.model.q,
+            }),
+        };
+        EpochStats {
+            epoch,
+            train_rmse,
+            test_rmse,
+            loss,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// (train RMSE, test RMSE, loss) of `m`.
+    fn stats_of<T: Real>(&self, m: &Params<'_, T>) -> (f64, Option<f64>, f64) {
+        let clip = |x: f64| x.clamp(self.model.scale.0, self.model.scale.1);
+        let (mut sse_raw, mut sse_clipped) = (0.0, 0.0);
+        // User by user, so that p_u stays in cache.
+        for u in 0..self.by_user.start.len() - 1 {
+            let (items, values) = self.by_user.row(u);
+            for (&i, &y) in items.iter().zip(values) {
+                let raw = m.predict_raw(u, i as usize);
+                sse_raw += (y - raw) * (y - raw);
+                sse_clipped += (y - clip(raw)) * (y - clip(raw));
+            }
+        }
+        let n_train = self.data.train.len() as f64;
+        let test_rmse = (!self.test_by_user.is_empty()).then(|| {
+            let sse: f64 = self
+                .test_by_user
+                .iter()
+                .map(|r| {
+                    let e =
+                        f64::from(r.value) - clip(m.predict_raw(r.user as usize, r.item as usize));
+                    e * e
+                })
+                .sum();
+            (sse / self.test_by_user.len() as f64).sqrt()
+        });
+        // λ Σ_u n_u (‖p_u‖² + b_u²) + λ Σ_i n_i (‖q_i‖² + b_i²)
+        let k = m.k;
+        let penalty = |csr: &Csr, factors: &[T], bias: &[T]| -> f64 {
+            bias.iter()
+                .enumerate()
+                .map(|(r, &b)| {
+                    let f = &factors[r * k..(r + 1) * k];
+                    let b: f64 = b.into();
+                    csr.len(r) as f64 * (T::dot(f, f).into() + b * b)
+                })
+                .sum()
+        };
+        let reg =
+            penalty(&self.by_user, m.p, m.user_bias) + penalty(&self.by_item, m.q, m.item_bias);
+        (
+            (sse_clipped / n_train).sqrt(),
+            test_rmse,
+            sse_raw + self.config.lambda * reg,
+        )
+    }
+
+    /// One SGD pass over the training ratings in a fresh shuffled order.
+    fn sgd_epoch(&mut self) {
+        let Some(state) = &mut self.sgd else {
+            return;
+        };
+        state.epoch(
+            &mut self.rng,
+            self.config.rank,
+            self.config.learning_rate as f32,
+            self.config.lambda as f32,
+            self.config.biases,
+        );
+        state.write_to(&mut self.model);
+    }
+
+    /// One ALS epoch: every item with P fixed, then every user with Q fixed.
+    fn als_epoch(&mut self) -> Result<(), FactorizeError> {
+        let (lambda, biases) = (self.config.lambda, self.config.biases);
+        let Model {
+            rank: k,
+            mu,
+            user_bias,
+            item_bias,
+            p,
+            q,
+            ..
+        } = &mut self.model;
+        let (k, mu) = (*k, *mu);
+        let step = |what| HalfStep {
+            k,
+            mu,
+            lambda,
+            biases,
+            what,
+        };
+        als_half_step(
+            &self.by_item,
+            (&mut q[..], &mut item_bias[..]),
+            (&p[..], &user_bias[..]),
+            &step("item"),
+            &mut self.scratch,
+        )?;
+        als_half_step(
+            &self.by_user,
+            (&mut p[..], &mut user_bias[..]),
+            (&q[..], &item_bias[..]),
+            &step("user"),
+            &mut self.scratch,
+        )
+    }
+}
+
+/// The result of [`train`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    pub model: Model,
+    pub history: Vec<EpochStats>,
+    /// Seconds from setting up to the last epoch, statistics included.
+    pub seconds: f64,
+}
+
+/// Trains `config.epochs` epochs on `data`.
+///
+/// # Errors
+/// As [`Trainer::new`] and [`Trainer::epoch`].
+pub fn train(config: &FactorizeConfig, data: TrainingSet) -> Result<Fit, FactorizeError> {
+    let started = Instant::now();
+    let mut trainer = Trainer::new(config.clone(), data)?;
+    trainer.run()?;
+    let (model, history) = trainer.into_parts();
+    Ok(Fit {
+        model,
+        history,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
