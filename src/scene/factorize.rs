@@ -17,17 +17,10 @@ pub enum FactorizeMethod {
     Sgd,
 }
 
-/// How the Factorize view ranks movies for a user.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Metric {
-    /// The predicted rating μ + b_u + b_i + p_u · q_i: long (popular) movie
-    /// vectors score higher.
-    #[default]
-    Dot,
-    /// cos θ between p_u and q_i: direction only, length ignored.
-    Cosine,
-}
+/// How the Factorize view ranks movies for a user: the crate's one metric
+/// (dot — the predicted rating μ + b_u + b_i + p_u · q_i, the default here —
+/// cosine, or Euclidean distance).
+pub use crate::math::similarity::Metric;
 
 /// Largest rank the view accepts (the command line takes more).
 pub const VIEW_MAX_RANK: usize = 100;

@@ -65,15 +65,6 @@ enum Event {
     Explore(usize),
 }
 
-/// The scene's ranking metric as the crate's one metric.
-// MERGE: remove once `scene::Metric` is `math::similarity::Metric`.
-fn ranking_metric(metric: Metric) -> similarity::Metric {
-    match metric {
-        Metric::Dot => similarity::Metric::Dot,
-        Metric::Cosine => similarity::Metric::Cosine,
-    }
-}
-
 /// The Factorize view's state: scene settings, the training run and caches.
 pub struct FactorizeView {
     pub settings: FactorizeSettings,

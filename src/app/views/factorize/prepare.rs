@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use nalgebra::DMatrix;
 
 use super::training::Run;
-use super::{Ranked, ranking_metric};
+use super::Ranked;
 use crate::app::RatingsHandle;
 use crate::app::style::fmt_count;
 use crate::data::Ratings;
@@ -338,7 +338,7 @@ impl Prepared {
             counts,
         };
         self.selection.update(key, || {
-            picked.selection(user, item, ranking_metric(settings.metric), n)
+            picked.selection(user, item, settings.metric, n)
         });
     }
 
