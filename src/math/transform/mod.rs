@@ -32,6 +32,14 @@
 //!
 //! Entries are expected to be finite. A NaN or infinite entry yields NaN (or
 //! empty) results and an `Err` from [`inverse`], never a panic or a hang.
+//!
+//! # Files
+//!
+//! `scalars` (det, trace, rank, condition, inverse), `eigen` (2×2 and 3×3
+//! eigen-decompositions), `decompose` (SVD, polar, subspaces), `animation`
+//! (interpolation I → A and [`Path`], the whole animation prepared once),
+//! `presets` (preset and random matrices) and `prepared` ([`prepare`]:
+//! everything the Transform view shows about A, computed once per matrix).
 
 mod animation;
 mod decompose;

@@ -134,7 +134,7 @@ where
     let slot = fresh(slot, s);
     let progress = s.progress;
     let frame = match slot.frame {
-        Some((p, frame)) if p == progress => frame,
+        Some((p, frame)) if p.to_bits() == progress.to_bits() => frame,
         _ => {
             let frame = slot.math.path.frame(f64::from(progress));
             slot.frame = Some((progress, frame));
