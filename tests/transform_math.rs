@@ -4,8 +4,9 @@
 use std::f64::consts::{FRAC_1_SQRT_2, FRAC_PI_2, FRAC_PI_6, PI};
 
 use eigenlens::math::transform::{
-    self, Eigen2, Square, compose, condition_number, det, eigen2, eigen3, inverse, lerp, polar,
-    polar_lerp, preset2, preset3, rank, rotation_pow, subspaces, svd, svd_steps, trace,
+    self, Eigen2, Interpolation, Path, Square, Stage, compose, condition_number, det, ease, eigen2,
+    eigen3, inverse, lerp, polar, polar_lerp, prepare, preset2, preset3, rank, rotation_pow,
+    subspaces, svd, svd_steps, trace,
 };
 use nalgebra::{Matrix2, Matrix3, SMatrix, SVector, Vector2, Vector3};
 
@@ -1266,4 +1267,187 @@ fn random_is_seeded_and_rounded() {
             assert_near(x * 10.0, (x * 10.0).round(), 1e-12, "multiple of 0.1");
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The animation path (`Path`) and the prepared math (`prepare`)
+// ---------------------------------------------------------------------------
+const ALL_INTERPOLATIONS: [Interpolation; 3] = [
+    Interpolation::Linear,
+    Interpolation::Polar,
+    Interpolation::Svd,
+];
+
+/// Every path starts at I (progress 0) and ends at A (progress 1), for a
+/// single matrix and for a composition, in 2D and 3D.
+#[test]
+fn path_runs_from_identity_to_a() {
+    fn check<const N: usize>(a: &SMatrix<f64, N, N>, steps: &[SMatrix<f64, N, N>])
+    where
+        SMatrix<f64, N, N>: Square,
+    {
+        let id = SMatrix::<f64, N, N>::identity();
+        let target = if steps.is_empty() { *a } else { compose(steps) };
+        let tol = 1e-12 * scale(&target).max(1.0);
+        for how in ALL_INTERPOLATIONS {
+            let path = Path::new(&target, steps, how);
+            assert_eq!(path.interpolation(), how);
+            assert_close(&path.at(0.0).0, &id, tol, "progress 0");
+            assert_close(&path.at(1.0).0, &target, tol, "progress 1");
+            // Out of range progress is clamped.
+            assert_eq!(path.at(-0.5).0, path.at(0.0).0);
+            assert_eq!(path.at(1.5).0, path.at(1.0).0);
+        }
+    }
+    for seed in 0..40 {
+        let (a2, b2) = (
+            transform::random::<2>(seed),
+            transform::random::<2>(seed + 1000),
+        );
+        check(&a2, &[]);
+        check(&a2, &[a2, b2]);
+        let (a3, b3) = (
+            transform::random::<3>(seed),
+            transform::random::<3>(seed + 1000),
+        );
+        check(&a3, &[]);
+        check(&a3, &[a3, b3, a3]);
+    }
+}
+
+/// The path gives exactly what the single-matrix functions give: lerp and
+/// polar_lerp eased, svd_steps not.
+#[test]
+fn path_agrees_with_the_interpolation_functions() {
+    let a = Matrix2::new(1.2, 0.6, -0.4, 0.9);
+    for i in 0..=20 {
+        let t = f64::from(i) / 20.0;
+        let (m, stage) = Path::new(&a, &[], Interpolation::Linear).at(t);
+        assert_eq!(m, lerp(&a, ease(t)));
+        assert_eq!(stage, Stage::Plain);
+        let (m, _) = Path::new(&a, &[], Interpolation::Polar).at(t);
+        assert_eq!(m, polar_lerp(&a, ease(t)));
+        let (m, stage) = Path::new(&a, &[], Interpolation::Svd).at(t);
+        let s = svd_steps(&a, t);
+        assert_eq!(m, s.matrix);
+        assert_eq!(stage, Stage::Svd { step: s.step });
+    }
+}
+
+/// The SVD path passes through Vᵀ at ⅓ and Σ·Vᵀ at ⅔ (in the rotation form:
+/// the last σ signed when A flips), in 2D and 3D.
+#[test]
+fn svd_path_passes_through_v_t_and_sigma_v_t() {
+    fn check<const N: usize>(a: &SMatrix<f64, N, N>)
+    where
+        SMatrix<f64, N, N>: Square,
+    {
+        let (_, sigma, v_t) = svd(a).rotation_form();
+        let path = Path::new(a, &[], Interpolation::Svd);
+        let tol = 1e-10 * scale(a).max(1.0);
+        assert_close(&path.at(1.0 / 3.0).0, &v_t, tol, "Vᵀ at 1/3");
+        let stretched = SMatrix::from_diagonal(&sigma) * v_t;
+        assert_close(&path.at(2.0 / 3.0).0, &stretched, tol, "Σ·Vᵀ at 2/3");
+        assert_eq!(path.at(0.2).1, Stage::Svd { step: 0 });
+        assert_eq!(path.at(0.5).1, Stage::Svd { step: 1 });
+        assert_eq!(path.at(0.9).1, Stage::Svd { step: 2 });
+    }
+    check(&Matrix2::new(1.2, 0.6, -0.4, 0.9));
+    check(&Matrix2::new(0.0, 1.0, 1.0, 0.0)); // a reflection: det < 0
+    for seed in SEEDS.take(50) {
+        check(&transform::random::<2>(seed));
+        check(&transform::random::<3>(seed));
+    }
+}
+
+/// The polar path keeps a rotation a rotation: det 1 and orthogonal at every
+/// progress (the linear one shrinks it through the middle).
+#[test]
+fn polar_path_keeps_a_rotations_determinant_one() {
+    let paths2 = Path::new(&preset2::rotation(2.5), &[], Interpolation::Polar);
+    let axis = Vector3::new(1.0, -2.0, 0.5);
+    let paths3 = Path::new(&preset3::rotation(&axis, 2.0), &[], Interpolation::Polar);
+    for i in 0..=50 {
+        let t = f64::from(i) / 50.0;
+        let m2 = paths2.at(t).0;
+        assert_near(det(&m2), 1.0, 1e-12, "2D det");
+        assert_orthogonal(&m2, 1e-12, "2D polar path");
+        let m3 = paths3.at(t).0;
+        assert_near(det(&m3), 1.0, 1e-12, "3D det");
+        assert_orthogonal(&m3, 1e-12, "3D polar path");
+    }
+    let linear = Path::new(&preset2::rotation(2.5), &[], Interpolation::Linear);
+    assert!(det(&linear.at(0.5).0) < 0.5, "the linear path shrinks");
+}
+
+/// A composition plays its maps one at a time: after step i of k (progress
+/// i/k) the points have been carried by M₁ … Mᵢ, and the stage says which
+/// map is playing.
+#[test]
+fn composition_path_applies_one_step_at_a_time() {
+    let steps = [
+        preset2::scale(2.0, 1.0),
+        preset2::rotation(FRAC_PI_2),
+        preset2::shear_x(1.0),
+    ];
+    let a = compose(&steps);
+    for how in [Interpolation::Linear, Interpolation::Polar] {
+        let path = Path::new(&a, &steps, how);
+        for i in 0..=3 {
+            let expected = compose(&steps[..i]);
+            let (m, _) = path.at(i as f64 / 3.0);
+            assert_close(&m, &expected, 1e-12, "after i steps");
+        }
+        assert_eq!(path.at(0.5).1, Stage::Composition { index: 1, count: 3 });
+        assert_eq!(path.at(1.0).1, Stage::Composition { index: 2, count: 3 });
+        // Midway through step 2 only M₂ moves: M₁ is fully applied.
+        let (mid, _) = path.at(0.5);
+        let m2_half = match how {
+            Interpolation::Polar => polar_lerp(&steps[1], ease(0.5)),
+            _ => lerp(&steps[1], ease(0.5)),
+        };
+        assert_close(&mid, &(m2_half * steps[0]), 1e-12, "midway through step 2");
+    }
+}
+
+/// A frame carries the matrix's determinant and SVD.
+#[test]
+fn frame_has_the_determinant_and_svd_of_its_matrix() {
+    let a = Matrix3::new(1.2, 0.3, 0.0, 0.1, 0.9, 0.4, 0.0, 0.2, 1.1);
+    let path = Path::new(&a, &[], Interpolation::Polar);
+    let f = path.frame(0.4);
+    assert_eq!(f.matrix, path.at(0.4).0);
+    assert_eq!(f.det.to_bits(), det(&f.matrix).to_bits());
+    assert_eq!(f.svd, svd(&f.matrix));
+}
+
+/// prepare computes the same numbers as the functions one by one.
+#[test]
+fn prepare_matches_the_single_functions() {
+    fn check<const N: usize>(a: &SMatrix<f64, N, N>)
+    where
+        SMatrix<f64, N, N>: Square,
+    {
+        let p = prepare(a, &[], Interpolation::Linear);
+        assert_eq!(p.a, *a);
+        assert_eq!(p.det.to_bits(), det(a).to_bits());
+        assert_eq!(p.trace.to_bits(), trace(a).to_bits());
+        assert_eq!(p.rank, rank(a, None));
+        assert_eq!(p.condition.to_bits(), condition_number(a).to_bits());
+        assert_eq!(p.inverse, inverse(a));
+        assert_eq!(p.eigen, a.eigen());
+        assert_eq!(p.svd, svd(a));
+        assert_eq!(p.subspaces, subspaces(a, None));
+        assert_eq!(p.path, Path::new(a, &[], Interpolation::Linear));
+    }
+    check(&Matrix2::new(1.0, 2.0, 0.5, 1.0));
+    check(&Matrix3::zeros());
+    for seed in SEEDS.take(30) {
+        check(&transform::random::<2>(seed));
+        check(&transform::random::<3>(seed));
+    }
+    let p = prepare(&Matrix2::new(1.5, 0.5, 0.25, 1.0), &[], Interpolation::Svd);
+    assert_eq!(p.eigen, eigen2(&p.a));
+    let a3 = Matrix3::identity();
+    assert_eq!(prepare(&a3, &[], Interpolation::Polar).eigen, eigen3(&a3));
 }

@@ -1,0 +1,108 @@
+//! The composition panel: steps applied in turn, reordered, removed; A their
+//! product.
+
+use egui::{RichText, Ui};
+
+use super::TransformView;
+use super::format::{fmt_block, fmt_inline, subscript};
+use super::rows::identity_rows;
+
+impl TransformView {
+    pub(super) fn composition_ui(&mut self, ui: &mut Ui) {
+        ui.label(RichText::new("Composition").strong());
+        let n = self.settings.mode.n();
+        let steps = &mut self.settings.steps;
+        if steps.is_empty() {
+            ui.label(
+                RichText::new("Apply several matrices in turn: each step is animated, and A becomes their product.")
+                    .weak()
+                    .small(),
+            );
+            if ui.button("Start a composition with A").clicked() {
+                steps.push(self.settings.matrix.clone());
+                steps.push(identity_rows(n));
+                self.selected_step = 1;
+                self.settings.progress = 0.0;
+            }
+            return;
+        }
+        ui.label(
+            RichText::new("Applied top to bottom (M₁ first).")
+                .weak()
+                .small(),
+        );
+        let mut action: Option<(usize, char)> = None;
+        for (i, m) in steps.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let name = format!("M{} = {}", subscript(i + 1), fmt_inline(m));
+                if ui
+                    .selectable_label(self.selected_step == i, RichText::new(name).monospace())
+                    .on_hover_text("Edit this step")
+                    .clicked()
+                {
+                    action = Some((i, 'e'));
+                }
+                if i > 0
+                    && ui
+                        .small_button("↑")
+                        .on_hover_text(
+                            "Swap with the step before: the product changes unless they commute",
+                        )
+                        .clicked()
+                {
+                    action = Some((i, 's'));
+                }
+                if ui
+                    .small_button("✕")
+                    .on_hover_text("Remove this step")
+                    .clicked()
+                {
+                    action = Some((i, 'r'));
+                }
+            });
+        }
+        match action {
+            Some((i, 'e')) => self.selected_step = i,
+            Some((i, 's')) => {
+                steps.swap(i - 1, i);
+                self.selected_step = i - 1;
+                self.settings.progress = 0.0;
+                self.playing = true;
+            }
+            Some((i, _)) => {
+                steps.remove(i);
+                if steps.len() < 2 {
+                    // One matrix left: it is A.
+                    if let Some(m) = steps.pop() {
+                        self.settings.matrix = m;
+                    }
+                }
+            }
+            None => {}
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Add a step").clicked() {
+                self.settings.steps.push(identity_rows(n));
+                self.selected_step = self.settings.steps.len() - 1;
+            }
+            if ui
+                .button("Clear")
+                .on_hover_text("Keep the product as A")
+                .clicked()
+            {
+                self.settings.steps.clear();
+            }
+        });
+        self.normalize();
+        let count = self.settings.steps.len();
+        if count >= 2 {
+            let order: String = (1..=count)
+                .rev()
+                .map(|i| format!("M{}", subscript(i)))
+                .collect::<Vec<_>>()
+                .join("·");
+            ui.label(format!("A = {order} ="));
+            ui.label(RichText::new(fmt_block(&self.settings.matrix)).monospace());
+        }
+    }
+}
