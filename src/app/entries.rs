@@ -7,10 +7,7 @@ use super::handles::Entry;
 use super::job::{Job, JobError, Waker};
 use super::open::{OpenError, Opened, open_path, open_path_with};
 use super::views::embeddings::EmbeddingsView;
-use super::views::data::DataView;
-use super::views::factorize::FactorizeView;
-use super::views::pca::PcaView;
-use super::views::transform::TransformView;
+use super::views::registry::Views;
 use super::{DatasetHandle, EigenApp, EntryData, RatingsHandle, style};
 use crate::data::{self, Dataset};
 use crate::scene::{DatasetRef, LoadedScene, SceneData, ViewKind};
@@ -131,11 +128,7 @@ impl EigenApp {
             dataset_ref,
         } = loaded;
         self.state.view = scene.view;
-        self.data_view = DataView::new(scene.data);
-        self.pca_view = PcaView::new(scene.pca);
-        self.factorize_view = FactorizeView::new(scene.factorize);
-        self.transform_view = TransformView::new(scene.transform);
-        self.embeddings_view = EmbeddingsView::new(scene.embeddings);
+        self.views = Views::from_scene(&scene);
         let data = match data {
             SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
             SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
@@ -145,26 +138,12 @@ impl EigenApp {
 
     /// Makes the views' settings fit `data`.
     pub(super) fn adapt_views(&mut self, data: &EntryData) {
-        match data {
-            EntryData::Table(h) => {
-                self.data_view.adapt_to(&h.data);
-                self.transform_view.adapt_to(&h.data);
-                self.pca_view.adapt_to(&h.data);
-                self.embeddings_view.adapt_to(&h.data);
-            }
-            EntryData::Ratings(h) => self.factorize_view.adapt_to(&h.data),
-        }
+        self.views.adapt_to(data);
     }
 
-    /// Ratings belong to the Factorize view, tables to the others: switch if needed.
+    /// Shows a view that takes `data` (the current one if it does).
     pub(super) fn fit_view_to(&mut self, data: &EntryData) {
-        match (data, self.state.view) {
-            (EntryData::Ratings(_), ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings) => {
-                self.state.view = ViewKind::Factorize;
-            }
-            (EntryData::Table(_), ViewKind::Factorize) => self.state.view = ViewKind::Data,
-            _ => {}
-        }
+        self.state.view = self.views.fit(self.state.view, data);
     }
 
     /// Adds a dataset or ratings (replacing one from the same origin) and shows it.
@@ -223,7 +202,7 @@ impl EigenApp {
             ds.columns.len()
         );
         let origin = DatasetRef::Derived(ds.name.clone());
-        self.embeddings_view = EmbeddingsView::default();
+        self.views.embeddings = EmbeddingsView::default();
         self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
         self.state.view = ViewKind::Embeddings;
         self.set_info(text);

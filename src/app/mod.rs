@@ -38,7 +38,9 @@ use views::data::DataView;
 use views::embeddings::EmbeddingsView;
 use views::factorize::FactorizeView;
 use views::pca::PcaView;
+use views::registry::Views;
 use views::transform::TransformView;
+use views::view::{Fit, Request};
 
 /// How many recent files the File menu remembers.
 const MAX_RECENT: usize = 10;
@@ -77,11 +79,8 @@ pub struct EigenApp {
     state: PersistedState,
     entries: Vec<Entry>,
     current: usize,
-    data_view: DataView,
-    pca_view: PcaView,
-    factorize_view: FactorizeView,
-    transform_view: TransformView,
-    embeddings_view: EmbeddingsView,
+    /// Every view with its state (the registry).
+    views: Views,
     status: Option<Status>,
     /// The Save screenshot window: shown, and its options.
     shot_window: bool,
@@ -112,11 +111,7 @@ impl EigenApp {
             state,
             entries: Vec::new(),
             current: 0,
-            data_view: DataView::default(),
-            pca_view: PcaView::default(),
-            factorize_view: FactorizeView::default(),
-            transform_view: TransformView::default(),
-            embeddings_view: EmbeddingsView::default(),
+            views: Views::from_scene(&scene::Scene::default()),
             status: None,
             shot_window: false,
             shot_options: screenshot::Options::default(),
@@ -181,29 +176,29 @@ impl EigenApp {
     /// The Data view's state.
     #[must_use]
     pub fn data_view(&self) -> &DataView {
-        &self.data_view
+        &self.views.data
     }
 
     /// The PCA view's state.
     #[must_use]
     pub fn pca_view(&self) -> &PcaView {
-        &self.pca_view
+        &self.views.pca
     }
 
     /// The PCA view's state, to change (tests, scripting).
     pub fn pca_view_mut(&mut self) -> &mut PcaView {
-        &mut self.pca_view
+        &mut self.views.pca
     }
 
     /// The Factorize view's state.
     #[must_use]
     pub fn factorize_view(&self) -> &FactorizeView {
-        &self.factorize_view
+        &self.views.factorize
     }
 
     /// The Factorize view's state, to change (tests, scripting).
     pub fn factorize_view_mut(&mut self) -> &mut FactorizeView {
-        &mut self.factorize_view
+        &mut self.views.factorize
     }
 
     /// Turns the desktop's file dialogs on or off; off, File → Open…, Save
@@ -221,23 +216,23 @@ impl EigenApp {
     /// The Transform view's state.
     #[must_use]
     pub fn transform_view(&self) -> &TransformView {
-        &self.transform_view
+        &self.views.transform
     }
 
     /// The Transform view's state, to change (tests, scripting).
     pub fn transform_view_mut(&mut self) -> &mut TransformView {
-        &mut self.transform_view
+        &mut self.views.transform
     }
 
     /// The Embeddings view's state.
     #[must_use]
     pub fn embeddings_view(&self) -> &EmbeddingsView {
-        &self.embeddings_view
+        &self.views.embeddings
     }
 
     /// The Embeddings view's state, to change (tests, scripting).
     pub fn embeddings_view_mut(&mut self) -> &mut EmbeddingsView {
-        &mut self.embeddings_view
+        &mut self.views.embeddings
     }
 
     /// The view shown now.
@@ -281,30 +276,21 @@ impl EigenApp {
             self.view_size = ui.available_size();
             if let Some(entry) = self.entries.get(self.current) {
                 let data = entry.data.clone();
-                match (self.state.view, &data) {
-                    (ViewKind::Data, EntryData::Table(h)) => self.data_view.ui(ui, h),
-                    (ViewKind::Transform, EntryData::Table(h)) => {
-                        self.transform_view.ui(ui, Some(h));
-                    }
-                    (ViewKind::Transform, EntryData::Ratings(_)) => {
-                        self.transform_view.ui(ui, None);
-                    }
-                    (ViewKind::Pca, EntryData::Table(h)) => self.pca_view.ui(ui, h),
-                    (ViewKind::Factorize, EntryData::Ratings(h)) => {
-                        self.factorize_view.ui(ui, h);
-                        if let Some(ds) = self.factorize_view.take_explore_request() {
-                            self.open_derived(ds);
-                        }
-                    }
-                    (ViewKind::Embeddings, EntryData::Table(h)) => self.embeddings_view.ui(ui, h),
-                    (
-                        ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings,
-                        EntryData::Ratings(h),
-                    ) => {
-                        self.wrong_kind(ui, &h.data.name, true);
-                    }
-                    (ViewKind::Factorize, EntryData::Table(h)) => {
-                        self.wrong_kind(ui, &h.data.name, false);
+                let view = self.views.get_mut(self.state.view);
+                if view.accepts(&data) == Fit::Refuses {
+                    self.wrong_kind(ui, &data);
+                } else {
+                    view.ui(ui, &data);
+                }
+                let requests: Vec<Request> = self
+                    .views
+                    .all_mut()
+                    .into_iter()
+                    .filter_map(|v| v.take_request())
+                    .collect();
+                for request in requests {
+                    match request {
+                        Request::OpenDataset(ds) => self.open_derived(ds),
                     }
                 }
             } else {
@@ -318,26 +304,28 @@ impl EigenApp {
         }
     }
 
-    /// What a view says when the current entry is the other kind of data.
-    fn wrong_kind(&mut self, ui: &mut Ui, name: &str, is_ratings: bool) {
+    /// What a view says when the current entry is data it cannot show, with
+    /// a button to the view that shows it.
+    fn wrong_kind(&mut self, ui: &mut Ui, data: &EntryData) {
+        let target = self.views.fit(self.state.view, data);
+        let name = data.name();
         ui.add_space(24.0);
         ui.vertical_centered(|ui| {
-            if is_ratings {
-                ui.heading(format!("{name} is a ratings matrix"));
-                ui.label("Users rate movies, with gaps: see it break into user and movie vectors in the Factorize view.");
-                if ui.button("Open the Factorize view").clicked() {
-                    self.state.view = ViewKind::Factorize;
+            match data {
+                EntryData::Ratings(_) => {
+                    ui.heading(format!("{name} is a ratings matrix"));
+                    ui.label("Users rate movies, with gaps: see it break into user and movie vectors in the Factorize view.");
                 }
-            } else {
-                ui.heading(format!("{name} is a table of numbers"));
-                ui.label("The Factorize view needs a ratings matrix: pick a built-in ratings set on the left, or open a ratings file (u.data, ratings.csv, or a user,item,rating CSV).");
-                if ui.button("Open the Data view").clicked() {
-                    self.state.view = ViewKind::Data;
+                EntryData::Table(_) => {
+                    ui.heading(format!("{name} is a table of numbers"));
+                    ui.label("The Factorize view needs a ratings matrix: pick a built-in ratings set on the left, or open a ratings file (u.data, ratings.csv, or a user,item,rating CSV).");
                 }
+            }
+            if ui.button(format!("Open the {} view", target.title())).clicked() {
+                self.state.view = target;
             }
         });
     }
-
 }
 
 /// While files are dragged over the window, say what dropping does.

@@ -8,135 +8,20 @@ use egui::{Key, RichText};
 
 use super::EigenApp;
 use crate::deck::LoadedDeck;
-use crate::scene::{Scene, TransformAnimation, ViewKind};
+use crate::scene::Scene;
 
 /// Seconds the animation from one step to the next takes.
 const STEP_SECONDS: f32 = 2.0;
 /// How much larger everything is drawn while presenting.
 const ZOOM: f32 = 1.25;
 
-/// One step of a slide: where the animation stops, and what it says.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Step {
-    pub progress: f32,
-    pub caption: String,
-}
+pub use super::views::view::Step;
 
-/// The steps of `scene`: its animation's stages, each with a caption.
+/// The steps of `scene`: its view's animation stages, each with a caption
+/// (the view's own, through the [`View`](super::views::view::View) contract).
 #[must_use]
 pub fn steps(scene: &Scene) -> Vec<Step> {
-    let step = |progress: f32, caption: &str| Step {
-        progress,
-        caption: caption.to_owned(),
-    };
-    match scene.view {
-        ViewKind::Data => vec![step(
-            1.0,
-            "A dataset is a matrix X, n × d: each row is a vector x ∈ ℝᵈ, each column a feature.",
-        )],
-        ViewKind::Embeddings if !scene.embeddings.analogy.is_empty() => vec![step(
-            1.0,
-            "Analogies are vector arithmetic: a − b + c lands near the answer, e.g. Paris − France + Japan ≈ Tokyo.",
-        )],
-        ViewKind::Embeddings => vec![step(
-            1.0,
-            "Words are vectors: similar meanings point alike, cos θ = x·q / (‖x‖ ‖q‖) measures it, and PCA shows 384 dimensions in 2.",
-        )],
-        ViewKind::Transform => {
-            let t = &scene.transform;
-            let n = t.mode.n();
-            if t.animation == TransformAnimation::Svd {
-                vec![
-                    step(
-                        0.0,
-                        "A = U·Σ·Vᵀ: every matrix is a rotation, a stretch along the axes, and a rotation.",
-                    ),
-                    step(
-                        1.0 / 3.0,
-                        "① Vᵀ turns the right singular vectors onto the axes.",
-                    ),
-                    step(
-                        2.0 / 3.0,
-                        "② Σ stretches by σ₁ and σ₂: the unit circle becomes an ellipse.",
-                    ),
-                    step(
-                        1.0,
-                        "③ U turns the stretched axes into place: A = U·Σ·Vᵀ, semi-axes σ₁ and σ₂.",
-                    ),
-                ]
-            } else if !t.steps.is_empty() {
-                let k = t.steps.len();
-                let mut out = vec![step(
-                    0.0,
-                    "A composition applies M₁, then M₂, …: A = Mₖ⋯M₂·M₁ (the first acts first).",
-                )];
-                out.extend((1..=k).map(|i| Step {
-                    progress: i as f32 / k as f32,
-                    caption: if i == k {
-                        "All steps applied: A is their product, and the order matters: AB ≠ BA."
-                            .to_owned()
-                    } else {
-                        format!("Step {i} of {k}: M{i} acts on the result so far.")
-                    },
-                }));
-                out
-            } else {
-                vec![
-                    step(
-                        0.0,
-                        &format!(
-                            "A {n}×{n} matrix A sends every vector x to A·x: its columns are where the basis vectors land."
-                        ),
-                    ),
-                    step(
-                        1.0,
-                        if n == 2 {
-                            "det A is the signed area of the unit square's image; eigenvectors keep their line: A·v = λ·v."
-                        } else {
-                            "det A is the signed volume of the unit cube's image; eigenvectors keep their line: A·v = λ·v."
-                        },
-                    ),
-                ]
-            }
-        }
-        ViewKind::Pca => vec![
-            step(
-                0.0,
-                "Σ = XᵀX / (n − 1) for centred X: its eigenvectors are the principal axes, λ their variances.",
-            ),
-            step(
-                1.0 / 3.0,
-                "① Centre and rotate: X·V puts PC1, PC2 and PC3 on the axes.",
-            ),
-            step(
-                2.0 / 3.0,
-                "② Project onto the PC1–PC2 plane: each point loses its PC3 score, the reconstruction error.",
-            ),
-            step(
-                1.0,
-                "③ The scores on PC1 and PC2 keep (λ₁ + λ₂) / Σλ of the variance.",
-            ),
-        ],
-        ViewKind::Factorize => {
-            if scene.factorize.epoch == 0 {
-                vec![step(
-                    1.0,
-                    "R ≈ P·Qᵀ: users × k times k × movies, fitted to the observed cells only.",
-                )]
-            } else {
-                vec![
-                    step(
-                        0.0,
-                        "R ≈ P·Qᵀ: users × k times k × movies, fitted to the observed cells only.",
-                    ),
-                    step(
-                        1.0,
-                        "r̂ = μ + b_u + b_i + p_u·q_i: each epoch lowers the error on the ratings it trains on.",
-                    ),
-                ]
-            }
-        }
-    }
+    super::views::registry::boxed(scene.view, scene).steps()
 }
 
 /// A deck being presented.
@@ -223,16 +108,9 @@ impl EigenApp {
 
     /// Puts the current view's animation at `progress`.
     fn set_progress(&mut self, progress: f32) {
-        let p = progress.clamp(0.0, 1.0);
-        match self.state.view {
-            ViewKind::Data | ViewKind::Embeddings => {}
-            ViewKind::Transform => self.transform_view.settings.progress = p,
-            ViewKind::Pca => self.pca_view.settings.progress = p,
-            ViewKind::Factorize => {
-                let epoch = self.factorize_view.settings.epoch;
-                self.factorize_view.settings.history = Some((p * epoch as f32).round() as usize);
-            }
-        }
+        self.views
+            .get_mut(self.state.view)
+            .set_progress(progress.clamp(0.0, 1.0));
     }
 
     /// Next step, or the next slide after the last step.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{EigenApp, EntryData, style};
 use crate::data;
-use crate::scene::{self, DatasetRef, Scene, Theme, ViewKind, WindowSettings};
+use crate::scene::{self, DatasetRef, Scene, Theme, WindowSettings};
 
 impl EigenApp {
     /// The current view as a scene (what File → Save scene writes). A view
@@ -13,17 +13,10 @@ impl EigenApp {
     /// is saved as the view that can, so the scene always loads back.
     #[must_use]
     pub fn current_scene(&self, theme: Theme, scale: f32, scene_dir: Option<&Path>) -> Scene {
-        let view = match (
-            self.entries.get(self.current).map(|e| &e.data),
-            self.state.view,
-        ) {
-            (
-                Some(EntryData::Ratings(_)),
-                ViewKind::Data | ViewKind::Pca | ViewKind::Embeddings,
-            ) => ViewKind::Factorize,
-            (Some(EntryData::Table(_)), ViewKind::Factorize) => ViewKind::Data,
-            (_, view) => view,
-        };
+        let view = self
+            .entries
+            .get(self.current)
+            .map_or(self.state.view, |e| self.views.fit(self.state.view, &e.data));
         let dataset = self.entries.get(self.current).map_or_else(
             || "builtin:iris".to_owned(),
             |e| match &e.origin {
@@ -44,7 +37,7 @@ impl EigenApp {
                 }
             },
         );
-        Scene {
+        let mut out = Scene {
             view,
             dataset,
             window: WindowSettings {
@@ -55,12 +48,10 @@ impl EigenApp {
                 theme,
                 scale: scale.clamp(*scene::SCALE_RANGE.start(), *scene::SCALE_RANGE.end()),
             },
-            data: self.data_view.settings.clone(),
-            pca: self.pca_view.settings.clone(),
-            factorize: self.factorize_view.settings.clone(),
-            transform: self.transform_view.settings.clone(),
-            embeddings: self.embeddings_view.settings.clone(),
-        }
+            ..Scene::default()
+        };
+        self.views.write_scene(&mut out);
+        out
     }
 
     pub(super) fn save_scene(&mut self, ctx: &egui::Context, path: &Path) {
@@ -116,7 +107,7 @@ impl EigenApp {
             self.set_error("a ratings matrix has no PCA scores to export".to_owned());
             return;
         };
-        match self.pca_view.export_scores(handle, path) {
+        match self.views.pca.export_scores(handle, path) {
             Ok(n) => self.set_info(format!(
                 "Exported the PCA scores of {} rows to {}.",
                 style::fmt_count(n),

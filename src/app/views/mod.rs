@@ -1,10 +1,12 @@
-//! One module per view. Each view owns its state (its scene table plus caches)
-//! and draws itself with `ui(&mut self, ui, dataset)`.
+//! One folder per view, each keeping the [`view::View`] contract and listed
+//! once in [`registry`]. Each view owns its state (its scene table plus
+//! caches) and follows prepare → draw. The scatter helpers below are shared.
 
 pub mod data;
 pub mod embeddings;
 pub mod factorize;
 pub mod pca;
+pub mod registry;
 pub mod transform;
 pub mod view;
 

@@ -10,7 +10,16 @@
 use egui::Ui;
 
 use crate::app::EntryData;
+use crate::data::Dataset;
 use crate::scene::{Scene, ViewKind};
+
+/// Something a view asks the window to do.
+#[derive(Debug)]
+pub enum Request {
+    /// Open a dataset made in the view (a model's item embeddings) as a new
+    /// entry, in the Embeddings view.
+    OpenDataset(Dataset),
+}
 
 /// How a view takes a kind of data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,4 +91,9 @@ pub trait View {
     /// Computes on the calling thread whatever the size (headless rendering
     /// and tests), instead of in a background job.
     fn set_blocking(&mut self, _on: bool) {}
+
+    /// A request the view made while drawing, taken once.
+    fn take_request(&mut self) -> Option<Request> {
+        None
+    }
 }

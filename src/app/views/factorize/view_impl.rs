@@ -5,7 +5,7 @@ use egui::Ui;
 
 use super::FactorizeView;
 use crate::app::EntryData;
-use crate::app::views::view::{Fit, Step, View};
+use crate::app::views::view::{Fit, Request, Step, View};
 use crate::scene::{Scene, ViewKind};
 
 /// The caption of the model's shape (the first step).
@@ -67,6 +67,11 @@ impl View for FactorizeView {
 
     fn set_blocking(&mut self, on: bool) {
         FactorizeView::set_blocking(self, on);
+    }
+
+    /// "Explore item embeddings": the model's item factors as a dataset.
+    fn take_request(&mut self) -> Option<Request> {
+        self.take_explore_request().map(Request::OpenDataset)
     }
 }
 
