@@ -633,7 +633,7 @@ fn usable_rows_counts_missing_and_infinite_rows() {
     );
     assert_eq!((s.left_out(), s.total()), (4, 7));
     let clean = usable_rows(&[&[1.0, 2.0], &[3.0, 4.0]]);
-    assert_eq!((clean.rows, clean.left_out()), (vec![0, 1], 0));
+    assert_eq!((clean.left_out(), clean.rows), (0, vec![0, 1]));
 }
 
 /// `fit_table` fits exactly the usable rows (where `Pca::fit` would stop at

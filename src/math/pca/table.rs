@@ -203,6 +203,7 @@ pub fn prepare_table(
         }
         errors2.push(pca.reconstruction_error(&x, 2.min(d)));
     }
+    progress.set_done(3 * n.max(1));
     let radius = radius(&scores);
     let extent = [0, 1].map(|k| {
         if k < scores.ncols() {
