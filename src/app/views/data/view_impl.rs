@@ -54,6 +54,10 @@ mod tests {
     use crate::scene::DataPanel;
 
     #[test]
+    #[expect(
+        clippy::float_cmp,
+        reason = "progress values are set and copied, not computed"
+    )]
     fn the_data_view_keeps_the_contract() {
         let mut scene = Scene::default();
         scene.data.panel = DataPanel::Scatter;

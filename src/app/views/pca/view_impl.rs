@@ -79,6 +79,10 @@ mod tests {
     use crate::app::{DatasetHandle, RatingsHandle};
 
     #[test]
+    #[expect(
+        clippy::float_cmp,
+        reason = "progress values are set and copied, not computed"
+    )]
     fn the_pca_view_keeps_the_contract() {
         let mut scene = Scene::default();
         scene.pca.progress = 0.5;
