@@ -20,6 +20,11 @@
 //! result is the same on any number of threads and as accurate as the
 //! two-pass formula. Values are shifted by a rough mean of the first rows
 //! before anything else, so data far from the origin loses nothing either.
+//!
+//! Files: this one ([`Pca`]: the fit and the change of basis), `moments` (the
+//! pass over the data), `table` (a table's rows: [`usable_rows`], the one row
+//! policy of the CLI and the window, [`fit_table`], [`prepare_table`]) and
+//! `story` (the PCA view's 3D animation as pure geometry: [`Story`]).
 
 mod moments;
 mod story;
