@@ -6,10 +6,14 @@
     reason = "reference values are pasted verbatim from Python's repr, to be compared by eye"
 )]
 
+use eigenlens::data::LoadProgress;
 use eigenlens::data::load_builtin;
-use eigenlens::math::pca::{Pca, PcaError, PcaOptions, complete_rows};
+use eigenlens::math::pca::{
+    Pca, PcaError, PcaOptions, RowSelection, Story, complete_rows, fit_table, prepare_table,
+    stages, usable_rows,
+};
 use eigenlens::math::stats;
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{DMatrix, DVector, Vector3};
 
 /// Agreement with scikit-learn: its LAPACK `eigh` and nalgebra's symmetric
 /// eigen-solver agree to ~1e-13 on these well-separated eigenvalues, so 1e-9
@@ -606,6 +610,218 @@ fn complete_rows_skips_missing_and_infinite() {
     assert_eq!(complete_rows(&[&a, &b]), vec![0, 3, 4]);
     assert_eq!(complete_rows(&[&a, &b[..4]]), vec![0, 3]);
     assert!(complete_rows(&[]).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// The row policy of a table (one for `eigenlens pca` and the PCA view): rows
+// with a missing or infinite value are left out and counted, never silently.
+
+/// `usable_rows` counts the rows left out by reason: a missing value wins
+/// over an infinite one in the same row.
+#[test]
+fn usable_rows_counts_missing_and_infinite_rows() {
+    let a = [1.0, f64::NAN, 3.0, f64::NEG_INFINITY, 5.0, f64::NAN, 7.0];
+    let b = [1.0, 2.0, f64::INFINITY, 4.0, 5.0, f64::INFINITY, 7.0];
+    let s = usable_rows(&[&a, &b]);
+    assert_eq!(
+        s,
+        RowSelection {
+            rows: vec![0, 4, 6],
+            missing: 2,
+            non_finite: 2,
+        }
+    );
+    assert_eq!((s.left_out(), s.total()), (4, 7));
+    let clean = usable_rows(&[&[1.0, 2.0], &[3.0, 4.0]]);
+    assert_eq!((clean.left_out(), clean.rows), (0, vec![0, 1]));
+}
+
+/// `fit_table` fits exactly the usable rows (where `Pca::fit` would stop at
+/// the first infinite value) and says which they were; its scores are those
+/// of the used rows.
+#[test]
+fn fit_table_leaves_out_missing_and_infinite_rows() {
+    let (mut cols, names) = iris(3);
+    cols[0][4] = f64::NAN;
+    cols[1][10] = f64::INFINITY;
+    cols[2][20] = f64::NEG_INFINITY;
+    cols[0][30] = f64::NAN;
+    cols[2][30] = f64::INFINITY;
+    let opts = PcaOptions::default();
+    let e = Pca::fit(&slices(&cols), &names, &opts).unwrap_err();
+    assert!(matches!(e, PcaError::NotFinite { row: 4, .. }), "{e}");
+
+    let fit = fit_table(&slices(&cols), &names, &opts).unwrap();
+    assert_eq!((fit.selection.missing, fit.selection.non_finite), (2, 2));
+    assert_eq!(fit.selection.rows.len(), 146);
+    assert_eq!(fit.pca.n_samples, 146);
+    let kept: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|c| fit.selection.rows.iter().map(|&r| c[r]).collect())
+        .collect();
+    let direct = Pca::fit(&slices(&kept), &names, &opts).unwrap();
+    assert_close(
+        "mean",
+        fit.pca.mean.as_slice(),
+        direct.mean.as_slice(),
+        1e-12,
+    );
+    assert_close(
+        "variance",
+        fit.pca.explained_variance.as_slice(),
+        direct.explained_variance.as_slice(),
+        1e-12,
+    );
+    let scores = fit.scores(&slices(&cols), 2);
+    let expected = direct.scores(&slices(&kept), 2);
+    assert_eq!(scores.shape(), (146, 2));
+    assert!((scores - expected).amax() < 1e-12);
+}
+
+/// Fewer than two usable rows: an error naming the columns and counting the
+/// rows left out. One row in all (nothing left out) is `TooFewRows`.
+#[test]
+fn fit_table_needs_two_usable_rows() {
+    let a = [1.0, 2.0, 3.0];
+    let b = [f64::INFINITY, f64::NAN, 4.0];
+    let e = fit_table(&[&a, &b], &names(&["a", "b"]), &PcaOptions::default()).unwrap_err();
+    assert_eq!(
+        e,
+        PcaError::TooFewUsableRows {
+            columns: names(&["a", "b"]),
+            usable: 1,
+            missing: 1,
+            non_finite: 1,
+        }
+    );
+    let msg = e.to_string();
+    for part in [
+        "at least 2 rows",
+        "\"a\", \"b\"",
+        "2 of the 3 rows have a missing or infinite value",
+        "1 missing, 1 infinite",
+    ] {
+        assert!(msg.contains(part), "{part:?} not in {msg:?}");
+    }
+    let e = fit_table(
+        &[&[1.0], &[2.0]],
+        &names(&["a", "b"]),
+        &PcaOptions::default(),
+    );
+    assert_eq!(e.unwrap_err(), PcaError::TooFewRows { rows: 1 });
+}
+
+/// `prepare_table` adds what the view draws: every score, the rank-2
+/// reconstruction errors, the 3D radius and the PC1/PC2 extent; a cancelled
+/// progress stops it.
+#[test]
+fn prepare_table_caches_scores_errors_and_radius() {
+    let (mut cols, names) = iris(3);
+    cols[1][7] = f64::NAN;
+    let progress = LoadProgress::new();
+    let p = prepare_table(&slices(&cols), &names, &PcaOptions::default(), &progress).unwrap();
+    assert_eq!(p.selection.missing, 1);
+    assert_eq!(p.scores.shape(), (149, 3));
+    assert_eq!(p.errors2.len(), 149);
+    assert_eq!(progress.fraction(), Some(1.0));
+    for (i, &r) in p.selection.rows.iter().enumerate() {
+        let x: Vec<f64> = cols.iter().map(|c| c[r]).collect();
+        let t = p.pca.transform_point(&x, 3);
+        assert!((p.scores[(i, 0)] - t[0]).abs() < 1e-9);
+        let e = p.pca.reconstruction_error(&x, 2);
+        assert!((p.errors2[i] - e).abs() < 1e-12);
+        // With three components, the rank-2 error is the PC3 score's size.
+        assert!((e - t[2].abs()).abs() < 1e-9);
+    }
+    let norms: Vec<f64> = (0..149).map(|i| p.scores.row(i).norm()).collect();
+    let beyond = norms.iter().filter(|&&n| n > p.radius + 1e-12).count();
+    assert!(beyond <= 1, "{beyond} points beyond the 99.5% radius");
+    for k in 0..2 {
+        let max = p.scores.column(k).amax();
+        assert!((p.extent[k] - max).abs() < 1e-15);
+    }
+
+    let cancelled = LoadProgress::new();
+    cancelled.cancel();
+    let e = prepare_table(&slices(&cols), &names, &PcaOptions::default(), &cancelled);
+    assert_eq!(e.unwrap_err(), PcaError::Cancelled);
+}
+
+// ---------------------------------------------------------------------------
+// The 3D story: the points at each stop of the animation.
+
+/// The stages are eased and complete at the thirds.
+#[test]
+#[expect(
+    clippy::float_cmp,
+    reason = "smoothstep is exactly 0 and 1 at its ends"
+)]
+fn story_stages_complete_at_the_thirds() {
+    assert_eq!(stages(0.0), [0.0, 0.0, 0.0]);
+    assert_eq!(stages(1.0 / 3.0), [1.0, 0.0, 0.0]);
+    assert_eq!(stages(2.0 / 3.0), [1.0, 1.0, 0.0]);
+    assert_eq!(stages(1.0), [1.0, 1.0, 1.0]);
+    let [a, b, c] = stages(1.0 / 6.0);
+    assert!((a - 0.5).abs() < 1e-6 && b == 0.0 && c == 0.0);
+}
+
+/// At 0 the points are the centred data; at 1/3 their scores (PC1, PC2, PC3
+/// on x, y, z up to PC3's sign); at 2/3 flat on the PC1–PC2 plane; at 1 that
+/// plane faces the viewer: PC1 along screen right, PC2 along up. All divided
+/// by the radius.
+#[test]
+fn story_points_at_each_stop() {
+    let (cols, names) = iris(3);
+    let p = prepare_table(
+        &slices(&cols),
+        &names,
+        &PcaOptions::default(),
+        &LoadProgress::new(),
+    )
+    .unwrap();
+    let story = Story::new(&p.pca, p.radius);
+    assert!(story.three());
+    let s = p.radius;
+    let close = |a: [f32; 3], b: Vector3<f64>, what: &str| {
+        for k in 0..3 {
+            assert!(
+                (f64::from(a[k]) - b[k]).abs() < 1e-5,
+                "{what}: {a:?} vs {b:?}"
+            );
+        }
+    };
+    let (x, y) = (Vector3::x(), Vector3::y());
+    let start = story.at(0.0, x, y).points(&p.scores);
+    let rotated = story.at(1.0 / 3.0, x, y).points(&p.scores);
+    let flat = story.at(2.0 / 3.0, x, y).points(&p.scores);
+    // A viewer looking along −x: screen right is world y, up is world z.
+    let (right, up) = (Vector3::y(), Vector3::z());
+    let faced = story.at(1.0, right, up).points(&p.scores);
+    assert_eq!(start.len(), 150);
+    let pc3_sign = f64::from(rotated[0][2]).signum() * p.scores[(0, 2)].signum();
+    for i in 0..150 {
+        let centred = Vector3::from_fn(|j, _| (cols[j][i] - p.pca.mean[j]) / s);
+        close(start[i], centred, "progress 0");
+        let t = Vector3::new(p.scores[(i, 0)], p.scores[(i, 1)], p.scores[(i, 2)]) / s;
+        close(
+            rotated[i],
+            Vector3::new(t.x, t.y, pc3_sign * t.z),
+            "progress 1/3",
+        );
+        close(flat[i], Vector3::new(t.x, t.y, 0.0), "progress 2/3");
+        close(faced[i], right * t.x + up * t.y, "progress 1");
+    }
+    // The linear map used for a million points agrees with `point`.
+    let frame = story.at(0.55, x, y);
+    let m = frame.linear_map();
+    for i in [0, 70, 149] {
+        let a = Vector3::new(p.scores[(i, 0)], p.scores[(i, 1)], p.scores[(i, 2)]).cast::<f32>();
+        let w = m * a;
+        let q = frame.point(&p.scores, i);
+        for k in 0..3 {
+            assert!((w[k] - q[k]).abs() < 1e-5, "{w:?} vs {q:?}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -183,3 +183,70 @@ fn export_scores_reports_write_errors() {
     assert!(msg.contains("scores.csv"), "{msg}");
     assert!(!out.exists());
 }
+
+/// One row policy: the view and `eigenlens pca` leave out the same rows (a
+/// missing or an infinite value in a chosen column), say so, and give the
+/// same scores.
+#[test]
+fn the_view_and_the_cli_use_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::write_file(
+        dir.path(),
+        "gaps.csv",
+        b"a,b,c,kind\n1,2,3,p\nNA,1,2,q\n3,inf,1,r\n4,3,5,s\n5,6,2,t\n7,1,-inf,u\n2,2,9,v\n",
+    );
+    let scene = common::write_file(
+        dir.path(),
+        "scene.toml",
+        b"view = \"pca\"\ndataset = \"gaps.csv\"\n[pca]\ncolumns = [\"a\", \"b\", \"c\"]\n",
+    );
+    let mut app = common::fresh_app();
+    app.open_now(&scene);
+    let mut harness = app_harness(app);
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_all_by_label_contains(
+                "1 row with a missing value and 2 rows with an infinite value in the chosen columns left out."
+            )
+            .next()
+            .is_some(),
+        "the rows left out are not said"
+    );
+    let out = dir.path().join("scores.csv");
+    harness.state_mut().export_scores(&out);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let view: Vec<Vec<String>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect();
+    let kinds: Vec<&str> = view.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(kinds, ["p", "s", "t", "v"]);
+
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_eigenlens"))
+        .args(["pca", data.to_str().unwrap(), "--json", "--scores"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("dropped 3 of 7 rows") && stderr.contains("(1 missing, 2 infinite)"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows_used"], 4);
+    assert_eq!(
+        v["rows_left_out"],
+        serde_json::json!({"missing": 1, "non_finite": 2})
+    );
+    let cli = v["scores"].as_array().unwrap();
+    assert_eq!(cli.len(), view.len());
+    for (row, cli_row) in view.iter().zip(cli) {
+        for k in 0..3 {
+            let a: f64 = row[k].parse().unwrap();
+            let b = cli_row[k].as_f64().unwrap();
+            assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+        }
+    }
+}

@@ -1,9 +1,11 @@
 //! `eigenlens pca DATA`: fit a PCA and print it as an aligned table or as JSON,
 //! optionally with the scores of every row, or save the scores as CSV.
 //!
-//! Rows with a missing value in a chosen column are dropped, and a note on
-//! stderr says how many (the PCA view does the same); an infinite value is an
-//! error naming its row and column. Rows are counted from 1, not counting a
+//! Rows with a missing (`NaN`) or infinite (±∞) value in a chosen column are
+//! left out of the fit and counted: a note on stderr says how many of each,
+//! and `--json` reports `rows_used` and `rows_left_out`. The PCA view uses the
+//! same rows ([`crate::math::pca::fit_table`]). Fewer than two usable rows is
+//! an error naming the columns. Rows are counted from 1, not counting a
 //! header line.
 
 use std::io::Write;
@@ -16,7 +18,7 @@ use serde::ser::{SerializeSeq, Serializer};
 
 use super::Failure;
 use crate::data::{self, Dataset};
-use crate::math::pca::{Pca, PcaError, PcaOptions};
+use crate::math::pca::{Pca, PcaOptions, RowSelection, TableFit, fit_table};
 
 /// Fit a PCA and print it (table or JSON).
 #[derive(Args, Debug)]
@@ -33,14 +35,16 @@ pub struct PcaArgs {
     #[arg(long, value_name = "K")]
     pub components: Option<usize>,
     /// Print JSON: n_samples, n_features, columns, mean, explained_variance,
-    /// explained_variance_ratio (K each), components (K rows of d), fit_seconds.
+    /// explained_variance_ratio (K each), components (K rows of d), fit_seconds,
+    /// rows_used, rows_left_out ({"missing": m, "non_finite": k}).
     #[arg(long)]
     pub json: bool,
     /// Also print the K scores of every row used (JSON key `scores`).
     #[arg(long)]
     pub scores: bool,
     /// Write the scores as CSV (PC1..PCk, then the dataset's label columns),
-    /// one line per input row; rows dropped for a missing value have empty scores.
+    /// one line per input row; rows left out for a missing or infinite value
+    /// have empty scores.
     #[arg(long, value_name = "FILE")]
     pub save_scores: Option<PathBuf>,
 }
@@ -49,8 +53,9 @@ pub struct PcaArgs {
 ///
 /// # Errors
 /// Bad input or usage (exit 2): an unreadable dataset, an unknown or text
-/// column, K out of range, an infinite value, too few complete rows, a
-/// scores file that cannot be written. Exit 1 if stdout cannot be written.
+/// column, K out of range, fewer than two rows with a finite value in every
+/// chosen column, a scores file that cannot be written. Exit 1 if stdout
+/// cannot be written.
 pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let (ds, shown) = load(&args.data)?;
@@ -77,61 +82,22 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
         .map(|&j| ds.columns[j].values.as_slice())
         .collect();
     let names: Vec<String> = chosen.iter().map(|&j| ds.columns[j].name.clone()).collect();
-    // Missing values (NaN) drop their row; anything else non-finite is an error.
-    let kept: Vec<usize> = if columns.iter().any(|c| c.iter().any(|x| x.is_nan())) {
-        (0..ds.n_rows)
-            .filter(|&r| columns.iter().all(|c| !c[r].is_nan()))
-            .collect()
-    } else {
-        (0..ds.n_rows).collect()
-    };
-    let dropped = ds.n_rows - kept.len();
-    let complete: Vec<Vec<f64>>;
-    let used: Vec<&[f64]> = if dropped == 0 {
-        columns.clone()
-    } else {
-        complete = columns
-            .iter()
-            .map(|c| kept.iter().map(|&r| c[r]).collect())
-            .collect();
-        complete.iter().map(Vec::as_slice).collect()
-    };
-
     let opts = PcaOptions {
         standardize: args.standardize,
     };
+    // Rows with a missing or infinite value are left out, and counted.
     let started = Instant::now();
-    let fitted = Pca::fit(&used, &names, &opts);
+    let fitted = fit_table(&columns, &names, &opts);
     let fit_seconds = started.elapsed().as_secs_f64();
-    let pca = fitted.map_err(|e| {
-        let e = match e {
-            // Report the row as the file has it, not as the kept rows number it.
-            PcaError::NotFinite { row, column, value } => PcaError::NotFinite {
-                row: kept.get(row).copied().unwrap_or(row),
-                column,
-                value,
-            },
-            e => e,
-        };
-        if dropped > 0 {
-            at(&format!(
-                "{e} ({dropped} of {} rows dropped for a missing value)",
-                ds.n_rows
-            ))
-        } else {
-            at(&e)
-        }
-    })?;
-    if dropped > 0 {
-        eprintln!(
-            "note: {shown}: dropped {dropped} of {} rows with a missing value in the chosen columns",
-            ds.n_rows
-        );
+    let fit = fitted.map_err(|e| at(&e))?;
+    if fit.selection.left_out() > 0 {
+        eprintln!("note: {shown}: {}", left_out_note(&fit.selection));
     }
+    let (pca, kept) = (&fit.pca, &fit.selection.rows);
 
-    let scores = (args.scores || args.save_scores.is_some()).then(|| pca.scores(&used, k));
+    let scores = (args.scores || args.save_scores.is_some()).then(|| fit.scores(&columns, k));
     if let (Some(path), Some(t)) = (&args.save_scores, &scores) {
-        save_scores(path, &ds, &kept, t)?;
+        save_scores(path, &ds, kept, t)?;
     }
 
     let printed_scores = if args.scores { scores.as_ref() } else { None };
@@ -140,7 +106,7 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     let written = if args.json {
         write_json(
             &mut out,
-            &pca,
+            &fit,
             k,
             Seconds {
                 load: load_seconds,
@@ -150,11 +116,11 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
         )
     } else {
         let table = Table {
-            pca: &pca,
+            pca,
             k,
             shown: &shown,
             fit_seconds,
-            kept: &kept,
+            kept,
             scores: printed_scores,
         };
         table.write(&mut out)
@@ -162,6 +128,17 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     written
         .and_then(|()| out.flush())
         .map_err(|e| Failure::other(format!("cannot write to stdout: {e}")))
+}
+
+/// The stderr note for rows left out: how many, of how many, and why.
+fn left_out_note(selection: &RowSelection) -> String {
+    format!(
+        "dropped {} of {} rows with a missing or infinite value in the chosen columns ({} missing, {} infinite)",
+        selection.left_out(),
+        selection.total(),
+        selection.missing,
+        selection.non_finite
+    )
 }
 
 /// Loads `DATA`: `builtin:NAME` or a file. Returns the dataset and how to name it.
@@ -223,11 +200,23 @@ struct Report<'a> {
     explained_variance_ratio: &'a [f64],
     components: Rows<'a>,
     fit_seconds: f64,
+    /// Rows the fit used (= n_samples).
+    rows_used: usize,
+    /// Rows left out, by reason.
+    rows_left_out: LeftOut,
     /// Reading and parsing the dataset (an extra key: benches compare it with
     /// pandas and NumPy).
     load_seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     scores: Option<Rows<'a>>,
+}
+
+/// `rows_left_out` in the JSON: rows with a missing value, and rows with an
+/// infinite value (and no missing one).
+#[derive(Serialize)]
+struct LeftOut {
+    missing: usize,
+    non_finite: usize,
 }
 
 /// How long loading and fitting took.
@@ -257,11 +246,12 @@ impl Serialize for Rows<'_> {
 
 fn write_json(
     out: &mut impl Write,
-    pca: &Pca,
+    fit: &TableFit,
     k: usize,
     seconds: Seconds,
     scores: Option<&nalgebra::DMatrix<f64>>,
 ) -> std::io::Result<()> {
+    let TableFit { pca, selection } = fit;
     let report = Report {
         n_samples: pca.n_samples,
         n_features: pca.n_features(),
@@ -274,6 +264,11 @@ fn write_json(
             k,
         },
         fit_seconds: seconds.fit,
+        rows_used: selection.rows.len(),
+        rows_left_out: LeftOut {
+            missing: selection.missing,
+            non_finite: selection.non_finite,
+        },
         load_seconds: seconds.load,
         scores: scores.map(|m| Rows { m, k: m.nrows() }),
     };

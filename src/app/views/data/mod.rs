@@ -2,27 +2,21 @@
 //! statistics, the covariance and correlation matrices, and a scatter plot of
 //! two columns coloured by a label.
 
-use std::fmt::Write as _;
-use std::hash::{Hash as _, Hasher as _};
+mod scatter;
+mod view_impl;
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-use egui_plot::{HoverPosition, Legend, Plot};
 
 use crate::app::DatasetHandle;
 use crate::app::style::{fmt_count, fmt_num};
-use crate::app::views::{RasterScatter, Series};
-use crate::app::widgets::raster::key_hasher;
-use crate::app::widgets::{Heatmap, RASTER_POINTS};
+use crate::app::views::RasterScatter;
+use crate::app::widgets::Heatmap;
 use crate::math::stats::{ColumnStats, Covariance, column_stats, covariance};
 use crate::scene::{DataPanel, DataSettings};
 
 /// Matrices are computed and drawn for at most this many columns.
 const MAX_MATRIX_COLUMNS: usize = 60;
-
-/// Without the raster (see RASTER_POINTS) the scatter would draw every k-th
-/// row above this many (and say so).
-const MAX_SCATTER_POINTS: usize = 100_000;
 
 /// What the view computed for one dataset; recomputed only when the dataset changes.
 struct Cache {
@@ -116,7 +110,7 @@ impl DataView {
                 matrices_ui(ui, ds, &cache.cov);
             }
             DataPanel::Scatter => {
-                scatter_ui(ui, handle, &mut self.settings, &self.scatter_raster);
+                scatter::scatter_ui(ui, handle, &mut self.settings, &self.scatter_raster);
             }
         }
     }
@@ -332,200 +326,4 @@ fn matrices_ui(ui: &mut Ui, ds: &crate::data::Dataset, cov: &Covariance) {
     } else {
         egui::ScrollArea::vertical().show(ui, |ui| ui.vertical(draw));
     }
-}
-
-/// Picks the column shown on an axis: the named one, else the `fallback`-th.
-fn axis_column<'a>(
-    ds: &'a crate::data::Dataset,
-    chosen: Option<&str>,
-    fallback: usize,
-) -> Option<&'a crate::data::NumericColumn> {
-    chosen.and_then(|n| ds.column(n)).or_else(|| {
-        ds.columns
-            .get(fallback.min(ds.columns.len().saturating_sub(1)))
-    })
-}
-
-fn scatter_ui(
-    ui: &mut Ui,
-    handle: &DatasetHandle,
-    settings: &mut DataSettings,
-    raster: &RasterScatter,
-) {
-    let ds = handle.data.as_ref();
-    let (Some(xc), Some(yc)) = (
-        axis_column(ds, settings.x.as_deref(), 0),
-        axis_column(ds, settings.y.as_deref(), 1),
-    ) else {
-        ui.label("This dataset has no numeric columns to plot.");
-        return;
-    };
-    let label = match settings.color.as_deref() {
-        Some("") => None,
-        Some(name) => ds.label(name),
-        None => ds.labels.first(),
-    };
-
-    ui.horizontal(|ui| {
-        let mut x = xc.name.clone();
-        let mut y = yc.name.clone();
-        column_combo(ui, "x", &mut x, &ds.column_names());
-        ui.add_space(8.0);
-        column_combo(ui, "y", &mut y, &ds.column_names());
-        ui.add_space(8.0);
-        if x != xc.name {
-            settings.x = Some(x);
-        }
-        if y != yc.name {
-            settings.y = Some(y);
-        }
-        let mut color = label.map_or_else(String::new, |l| l.name.clone());
-        let before = color.clone();
-        let colour_label = ui.label("colour by");
-        egui::ComboBox::from_id_salt("data-colour")
-            .selected_text(if color.is_empty() {
-                "none"
-            } else {
-                color.as_str()
-            })
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut color, String::new(), "none");
-                for l in &ds.labels {
-                    ui.selectable_value(&mut color, l.name.clone(), &l.name);
-                }
-            })
-            .response
-            .labelled_by(colour_label.id);
-        if color != before {
-            settings.color = Some(color);
-        }
-    });
-
-    // One series per category, so the legend names each colour; above
-    // RASTER_POINTS rows, every row in one image instead.
-    let big = ds.n_rows > RASTER_POINTS;
-    let xy = |r: usize| -> [f64; 2] {
-        [
-            xc.values.get(r).copied().unwrap_or(f64::NAN),
-            yc.values.get(r).copied().unwrap_or(f64::NAN),
-        ]
-    };
-    let mut h = key_hasher();
-    (handle.id, &xc.name, &yc.name, label.map(|l| &l.name)).hash(&mut h);
-    let key = h.finish();
-    let mut skipped = 0usize;
-    let stride = if big {
-        1
-    } else {
-        ds.n_rows.div_ceil(MAX_SCATTER_POINTS).max(1)
-    };
-    let series = if big {
-        skipped = raster.extent(key, ds.n_rows, xy).1;
-        Series::by_label(label, std::iter::empty())
-    } else {
-        let shown = (0..ds.n_rows).step_by(stride).filter(|&r| {
-            let finite = xc.values.get(r).is_some_and(|x| x.is_finite())
-                && yc.values.get(r).is_some_and(|y| y.is_finite());
-            skipped += usize::from(!finite);
-            finite
-        });
-        Series::by_label(label, shown.map(|r| (r, r)))
-    };
-    if stride > 1 {
-        ui.label(
-            RichText::new(format!(
-                "Showing every {} row: {} of {} rows.",
-                ordinal(stride),
-                fmt_count(ds.n_rows.div_ceil(stride)),
-                fmt_count(ds.n_rows)
-            ))
-            .weak(),
-        );
-    }
-    if skipped > 0 {
-        ui.label(
-            RichText::new(format!(
-                "{skipped} {} with a missing or infinite value in {} or {} not shown.",
-                if skipped == 1 { "row" } else { "rows" },
-                xc.name,
-                yc.name
-            ))
-            .color(ui.visuals().warn_fg_color),
-        );
-    }
-
-    let dark = ui.visuals().dark_mode;
-    let series_ref = &series;
-    let hover_text = move |pos: &HoverPosition<'_>| -> Option<String> {
-        let r = if big {
-            RasterScatter::hovered(pos)?
-        } else {
-            series_ref.hovered(pos)?
-        };
-        let mut text = format!("row {r}");
-        for l in &ds.labels {
-            let _ = write!(text, "\n{} = {}", l.name, l.get(r));
-        }
-        for c in &ds.columns {
-            let v = c.values.get(r).copied().unwrap_or(f64::NAN);
-            let _ = write!(text, "\n{} = {}", c.name, fmt_num(v, 6));
-        }
-        Some(text)
-    };
-
-    let radius = if ds.n_rows > 20_000 { 1.2 } else { 3.0 };
-    let mut plot = Plot::new("data-scatter")
-        .x_axis_label(xc.name.clone())
-        .y_axis_label(yc.name.clone())
-        .label_formatter(hover_text)
-        // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
-        .show_crosshair(false);
-    if label.is_some() {
-        plot = plot.legend(Legend::default().title(label.map_or("", |l| l.name.as_str())));
-    }
-    plot.show(ui, |plot_ui| {
-        if big {
-            raster.show(
-                plot_ui,
-                key,
-                ds.n_rows,
-                &series.names,
-                label.is_some(),
-                false,
-                dark,
-                if ds.n_rows > 400_000 { 0.6 } else { 1.2 },
-                xy,
-                move |r| label.map_or(0, |l| l.codes.get(r).copied().unwrap_or(0) as usize),
-            );
-        } else {
-            series.show(plot_ui, label.is_some(), dark, radius, |r| {
-                [xc.values[r], yc.values[r]]
-            });
-        }
-    });
-}
-
-fn column_combo(ui: &mut Ui, axis: &str, selected: &mut String, names: &[&str]) {
-    let label = ui.label(axis);
-    egui::ComboBox::from_id_salt(("data-axis", axis))
-        .selected_text(selected.as_str())
-        .show_ui(ui, |ui| {
-            for n in names {
-                ui.selectable_value(selected, (*n).to_owned(), *n);
-            }
-        })
-        .response
-        .labelled_by(label.id);
-}
-
-/// "2nd", "3rd", "10th", …
-fn ordinal(k: usize) -> String {
-    let suffix = match (k % 10, k % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{k}{suffix}")
 }

@@ -1,0 +1,203 @@
+//! The PCA view's scores scatter: any two components, coloured by a label,
+//! with an optional biplot; and the hover text of a point.
+
+use std::fmt::Write as _;
+use std::hash::{Hash as _, Hasher as _};
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
+
+use super::Draw;
+use crate::app::style::{category_color, fmt_num, neutral_point_color};
+use crate::app::views::{RasterScatter, Series};
+use crate::app::widgets::RASTER_POINTS;
+use crate::app::widgets::raster::key_hasher;
+use crate::data::{Dataset, LabelColumn};
+use crate::math::pca::{Pca, PreparedFit};
+use crate::scene::PcaSettings;
+
+/// The scores scatter draws at most this many points.
+const MAX_SCATTER_POINTS: usize = 100_000;
+
+/// A point's colour: its category's, or the theme's neutral one.
+pub(super) fn point_color(label: Option<&LabelColumn>, row: usize, dark: bool) -> Color32 {
+    match label {
+        Some(l) => category_color(l.codes.get(row).copied().unwrap_or(0) as usize),
+        None => neutral_point_color(dark),
+    }
+}
+
+/// Hover text for the i-th used row: its row, values, scores and error.
+pub(super) fn point_details(ds: &Dataset, fit: &PreparedFit, i: usize) -> String {
+    let r = fit.selection.rows[i];
+    let pca = &fit.pca;
+    let mut text = format!("row {r}");
+    for l in &ds.labels {
+        let _ = write!(text, "\n{} = {}", l.name, l.get(r));
+    }
+    for c in &pca.columns {
+        let v = ds
+            .column(c)
+            .and_then(|c| c.values.get(r))
+            .copied()
+            .unwrap_or(f64::NAN);
+        let _ = write!(text, "\n{c} = {}", fmt_num(v, 6));
+    }
+    for k in 0..fit.scores.ncols().min(4) {
+        let _ = write!(
+            text,
+            "\nPC{} score = {}",
+            k + 1,
+            fmt_num(fit.scores[(i, k)], 4)
+        );
+    }
+    let _ = write!(
+        text,
+        "\nreconstruction error with 2 PCs = {}",
+        fmt_num(fit.errors2[i], 4)
+    );
+    text
+}
+
+fn axis_title(pca: &Pca, k: usize) -> String {
+    format!(
+        "PC{} ({:.1}%)",
+        k + 1,
+        100.0 * pca.explained_variance_ratio[k]
+    )
+}
+
+/// The scores of two components (chosen above the plot), one point per used
+/// row; the biplot's loading arrows on top.
+pub(super) fn scores_ui(
+    ui: &mut Ui,
+    draw: &Draw<'_>,
+    settings: &mut PcaSettings,
+    raster: &RasterScatter,
+) {
+    let &Draw {
+        ds,
+        fit,
+        fit_key,
+        label,
+    } = draw;
+    let pca = &fit.pca;
+    let d = pca.n_features();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Scores").strong());
+        ui.add_space(8.0);
+        for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
+            let l = ui.label(axis);
+            egui::ComboBox::from_id_salt(("pca-axis", axis))
+                .selected_text(format!("PC{k}"))
+                .width(64.0)
+                .show_ui(ui, |ui| {
+                    for c in 1..=d {
+                        ui.selectable_value(k, c, format!("PC{c}"));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        }
+        ui.checkbox(&mut settings.biplot, "Biplot")
+            .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");
+    });
+    let (kx, ky) = (settings.x_component - 1, settings.y_component - 1);
+    let n = fit.scores.nrows();
+    let big = n > RASTER_POINTS;
+    let stride = n.div_ceil(MAX_SCATTER_POINTS).max(1);
+    let series = if big {
+        Series::by_label(label, std::iter::empty())
+    } else {
+        Series::by_label(
+            label,
+            (0..n).step_by(stride).map(|i| (i, fit.selection.rows[i])),
+        )
+    };
+    let dark = ui.visuals().dark_mode;
+    let series_ref = &series;
+    let hover = move |pos: &HoverPosition<'_>| -> Option<String> {
+        let i = if big {
+            RasterScatter::hovered(pos)?
+        } else {
+            series_ref.hovered(pos)?
+        };
+        Some(point_details(ds, fit, i))
+    };
+    let mut plot = Plot::new("pca-scores")
+        .x_axis_label(axis_title(pca, kx))
+        .custom_y_axes(crate::app::views::sparse_y_axis(axis_title(pca, ky)))
+        .label_formatter(hover)
+        .data_aspect(1.0)
+        // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
+        .show_crosshair(false);
+    if let Some(l) = label {
+        plot = plot.legend(Legend::default().title(&l.name));
+    }
+    let text_color = ui.visuals().text_color();
+    let mut h = key_hasher();
+    (fit_key, kx, ky, label.map(|l| &l.name)).hash(&mut h);
+    let key = h.finish();
+    plot.show(ui, |plot_ui| {
+        if big {
+            let (cx, cy) = (fit.scores.column(kx), fit.scores.column(ky));
+            raster.show(
+                plot_ui,
+                key,
+                n,
+                &series.names,
+                label.is_some(),
+                false,
+                dark,
+                if n > 400_000 { 0.6 } else { 1.2 },
+                move |i| [cx[i], cy[i]],
+                move |i| {
+                    label.map_or(0, |l| {
+                        l.codes.get(fit.selection.rows[i]).copied().unwrap_or(0) as usize
+                    })
+                },
+            );
+        } else {
+            series.show(
+                plot_ui,
+                label.is_some(),
+                dark,
+                if n > 20_000 { 1.2 } else { 3.0 },
+                |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
+            );
+        }
+        if settings.biplot {
+            let comps = &pca.components;
+            let max_score = (0..n)
+                .map(|i| fit.scores[(i, kx)].hypot(fit.scores[(i, ky)]))
+                .fold(0.0, f64::max);
+            let max_load = (0..d)
+                .map(|j| comps[(kx, j)].hypot(comps[(ky, j)]))
+                .fold(0.0, f64::max)
+                .max(1e-12);
+            let k = 0.8 * max_score / max_load;
+            let origins: Vec<[f64; 2]> = vec![[0.0, 0.0]; d];
+            let tips: Vec<[f64; 2]> = (0..d)
+                .map(|j| [comps[(kx, j)] * k, comps[(ky, j)] * k])
+                .collect();
+            plot_ui.arrows(
+                // Unnamed items stay out of the legend.
+                Arrows::new("", origins, tips.clone())
+                    .color(text_color)
+                    .tip_length(10.0)
+                    .allow_hover(false),
+            );
+            for (j, tip) in tips.iter().enumerate() {
+                plot_ui.text(
+                    Text::new(
+                        "",
+                        PlotPoint::new(tip[0] * 1.08, tip[1] * 1.08),
+                        RichText::new(&pca.columns[j]).strong(),
+                    )
+                    .color(text_color)
+                    .allow_hover(false),
+                );
+            }
+        }
+    });
+}
