@@ -16,11 +16,13 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use egui_kittest::Harness;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use eigenlens::app::views::pca::PcaView;
-use eigenlens::app::{DatasetHandle, style};
+use eigenlens::app::{DatasetHandle, EntryData};
 use eigenlens::data::{Dataset, load_builtin};
-use eigenlens::scene::{PcaSettings, Theme};
+use eigenlens::scene::PcaSettings;
 
 const FRAMES: usize = 30;
 
@@ -35,11 +37,6 @@ fn cloud(n: usize) -> Dataset {
     }
     ds.n_rows = n;
     ds
-}
-
-struct State {
-    view: PcaView,
-    data: DatasetHandle,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,20 +71,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn bench(n: usize) {
     let mut view = PcaView::new(PcaSettings::default());
     view.set_blocking(true);
-    let state = State {
-        view,
-        data: DatasetHandle::new(cloud(n)),
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
-        .wgpu()
-        .build_ui_state(
-            |ui, s: &mut State| {
-                egui::CentralPanel::default().show(ui, |ui| s.view.ui(ui, &s.data));
-            },
-            state,
-        );
+    let data = EntryData::Table(DatasetHandle::new(cloud(n)));
+    let mut harness = common::view_harness(view, data, egui::vec2(1600.0, 1000.0));
     // The fit and the first images.
     harness.run_steps(3);
     let mut line = format!("{n:>9} points:");
@@ -109,7 +94,7 @@ fn bench(n: usize) {
                     let factor = if f % 2 == 0 { 1.02 } else { 1.0 / 1.02 };
                     harness.event(egui::Event::Zoom(factor));
                 }
-                Case::Turn3d => harness.state_mut().view.settings.camera.yaw += 0.5,
+                Case::Turn3d => harness.state_mut().0.settings.camera.yaw += 0.5,
             }
             let start = Instant::now();
             harness.step();

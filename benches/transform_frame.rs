@@ -6,11 +6,13 @@
 
 use std::time::Instant;
 
-use egui_kittest::Harness;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use eigenlens::app::views::transform::TransformView;
-use eigenlens::app::{DatasetHandle, style};
+use eigenlens::app::{DatasetHandle, EntryData};
 use eigenlens::data::{Dataset, LabelColumn, NumericColumn};
-use eigenlens::scene::{Theme, TransformAnimation, TransformMode, TransformSettings};
+use eigenlens::scene::{TransformAnimation, TransformMode, TransformSettings};
 
 const N: usize = 10_000;
 
@@ -33,10 +35,6 @@ fn dataset() -> Dataset {
     }
 }
 
-struct State {
-    view: TransformView,
-    data: DatasetHandle,
-}
 
 fn bench(mode: TransformMode) {
     let settings = TransformSettings {
@@ -54,35 +52,28 @@ fn bench(mode: TransformMode) {
         show_data: true,
         ..TransformSettings::default()
     };
-    let state = State {
-        view: TransformView::new(settings),
-        data: DatasetHandle::new(dataset()),
+    let data = EntryData::Table(DatasetHandle::new(dataset()));
+    let mut harness =
+        common::view_harness(TransformView::new(settings), data, egui::vec2(1600.0, 1000.0));
+    // Every frame advances the animation a little, as playing does.
+    let advance = |harness: &mut egui_kittest::Harness<'_, (TransformView, EntryData)>| {
+        let view = &mut harness.state_mut().0;
+        view.settings.progress = (view.settings.progress + 0.01) % 1.0;
+        harness.step();
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
-        .wgpu()
-        .build_ui_state(
-            |ui, s: &mut State| {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    // Advance the animation a little every frame, as playing does.
-                    s.view.settings.progress = (s.view.settings.progress + 0.01) % 1.0;
-                    s.view.ui(ui, Some(&s.data));
-                });
-            },
-            state,
-        );
-    harness.run_steps(3);
+    for _ in 0..3 {
+        advance(&mut harness);
+    }
     let frames = 100;
     let start = Instant::now();
     for _ in 0..frames {
-        harness.step();
+        advance(&mut harness);
     }
     let cpu = start.elapsed().as_secs_f64() * 1000.0 / f64::from(frames);
     // The same frames tessellated into triangles, as eframe does before the GPU.
     let start = Instant::now();
     for _ in 0..frames {
-        harness.step();
+        advance(&mut harness);
         let out = harness.output();
         let _ = harness
             .ctx
@@ -92,7 +83,7 @@ fn bench(mode: TransformMode) {
     let renders = 10;
     let start = Instant::now();
     for _ in 0..renders {
-        harness.step();
+        advance(&mut harness);
         let _ = harness.render();
     }
     let full = start.elapsed().as_secs_f64() * 1000.0 / f64::from(renders);

@@ -480,7 +480,7 @@ fn assert_all_close(what: &str, actual: &[f64], expected: &[f64]) {
 }
 
 /// `pca --json` on Iris: exactly the contract's keys (plus `load_seconds`, an
-/// extra key the benches read), K entries of variance and
+/// extra key the benches read, and the rows used and left out), K entries of variance and
 /// ratio and K rows of components, with scikit-learn's values (see tests/pca.rs
 /// for the Python that produced them).
 #[test]
@@ -503,10 +503,17 @@ fn pca_json_iris_matches_sklearn() {
             "load_seconds",
             "mean",
             "n_features",
-            "n_samples"
+            "n_samples",
+            "rows_left_out",
+            "rows_used"
         ]
     );
     assert_eq!(v["n_samples"], 150);
+    assert_eq!(v["rows_used"], 150);
+    assert_eq!(
+        v["rows_left_out"],
+        serde_json::json!({"missing": 0, "non_finite": 0})
+    );
     assert_eq!(v["n_features"], 4);
     assert_eq!(v["columns"][3], "petal_width");
     assert_all_close(
@@ -733,6 +740,11 @@ fn pca_missing_values_drop_rows_with_note() {
     assert!(stderr(&o).contains("dropped 1 of 5 rows"), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["n_samples"], 4);
+    assert_eq!(v["rows_used"], 4);
+    assert_eq!(
+        v["rows_left_out"],
+        serde_json::json!({"missing": 1, "non_finite": 0})
+    );
     assert_all_close("mean", &floats(&v["mean"]), &[13.0 / 4.0, 4.0]);
     let text = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -740,23 +752,71 @@ fn pca_missing_values_drop_rows_with_note() {
     assert_eq!(lines[2], ",,q");
     assert!(lines[1].ends_with(",p") && !lines[1].starts_with(','));
 
-    // Too few complete rows: the error says so and why.
+    // Too few complete rows: the error names the columns and says why.
     let data = write_file(dir.path(), "sparse.csv", b"a,b\n1,\n,2\n3,4\n");
     let o = eigenlens(&["pca", data.to_str().unwrap()]);
     assert_bad_input(
         &o,
-        &["sparse.csv", "at least 2 rows", "2 of 3 rows dropped"],
+        &[
+            "sparse.csv",
+            "at least 2 rows",
+            "(\"a\", \"b\")",
+            "2 of the 3 rows have a missing or infinite value (2 missing, 0 infinite)",
+        ],
     );
 }
 
-/// An infinite value is an error naming the file, the (1-based) row and the column.
+/// An infinite value leaves its row out like a missing one (the PCA view's
+/// rule too): counted on stderr and in the JSON, empty scores in the CSV.
 #[test]
-fn pca_infinite_value_is_bad_input() {
+fn pca_infinite_values_drop_rows_with_note() {
     let dir = tempfile::tempdir().unwrap();
-    let data = write_file(dir.path(), "inf.csv", b"a,b\n1,2\n,1\n3,inf\n4,3\n");
+    let data = write_file(
+        dir.path(),
+        "inf.csv",
+        b"a,b\n1,2\n,1\n3,inf\n4,3\n-inf,5\n6,8\n",
+    );
+    let out = dir.path().join("s.csv");
+    let o = eigenlens(&[
+        "pca",
+        data.to_str().unwrap(),
+        "--json",
+        "--save-scores",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "dropped 3 of 6 rows with a missing or infinite value in the chosen columns (1 missing, 2 infinite)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["n_samples"], 3);
+    assert_eq!(v["rows_used"], 3);
+    assert_eq!(
+        v["rows_left_out"],
+        serde_json::json!({"missing": 1, "non_finite": 2})
+    );
+    assert_all_close("mean", &floats(&v["mean"]), &[11.0 / 3.0, 13.0 / 3.0]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let empty: Vec<usize> = text
+        .lines()
+        .skip(1)
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(','))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(empty, [2, 3, 5], "{text}");
+
+    // Nothing usable left: exit 2 naming the columns.
+    let data = write_file(dir.path(), "allinf.csv", b"a,b\n1,inf\n2,inf\n3,4\n");
     let o = eigenlens(&["pca", data.to_str().unwrap()]);
-    // Row 2 is dropped (missing a), but the error still counts rows as the file has them.
-    assert_bad_input(&o, &["inf.csv", "row 3", "\"b\"", "infinite"]);
+    assert_bad_input(
+        &o,
+        &["allinf.csv", "(\"a\", \"b\")", "(0 missing, 2 infinite)"],
+    );
 }
 
 /// Standardizing a constant column: exit 2 naming it.

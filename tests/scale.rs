@@ -8,6 +8,8 @@
     reason = "the values are small integers and halves, exact in f64"
 )]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::Arc;
@@ -248,8 +250,8 @@ fn line_of_row_matches_the_file() {
 #[test]
 fn hovering_the_rasterized_scores_names_a_point() {
     use egui_kittest::kittest::{NodeT as _, Queryable as _};
-    use eigenlens::app::DatasetHandle;
     use eigenlens::app::views::pca::PcaView;
+    use eigenlens::app::{DatasetHandle, EntryData};
     use eigenlens::scene::PcaSettings;
 
     let n = 60_000;
@@ -264,17 +266,7 @@ fn hovering_the_rasterized_scores_names_a_point() {
     let mut view = PcaView::new(PcaSettings::default());
     view.set_blocking(true);
     let data = DatasetHandle::new(ds);
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            eigenlens::app::style::setup(ctx, eigenlens::scene::Theme::Light);
-        })
-        .build_ui_state(
-            |ui, (view, data): &mut (PcaView, DatasetHandle)| {
-                egui::CentralPanel::default().show(ui, |ui| view.ui(ui, data));
-            },
-            (view, data),
-        );
+    let mut harness = common::view_harness(view, EntryData::Table(data), egui::vec2(1280.0, 800.0));
     harness.run_steps(3);
     // The scores scatter fills the upper right; the clusters cover much of it.
     let mut named = None;

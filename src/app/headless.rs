@@ -6,13 +6,10 @@ use egui_kittest::Harness;
 use egui_kittest::wgpu::WgpuTestRenderer;
 use image::RgbaImage;
 
-use super::views::data::DataView;
-use super::views::embeddings::EmbeddingsView;
-use super::views::factorize::FactorizeView;
-use super::views::pca::PcaView;
-use super::views::transform::TransformView;
-use super::{DatasetHandle, RatingsHandle, style};
-use crate::scene::{Scene, SceneData, Theme, ViewKind, WindowSettings};
+use super::views::registry;
+use super::views::view::{Fit, View};
+use super::{DatasetHandle, EntryData, RatingsHandle, style};
+use crate::scene::{Scene, SceneData, Theme, WindowSettings};
 
 /// Why a scene could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -30,44 +27,11 @@ pub enum RenderError {
     Render(String),
 }
 
-/// What the views draw: one per [`ViewKind`].
-enum ViewState {
-    Data(DataView, DatasetHandle),
-    Transform(Box<TransformView>, Option<DatasetHandle>),
-    Pca(Box<PcaView>, DatasetHandle),
-    Factorize(Box<FactorizeView>, RatingsHandle),
-    Embeddings(Box<EmbeddingsView>, DatasetHandle),
-}
-
+/// The scene's view (from the registry) and its data.
 struct RenderState {
-    view: ViewState,
+    view: Box<dyn View>,
+    data: EntryData,
     transparent: bool,
-}
-
-impl ViewState {
-    /// Whether the view has an animation that `set_progress` moves.
-    fn animated(&self) -> bool {
-        match self {
-            Self::Data(..) | Self::Embeddings(..) => false,
-            Self::Transform(..) | Self::Pca(..) => true,
-            Self::Factorize(v, _) => v.settings.epoch > 0,
-        }
-    }
-
-    /// Puts the view's animation at `progress` (0..=1): the matrix from I to
-    /// A, the PCA story, or the trained epochs shown by the history slider.
-    fn set_progress(&mut self, progress: f32) {
-        let p = progress.clamp(0.0, 1.0);
-        match self {
-            Self::Data(..) | Self::Embeddings(..) => {}
-            Self::Transform(v, _) => v.settings.progress = p,
-            Self::Pca(v, _) => v.settings.progress = p,
-            Self::Factorize(v, _) => {
-                let epoch = v.settings.epoch;
-                v.settings.history = Some((p * epoch as f32).round() as usize);
-            }
-        }
-    }
 }
 
 /// A graphics device shared by every scene a command renders (creating one
@@ -127,9 +91,13 @@ impl SceneRenderer {
         window: &WindowSettings,
         transparent: bool,
     ) -> Result<Self, RenderError> {
-        let view = view_state(scene, data)?;
+        let (view, data) = view_state(scene, data)?;
         let theme = window.theme;
-        let state = RenderState { view, transparent };
+        let state = RenderState {
+            view,
+            data,
+            transparent,
+        };
         let harness = Harness::builder()
             .with_size(egui::vec2(window.width as f32, window.height as f32))
             .with_pixels_per_point(window.scale)
@@ -158,13 +126,7 @@ impl SceneRenderer {
                         );
                     }
                     egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-                        match &mut state.view {
-                            ViewState::Data(v, h) => v.ui(ui, h),
-                            ViewState::Transform(v, h) => v.ui(ui, h.as_ref()),
-                            ViewState::Pca(v, h) => v.ui(ui, h),
-                            ViewState::Factorize(v, h) => v.ui(ui, h),
-                            ViewState::Embeddings(v, h) => v.ui(ui, h),
-                        }
+                        state.view.ui(ui, &state.data);
                     });
                 },
                 state,
@@ -185,7 +147,10 @@ impl SceneRenderer {
     /// A failure inside the renderer.
     pub fn frame(&mut self, progress: Option<f32>) -> Result<RgbaImage, RenderError> {
         if let Some(p) = progress {
-            self.harness.state_mut().view.set_progress(p);
+            self.harness
+                .state_mut()
+                .view
+                .set_progress(p.clamp(0.0, 1.0));
         }
         // Plots settle their bounds over a few frames; run until nothing asks for more.
         self.harness.run_steps(4);
@@ -194,41 +159,20 @@ impl SceneRenderer {
     }
 }
 
-fn view_state(scene: &Scene, data: SceneData) -> Result<ViewState, RenderError> {
-    Ok(match (scene.view, data) {
-        (ViewKind::Data, SceneData::Table(ds)) => {
-            let mut v = DataView::new(scene.data.clone());
-            v.adapt_to(&ds);
-            ViewState::Data(v, DatasetHandle::new(ds))
-        }
-        (ViewKind::Transform, SceneData::Table(ds)) => {
-            let mut v = TransformView::new(scene.transform.clone());
-            v.adapt_to(&ds);
-            ViewState::Transform(Box::new(v), Some(DatasetHandle::new(ds)))
-        }
-        (ViewKind::Transform, SceneData::Ratings(_)) => {
-            ViewState::Transform(Box::new(TransformView::new(scene.transform.clone())), None)
-        }
-        (ViewKind::Pca, SceneData::Table(ds)) => {
-            let mut v = PcaView::new(scene.pca.clone());
-            v.set_blocking(true);
-            v.adapt_to(&ds);
-            ViewState::Pca(Box::new(v), DatasetHandle::new(ds))
-        }
-        (ViewKind::Factorize, SceneData::Ratings(r)) => {
-            let mut v = FactorizeView::new(scene.factorize.clone());
-            v.set_blocking(true);
-            v.adapt_to(&r);
-            ViewState::Factorize(Box::new(v), RatingsHandle::new(r))
-        }
-        (ViewKind::Embeddings, SceneData::Table(ds)) => {
-            let mut v = EmbeddingsView::new(scene.embeddings.clone());
-            v.set_blocking(true);
-            v.adapt_to(&ds);
-            ViewState::Embeddings(Box::new(v), DatasetHandle::new(ds))
-        }
-        (view, _) => return Err(RenderError::WrongData(view.title())),
-    })
+/// The scene's view with its settings, computing on this thread, fitted to
+/// its data — or why it cannot show that data.
+fn view_state(scene: &Scene, data: SceneData) -> Result<(Box<dyn View>, EntryData), RenderError> {
+    let data = match data {
+        SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
+        SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
+    };
+    let mut view = registry::boxed(scene.view, scene);
+    if view.accepts(&data) == Fit::Refuses {
+        return Err(RenderError::WrongData(scene.view.title()));
+    }
+    view.set_blocking(true);
+    view.adapt_to(&data);
+    Ok((view, data))
 }
 
 /// Draws `scene` with its data into an image of `window.width × window.scale`

@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use egui_kittest::{Harness, SnapshotOptions};
-use eigenlens::app::{EigenApp, PersistedState, style};
+use eigenlens::app::views::view::View;
+use eigenlens::app::{EigenApp, EntryData, PersistedState, style};
 use eigenlens::scene::Theme;
 
 /// Size of every UI harness, in points.
@@ -30,6 +31,29 @@ pub fn app_harness(mut app: EigenApp) -> Harness<'static, EigenApp> {
         .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
         .wgpu()
         .build_ui_state(|ui, app: &mut EigenApp| app.ui(ui), app)
+}
+
+/// A harness drawing one view alone, through the [`View`] contract, on
+/// `data` at `size` points (light theme, 1 pixel per point, wgpu): the UI
+/// tests and the frame benches that need no window around the view.
+pub fn view_harness<V: View + 'static>(
+    view: V,
+    data: EntryData,
+    size: egui::Vec2,
+) -> Harness<'static, (V, EntryData)> {
+    Harness::builder()
+        .with_size(size)
+        .with_pixels_per_point(1.0)
+        .with_theme(egui::Theme::Light)
+        .with_options(SnapshotOptions::new().threshold(2.0).max_failed_pixels(400))
+        .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
+        .wgpu()
+        .build_ui_state(
+            |ui, (view, data): &mut (V, EntryData)| {
+                egui::CentralPanel::default().show(ui, |ui| view.ui(ui, data));
+            },
+            (view, data),
+        )
 }
 
 /// The app as a first start shows it: default scene, nothing remembered.
