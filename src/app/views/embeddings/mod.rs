@@ -275,7 +275,7 @@ impl EmbeddingsView {
     }
 }
 
-/// A row's name for the lists: see [`lookup::name_of`].
+/// The names (see [`lookup::name_of`]) and scores of a list of neighbours.
 fn named(
     names: Option<&crate::data::LabelColumn>,
     list: &[crate::math::similarity::Neighbor],
