@@ -169,7 +169,10 @@ fn target(
     if let Some(words) = &args.analogy {
         let rows: Vec<usize> = words
             .iter()
-            .map(|w| find(ds, names, w.trim()).map_err(|m| Failure::input(format!("{shown}: {m}"))))
+            .map(|w| {
+                find(ds, names, w.trim(), "--analogy")
+                    .map_err(|m| Failure::input(format!("{shown}: {m}")))
+            })
             .collect::<Result<_, _>>()?;
         return match rows.as_slice() {
             &[a, b, c] => Ok(Target::Analogy([a, b, c])),
@@ -183,7 +186,7 @@ fn target(
             ds.n_rows,
             ds.n_rows.saturating_sub(1)
         ))),
-        (Some(q), None) => find(ds, names, q)
+        (Some(q), None) => find(ds, names, q, "--query")
             .map(Target::Row)
             .map_err(|m| Failure::input(format!("{shown}: {m}"))),
         (None, None) => Err(Failure::input("give --query LABEL or --row N")),
@@ -264,12 +267,17 @@ impl Answer<'_> {
     }
 }
 
-/// The first row labelled `query`, or an error naming the column and, where
-/// some exist, labels that differ only in case.
-fn find(ds: &Dataset, names: Option<&LabelColumn>, query: &str) -> Result<usize, String> {
+/// The first row labelled `query`, or an error naming the option, the column
+/// and, where some exist, labels that differ only in case.
+fn find(
+    ds: &Dataset,
+    names: Option<&LabelColumn>,
+    query: &str,
+    option: &str,
+) -> Result<usize, String> {
     let Some(l) = names else {
         return Err(format!(
-            "--query: the points have no labels (give --labels FILE, or --row N); {} rows",
+            "{option}: the points have no labels (give --labels FILE, or --row N); {} rows",
             ds.n_rows
         ));
     };
@@ -291,7 +299,7 @@ fn find(ds: &Dataset, names: Option<&LabelColumn>, query: &str) -> Result<usize,
         format!("; did you mean {}?", close.join(", "))
     };
     Err(format!(
-        "--query: no point labelled {query:?} in column {:?} ({} points){hint}",
+        "{option}: no point labelled {query:?} in column {:?} ({} points){hint}",
         l.name, ds.n_rows
     ))
 }
