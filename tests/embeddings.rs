@@ -976,3 +976,174 @@ fn projector_pair_round_trips() {
         }
     }
 }
+
+// ------------------------------------------------- one metric, one projection
+
+/// Exactly equal (bit for bit: the same computation, not a tolerance).
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+/// `Metric::score` on two f64 slices is the index's f32 score, and
+/// `closest_first` sorts scores the way each metric ranks.
+#[test]
+fn metric_score_on_slices_agrees_with_the_index() {
+    let columns = random_columns(40, 9, 5);
+    let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let index = ok(VectorIndex::from_columns(&refs));
+    let row = |i: usize| -> Vec<f64> { columns.iter().map(|c| c[i]).collect() };
+    for metric in Metric::ALL {
+        for (i, j) in [(0, 1), (3, 17), (39, 2), (5, 5)] {
+            let exact = metric.score(&row(i), &row(j));
+            let fast = index.score(i, j, metric).unwrap();
+            assert!(
+                (exact - fast).abs() <= 1e-5 * exact.abs().max(1.0),
+                "{metric} {i} {j}: {exact} vs {fast}"
+            );
+        }
+        let mut scores = [0.5, f64::NAN, -1.0, 2.0];
+        scores.sort_by(|a, b| metric.closest_first(*a, *b));
+        let expected = if metric.higher_is_closer() {
+            [2.0, 0.5, -1.0]
+        } else {
+            [-1.0, 0.5, 2.0]
+        };
+        assert_eq!(&scores[..3], &expected, "{metric}");
+        assert!(scores[3].is_nan(), "NaN last");
+    }
+    assert!(same(Metric::Cosine.score(&[0.0, 0.0], &[1.0, 2.0]), 0.0));
+    assert!(same(Metric::Euclidean.score(&[0.0, 0.0], &[3.0, 4.0]), 5.0));
+    assert!(same(Metric::Dot.score(&[1.0, 2.0], &[3.0, 4.0]), 11.0));
+    assert_eq!(Metric::Dot.symbol(), "x · q");
+    // The scene and command-line names still round-trip through serde.
+    assert_eq!(
+        serde_json::to_string(&Metric::Euclidean).unwrap(),
+        "\"euclidean\""
+    );
+}
+
+/// Unit-length detection and the raw analogy offset a − b + c.
+#[test]
+fn unit_length_and_offset() {
+    let index = ok(VectorIndex::from_rows(
+        vec![1.0, 0.0, 0.0, 1.0, 0.6, 0.8],
+        2,
+    ));
+    assert!(index.is_unit_length());
+    let offset = index.offset(0, 1, 2);
+    assert_eq!(offset.len(), 2);
+    assert!((offset[0] - 1.6).abs() < 1e-6 && (offset[1] + 0.2).abs() < 1e-6);
+    assert!(index.offset(0, 1, 9).is_empty());
+    let long = ok(VectorIndex::from_rows(vec![2.0, 0.0, 0.0, 1.0], 2));
+    assert!(!long.is_unit_length());
+}
+
+/// The view's projection: `project` gives the entries of
+/// `Pca::transform_point` for the chosen components, every row is placed,
+/// isolating refits PCA to the chosen rows, and the radius is the 99th
+/// percentile of the distances from the origin.
+#[test]
+fn projection_places_rows_like_pca() {
+    use eigenlens::math::pca::{Pca, PcaOptions};
+    use eigenlens::math::similarity::projection::{
+        EmbeddingError, EmbeddingSpace, Projection, ProjectionSpec, display_radius, project,
+    };
+    let columns = random_columns(120, 6, 9);
+    let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let dims: Vec<String> = (0..6).map(|j| format!("d{j}")).collect();
+    let space = ok(EmbeddingSpace::from_columns(&refs, &dims));
+    let spec = ProjectionSpec {
+        isolated: None,
+        components: [2, 5, 1],
+        three: true,
+    };
+    let proj = ok(Projection::compute(&space, &spec));
+    assert_eq!(proj.rows, (0..120).collect::<Vec<_>>());
+    let pca = ok(space.pca.clone());
+    for i in [0, 7, 119] {
+        let x: Vec<f64> = columns.iter().map(|c| c[i]).collect();
+        let t = pca.transform_point(&x, 6);
+        for (axis, c) in [1, 4, 0].into_iter().enumerate() {
+            assert!(
+                (proj.points[i][axis] - t[c]).abs() < 1e-5,
+                "row {i} PC{}",
+                c + 1
+            );
+        }
+    }
+    assert!(same(proj.ratios[0], pca.explained_variance_ratio[1]));
+    // A component past the last scores 0.
+    let x32: Vec<f32> = columns.iter().map(|c| c[3] as f32).collect();
+    assert!(same(project(&pca, &x32, [0, 1, 6])[2], 0.0));
+
+    let rows = vec![4, 9, 30, 31, 77];
+    let isolated = ok(Projection::compute(
+        &space,
+        &ProjectionSpec {
+            isolated: Some(rows.clone()),
+            ..spec.clone()
+        },
+    ));
+    assert_eq!(isolated.rows, rows);
+    let sub: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| rows.iter().map(|&r| f64::from(c[r] as f32)).collect())
+        .collect();
+    let sub_refs: Vec<&[f64]> = sub.iter().map(Vec::as_slice).collect();
+    let refit = ok(Pca::fit(&sub_refs, &dims, &PcaOptions::default()));
+    assert_eq!(
+        isolated.pca.explained_variance_ratio,
+        refit.explained_variance_ratio
+    );
+    // Isolating one row cannot fit PCA.
+    assert!(
+        Projection::compute(
+            &space,
+            &ProjectionSpec {
+                isolated: Some(vec![3]),
+                ..spec
+            }
+        )
+        .is_err()
+    );
+
+    // The radius: 99th percentile, z counted only in 3D.
+    let points: Vec<[f64; 3]> = (1..=101).map(|i| [f64::from(i), 0.0, 1e6]).collect();
+    assert!(same(display_radius(&points, false), 100.0));
+    assert!(display_radius(&points, true) > 1e5);
+    assert!(same(display_radius(&[], true), 1.0));
+
+    // Errors name what is wrong, in the order the view reports them.
+    let ds = Dataset {
+        name: "t".to_owned(),
+        source: None,
+        n_rows: 2,
+        columns: vec![
+            eigenlens::data::NumericColumn {
+                name: "a".to_owned(),
+                values: vec![1.0, f64::NAN],
+            },
+            eigenlens::data::NumericColumn {
+                name: "b".to_owned(),
+                values: vec![1.0, 2.0],
+            },
+        ],
+        labels: Vec::new(),
+    };
+    let names = |v: &[&str]| v.iter().map(|&s| s.to_owned()).collect::<Vec<_>>();
+    assert!(matches!(
+        EmbeddingSpace::from_dataset(&ds, &names(&["a", "zz"])),
+        Err(EmbeddingError::NoColumn(c)) if c == "zz"
+    ));
+    assert!(matches!(
+        EmbeddingSpace::from_dataset(&ds, &names(&["b"])),
+        Err(EmbeddingError::TooFewDimensions)
+    ));
+    assert!(matches!(
+        EmbeddingSpace::from_dataset(&ds, &names(&["a", "b"])),
+        Err(EmbeddingError::Index(SimilarityError::NotFinite {
+            row: 1,
+            ..
+        }))
+    ));
+}

@@ -1,6 +1,8 @@
 //! `eigenlens neighbors FILE --query LABEL`: the k nearest neighbours of one
 //! point by cosine, Euclidean distance or dot product, exact, in the original
-//! space, as an aligned list or as JSON.
+//! space, as an aligned list or as JSON. `--analogy A,B,C` lists the nearest
+//! to a − b + c instead. Both are the computations the Embeddings view shows
+//! ([`VectorIndex::neighbors`], [`VectorIndex::analogy`]).
 //!
 //! FILE is anything `load_dataset` reads — an Embedding Projector
 //! `vectors.tsv` (its `metadata.tsv` beside it is used), word2vec/GloVe text,
@@ -18,7 +20,7 @@ use serde::Serialize;
 
 use super::Failure;
 use crate::data::{self, Dataset, LabelColumn};
-use crate::math::similarity::{Metric, VectorIndex};
+use crate::math::similarity::{Metric, Neighbor, SimilarityError, VectorIndex};
 use crate::scene::MAX_NEIGHBORS;
 
 /// List the nearest neighbours of one point (table or JSON).
@@ -31,13 +33,17 @@ pub struct NeighborsArgs {
     #[arg(
         long,
         value_name = "LABEL",
-        required_unless_present = "row",
-        conflicts_with = "row"
+        required_unless_present_any = ["row", "analogy"],
+        conflicts_with_all = ["row", "analogy"]
     )]
     pub query: Option<String>,
     /// The point by row number instead, counted from 0 (for files without labels).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "analogy")]
     pub row: Option<usize>,
+    /// An analogy instead: the nearest to a − b + c (e.g. king,man,woman),
+    /// a, b and c left out; for cosine the three are normalized first.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub analogy: Option<Vec<String>>,
     /// How many neighbours, 1..=100.
     #[arg(short, long, default_value_t = 10)]
     pub k: usize,
@@ -78,6 +84,15 @@ struct JsonOut<'a> {
     query_seconds: f64,
 }
 
+/// What to find the neighbours of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    /// One row.
+    Row(usize),
+    /// The analogy a − b + c of three rows.
+    Analogy([usize; 3]),
+}
+
 /// Runs `eigenlens neighbors`.
 ///
 /// # Errors
@@ -101,20 +116,7 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     }
     let metric = Metric::from_name(&args.metric).unwrap_or_default();
     let names = ds.labels.first();
-    let row = match (&args.query, args.row) {
-        (_, Some(r)) if r < ds.n_rows => r,
-        (_, Some(r)) => {
-            return Err(Failure::input(format!(
-                "--row: {shown} has {} rows (0 to {}), got {r}",
-                ds.n_rows,
-                ds.n_rows.saturating_sub(1)
-            )));
-        }
-        (Some(q), None) => {
-            find(&ds, names, q).map_err(|m| Failure::input(format!("{shown}: {m}")))?
-        }
-        (None, None) => return Err(Failure::input("give --query LABEL or --row N")),
-    };
+    let target = target(args, &ds, names, &shown)?;
 
     let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
     let start = Instant::now();
@@ -125,66 +127,157 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     })?;
     let index_seconds = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let found = index
-        .neighbors(row, args.k, metric)
+    let found = nearest(&index, &target, args.k, metric)
         .map_err(|e| Failure::input(format!("{shown}: {e}")))?;
     let query_seconds = start.elapsed().as_secs_f64();
 
     let label = |r: usize| names.map_or_else(|| format!("#{r}"), |l| l.get(r).to_owned());
-    let query = label(row);
+    let query = match target {
+        Target::Row(row) => label(row),
+        Target::Analogy([a, b, c]) => format!("{} − {} + {}", label(a), label(b), label(c)),
+    };
     let labels: Vec<String> = found.iter().map(|n| label(n.index)).collect();
+    let answer = Answer {
+        query: &query,
+        metric,
+        k: args.k,
+        found: &found,
+        labels: &labels,
+        rows: ds.n_rows,
+        dimensions: ds.columns.len(),
+        index_seconds,
+        query_seconds,
+    };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
-        let json = JsonOut {
-            query: &query,
-            metric: metric.name(),
-            k: args.k,
-            neighbors: found
+        serde_json::to_writer_pretty(&mut out, &answer.json())
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(out))
+    } else {
+        out.write_all(answer.text().as_bytes())
+    };
+    written.map_err(|e| Failure::other(format!("cannot write the output: {e}")))
+}
+
+/// The row, or the analogy's three rows, the arguments name.
+fn target(
+    args: &NeighborsArgs,
+    ds: &Dataset,
+    names: Option<&LabelColumn>,
+    shown: &str,
+) -> Result<Target, Failure> {
+    if let Some(words) = &args.analogy {
+        let rows: Vec<usize> = words
+            .iter()
+            .map(|w| {
+                find(ds, names, w.trim(), "--analogy")
+                    .map_err(|m| Failure::input(format!("{shown}: {m}")))
+            })
+            .collect::<Result<_, _>>()?;
+        return match rows.as_slice() {
+            &[a, b, c] => Ok(Target::Analogy([a, b, c])),
+            _ => Err(Failure::input("--analogy: give three labels, A,B,C")),
+        };
+    }
+    match (&args.query, args.row) {
+        (_, Some(r)) if r < ds.n_rows => Ok(Target::Row(r)),
+        (_, Some(r)) => Err(Failure::input(format!(
+            "--row: {shown} has {} rows (0 to {}), got {r}",
+            ds.n_rows,
+            ds.n_rows.saturating_sub(1)
+        ))),
+        (Some(q), None) => find(ds, names, q, "--query")
+            .map(Target::Row)
+            .map_err(|m| Failure::input(format!("{shown}: {m}"))),
+        (None, None) => Err(Failure::input("give --query LABEL or --row N")),
+    }
+}
+
+/// The k nearest rows to `target`, closest first: the Embeddings view's
+/// neighbour list and analogy answers.
+fn nearest(
+    index: &VectorIndex,
+    target: &Target,
+    k: usize,
+    metric: Metric,
+) -> Result<Vec<Neighbor>, SimilarityError> {
+    match *target {
+        Target::Row(row) => index.neighbors(row, k, metric),
+        Target::Analogy([a, b, c]) => index.analogy(a, b, c, k, metric).map(|x| x.neighbors),
+    }
+}
+
+/// What `neighbors` prints.
+struct Answer<'a> {
+    query: &'a str,
+    metric: Metric,
+    k: usize,
+    found: &'a [Neighbor],
+    labels: &'a [String],
+    rows: usize,
+    dimensions: usize,
+    index_seconds: f64,
+    query_seconds: f64,
+}
+
+impl Answer<'_> {
+    fn json(&self) -> JsonOut<'_> {
+        JsonOut {
+            query: self.query,
+            metric: self.metric.name(),
+            k: self.k,
+            neighbors: self
+                .found
                 .iter()
-                .zip(&labels)
+                .zip(self.labels)
                 .map(|(n, l)| JsonNeighbor {
                     label: l,
                     row: n.index,
                     score: n.score as f32,
                 })
                 .collect(),
-            rows: ds.n_rows,
-            dimensions: ds.columns.len(),
-            index_seconds,
-            query_seconds,
-        };
-        serde_json::to_writer_pretty(&mut out, &json)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out))
-    } else {
-        let width = labels
+            rows: self.rows,
+            dimensions: self.dimensions,
+            index_seconds: self.index_seconds,
+            query_seconds: self.query_seconds,
+        }
+    }
+
+    fn text(&self) -> String {
+        let width = self
+            .labels
             .iter()
             .map(|l| l.chars().count())
             .max()
             .unwrap_or(4)
             .max(4);
         let mut text = format!(
-            "{} nearest to {query:?} by {} among {} vectors of {} dimensions ({:.1} ms):\n",
-            found.len(),
-            metric.name(),
-            ds.n_rows,
-            ds.columns.len(),
-            query_seconds * 1e3
+            "{} nearest to {:?} by {} among {} vectors of {} dimensions ({:.1} ms):\n",
+            self.found.len(),
+            self.query,
+            self.metric.name(),
+            self.rows,
+            self.dimensions,
+            self.query_seconds * 1e3
         );
-        for (k, (n, l)) in found.iter().zip(&labels).enumerate() {
+        for (k, (n, l)) in self.found.iter().zip(self.labels).enumerate() {
             let _ = writeln!(text, "{:>4}  {l:<width$}  {:.6}", k + 1, n.score);
         }
-        out.write_all(text.as_bytes())
-    };
-    written.map_err(|e| Failure::other(format!("cannot write the output: {e}")))
+        text
+    }
 }
 
-/// The first row labelled `query`, or an error naming the column and, where
-/// some exist, labels that differ only in case.
-fn find(ds: &Dataset, names: Option<&LabelColumn>, query: &str) -> Result<usize, String> {
+/// The first row labelled `query`, or an error naming the option, the column
+/// and, where some exist, labels that differ only in case.
+fn find(
+    ds: &Dataset,
+    names: Option<&LabelColumn>,
+    query: &str,
+    option: &str,
+) -> Result<usize, String> {
     let Some(l) = names else {
         return Err(format!(
-            "--query: the points have no labels (give --labels FILE, or --row N); {} rows",
+            "{option}: the points have no labels (give --labels FILE, or --row N); {} rows",
             ds.n_rows
         ));
     };
@@ -206,7 +299,71 @@ fn find(ds: &Dataset, names: Option<&LabelColumn>, query: &str) -> Result<usize,
         format!("; did you mean {}?", close.join(", "))
     };
     Err(format!(
-        "--query: no point labelled {query:?} in column {:?} ({} points){hint}",
+        "{option}: no point labelled {query:?} in column {:?} ({} points){hint}",
         l.name, ds.n_rows
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::NumericColumn;
+
+    /// Four words on two axes: royal and male.
+    fn words() -> Dataset {
+        let names = ["king", "man", "woman", "queen"];
+        let col = |name: &str, values: [f64; 4]| NumericColumn {
+            name: name.to_owned(),
+            values: values.to_vec(),
+        };
+        Dataset {
+            name: "words".to_owned(),
+            source: None,
+            n_rows: 4,
+            columns: vec![
+                col("royal", [1.0, 0.1, 0.1, 1.0]),
+                col("male", [1.0, 1.0, -1.0, -1.0]),
+            ],
+            labels: vec![LabelColumn {
+                name: "word".to_owned(),
+                categories: names.iter().map(|&n| n.to_owned()).collect(),
+                codes: vec![0, 1, 2, 3],
+            }],
+        }
+    }
+
+    fn args(extra: &[&str]) -> NeighborsArgs {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: NeighborsArgs,
+        }
+        let mut all = vec!["neighbors", "x.tsv"];
+        all.extend_from_slice(extra);
+        Cli::try_parse_from(all).unwrap().args
+    }
+
+    #[test]
+    fn an_analogy_is_the_index_analogy_of_the_named_rows() {
+        let ds = words();
+        let names = ds.labels.first();
+        let target = target(&args(&["--analogy", "king,man,woman"]), &ds, names, "x").unwrap();
+        assert_eq!(target, Target::Analogy([0, 1, 2]));
+        let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
+        let index = VectorIndex::from_columns(&columns).unwrap();
+        let found = nearest(&index, &target, 1, Metric::Cosine).unwrap();
+        assert_eq!(found[0].index, 3, "king − man + woman ≈ queen");
+        assert_eq!(
+            found,
+            index.analogy(0, 1, 2, 1, Metric::Cosine).unwrap().neighbors
+        );
+        let row = target_of(&args(&["--query", "queen"]), &ds);
+        assert_eq!(row, Target::Row(3));
+        assert!(super::target(&args(&["--analogy", "king,man,nobody"]), &ds, names, "x").is_err());
+    }
+
+    fn target_of(args: &NeighborsArgs, ds: &Dataset) -> Target {
+        target(args, ds, ds.labels.first(), "x").unwrap()
+    }
 }

@@ -17,6 +17,11 @@
 //! - dot: x·q, higher is closer (long vectors win: popularity, frequency).
 //!
 //! Ties are broken by the lower row index, so results are deterministic.
+//!
+//! [`projection`] places the vectors in a picture (PCA onto chosen
+//! components); the Embeddings view and the command line both use it.
+
+pub mod projection;
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -65,6 +70,59 @@ impl Metric {
     #[must_use]
     pub fn higher_is_closer(self) -> bool {
         !matches!(self, Self::Euclidean)
+    }
+
+    /// The score of `b` seen from `a`, in f64 (for ranking a few vectors, such
+    /// as a model's factors; [`VectorIndex`] ranks many, in f32):
+    /// - cosine: a·b / (‖a‖ ‖b‖), 0 when either vector is zero;
+    /// - Euclidean: ‖a − b‖;
+    /// - dot: a·b.
+    ///
+    /// Slices of different lengths are compared over the shorter.
+    #[must_use]
+    pub fn score(self, a: &[f64], b: &[f64]) -> f64 {
+        let dot = || a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+        match self {
+            Self::Dot => dot(),
+            Self::Euclidean => a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| (x - y) * (x - y))
+                .sum::<f64>()
+                .sqrt(),
+            Self::Cosine => {
+                let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
+                let denominator = norm(a) * norm(b);
+                if denominator > 0.0 {
+                    dot() / denominator
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// Orders two scores closest first (for `sort_by`): descending for cosine
+    /// and dot, ascending for Euclidean; NaN last either way.
+    #[must_use]
+    pub fn closest_first(self, x: f64, y: f64) -> Ordering {
+        match (x.is_nan(), y.is_nan()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) if self.higher_is_closer() => y.total_cmp(&x),
+            (false, false) => x.total_cmp(&y),
+        }
+    }
+
+    /// What a score is, as a column header: `cos θ`, `‖x − q‖` or `x · q`.
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Cosine => "cos θ",
+            Self::Euclidean => "‖x − q‖",
+            Self::Dot => "x · q",
+        }
     }
 }
 
@@ -265,6 +323,30 @@ impl VectorIndex {
     #[must_use]
     pub fn norm(&self, i: usize) -> f64 {
         self.norms.get(i).map_or(0.0, |&v| f64::from(v))
+    }
+
+    /// Whether every vector has length 1 to within 0.5%: then cosine, dot
+    /// and Euclidean distance rank alike (‖x − q‖² = 2 − 2 cos θ).
+    #[must_use]
+    pub fn is_unit_length(&self) -> bool {
+        (0..self.n).all(|i| (self.norm(i) - 1.0).abs() < 5e-3)
+    }
+
+    /// xₐ − x_b + x_c of the raw vectors (not normalized, unlike
+    /// [`analogy`](Self::analogy)'s query for cosine): where an analogy is
+    /// drawn, since a projection is affine and this lands at pₐ − p_b + p_c.
+    /// Empty if a row is out of range.
+    #[must_use]
+    pub fn offset(&self, a: usize, b: usize, c: usize) -> Vec<f32> {
+        if [a, b, c].iter().any(|&r| r >= self.n) {
+            return Vec::new();
+        }
+        self.row(a)
+            .iter()
+            .zip(self.row(b))
+            .zip(self.row(c))
+            .map(|((&x, &y), &z)| x - y + z)
+            .collect()
     }
 
     /// The score of row j seen from row i (see [`Metric`]); `None` if either

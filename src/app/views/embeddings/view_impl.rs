@@ -1,0 +1,101 @@
+//! The Embeddings view keeps the [`View`] contract: it shows tables (the
+//! vectors and their labels) and refuses ratings.
+
+use egui::Ui;
+
+use super::EmbeddingsView;
+use crate::app::EntryData;
+use crate::app::views::view::{Fit, Step, View};
+use crate::scene::{Scene, ViewKind};
+
+impl View for EmbeddingsView {
+    fn kind(&self) -> ViewKind {
+        ViewKind::Embeddings
+    }
+
+    fn from_scene(scene: &Scene) -> Self {
+        Self::new(scene.embeddings.clone())
+    }
+
+    fn write_scene(&self, scene: &mut Scene) {
+        scene.embeddings = self.settings.clone();
+    }
+
+    fn accepts(&self, data: &EntryData) -> Fit {
+        match data {
+            EntryData::Table(_) => Fit::Shows,
+            EntryData::Ratings(_) => Fit::Refuses,
+        }
+    }
+
+    fn adapt_to(&mut self, data: &EntryData) {
+        if let EntryData::Table(h) = data {
+            Self::adapt_to(self, &h.data);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut Ui, data: &EntryData) {
+        if let EntryData::Table(h) = data {
+            Self::ui(self, ui, h);
+        }
+    }
+
+    fn steps(&self) -> Vec<Step> {
+        let caption = if self.settings.analogy.is_empty() {
+            "Words are vectors: similar meanings point alike, cos θ = x·q / (‖x‖ ‖q‖) measures it, and PCA shows 384 dimensions in 2."
+        } else {
+            "Analogies are vector arithmetic: a − b + c lands near the answer, e.g. Paris − France + Japan ≈ Tokyo."
+        };
+        vec![Step::new(1.0, caption)]
+    }
+
+    fn set_blocking(&mut self, on: bool) {
+        Self::set_blocking(self, on);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::DatasetHandle;
+    use crate::data::{Dataset, LabelColumn, NumericColumn};
+    use crate::scene::Scene;
+
+    fn table() -> EntryData {
+        let col = |name: &str, values: Vec<f64>| NumericColumn {
+            name: name.to_owned(),
+            values,
+        };
+        EntryData::Table(DatasetHandle::new(Dataset {
+            name: "t".to_owned(),
+            source: None,
+            n_rows: 3,
+            columns: vec![col("a", vec![1.0, 0.0, 1.0]), col("b", vec![0.0, 1.0, 1.0])],
+            labels: vec![LabelColumn {
+                name: "word".to_owned(),
+                categories: vec!["x".to_owned(), "y".to_owned(), "z".to_owned()],
+                codes: vec![0, 1, 2],
+            }],
+        }))
+    }
+
+    #[test]
+    fn the_contract_round_trips_the_scene_and_takes_tables_only() {
+        let mut scene = Scene::default();
+        scene.embeddings.selected = Some("y".to_owned());
+        scene.embeddings.analogy = vec!["x".to_owned(), "y".to_owned(), "z".to_owned()];
+        let mut view = <EmbeddingsView as View>::from_scene(&scene);
+        assert_eq!(view.kind(), ViewKind::Embeddings);
+        let data = table();
+        assert_eq!(view.accepts(&data), Fit::Shows);
+        View::adapt_to(&mut view, &data);
+        assert_eq!(view.settings.selected.as_deref(), Some("y"));
+        let mut out = Scene::default();
+        view.write_scene(&mut out);
+        assert_eq!(out.embeddings, view.settings);
+        let steps = view.steps();
+        assert_eq!(steps.len(), 1);
+        assert!(steps[0].caption.starts_with("Analogies"));
+        assert!(!view.animated());
+    }
+}
