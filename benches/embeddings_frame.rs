@@ -13,11 +13,13 @@
 
 use std::time::Instant;
 
-use egui_kittest::Harness;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use eigenlens::app::views::embeddings::EmbeddingsView;
-use eigenlens::app::{DatasetHandle, style};
+use eigenlens::app::{DatasetHandle, EntryData};
 use eigenlens::data::{Dataset, LabelColumn, NumericColumn, dim_name};
-use eigenlens::scene::{EmbeddingsMode, EmbeddingsSettings, Theme};
+use eigenlens::scene::{EmbeddingsMode, EmbeddingsSettings};
 
 const D: usize = 384;
 const GROUPS: usize = 12;
@@ -56,11 +58,6 @@ fn dataset(n: usize) -> Dataset {
     }
 }
 
-struct State {
-    view: EmbeddingsView,
-    data: DatasetHandle,
-}
-
 fn bench(data: &DatasetHandle, mode: EmbeddingsMode, labels: bool) {
     let n = data.data.n_rows;
     let settings = EmbeddingsSettings {
@@ -71,26 +68,15 @@ fn bench(data: &DatasetHandle, mode: EmbeddingsMode, labels: bool) {
     };
     let mut view = EmbeddingsView::new(settings);
     view.set_blocking(true);
-    let state = State {
-        view,
-        data: data.clone(),
-    };
     let start = Instant::now();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
-        .wgpu()
-        .build_ui_state(
-            |ui, s: &mut State| {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    s.view.ui(ui, &s.data);
-                });
-            },
-            state,
-        );
+    let mut harness = common::view_harness(
+        view,
+        EntryData::Table(data.clone()),
+        egui::vec2(1600.0, 1000.0),
+    );
     harness.run_steps(3);
     let setup = start.elapsed().as_secs_f64();
-    let view = &harness.state().view;
+    let view = &harness.state().0;
     assert!(
         view.is_ready() && view.neighbors().len() == 10,
         "the view is not showing the points: {:?}",
@@ -122,7 +108,7 @@ fn bench(data: &DatasetHandle, mode: EmbeddingsMode, labels: bool) {
                 let factor = if f % 2 == 0 { 1.02 } else { 1.0 / 1.02 };
                 harness.event(egui::Event::Zoom(factor));
             }
-            EmbeddingsMode::Space => harness.state_mut().view.settings.camera.yaw += 0.5,
+            EmbeddingsMode::Space => harness.state_mut().0.settings.camera.yaw += 0.5,
         }
         harness.step();
         let out = harness.output();

@@ -35,7 +35,6 @@ fn dataset() -> Dataset {
     }
 }
 
-
 fn bench(mode: TransformMode) {
     let settings = TransformSettings {
         mode,
@@ -53,8 +52,11 @@ fn bench(mode: TransformMode) {
         ..TransformSettings::default()
     };
     let data = EntryData::Table(DatasetHandle::new(dataset()));
-    let mut harness =
-        common::view_harness(TransformView::new(settings), data, egui::vec2(1600.0, 1000.0));
+    let mut harness = common::view_harness(
+        TransformView::new(settings),
+        data,
+        egui::vec2(1600.0, 1000.0),
+    );
     // Every frame advances the animation a little, as playing does.
     let advance = |harness: &mut egui_kittest::Harness<'_, (TransformView, EntryData)>| {
         let view = &mut harness.state_mut().0;

@@ -354,24 +354,14 @@ fn hover_names_and_click_selects_a_point_few_or_many() {
 
 fn hover_and_click(n: usize) {
     use egui_kittest::kittest::NodeT as _;
-    use eigenlens::app::DatasetHandle;
     use eigenlens::app::views::embeddings::EmbeddingsView;
+    use eigenlens::app::{DatasetHandle, EntryData};
     use eigenlens::scene::{EmbeddingsMode, EmbeddingsSettings};
 
     let mut view = EmbeddingsView::new(EmbeddingsSettings::default());
     view.set_blocking(true);
     let data = DatasetHandle::new(many_vectors(n));
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            eigenlens::app::style::setup(ctx, eigenlens::scene::Theme::Light);
-        })
-        .build_ui_state(
-            |ui, (view, data): &mut (EmbeddingsView, DatasetHandle)| {
-                egui::CentralPanel::default().show(ui, |ui| view.ui(ui, data));
-            },
-            (view, data),
-        );
+    let mut harness = common::view_harness(view, EntryData::Table(data), egui::vec2(1280.0, 800.0));
     for mode in [EmbeddingsMode::Plane, EmbeddingsMode::Space] {
         harness.state_mut().0.settings.mode = mode;
         harness.state_mut().0.settings.selected = None;

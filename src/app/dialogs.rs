@@ -66,8 +66,7 @@ fn pick(purpose: DialogPurpose) -> Option<PathBuf> {
             .add_filter(
                 "Datasets, ratings and scenes",
                 &[
-                    "csv", "tsv", "txt", "tab", "npy", "vec", "toml", "data", "dat",
-                    "base", "test",
+                    "csv", "tsv", "txt", "tab", "npy", "vec", "toml", "data", "dat", "base", "test",
                 ],
             )
             .add_filter("All files", &["*"])
@@ -120,7 +119,12 @@ impl EigenApp {
         });
     }
 
-    pub(super) fn finish_path(&mut self, ctx: &egui::Context, purpose: DialogPurpose, path: PathBuf) {
+    pub(super) fn finish_path(
+        &mut self,
+        ctx: &egui::Context,
+        purpose: DialogPurpose,
+        path: PathBuf,
+    ) {
         match purpose {
             DialogPurpose::Open | DialogPurpose::OpenScene => self.open_in_background(ctx, path),
             DialogPurpose::OpenDeck => self.present_file(ctx, &path),

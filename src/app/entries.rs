@@ -52,10 +52,9 @@ impl EigenApp {
                 Err(JobError::Cancelled) => {
                     self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
                 }
-                Err(JobError::Lost) => self.set_error(format!(
-                    "{}: loading stopped unexpectedly",
-                    path.display()
-                )),
+                Err(JobError::Lost) => {
+                    self.set_error(format!("{}: loading stopped unexpectedly", path.display()))
+                }
             }
         }
     }

@@ -13,10 +13,9 @@ impl EigenApp {
     /// is saved as the view that can, so the scene always loads back.
     #[must_use]
     pub fn current_scene(&self, theme: Theme, scale: f32, scene_dir: Option<&Path>) -> Scene {
-        let view = self
-            .entries
-            .get(self.current)
-            .map_or(self.state.view, |e| self.views.fit(self.state.view, &e.data));
+        let view = self.entries.get(self.current).map_or(self.state.view, |e| {
+            self.views.fit(self.state.view, &e.data)
+        });
         let dataset = self.entries.get(self.current).map_or_else(
             || "builtin:iris".to_owned(),
             |e| match &e.origin {

@@ -93,7 +93,9 @@ impl Capture {
         save: bool,
         copy: bool,
     ) -> Self {
-        let job = Job::spawn((), Waker::new(ctx), move |_| render_view(&scene, data, scale));
+        let job = Job::spawn((), Waker::new(ctx), move |_| {
+            render_view(&scene, data, scale)
+        });
         Self {
             source: Source::View(job),
             save,

@@ -16,7 +16,7 @@ use egui::Color32;
 use egui_plot::{AxisHints, HoverPosition, PlotBounds, PlotPoints, PlotUi, Points};
 
 use crate::app::style::{category_color, neutral_point_color};
-use crate::app::widgets::{PointRaster, RasterPoints};
+use crate::app::widgets::{PointRaster, RasterPoints, RasterSpec};
 
 use crate::data::LabelColumn;
 
@@ -111,6 +111,19 @@ pub(crate) fn faded(c: Color32, background: Color32) -> Color32 {
     c.lerp_to_gamma(background, 1.0 - FADED)
 }
 
+/// How a [`RasterScatter`] looks: its legend (one name per category
+/// colour), whether points take their category's colour (else the theme's
+/// neutral one, and no legend), whether every point is faded behind
+/// highlights, the theme, and the disc radius in points.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScatterLook<'l> {
+    pub legend: &'l [String],
+    pub coloured: bool,
+    pub faded: bool,
+    pub dark: bool,
+    pub radius: f32,
+}
+
 /// A scatter of many points drawn as one image ([`PointRaster`]) instead of
 /// a shape per point, for more than [`RASTER_POINTS`](crate::app::widgets::RASTER_POINTS)
 /// points. Owned by a view beside its state; everything per point is
@@ -161,20 +174,22 @@ impl RasterScatter {
     /// `legend`, coloured as `category` colours the points (`coloured` off:
     /// the theme's neutral colour, no legend); `faded` dims every point (so
     /// that highlights drawn over them stand out).
-    #[expect(clippy::too_many_arguments, reason = "a scatter's inputs")]
     pub fn show<'a>(
         &'a self,
         plot_ui: &mut PlotUi<'a>,
         key: u64,
         n: usize,
-        legend: &[String],
-        coloured: bool,
-        faded: bool,
-        dark: bool,
-        radius: f32,
+        look: &ScatterLook<'_>,
         xy: impl Fn(usize) -> [f64; 2] + Sync + 'a,
         category: impl Fn(usize) -> usize + Sync + 'a,
     ) {
+        let ScatterLook {
+            legend,
+            coloured,
+            faded,
+            dark,
+            radius,
+        } = *look;
         let (bounds, _) = self.extent(key, n, &xy);
         let ctx = plot_ui.ctx().clone();
         let neutral = neutral_point_color(dark);
@@ -190,13 +205,16 @@ impl RasterScatter {
         let mut h = crate::app::widgets::raster::key_hasher();
         std::hash::Hash::hash(&(key, coloured, faded, dark, background), &mut h);
         let key = std::hash::Hasher::finish(&h);
-        plot_ui.add(RasterPoints::new(
-            &ctx,
-            &self.raster,
-            key,
+        let spec = RasterSpec {
+            data_key: key,
             n,
             radius,
             bounds,
+        };
+        plot_ui.add(RasterPoints::new(
+            &ctx,
+            &self.raster,
+            spec,
             move |i| {
                 let [x, y] = xy(i);
                 if x.is_finite() && y.is_finite() {

@@ -8,7 +8,7 @@ use egui_plot::{HoverPosition, Legend, Plot};
 
 use crate::app::DatasetHandle;
 use crate::app::style::{fmt_count, fmt_num};
-use crate::app::views::{RasterScatter, Series};
+use crate::app::views::{RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
 use crate::app::widgets::raster::key_hasher;
 use crate::data::{Dataset, LabelColumn, NumericColumn};
@@ -133,11 +133,13 @@ pub(super) fn scatter_ui(
                 plot_ui,
                 key,
                 ds.n_rows,
-                &series.names,
-                label.is_some(),
-                false,
-                dark,
-                if ds.n_rows > 400_000 { 0.6 } else { 1.2 },
+                &ScatterLook {
+                    legend: &series.names,
+                    coloured: label.is_some(),
+                    faded: false,
+                    dark: dark,
+                    radius: if ds.n_rows > 400_000 { 0.6 } else { 1.2 },
+                },
                 xy,
                 move |r| label.map_or(0, |l| l.codes.get(r).copied().unwrap_or(0) as usize),
             );

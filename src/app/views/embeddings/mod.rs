@@ -21,14 +21,12 @@
 //! Files: [`prepare`] (what is computed and cached), [`toolbar`], [`side`]
 //! (search and neighbours), [`analogy`], [`plot`] (what both plots share),
 //! [`plot2d`], [`plot3d`], [`names`] (legend and names beside points),
-//! [`lookup`] (columns, names, search), [`items`] (a model's movie factors as
-//! embeddings), [`view_impl`] (the [`View`](super::view::View) contract).
+//! [`lookup`] (columns, names, search), [`view_impl`] (the [`View`](super::view::View) contract).
 //!
 //! [`projection`]: crate::math::similarity::projection
 //! [`Latest`]: crate::app::job::Latest
 
 mod analogy;
-mod items;
 mod lookup;
 mod names;
 mod plot;
@@ -48,7 +46,6 @@ use crate::app::widgets::PointRaster;
 use crate::data::Dataset;
 use crate::scene::{CameraSettings, EmbeddingsMode, EmbeddingsSettings, MAX_NEIGHBORS};
 
-pub use items::item_embeddings;
 use lookup::{effective_dims, find_row, fit_components, name_column, name_of};
 use prepare::{Prepared, Queries, SpaceJob};
 

@@ -16,7 +16,7 @@ use super::plot::{
     point_radius,
 };
 use crate::app::style::{category_color, neutral_point_color};
-use crate::app::views::{FADED, RasterScatter, Series};
+use crate::app::views::{FADED, RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
 use crate::app::widgets::raster::key_hasher;
 
@@ -94,11 +94,13 @@ fn draw_raster<'a>(plot_ui: &mut PlotUi<'a>, sc: &Scatter<'a>, raster: &'a Raste
         plot_ui,
         h.finish(),
         sc.len(),
-        &[],
-        color.is_some(),
-        sc.marks.dimmed(),
-        sc.look.dark,
-        RASTER_RADIUS,
+        &ScatterLook {
+            legend: &[],
+            coloured: color.is_some(),
+            faded: sc.marks.dimmed(),
+            dark: sc.look.dark,
+            radius: RASTER_RADIUS,
+        },
         move |i| {
             let p = proj.points[i];
             [p[0], p[1]]

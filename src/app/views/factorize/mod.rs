@@ -31,8 +31,8 @@ use crate::app::RatingsHandle;
 use crate::app::job::{JobError, Waker};
 use crate::data::{Dataset, Ratings};
 use crate::math::factorize::{EpochStats, FactorizeConfig, FactorizeError, Method};
-use crate::math::similarity;
-use crate::scene::{FactorizeMethod, FactorizeSettings, Metric, RatingEdit, find_item};
+
+use crate::scene::{FactorizeMethod, FactorizeSettings, RatingEdit, find_item};
 
 use prepare::{Frame, Prepared};
 use training::{Run, RunKey};

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 
 use nalgebra::DMatrix;
 
-use super::training::Run;
 use super::Ranked;
+use super::training::Run;
 use crate::app::RatingsHandle;
 use crate::app::style::fmt_count;
 use crate::data::Ratings;
@@ -337,9 +337,8 @@ impl Prepared {
             plane,
             counts,
         };
-        self.selection.update(key, || {
-            picked.selection(user, item, settings.metric, n)
-        });
+        self.selection
+            .update(key, || picked.selection(user, item, settings.metric, n));
     }
 
     pub(super) fn recommendations(&self) -> &[Ranked] {

@@ -9,7 +9,7 @@ use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
-use crate::app::views::{RasterScatter, Series};
+use crate::app::views::{RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
 use crate::app::widgets::raster::key_hasher;
 use crate::data::{Dataset, LabelColumn};
@@ -145,11 +145,13 @@ pub(super) fn scores_ui(
                 plot_ui,
                 key,
                 n,
-                &series.names,
-                label.is_some(),
-                false,
-                dark,
-                if n > 400_000 { 0.6 } else { 1.2 },
+                &ScatterLook {
+                    legend: &series.names,
+                    coloured: label.is_some(),
+                    faded: false,
+                    dark: dark,
+                    radius: if n > 400_000 { 0.6 } else { 1.2 },
+                },
                 move |i| [cx[i], cy[i]],
                 move |i| {
                     label.map_or(0, |l| {
