@@ -220,7 +220,7 @@ fn factorize_table_is_checked() {
         (
             "[factorize]\nmetric = \"l2\"\n",
             5,
-            "expected `dot` or `cosine`",
+            "expected one of `cosine`, `euclidean`, `dot`",
         ),
         ("[factorize]\nbogus = 1\n", 5, "bogus"),
     ];
