@@ -60,6 +60,24 @@ pub enum EntryData {
 }
 
 impl EntryData {
+    /// The table, if this is one.
+    #[must_use]
+    pub fn table(&self) -> Option<&DatasetHandle> {
+        match self {
+            Self::Table(h) => Some(h),
+            Self::Ratings(_) => None,
+        }
+    }
+
+    /// The ratings matrix, if this is one.
+    #[must_use]
+    pub fn ratings(&self) -> Option<&RatingsHandle> {
+        match self {
+            Self::Ratings(h) => Some(h),
+            Self::Table(_) => None,
+        }
+    }
+
     /// The data's name.
     #[must_use]
     pub fn name(&self) -> &str {

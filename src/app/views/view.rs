@@ -33,6 +33,26 @@ pub enum Fit {
     Refuses,
 }
 
+impl Fit {
+    /// How a view of tables takes `data`: shows a table, refuses ratings.
+    #[must_use]
+    pub fn tables(data: &EntryData) -> Self {
+        match data {
+            EntryData::Table(_) => Self::Shows,
+            EntryData::Ratings(_) => Self::Refuses,
+        }
+    }
+
+    /// How a view of ratings takes `data`: shows ratings, refuses a table.
+    #[must_use]
+    pub fn ratings(data: &EntryData) -> Self {
+        match data {
+            EntryData::Ratings(_) => Self::Shows,
+            EntryData::Table(_) => Self::Refuses,
+        }
+    }
+}
+
 /// One stop of a view's animation, with what it says (presentation mode's
 /// caption strip).
 #[derive(Clone, Debug, PartialEq)]

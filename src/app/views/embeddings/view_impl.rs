@@ -22,20 +22,17 @@ impl View for EmbeddingsView {
     }
 
     fn accepts(&self, data: &EntryData) -> Fit {
-        match data {
-            EntryData::Table(_) => Fit::Shows,
-            EntryData::Ratings(_) => Fit::Refuses,
-        }
+        Fit::tables(data)
     }
 
     fn adapt_to(&mut self, data: &EntryData) {
-        if let EntryData::Table(h) = data {
+        if let Some(h) = data.table() {
             Self::adapt_to(self, &h.data);
         }
     }
 
     fn ui(&mut self, ui: &mut Ui, data: &EntryData) {
-        if let EntryData::Table(h) = data {
+        if let Some(h) = data.table() {
             Self::ui(self, ui, h);
         }
     }

@@ -28,20 +28,17 @@ impl View for FactorizeView {
     }
 
     fn accepts(&self, data: &EntryData) -> Fit {
-        match data {
-            EntryData::Ratings(_) => Fit::Shows,
-            EntryData::Table(_) => Fit::Refuses,
-        }
+        Fit::ratings(data)
     }
 
     fn adapt_to(&mut self, data: &EntryData) {
-        if let EntryData::Ratings(h) = data {
+        if let Some(h) = data.ratings() {
             FactorizeView::adapt_to(self, &h.data);
         }
     }
 
     fn ui(&mut self, ui: &mut Ui, data: &EntryData) {
-        if let EntryData::Ratings(h) = data {
+        if let Some(h) = data.ratings() {
             FactorizeView::ui(self, ui, h);
         }
     }

@@ -21,21 +21,18 @@ impl View for PcaView {
     }
 
     fn accepts(&self, data: &EntryData) -> Fit {
-        match data {
-            EntryData::Table(_) => Fit::Shows,
-            EntryData::Ratings(_) => Fit::Refuses,
-        }
+        Fit::tables(data)
     }
 
     fn adapt_to(&mut self, data: &EntryData) {
-        if let EntryData::Table(handle) = data {
-            Self::adapt_to(self, &handle.data);
+        if let Some(h) = data.table() {
+            Self::adapt_to(self, &h.data);
         }
     }
 
     fn ui(&mut self, ui: &mut Ui, data: &EntryData) {
-        if let EntryData::Table(handle) = data {
-            Self::ui(self, ui, handle);
+        if let Some(h) = data.table() {
+            Self::ui(self, ui, h);
         }
     }
 

@@ -30,16 +30,13 @@ impl View for TransformView {
     }
 
     fn adapt_to(&mut self, data: &EntryData) {
-        if let EntryData::Table(h) = data {
+        if let Some(h) = data.table() {
             TransformView::adapt_to(self, &h.data);
         }
     }
 
     fn ui(&mut self, ui: &mut Ui, data: &EntryData) {
-        match data {
-            EntryData::Table(h) => TransformView::ui(self, ui, Some(h)),
-            EntryData::Ratings(_) => TransformView::ui(self, ui, None),
-        }
+        TransformView::ui(self, ui, data.table());
     }
 
     fn steps(&self) -> Vec<Step> {
