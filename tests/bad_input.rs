@@ -77,7 +77,17 @@ fn wide_table(d: usize, at: usize, bad: &str) -> Vec<u8> {
 const SCENE_HEAD: &str = "view = \"pca\"\ndataset = \"builtin:iris\"\n";
 
 fn cases() -> Vec<Case> {
-    use Error::{Load, Scene};
+    let mut all = table_cases();
+    all.extend(npy_cases());
+    all.extend(ratings_cases());
+    all.extend(embedding_cases());
+    all.extend(scene_cases());
+    all
+}
+
+/// Broken tables: CSV and TSV.
+fn table_cases() -> Vec<Case> {
+    use Error::Load;
     use LoadError as L;
     vec![
         Case {
@@ -137,9 +147,7 @@ fn cases() -> Vec<Case> {
             what: "a byte-order mark, then a bad cell (the BOM is not part of the name)",
             file: "bom.csv",
             bytes: b"\xef\xbb\xbfa,b\n1,2\n3,x\n".to_vec(),
-            kind: |e| {
-                matches!(e, Load(L::NotANumber { line: 3, column: 2, name, .. }) if name == "b")
-            },
+            kind: |e| matches!(e, Load(L::NotANumber { line: 3, column: 2, name, .. }) if name == "b"),
             says: &["line 3, column 2", "(\"b\")"],
             beside: &[],
         },
@@ -147,9 +155,7 @@ fn cases() -> Vec<Case> {
             what: "NaN, inf, 1e400 and an empty cell are numbers or missing; a word is not",
             file: "specials.csv",
             bytes: b"a,b\nNaN,1\ninf,2\n1e400,3\n,4\nfoo,5\n".to_vec(),
-            kind: |e| {
-                matches!(e, Load(L::NotANumber { line: 6, column: 1, value, .. }) if value == "foo")
-            },
+            kind: |e| matches!(e, Load(L::NotANumber { line: 6, column: 1, value, .. }) if value == "foo"),
             says: &["line 6, column 1", "\"foo\""],
             beside: &[],
         },
@@ -157,7 +163,16 @@ fn cases() -> Vec<Case> {
             what: "one row, one column, and a word in it",
             file: "one.csv",
             bytes: b"x\n1\nfour\n".to_vec(),
-            kind: |e| matches!(e, Load(L::NotANumber { line: 3, column: 1, .. })),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::NotANumber {
+                        line: 3,
+                        column: 1,
+                        ..
+                    })
+                )
+            },
             says: &["line 3, column 1"],
             beside: &[],
         },
@@ -191,6 +206,14 @@ fn cases() -> Vec<Case> {
             says: &["line 3, column 9999"],
             beside: &[],
         },
+    ]
+}
+
+/// Broken .npy arrays.
+fn npy_cases() -> Vec<Case> {
+    use Error::Load;
+    use LoadError as L;
+    vec![
         Case {
             what: "a truncated .npy",
             file: "short.npy",
@@ -233,6 +256,14 @@ fn cases() -> Vec<Case> {
             says: &["|S4", "byte strings"],
             beside: &[],
         },
+    ]
+}
+
+/// Broken ratings, long and wide.
+fn ratings_cases() -> Vec<Case> {
+    use Error::Load;
+    use LoadError as L;
+    vec![
         Case {
             what: "a (user, item) pair rated twice",
             file: "ratings.csv",
@@ -254,7 +285,16 @@ fn cases() -> Vec<Case> {
             what: "a rating too large to be a number (outside any scale)",
             file: "ratings.csv",
             bytes: b"userId,movieId,rating\n1,10,4\n2,10,1e39\n".to_vec(),
-            kind: |e| matches!(e, Load(L::NotANumber { line: 3, column: 3, .. })),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::NotANumber {
+                        line: 3,
+                        column: 3,
+                        ..
+                    })
+                )
+            },
             says: &["line 3, column 3", "1e39"],
             beside: &[],
         },
@@ -262,9 +302,7 @@ fn cases() -> Vec<Case> {
             what: "a rating that is a word",
             file: "ratings.csv",
             bytes: b"userId,movieId,rating\n1,10,four\n".to_vec(),
-            kind: |e| {
-                matches!(e, Load(L::NotANumber { line: 2, column: 3, name, .. }) if name == "rating")
-            },
+            kind: |e| matches!(e, Load(L::NotANumber { line: 2, column: 3, name, .. }) if name == "rating"),
             says: &["line 2, column 3", "\"four\""],
             beside: &[],
         },
@@ -289,7 +327,16 @@ fn cases() -> Vec<Case> {
             what: "a ratings row with two fields",
             file: "ratings.csv",
             bytes: b"userId,movieId,rating\n1,10,4\n2,11\n".to_vec(),
-            kind: |e| matches!(e, Load(L::TooFewFields { line: 3, found: 2, .. })),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::TooFewFields {
+                        line: 3,
+                        found: 2,
+                        ..
+                    })
+                )
+            },
             says: &["line 3", "expected at least 3 fields"],
             beside: &[],
         },
@@ -336,6 +383,14 @@ fn cases() -> Vec<Case> {
             says: &["line 4", "\"ana\""],
             beside: &[],
         },
+    ]
+}
+
+/// Broken embeddings: Projector pairs, word2vec, .npy with labels.
+fn embedding_cases() -> Vec<Case> {
+    use Error::Load;
+    use LoadError as L;
+    vec![
         Case {
             what: "Projector metadata with fewer rows than there are vectors",
             file: "vectors.tsv",
@@ -351,9 +406,22 @@ fn cases() -> Vec<Case> {
             what: "Projector metadata with more rows than there are vectors",
             file: "vectors.tsv",
             bytes: b"1\t2\n3\t4\n".to_vec(),
-            kind: |e| matches!(e, Load(L::MetadataRows { line: 4, rows: 3, vectors: 2, .. })),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::MetadataRows {
+                        line: 4,
+                        rows: 3,
+                        vectors: 2,
+                        ..
+                    })
+                )
+            },
             says: &["metadata.tsv", "line 4", "has no vector"],
-            beside: &[("metadata.tsv", b"word\tgroup\ndog\tanimal\ncat\tanimal\nfig\tfruit\n")],
+            beside: &[(
+                "metadata.tsv",
+                b"word\tgroup\ndog\tanimal\ncat\tanimal\nfig\tfruit\n",
+            )],
         },
         Case {
             what: "ragged Projector vectors",
@@ -377,7 +445,16 @@ fn cases() -> Vec<Case> {
             what: "a word in Projector vectors",
             file: "vectors.tsv",
             bytes: b"1\t2\n3\toops\n".to_vec(),
-            kind: |e| matches!(e, Load(L::NotANumber { line: 2, column: 2, .. })),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::NotANumber {
+                        line: 2,
+                        column: 2,
+                        ..
+                    })
+                )
+            },
             says: &["line 2, column 2", "\"oops\""],
             beside: &[],
         },
@@ -385,7 +462,16 @@ fn cases() -> Vec<Case> {
             what: "NaN in an embedding (a similarity would be meaningless)",
             file: "vectors.tsv",
             bytes: b"1\t2\nNaN\t4\n".to_vec(),
-            kind: |e| matches!(e, Load(L::NotFinite { line: 2, column: 1, .. })),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::NotFinite {
+                        line: 2,
+                        column: 1,
+                        ..
+                    })
+                )
+            },
             says: &["line 2, column 1", "NaN"],
             beside: &[],
         },
@@ -419,6 +505,13 @@ fn cases() -> Vec<Case> {
             says: &["X.labels.txt", "2 rows of labels", "3 vectors"],
             beside: &[("X.labels.txt", b"a\nb\n")],
         },
+    ]
+}
+
+/// Broken scenes.
+fn scene_cases() -> Vec<Case> {
+    use Error::Scene;
+    vec![
         Case {
             what: "a scene with an unknown key",
             file: "unknown.toml",

@@ -53,7 +53,7 @@ impl EigenApp {
                     self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
                 }
                 Err(JobError::Lost) => {
-                    self.set_error(format!("{}: loading stopped unexpectedly", path.display()))
+                    self.set_error(format!("{}: loading stopped unexpectedly", path.display()));
                 }
             }
         }

@@ -286,7 +286,7 @@ impl EigenApp {
                     .views
                     .all_mut()
                     .into_iter()
-                    .filter_map(|v| v.take_request())
+                    .filter_map(views::view::View::take_request)
                     .collect();
                 for request in requests {
                     match request {

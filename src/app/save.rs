@@ -112,7 +112,7 @@ impl EigenApp {
                 style::fmt_count(n),
                 path.display()
             )),
-            Err(e) => self.set_error(e),
+            Err(e) => self.set_error(e.to_string()),
         }
     }
 }

@@ -107,8 +107,8 @@ impl Scene {
     ///
     /// # Errors
     /// The serializer's message.
-    pub fn try_to_toml(&self) -> Result<String, String> {
-        toml::to_string_pretty(self).map_err(|e| e.to_string())
+    pub fn try_to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
     }
 
     /// Checks the scene's column names against the dataset it shows.

@@ -96,6 +96,6 @@ impl Views {
         self.all()
             .into_iter()
             .find(|v| v.accepts(data) == Fit::Shows)
-            .map_or(kind, |v| v.kind())
+            .map_or(kind, super::view::View::kind)
     }
 }

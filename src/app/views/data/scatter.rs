@@ -137,7 +137,7 @@ pub(super) fn scatter_ui(
                     legend: &series.names,
                     coloured: label.is_some(),
                     faded: false,
-                    dark: dark,
+                    dark,
                     radius: if ds.n_rows > 400_000 { 0.6 } else { 1.2 },
                 },
                 xy,

@@ -60,13 +60,13 @@ impl PcaView {
     ///
     /// # Errors
     /// No fit yet, or the file cannot be written.
-    pub fn export_scores(&self, handle: &DatasetHandle, path: &Path) -> Result<usize, String> {
+    pub fn export_scores(&self, handle: &DatasetHandle, path: &Path) -> Result<usize, ExportError> {
         let fit = self
             .fits
             .result()
             .filter(|(k, _)| k.dataset_id == handle.id)
             .and_then(|(_, f)| f.as_ref().ok())
-            .ok_or_else(|| "there are no PCA scores to export yet".to_owned())?;
+            .ok_or(ExportError::NoScores)?;
         let ds = &handle.data;
         let rows = &fit.selection.rows;
         crate::files::write_atomic(path, |out| {
@@ -81,10 +81,20 @@ impl PcaView {
                 w.write_record(&rec)?;
             }
             w.flush()
-        })
-        .map_err(|e| e.to_string())?;
+        })?;
         Ok(rows.len())
     }
+}
+
+/// Why File → Export → PCA scores wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// No fit on screen (yet) for the current dataset.
+    #[error("there are no PCA scores to export yet")]
+    NoScores,
+    /// The file could not be written (it names the file).
+    #[error(transparent)]
+    Write(#[from] crate::files::WriteError),
 }
 
 /// While a background fit runs: a progress bar, `text` and Cancel (which

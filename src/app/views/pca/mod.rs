@@ -36,7 +36,7 @@ use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::PreparedFit;
 use crate::scene::{CameraSettings, PcaSettings};
 
-pub use fit::FitError;
+pub use fit::{ExportError, FitError};
 use fit::FitKey;
 
 /// Fits of more rows than this, or more cells (rows × columns), run on a

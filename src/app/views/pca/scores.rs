@@ -149,7 +149,7 @@ pub(super) fn scores_ui(
                     legend: &series.names,
                     coloured: label.is_some(),
                     faded: false,
-                    dark: dark,
+                    dark,
                     radius: if n > 400_000 { 0.6 } else { 1.2 },
                 },
                 move |i| [cx[i], cy[i]],
