@@ -2,7 +2,9 @@
 //!
 //! - Reading: a file is read whole, so one larger than the memory can hold is
 //!   refused up front, with its size and the memory available, instead of the
-//!   operating system killing the process half-way ([`read_limited`]).
+//!   operating system killing the process half-way ([`read_limited`]). What
+//!   cannot be sized up front (a FIFO, a device, a file that grows) is counted
+//!   as it is read and cut off at the same limit ([`LimitedReader`]).
 //! - Writing: everything eigenlens writes (scenes, CSV exports, PNGs, factor
 //!   files) goes to a temporary file in the target's folder, is flushed to disk
 //!   and then renamed over the target ([`write_atomic`]), so a failure (a
@@ -94,7 +96,7 @@ pub fn read_limited(path: &Path, available: Option<u64>) -> Result<Vec<u8>, Read
         file.read_to_end(&mut bytes).map_err(ReadError::Io)?;
         return Ok(bytes);
     };
-    let limit = available / LOAD_FACTOR;
+    let limit = read_limit(available);
     if size > limit {
         return Err(ReadError::TooLarge { size, available });
     }
@@ -110,6 +112,75 @@ pub fn read_limited(path: &Path, available: Option<u64>) -> Result<Vec<u8>, Read
         });
     }
     Ok(bytes)
+}
+
+/// The most bytes one load may read with `available` bytes of memory: a
+/// [`LOAD_FACTOR`]th of it (loading takes about that many times a file's size).
+#[must_use]
+pub fn read_limit(available: u64) -> u64 {
+    available / LOAD_FACTOR
+}
+
+/// A reader that counts the bytes it passes on and fails once more than
+/// [`read_limit`] of the memory `available` has been read, so that an input
+/// whose size is unknown (a FIFO, a character device such as `/dev/zero`, a
+/// file growing while it is read) is cut off instead of filling the memory.
+/// The error is an [`io::Error`] holding [`ReadError::TooLarge`] (its `size`:
+/// the bytes read so far, at least the limit); [`too_large_in`] finds it.
+#[derive(Debug)]
+pub struct LimitedReader<R> {
+    inner: R,
+    read: u64,
+    available: Option<u64>,
+}
+
+impl<R> LimitedReader<R> {
+    /// Wraps `inner`; `available` is the memory available in bytes (`None`: no limit).
+    pub fn new(inner: R, available: Option<u64>) -> Self {
+        Self {
+            inner,
+            read: 0,
+            available,
+        }
+    }
+
+    /// Bytes read so far.
+    #[must_use]
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+}
+
+impl<R: Read> Read for LimitedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(available) = self.available else {
+            return self.inner.read(buf);
+        };
+        let limit = read_limit(available);
+        let too_large = |size| io::Error::other(ReadError::TooLarge { size, available });
+        if self.read > limit {
+            return Err(too_large(self.read));
+        }
+        // Never more than one byte past the limit: enough to know it is passed.
+        let room = usize::try_from(limit - self.read + 1).unwrap_or(usize::MAX);
+        let end = room.min(buf.len());
+        let n = self.inner.read(buf.get_mut(..end).unwrap_or_default())?;
+        self.read += n as u64;
+        if self.read > limit {
+            return Err(too_large(self.read));
+        }
+        Ok(n)
+    }
+}
+
+/// The `(size, available)` of a [`ReadError::TooLarge`] that a
+/// [`LimitedReader`] put inside `e`, if it is one.
+#[must_use]
+pub fn too_large_in(e: &io::Error) -> Option<(u64, u64)> {
+    match e.get_ref()?.downcast_ref::<ReadError>()? {
+        ReadError::TooLarge { size, available } => Some((*size, *available)),
+        ReadError::Io(_) => None,
+    }
 }
 
 /// A byte count for people: `812 bytes`, `3.4 KB`, `1.2 GB` (powers of 1000).

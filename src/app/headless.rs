@@ -3,7 +3,7 @@
 //! needed: `WGPU_BACKEND=gl` picks Mesa's llvmpipe).
 
 use egui_kittest::Harness;
-use egui_kittest::wgpu::WgpuTestRenderer;
+use egui_wgpu::wgpu;
 use image::RgbaImage;
 
 use super::views::registry;
@@ -25,7 +25,55 @@ pub enum RenderError {
     /// The renderer failed while drawing.
     #[error("rendering failed: {0}")]
     Render(String),
+    /// The image would be wider or taller than the graphics adapter can draw.
+    #[error(
+        "the image would be {} × {} pixels ({} × {} points at scale {}), but the graphics adapter draws at most {max_side} pixels a side; lower the width, height or scale",
+        size.pixels.0, size.pixels.1, size.points.0, size.points.1, size.scale
+    )]
+    TooLarge {
+        size: ImageSize,
+        /// The adapter's `max_texture_dimension_2d`.
+        max_side: u32,
+    },
+    /// The image would need more memory than one graphics buffer may hold.
+    #[error(
+        "the image would be {} × {} pixels ({} × {} points at scale {}), {} to read back, but the graphics adapter's buffers hold at most {}; lower the width, height or scale",
+        size.pixels.0, size.pixels.1, size.points.0, size.points.1, size.scale,
+        crate::files::fmt_bytes(*bytes), crate::files::fmt_bytes(*max_bytes)
+    )]
+    TooManyBytes {
+        size: ImageSize,
+        bytes: u64,
+        /// The adapter's `max_buffer_size`.
+        max_bytes: u64,
+    },
 }
+
+/// The size of an image: in points, the pixels per point, and in pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImageSize {
+    pub points: (u32, u32),
+    pub scale: f32,
+    pub pixels: (u64, u64),
+}
+
+impl ImageSize {
+    /// The pixels `window` draws: points × scale, rounded as egui does.
+    #[must_use]
+    pub fn of(window: &WindowSettings) -> Self {
+        let px = |points: u32| (points as f32 * window.scale).round().max(0.0) as u64;
+        Self {
+            points: (window.width, window.height),
+            scale: window.scale,
+            pixels: (px(window.width), px(window.height)),
+        }
+    }
+}
+
+/// How long a render waits for the graphics device, all told, before giving
+/// up. egui_kittest's own renderer waits 10 s, which a software rasterizer
+/// (llvmpipe) on a loaded machine overruns on large images.
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The scene's view (from the registry) and its data.
 struct RenderState {
@@ -60,6 +108,31 @@ impl Gpu {
         Ok(Self(render_state))
     }
 
+    /// Refuses an image the adapter cannot draw: a side longer than its
+    /// `max_texture_dimension_2d`, or more bytes than its `max_buffer_size`
+    /// (the image is read back through one buffer).
+    ///
+    /// # Errors
+    /// [`RenderError::TooLarge`] or [`RenderError::TooManyBytes`].
+    pub fn check_size(&self, window: &WindowSettings) -> Result<(), RenderError> {
+        let size = ImageSize::of(window);
+        let limits = self.0.device.limits();
+        let max_side = limits.max_texture_dimension_2d;
+        let (w, h) = size.pixels;
+        if w > u64::from(max_side) || h > u64::from(max_side) {
+            return Err(RenderError::TooLarge { size, max_side });
+        }
+        let bytes = padded_row(w) * h;
+        if bytes > limits.max_buffer_size {
+            return Err(RenderError::TooManyBytes {
+                size,
+                bytes,
+                max_bytes: limits.max_buffer_size,
+            });
+        }
+        Ok(())
+    }
+
     /// The device with a renderer of its own (each harness needs a fresh one).
     fn fresh(&self) -> egui_wgpu::RenderState {
         let mut rs = self.0.clone();
@@ -91,6 +164,7 @@ impl SceneRenderer {
         window: &WindowSettings,
         transparent: bool,
     ) -> Result<Self, RenderError> {
+        gpu.check_size(window)?;
         let (view, data) = view_state(scene, data)?;
         let theme = window.theme;
         let state = RenderState {
@@ -110,7 +184,7 @@ impl SceneRenderer {
             // Accessibility is checked by the UI tests; a render must not fail on it.
             .with_accessibility_check(false)
             .with_context_setup(move |ctx| style::setup(ctx, theme))
-            .renderer(WgpuTestRenderer::from_render_state(gpu.fresh()))
+            .renderer(PatientRenderer(gpu.fresh()))
             .build_ui_state(
                 |ui, state: &mut RenderState| {
                     let ctx = ui.ctx().clone();
@@ -179,7 +253,8 @@ fn view_state(scene: &Scene, data: SceneData) -> Result<(Box<dyn View>, EntryDat
 /// by `window.height × window.scale` pixels.
 ///
 /// # Errors
-/// No graphics adapter, or a failure inside the renderer.
+/// No graphics adapter, an image larger than it can draw, or a failure
+/// inside the renderer.
 pub fn render_scene(
     scene: &Scene,
     data: SceneData,
@@ -187,4 +262,162 @@ pub fn render_scene(
 ) -> Result<RgbaImage, RenderError> {
     let gpu = Gpu::new()?;
     SceneRenderer::new(&gpu, scene, data, window, false)?.frame(None)
+}
+
+/// Bytes of one row of `width` RGBA pixels in a readback buffer (rows are
+/// padded to wgpu's copy alignment).
+fn padded_row(width: u64) -> u64 {
+    let align = u64::from(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+    (width * 4).div_ceil(align) * align
+}
+
+/// egui_kittest's wgpu renderer, waiting for the device up to [`WAIT_LIMIT`]
+/// instead of its fixed 10 s, and returning an error where it would panic
+/// (a failed readback).
+struct PatientRenderer(egui_wgpu::RenderState);
+
+impl PatientRenderer {
+    /// Waits for `index` (or everything submitted) to finish.
+    fn wait(&self, index: Option<wgpu::SubmissionIndex>) -> Result<(), String> {
+        self.0
+            .device
+            .poll(wgpu::PollType::Wait {
+                submission_index: index,
+                timeout: Some(WAIT_LIMIT),
+            })
+            .map(drop)
+            .map_err(|e| {
+                format!(
+                    "the graphics device did not finish within {} s ({e})",
+                    WAIT_LIMIT.as_secs()
+                )
+            })
+    }
+
+    /// The texture's pixels, copied back through a buffer.
+    fn read_back(&self, texture: &wgpu::Texture) -> Result<RgbaImage, String> {
+        let (device, queue) = (&self.0.device, &self.0.queue);
+        let (width, height) = (texture.width(), texture.height());
+        let padded = padded_row(u64::from(width));
+        let unpadded = usize::try_from(u64::from(width) * 4).map_err(|e| e.to_string())?;
+        let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("eigenlens readback"),
+            size: padded * u64::from(height),
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("eigenlens readback"),
+        });
+        encoder.copy_texture_to_buffer(
+            texture.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &buffer,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(u32::try_from(padded).map_err(|e| e.to_string())?),
+                    rows_per_image: None,
+                },
+            },
+            texture.size(),
+        );
+        let index = queue.submit(std::iter::once(encoder.finish()));
+        let slice = buffer.slice(..);
+        let (tx, rx) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |r| drop(tx.send(r)));
+        self.wait(Some(index))?;
+        rx.recv()
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("reading the image back failed: {e}"))?;
+        let mapped = slice
+            .get_mapped_range()
+            .map_err(|e| format!("reading the image back failed: {e}"))?;
+        let row = usize::try_from(padded).map_err(|e| e.to_string())?;
+        let data: Vec<u8> = mapped
+            .chunks_exact(row)
+            .flat_map(|r| r.iter().take(unpadded))
+            .copied()
+            .collect();
+        RgbaImage::from_raw(width, height, data)
+            .ok_or_else(|| "the image read back has the wrong size".to_owned())
+    }
+}
+
+impl egui_kittest::TestRenderer for PatientRenderer {
+    fn handle_delta(&mut self, delta: &mut egui::TexturesDelta) {
+        let rs = &self.0;
+        let mut renderer = rs.renderer.write();
+        for (id, images) in delta.set.drain() {
+            for image in images {
+                renderer.update_texture(&rs.device, &rs.queue, id, &image);
+            }
+        }
+        for id in delta.free.drain() {
+            renderer.free_texture(&id);
+        }
+    }
+
+    fn render(
+        &mut self,
+        ctx: &egui::Context,
+        output: &egui::FullOutput,
+    ) -> Result<RgbaImage, String> {
+        let rs = &self.0;
+        let mut renderer = rs.renderer.write();
+        let mut encoder = rs
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("eigenlens render"),
+            });
+        let ppp = ctx.pixels_per_point();
+        let size = ctx.content_rect().size() * ppp;
+        let screen = egui_wgpu::ScreenDescriptor {
+            pixels_per_point: ppp,
+            size_in_pixels: [size.x.round() as u32, size.y.round() as u32],
+        };
+        let tessellated = ctx.tessellate(output.shapes.clone(), ppp);
+        let user_buffers =
+            renderer.update_buffers(&rs.device, &rs.queue, &mut encoder, &tessellated, &screen);
+        let texture = rs.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("eigenlens image"),
+            size: wgpu::Extent3d {
+                width: screen.size_in_pixels[0],
+                height: screen.size_in_pixels[1],
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: rs.target_format,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        {
+            let mut pass = encoder
+                .begin_render_pass(&wgpu::RenderPassDescriptor {
+                    label: Some("eigenlens render"),
+                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                        view: &view,
+                        resolve_target: None,
+                        ops: wgpu::Operations {
+                            load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
+                            store: wgpu::StoreOp::Store,
+                        },
+                        depth_slice: None,
+                    })],
+                    ..Default::default()
+                })
+                .forget_lifetime();
+            renderer.render(&mut pass, &tessellated, &screen);
+        }
+        rs.queue.submit(
+            user_buffers
+                .into_iter()
+                .chain(std::iter::once(encoder.finish())),
+        );
+        drop(renderer);
+        self.wait(None)?;
+        self.read_back(&texture)
+    }
 }

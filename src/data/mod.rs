@@ -156,11 +156,12 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
         path: path.to_path_buf(),
         source,
     };
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
+    let available = crate::files::memory_available();
     // Refused up front rather than killed by the system half-way.
-    if let Some(available) = crate::files::memory_available()
-        && size > available / crate::files::LOAD_FACTOR
+    if let Some(available) = available
+        && size > crate::files::read_limit(available)
     {
         return Err(LoadError::TooLarge {
             path: path.to_path_buf(),
@@ -169,15 +170,28 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
         });
     }
     progress.set_total(size);
+    // A size of 0 may be a FIFO or a device without end (`/dev/zero`), and a
+    // file may grow: every byte is counted, and reading stops at the limit.
+    let mut file = crate::files::LimitedReader::new(file, available);
     // The first bytes decide the format: embeddings (by name and first
     // lines) load whole, everything else streams in chunks.
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     std::io::Read::by_ref(&mut file)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
-        .map_err(io)?;
+        .map_err(|e| limit_reached(io(e)))?;
     if let Some(kind) = embeddings::sniff(path, &head) {
-        return embeddings::load_kind(path, read_bytes(path)?, kind, None);
+        // The rest through the same reader: opened once (a FIFO cannot be
+        // read twice) and counted against the same limit.
+        let mut bytes = head;
+        bytes.reserve(
+            usize::try_from(size)
+                .unwrap_or(0)
+                .saturating_sub(bytes.len()),
+        );
+        file.read_to_end(&mut bytes)
+            .map_err(|e| limit_reached(io(e)))?;
+        return embeddings::load_kind(path, bytes, kind, None);
     }
     let head = head.as_slice();
     let input = head.chain(file);
@@ -191,7 +205,23 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
     } else {
         read_delimited(input, &name, progress)
     }
-    .map_err(|e| e.with_path(path))?;
+    .map_err(|e| limit_reached(e.with_path(path)))?;
     ds.source = Some(path.to_path_buf());
     Ok(ds)
+}
+
+/// `e`, or [`LoadError::TooLarge`] where it is the I/O error of a
+/// [`LimitedReader`](crate::files::LimitedReader) that reached its limit.
+fn limit_reached(e: LoadError) -> LoadError {
+    match e {
+        LoadError::Io { path, source } => match crate::files::too_large_in(&source) {
+            Some((size, available)) => LoadError::TooLarge {
+                path,
+                size,
+                available,
+            },
+            None => LoadError::Io { path, source },
+        },
+        e => e,
+    }
 }

@@ -45,7 +45,11 @@ pub fn parse_npy(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
 /// [`parse_npy`] does, straight into the columns a few megabytes at a time
 /// (no copy of the whole file). `progress` counts the bytes read; if its total
 /// is set, it is taken as the input's length, so a header that promises more
-/// data than that fails before anything is allocated.
+/// data than that fails before anything is allocated. If it is not (a pipe, a
+/// device), the header's numbers are only a promise: nothing is sized by them
+/// beyond what the bytes read so far can fill — the data is read first
+/// (refused up front if it could not fit in a third of the memory available),
+/// then decoded.
 ///
 /// # Errors
 /// As [`parse_npy`], plus [`Io`](LoadError::Io) if `input` fails and
@@ -56,19 +60,72 @@ pub fn read_npy<R: Read>(
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
     let path = PathBuf::from(name);
-    let bad = |reason: &str| LoadError::NpyBadHeader {
-        path: path.clone(),
-        reason: reason.to_owned(),
-    };
     let mut read = |buf: &mut [u8]| -> Result<usize, LoadError> {
         let n = read_full(&mut input, buf).map_err(|source| LoadError::Io {
-            path: path.clone(),
+            path: PathBuf::from(name),
             source,
         })?;
         progress.add(n as u64);
         Ok(n)
     };
+    let known = progress.total();
+    let layout = read_header(&mut read, &path, known)?;
+    if known > 0 {
+        if known.saturating_sub(layout.data_at) < layout.expected {
+            return Err(layout.truncated(&path, known.saturating_sub(layout.data_at)));
+        }
+        return decode(&mut read, &layout, &path, progress);
+    }
+    let data = read_body(&mut read, &layout, &path, progress)?;
+    let mut rest = data.as_slice();
+    decode(
+        &mut |buf: &mut [u8]| Ok(read_full(&mut rest, buf).unwrap_or(0)),
+        &layout,
+        &path,
+        progress,
+    )
+}
 
+/// A reader of the input: fills the buffer as far as the input goes and
+/// returns how many bytes it read.
+type ReadFn<'a> = dyn FnMut(&mut [u8]) -> Result<usize, LoadError> + 'a;
+
+/// What the header says about the data that follows it.
+struct Layout {
+    dtype: Dtype,
+    fortran_order: bool,
+    /// Rows and columns.
+    n: u64,
+    d: u64,
+    /// The shape as Python prints it.
+    shape: String,
+    /// Bytes of data promised.
+    expected: u64,
+    /// Where the data starts in the file.
+    data_at: u64,
+}
+
+impl Layout {
+    fn truncated(&self, path: &std::path::Path, found: u64) -> LoadError {
+        LoadError::NpyTruncated {
+            path: path.to_path_buf(),
+            expected: self.expected,
+            found,
+        }
+    }
+}
+
+/// Reads the magic, version and header dict; `known` is the input's length
+/// (0: unknown), which bounds the header's buffer.
+fn read_header(
+    read: &mut ReadFn<'_>,
+    path: &std::path::Path,
+    known: u64,
+) -> Result<Layout, LoadError> {
+    let bad = |reason: &str| LoadError::NpyBadHeader {
+        path: path.to_path_buf(),
+        reason: reason.to_owned(),
+    };
     let mut start = [0u8; 12];
     let got = read(&mut start[..8])?;
     let prefix = start.get(..got).unwrap_or_default();
@@ -96,9 +153,14 @@ pub fn read_npy<R: Read>(
         v => return Err(bad(&format!("format version {v} is not supported"))),
     };
     let prefix_len = if major == 1 { 10 } else { 12 };
-    // A header can be at most 4 GiB; do not believe more than the input holds.
-    let known = progress.total();
-    let mut header = vec![0u8; header_len.min(if known > 0 { known as usize } else { 1 << 20 })];
+    // A header can be at most 4 GiB; do not believe more than the input holds:
+    // the buffer grows (doubling) only as the bytes arrive.
+    let first = if known > 0 {
+        usize::try_from(known).unwrap_or(usize::MAX)
+    } else {
+        1 << 20
+    };
+    let mut header = vec![0u8; header_len.min(first)];
     let mut got = read(&mut header)?;
     while got == header.len() && header.len() < header_len {
         let old = header.len();
@@ -114,13 +176,14 @@ pub fn read_npy<R: Read>(
     let header = Header::parse(header).map_err(|reason| bad(&reason))?;
 
     let dtype = Dtype::parse(&header.descr).map_err(|what| LoadError::NpyUnsupportedDtype {
-        path: path.clone(),
+        path: path.to_path_buf(),
         dtype: header.descr.clone(),
         what,
     })?;
+    let shape = shape_repr(&header.shape);
     let bad_shape = || LoadError::NpyBadShape {
-        path: path.clone(),
-        shape: shape_repr(&header.shape),
+        path: path.to_path_buf(),
+        shape: shape.clone(),
     };
     let (n, d) = match header.shape[..] {
         [n] => (n, 1),
@@ -133,32 +196,88 @@ pub fn read_npy<R: Read>(
     let expected = n
         .checked_mul(d)
         .and_then(|len| len.checked_mul(dtype.size as u64))
-        .ok_or_else(|| bad(&format!("shape {} is too large", shape_repr(&header.shape))))?;
-    let truncated = |found: u64| LoadError::NpyTruncated {
-        path: path.clone(),
+        .ok_or_else(|| bad(&format!("shape {shape} is too large")))?;
+    Ok(Layout {
+        dtype,
+        fortran_order: header.fortran_order,
+        n,
+        d,
+        shape,
         expected,
-        found,
-    };
-    let data_at = (prefix_len + header_len) as u64;
-    if known > 0 && known.saturating_sub(data_at) < expected {
-        return Err(truncated(known.saturating_sub(data_at)));
-    }
-    let (Ok(n), Ok(d)) = (usize::try_from(n), usize::try_from(d)) else {
-        return Err(truncated(0));
-    };
+        data_at: (prefix_len + header_len) as u64,
+    })
+}
 
-    // Reserve every row only when the input's length vouches for them.
-    let reserve = if known > 0 { n } else { n.min(1 << 16) };
+/// The data of an input whose length is unknown, read whole: refused up
+/// front when the header promises more than a load may read, then grown only
+/// as bytes arrive (never sized by the header's promise), and cut short with
+/// [`NpyTruncated`](LoadError::NpyTruncated) when the input ends early.
+fn read_body(
+    read: &mut ReadFn<'_>,
+    layout: &Layout,
+    path: &std::path::Path,
+    progress: &LoadProgress,
+) -> Result<Vec<u8>, LoadError> {
+    if let Some(available) = crate::files::memory_available() {
+        let limit = crate::files::read_limit(available);
+        if layout.expected > limit {
+            let fmt = crate::files::fmt_bytes;
+            return Err(LoadError::NpyBadHeader {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "its shape {} of {}-byte elements promises {} of data, more than the {} a load may read (a third of the {} of memory available)",
+                    layout.shape,
+                    layout.dtype.size,
+                    fmt(layout.expected),
+                    fmt(limit),
+                    fmt(available)
+                ),
+            });
+        }
+    }
+    let mut data = Vec::new();
+    while (data.len() as u64) < layout.expected {
+        if progress.is_cancelled() {
+            return Err(LoadError::Cancelled {
+                path: path.to_path_buf(),
+            });
+        }
+        let old = data.len();
+        let want = usize::try_from(layout.expected - old as u64)
+            .unwrap_or(usize::MAX)
+            .min(CHUNK_BYTES);
+        data.resize(old + want, 0);
+        let got = read(data.get_mut(old..).unwrap_or_default())?;
+        data.truncate(old + got);
+        if got < want {
+            return Err(layout.truncated(path, data.len() as u64));
+        }
+    }
+    Ok(data)
+}
+
+/// Decodes the data, whose length the caller has checked, into columns.
+fn decode(
+    read: &mut ReadFn<'_>,
+    layout: &Layout,
+    path: &std::path::Path,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
+    let (Ok(n), Ok(d)) = (usize::try_from(layout.n), usize::try_from(layout.d)) else {
+        return Err(layout.truncated(path, 0));
+    };
+    let dtype = layout.dtype;
+    let expected = layout.expected;
     let mut columns: Vec<NumericColumn> = (1..=d)
         .map(|j| NumericColumn {
             name: format!("x{j}"),
-            values: Vec::with_capacity(reserve),
+            values: Vec::with_capacity(n),
         })
         .collect();
     let size = dtype.size;
     let row_bytes = d * size;
     // C order: whole rows per chunk; Fortran order: any whole elements.
-    let unit = if header.fortran_order {
+    let unit = if layout.fortran_order {
         size
     } else {
         row_bytes
@@ -168,7 +287,9 @@ pub fn read_npy<R: Read>(
     let mut element = 0usize;
     while done < expected {
         if progress.is_cancelled() {
-            return Err(LoadError::Cancelled { path });
+            return Err(LoadError::Cancelled {
+                path: path.to_path_buf(),
+            });
         }
         let want = usize::try_from(expected - done)
             .unwrap_or(usize::MAX)
@@ -177,9 +298,9 @@ pub fn read_npy<R: Read>(
         let got = read(chunk)?;
         done += got as u64;
         if got < want {
-            return Err(truncated(done));
+            return Err(layout.truncated(path, done));
         }
-        if header.fortran_order {
+        if layout.fortran_order {
             // Elements k.. run down column k / n from row k % n.
             let mut rest = &chunk[..];
             while !rest.is_empty() {
@@ -204,7 +325,7 @@ pub fn read_npy<R: Read>(
         }
     }
     Ok(Dataset {
-        name: name.to_owned(),
+        name: path.display().to_string(),
         source: None,
         n_rows: n,
         columns,
