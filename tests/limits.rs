@@ -131,7 +131,8 @@ fn a_device_of_unknown_size_is_refused_at_the_limit() {
     finish(&line, &opened, writer);
     assert_refused(&o, &[line.to_str().unwrap(), "too large to load"]);
 
-    // A .npy header promising 8 GB, then zeros without end.
+    // A .npy header promising 8 GB, then zeros without end: refused before
+    // its data is read (8 GB of values plus the 8 GB read to decode them).
     let npy_head = npy("(1000000000,)", "<f8", 0);
     let (npy_path, opened, writer) = endless_fifo(dir.path(), "big.npy", npy_head, vec![0; 65_536]);
     let o = eigenlens(&["pca", npy_path.to_str().unwrap()], &env);
@@ -140,8 +141,8 @@ fn a_device_of_unknown_size_is_refused_at_the_limit() {
         &o,
         &[
             npy_path.to_str().unwrap(),
-            "8.0 GB of data",
-            "1.0 MB a load may read",
+            "its shape (1000000000,)",
+            "needs about 16.0 GB of memory once loaded, more than the 3.0 MB available",
         ],
     );
 
@@ -228,7 +229,11 @@ fn an_npy_header_promising_more_than_the_file_holds_is_refused() {
                 ..
             }) => assert_eq!((promised, found), (expected, 96), "{shape}"),
             Err(e @ LoadError::NpyBadHeader { .. }) => {
-                assert!(e.to_string().contains("of data, more than the"), "{e}");
+                let msg = e.to_string();
+                assert!(
+                    msg.contains(shape) && msg.contains("more than the"),
+                    "{msg}"
+                );
             }
             other => panic!("{shape}: expected NpyTruncated, got {other:?}"),
         }

@@ -74,8 +74,11 @@ pub fn read_npy<R: Read>(
         if known.saturating_sub(layout.data_at) < layout.expected {
             return Err(layout.truncated(&path, known.saturating_sub(layout.data_at)));
         }
+        check_memory(&layout, &path, 0)?;
         return decode(&mut read, &layout, &path, progress);
     }
+    // Unknown length: the data is held while it is decoded.
+    check_memory(&layout, &path, layout.expected)?;
     let data = read_body(&mut read, &layout, &path, progress)?;
     let mut rest = data.as_slice();
     decode(
@@ -205,6 +208,40 @@ fn read_header(
         shape,
         expected,
         data_at: (prefix_len + header_len) as u64,
+    })
+}
+
+/// Bytes a column costs besides its values: the struct and its name.
+const COLUMN_BYTES: u64 = std::mem::size_of::<NumericColumn>() as u64 + 16;
+
+/// Refuses a shape whose columns (8 bytes a value, plus [`COLUMN_BYTES`] a
+/// column) and `buffered` bytes of data would not fit in the memory
+/// available — before anything is sized by it. A wide shape such as
+/// `(1, 1000000000)` costs far more than its data: 10⁹ columns.
+fn check_memory(layout: &Layout, path: &std::path::Path, buffered: u64) -> Result<(), LoadError> {
+    let Some(available) = crate::files::memory_available() else {
+        return Ok(());
+    };
+    let needed = layout
+        .n
+        .saturating_mul(layout.d)
+        .saturating_mul(8)
+        .saturating_add(layout.d.saturating_mul(COLUMN_BYTES))
+        .saturating_add(buffered);
+    if needed <= available {
+        return Ok(());
+    }
+    let fmt = crate::files::fmt_bytes;
+    Err(LoadError::NpyBadHeader {
+        path: path.to_path_buf(),
+        reason: format!(
+            "its shape {} ({} rows × {} columns) needs about {} of memory once loaded, more than the {} available",
+            layout.shape,
+            layout.n,
+            layout.d,
+            fmt(needed),
+            fmt(available)
+        ),
     })
 }
 
