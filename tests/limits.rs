@@ -299,7 +299,9 @@ fn a_render_larger_than_the_adapter_allows_is_an_error_not_a_panic() {
         ],
     );
     assert!(!out.exists());
-    // The same scene at a size the adapter takes renders.
+    // The same scene at a size the adapter takes renders, even where one
+    // wait for the device is capped (wgpu's GL backend: about 4.3 s) and the
+    // software rasterizer on a loaded machine takes longer.
     let o = eigenlens(
         &[
             "render",
@@ -307,9 +309,9 @@ fn a_render_larger_than_the_adapter_allows_is_an_error_not_a_panic() {
             "-o",
             out.to_str().unwrap(),
             "--width",
-            "2048",
+            "1600",
             "--height",
-            "64",
+            "1000",
             "--scale",
             "2",
         ],
@@ -317,5 +319,5 @@ fn a_render_larger_than_the_adapter_allows_is_an_error_not_a_panic() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let png = image::open(&out).unwrap();
-    assert_eq!((png.width(), png.height()), (4096, 128));
+    assert_eq!((png.width(), png.height()), (3200, 2000));
 }

@@ -73,7 +73,7 @@ impl ImageSize {
 /// How long a render waits for the graphics device, all told, before giving
 /// up. egui_kittest's own renderer waits 10 s, which a software rasterizer
 /// (llvmpipe) on a loaded machine overruns on large images.
-const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// The scene's view (from the registry) and its data.
 struct RenderState {
@@ -277,21 +277,27 @@ fn padded_row(width: u64) -> u64 {
 struct PatientRenderer(egui_wgpu::RenderState);
 
 impl PatientRenderer {
-    /// Waits for `index` (or everything submitted) to finish.
-    fn wait(&self, index: Option<wgpu::SubmissionIndex>) -> Result<(), String> {
-        self.0
-            .device
-            .poll(wgpu::PollType::Wait {
-                submission_index: index,
-                timeout: Some(WAIT_LIMIT),
-            })
-            .map(drop)
-            .map_err(|e| {
-                format!(
-                    "the graphics device did not finish within {} s ({e})",
-                    WAIT_LIMIT.as_secs()
-                )
-            })
+    /// Waits for `index` (or everything submitted) to finish, up to
+    /// [`WAIT_LIMIT`]: in steps, since a backend may cap one wait (wgpu's GL
+    /// backend waits at most 2³² ns, about 4.3 s, whatever it is asked).
+    fn wait(&self, index: Option<&wgpu::SubmissionIndex>) -> Result<(), String> {
+        let start = std::time::Instant::now();
+        loop {
+            let step = self.0.device.poll(wgpu::PollType::Wait {
+                submission_index: index.cloned(),
+                timeout: Some(WAIT_LIMIT.saturating_sub(start.elapsed())),
+            });
+            match step {
+                Ok(_) => return Ok(()),
+                Err(wgpu::PollError::Timeout) if start.elapsed() < WAIT_LIMIT => {}
+                Err(e) => {
+                    return Err(format!(
+                        "the graphics device did not finish within {} s ({e})",
+                        WAIT_LIMIT.as_secs()
+                    ));
+                }
+            }
+        }
     }
 
     /// The texture's pixels, copied back through a buffer.
@@ -325,7 +331,7 @@ impl PatientRenderer {
         let slice = buffer.slice(..);
         let (tx, rx) = std::sync::mpsc::channel();
         slice.map_async(wgpu::MapMode::Read, move |r| drop(tx.send(r)));
-        self.wait(Some(index))?;
+        self.wait(Some(&index))?;
         rx.recv()
             .map_err(|e| e.to_string())?
             .map_err(|e| format!("reading the image back failed: {e}"))?;
