@@ -181,7 +181,11 @@ fn npy(shape: &str, descr: &str, data: usize) -> Vec<u8> {
     }
     header.push('\n');
     let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
-    bytes.extend_from_slice(&u16::try_from(header.len()).unwrap().to_le_bytes());
+    bytes.extend_from_slice(
+        &u16::try_from(header.len())
+            .expect("a short header")
+            .to_le_bytes(),
+    );
     bytes.extend_from_slice(header.as_bytes());
     bytes.resize(bytes.len() + data, 0);
     bytes

@@ -73,7 +73,7 @@ impl ImageSize {
 /// How long a render waits for the graphics device, all told, before giving
 /// up. egui_kittest's own renderer waits 10 s, which a software rasterizer
 /// (llvmpipe) on a loaded machine overruns on large images.
-const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_mins(5);
 
 /// The scene's view (from the registry) and its data.
 struct RenderState {
