@@ -2,4 +2,4 @@
 //! tests, benches): a thin door to [`crate::app::headless`], which draws a
 //! scene through the same view code as the window.
 
-pub use crate::app::headless::{Gpu, RenderError, SceneRenderer, render_scene};
+pub use crate::app::headless::{Gpu, PatientRenderer, RenderError, SceneRenderer, render_scene};

@@ -184,7 +184,7 @@ impl SceneRenderer {
             // Accessibility is checked by the UI tests; a render must not fail on it.
             .with_accessibility_check(false)
             .with_context_setup(move |ctx| style::setup(ctx, theme))
-            .renderer(PatientRenderer(gpu.fresh()))
+            .renderer(PatientRenderer::new(gpu))
             .build_ui_state(
                 |ui, state: &mut RenderState| {
                     let ctx = ui.ctx().clone();
@@ -273,10 +273,17 @@ fn padded_row(width: u64) -> u64 {
 
 /// egui_kittest's wgpu renderer, waiting for the device up to [`WAIT_LIMIT`]
 /// instead of its fixed 10 s, and returning an error where it would panic
-/// (a failed readback).
-struct PatientRenderer(egui_wgpu::RenderState);
+/// (a failed readback). The UI tests' harnesses use it too, so a loaded
+/// machine slows them down instead of failing them.
+pub struct PatientRenderer(egui_wgpu::RenderState);
 
 impl PatientRenderer {
+    /// A renderer of its own on `gpu`'s device.
+    #[must_use]
+    pub fn new(gpu: &Gpu) -> Self {
+        Self(gpu.fresh())
+    }
+
     /// Waits for `index` (or everything submitted) to finish, up to
     /// [`WAIT_LIMIT`]: in steps, since a backend may cap one wait (wgpu's GL
     /// backend waits at most 2³² ns, about 4.3 s, whatever it is asked).

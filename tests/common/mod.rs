@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use egui_kittest::{Harness, SnapshotOptions};
 use eigenlens::app::views::view::View;
 use eigenlens::app::{EigenApp, EntryData, PersistedState, style};
+use eigenlens::render::{Gpu, PatientRenderer};
 use eigenlens::scene::Theme;
 
 /// Size of every UI harness, in points.
@@ -29,7 +30,7 @@ pub fn app_harness(mut app: EigenApp) -> Harness<'static, EigenApp> {
         // antialiasing differences between Mesa versions.
         .with_options(SnapshotOptions::new().threshold(2.0).max_failed_pixels(400))
         .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
-        .wgpu()
+        .renderer(patient_renderer())
         .build_ui_state(|ui, app: &mut EigenApp| app.ui(ui), app)
 }
 
@@ -47,13 +48,22 @@ pub fn view_harness<V: View + 'static>(
         .with_theme(egui::Theme::Light)
         .with_options(SnapshotOptions::new().threshold(2.0).max_failed_pixels(400))
         .with_context_setup(|ctx| style::setup(ctx, Theme::Light))
-        .wgpu()
+        .renderer(patient_renderer())
         .build_ui_state(
             |ui, (view, data): &mut (V, EntryData)| {
                 egui::CentralPanel::default().show(ui, |ui| view.ui(ui, data));
             },
             (view, data),
         )
+}
+
+/// kittest's wgpu renderer (llvmpipe with `WGPU_BACKEND=gl`), but waiting
+/// for the device as long as a loaded machine needs instead of failing after
+/// wgpu's GL backend's 4.3 s.
+fn patient_renderer() -> PatientRenderer {
+    PatientRenderer::new(
+        &Gpu::new().expect("a graphics adapter (WGPU_BACKEND=gl: Mesa's llvmpipe)"),
+    )
 }
 
 /// The app as a first start shows it: default scene, nothing remembered.
