@@ -7,7 +7,9 @@
 //!   files) goes to a temporary file in the target's folder, is flushed to disk
 //!   and then renamed over the target ([`write_atomic`]), so a failure (a
 //!   read-only folder, a full disk) never leaves half a file or destroys the
-//!   old one; the error names the path.
+//!   old one; the error names the path. What is not a regular file is never
+//!   replaced: a device or FIFO is written into, a symbolic link's target is
+//!   written (the link stays), a folder is an error saying so.
 //!
 //! No egui here: the loaders in `data` use it too.
 
@@ -232,7 +234,7 @@ fn target(path: &Path) -> io::Result<Target> {
                     old: Some(m),
                 });
             }
-            special(&kind)
+            special(kind)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Target::File {
             path: dangling_target(path)?,
@@ -243,7 +245,7 @@ fn target(path: &Path) -> io::Result<Target> {
 }
 
 /// A file that exists and is neither a regular file nor a folder.
-fn special(kind: &std::fs::FileType) -> io::Result<Target> {
+fn special(kind: std::fs::FileType) -> io::Result<Target> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -266,13 +268,43 @@ fn special(kind: &std::fs::FileType) -> io::Result<Target> {
 /// process's own open files, whatever they lead to (a pipe, the terminal, the
 /// file the shell redirected to), are written into, never replaced.
 fn is_stream_alias(path: &Path) -> bool {
-    let Some(s) = path.to_str() else {
-        return false;
-    };
-    matches!(s, "/dev/stdout" | "/dev/stderr")
-        || ["/dev/fd/", "/proc/self/fd/"]
+    alias_fd(path).is_some()
+}
+
+/// The file descriptor a stream alias names (`/dev/stdout`: 1).
+fn alias_fd(path: &Path) -> Option<u32> {
+    let s = path.to_str()?;
+    match s {
+        "/dev/stdin" => Some(0),
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => ["/dev/fd/", "/proc/self/fd/"]
             .iter()
-            .any(|p| s.strip_prefix(p).is_some_and(|n| n.parse::<u32>().is_ok()))
+            .find_map(|p| s.strip_prefix(p)?.parse().ok()),
+    }
+}
+
+/// Stdout or stderr where `path` names them: a duplicate of the process's
+/// own descriptor, sharing its position, so that bytes written here and
+/// those printed later follow each other in a file the shell redirected to
+/// (`--save-scores /dev/stdout > all.txt`) instead of overwriting them.
+#[cfg(unix)]
+fn own_stream(path: &Path) -> io::Result<Option<std::fs::File>> {
+    use std::os::fd::AsFd;
+    let owned = match alias_fd(path) {
+        Some(1) => {
+            io::stdout().flush()?;
+            io::stdout().as_fd().try_clone_to_owned()?
+        }
+        Some(2) => io::stderr().as_fd().try_clone_to_owned()?,
+        _ => return Ok(None),
+    };
+    Ok(Some(std::fs::File::from(owned)))
+}
+
+#[cfg(not(unix))]
+fn own_stream(_: &Path) -> io::Result<Option<std::fs::File>> {
+    Ok(None)
 }
 
 /// The file a path names that does not exist: the path itself, or where a
@@ -300,10 +332,13 @@ fn write_into(
     append: bool,
     write: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .append(append)
-        .open(path)?;
+    let file = match own_stream(path)? {
+        Some(file) => file,
+        None => std::fs::OpenOptions::new()
+            .write(true)
+            .append(append)
+            .open(path)?,
+    };
     let mut w = BufWriter::new(file);
     write(&mut w)?;
     w.flush()

@@ -33,8 +33,13 @@ fn is_char_device(p: &Path) -> bool {
 /// The names in `dir`, sorted (a stray temporary file would show here).
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .expect("read the folder")
+        .map(|e| {
+            e.expect("a folder entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names
@@ -96,6 +101,25 @@ fn writes_into_a_device_never_replace_it() {
         .unwrap();
     assert_error(&o, 2, &["/dev/full", "cannot write", "No space left"]);
     assert!(is_char_device(full));
+
+    // /dev/stdout is the process's own stdout: into the file the shell
+    // redirected to, scores first, then the table after them (not over them).
+    let all = dir.path().join("all.txt");
+    let o = eigenlens()
+        .args(["pca", "builtin:iris", "--save-scores", "/dev/stdout"])
+        .stdout(fs::File::create(&all).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = fs::read_to_string(&all).unwrap();
+    assert!(text.starts_with("PC1,PC2,PC3,PC4,species\n"), "{text}");
+    assert!(
+        text.lines()
+            .nth(151)
+            .unwrap()
+            .starts_with("PCA of builtin:iris"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -178,9 +202,9 @@ fn read_on_a_thread(path: &Path) -> std::thread::JoinHandle<Vec<u8>> {
     std::thread::spawn(move || {
         let mut bytes = Vec::new();
         fs::File::open(path)
-            .unwrap()
+            .expect("open the FIFO")
             .read_to_end(&mut bytes)
-            .unwrap();
+            .expect("read the FIFO");
         bytes
     })
 }
