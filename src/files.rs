@@ -9,7 +9,9 @@
 //!   files) goes to a temporary file in the target's folder, is flushed to disk
 //!   and then renamed over the target ([`write_atomic`]), so a failure (a
 //!   read-only folder, a full disk) never leaves half a file or destroys the
-//!   old one; the error names the path.
+//!   old one; the error names the path. What is not a regular file is never
+//!   replaced: a device or FIFO is written into, a symbolic link's target is
+//!   written (the link stays), a folder is an error saying so.
 //!
 //! No egui here: the loaders in `data` use it too.
 
@@ -207,10 +209,41 @@ pub struct WriteError {
     pub source: io::Error,
 }
 
-/// Writes a file through `write`, atomically: into a temporary file in the
-/// same folder, flushed and synced, then renamed over `path`. On any error the
-/// temporary file is removed and `path` is left as it was. The new file gets
-/// the old one's permissions, or the usual ones (0666 less the umask).
+/// Where a write goes, once the path is looked at.
+enum Target {
+    /// A regular file (or none yet): replaced atomically. The path is the
+    /// symbolic link's target where the path was a link, so the link stays.
+    File {
+        path: PathBuf,
+        /// The old file's metadata, for its mode and owner.
+        old: Option<std::fs::Metadata>,
+    },
+    /// Something that is not a regular file and takes bytes (a character
+    /// device such as `/dev/null`, a FIFO, `/dev/stdout`): written into,
+    /// never replaced.
+    Stream {
+        /// Open for appending (`/dev/stdout` and its kin: the shell's file).
+        append: bool,
+    },
+}
+
+/// Most symbolic links followed to find a missing link's target (as Linux).
+const MAX_LINKS: usize = 40;
+
+/// Writes a file through `write`, never destroying what is there:
+///
+/// - a regular file (or a new one) is written atomically: into a temporary
+///   file in the same folder, flushed and synced, then renamed over it. On any
+///   error the temporary file is removed and the old file is left as it was.
+///   A new file gets the usual permissions (0666 less the umask); an existing
+///   one keeps its mode, and its owner and group where the process may set
+///   them (as root);
+/// - a symbolic link is followed: its target is written (atomically, in the
+///   target's folder) and the link stays a link;
+/// - a character device (`/dev/null`, `/dev/full`), a FIFO or `/dev/stdout`
+///   is written into, never replaced;
+/// - a folder (or a path ending in `/`), a block device or a socket is an
+///   error saying what it is.
 ///
 /// # Errors
 /// A [`WriteError`] naming `path`.
@@ -222,37 +255,10 @@ pub fn write_atomic(
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| {
-            fail(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a file name",
-            ))
-        })?
-        .to_string_lossy();
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
-        builder.permissions(std::fs::Permissions::from_mode(mode));
+    match target(path).map_err(fail)? {
+        Target::Stream { append } => write_into(path, append, write).map_err(fail),
+        Target::File { path: real, old } => replace_file(&real, old.as_ref(), write).map_err(fail),
     }
-    let tmp = builder.tempfile_in(dir).map_err(fail)?;
-    let (file, tmp_path) = tmp.into_parts();
-    let mut w = BufWriter::new(file);
-    write(&mut w).map_err(fail)?;
-    let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    // Dropping `tmp_path` on an error removes the temporary file.
-    tmp_path.persist(path).map_err(|e| fail(e.error))
 }
 
 /// [`write_atomic`] of a byte string.
@@ -261,4 +267,211 @@ pub fn write_atomic(
 /// A [`WriteError`] naming `path`.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     write_atomic(path, |w| w.write_all(bytes))
+}
+
+fn refuse(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, what.to_owned())
+}
+
+/// What `path` is, and so how to write it.
+fn target(path: &Path) -> io::Result<Target> {
+    if path.as_os_str().as_encoded_bytes().last() == Some(&b'/') {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "it is a directory (the path ends in '/'); give a file name",
+        ));
+    }
+    if is_stream_alias(path) {
+        return Ok(Target::Stream { append: true });
+    }
+    match std::fs::metadata(path) {
+        Ok(m) => {
+            let kind = m.file_type();
+            if kind.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "it is a directory; give a file name",
+                ));
+            }
+            if kind.is_file() {
+                let is_link = std::fs::symlink_metadata(path)?.file_type().is_symlink();
+                let real = if is_link {
+                    std::fs::canonicalize(path)?
+                } else {
+                    path.to_path_buf()
+                };
+                return Ok(Target::File {
+                    path: real,
+                    old: Some(m),
+                });
+            }
+            special(kind)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Target::File {
+            path: dangling_target(path)?,
+            old: None,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// A file that exists and is neither a regular file nor a folder.
+fn special(kind: std::fs::FileType) -> io::Result<Target> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_block_device() {
+            return Err(refuse(
+                "it is a block device (a disk); eigenlens does not write into disks",
+            ));
+        }
+        if kind.is_socket() {
+            return Err(refuse("it is a socket, not a file"));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = kind;
+    // A character device or a FIFO: bytes go into it.
+    Ok(Target::Stream { append: false })
+}
+
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: the
+/// process's own open files, whatever they lead to (a pipe, the terminal, the
+/// file the shell redirected to), are written into, never replaced.
+fn is_stream_alias(path: &Path) -> bool {
+    alias_fd(path).is_some()
+}
+
+/// The file descriptor a stream alias names (`/dev/stdout`: 1).
+fn alias_fd(path: &Path) -> Option<u32> {
+    let s = path.to_str()?;
+    match s {
+        "/dev/stdin" => Some(0),
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => ["/dev/fd/", "/proc/self/fd/"]
+            .iter()
+            .find_map(|p| s.strip_prefix(p)?.parse().ok()),
+    }
+}
+
+/// Stdout or stderr where `path` names them: a duplicate of the process's
+/// own descriptor, sharing its position, so that bytes written here and
+/// those printed later follow each other in a file the shell redirected to
+/// (`--save-scores /dev/stdout > all.txt`) instead of overwriting them.
+#[cfg(unix)]
+fn own_stream(path: &Path) -> io::Result<Option<std::fs::File>> {
+    use std::os::fd::AsFd;
+    let owned = match alias_fd(path) {
+        Some(1) => {
+            io::stdout().flush()?;
+            io::stdout().as_fd().try_clone_to_owned()?
+        }
+        Some(2) => io::stderr().as_fd().try_clone_to_owned()?,
+        _ => return Ok(None),
+    };
+    Ok(Some(std::fs::File::from(owned)))
+}
+
+#[cfg(not(unix))]
+fn own_stream(_: &Path) -> io::Result<Option<std::fs::File>> {
+    Ok(None)
+}
+
+/// The file a path names that does not exist: the path itself, or where a
+/// dangling symbolic link points (the link stays, its target is created).
+fn dangling_target(path: &Path) -> io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(refuse("too many levels of symbolic links"))
+}
+
+/// Writes into an existing device or FIFO (no truncation, no rename).
+fn write_into(
+    path: &Path,
+    append: bool,
+    write: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let file = match own_stream(path)? {
+        Some(file) => file,
+        None => std::fs::OpenOptions::new()
+            .write(true)
+            .append(append)
+            .open(path)?,
+    };
+    let mut w = BufWriter::new(file);
+    write(&mut w)?;
+    w.flush()
+}
+
+/// Replaces the regular file `path` (or creates it) through a temporary file
+/// beside it, keeping the old file's mode and owner.
+fn replace_file(
+    path: &Path,
+    old: Option<&std::fs::Metadata>,
+    write: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| refuse("not a file name"))?
+        .to_string_lossy();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Less the umask: the usual permissions of a new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    let (file, tmp_path) = tmp.into_parts();
+    if let Some(old) = old {
+        keep_owner_and_mode(&file, old)?;
+    }
+    let mut w = BufWriter::new(file);
+    write(&mut w)?;
+    let file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.sync_all()?;
+    drop(file);
+    // Dropping `tmp_path` on an error removes the temporary file.
+    tmp_path.persist(path).map_err(|e| e.error)
+}
+
+/// Gives the new file the old one's owner and group (where allowed: as root,
+/// or a group the user belongs to) and then its mode (exactly, not less the
+/// umask; after the owner, which clears set-user-ID bits).
+#[cfg(unix)]
+fn keep_owner_and_mode(file: &std::fs::File, old: &std::fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, fchown};
+    let new = file.metadata()?;
+    if new.uid() != old.uid() && fchown(file, Some(old.uid()), Some(old.gid())).is_ok() {
+        // Owner and group kept.
+    } else if new.gid() != old.gid() {
+        // Not allowed to give the file away: at least its group, if ours.
+        let _ = fchown(file, None, Some(old.gid()));
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(
+        old.permissions().mode() & 0o7777,
+    ))
+}
+
+#[cfg(not(unix))]
+fn keep_owner_and_mode(file: &std::fs::File, old: &std::fs::Metadata) -> io::Result<()> {
+    file.set_permissions(old.permissions())
 }

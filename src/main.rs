@@ -49,12 +49,7 @@ struct PresentArgs {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            // clap formats help, version and usage errors itself.
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return usage(&e),
     };
     let result = match cli.command {
         Some(Command::Render(args)) => cli::render::run(&args),
@@ -66,13 +61,40 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(f) => {
-            // One line, as the contract promises.
-            let line = f.message.replace('\n', " ");
-            eprintln!("error: {line}");
-            ExitCode::from(f.code)
-        }
+        Err(f) => fail(&f),
     }
+}
+
+/// Reports `f` in one line, as the contract promises, and its exit status.
+fn fail(f: &Failure) -> ExitCode {
+    let line = f.message.replace('\n', " ");
+    cli::out::note(&format!("error: {line}"));
+    ExitCode::from(f.code)
+}
+
+/// Help and version (stdout, exit 0) and usage errors (stderr, exit 2), as
+/// clap formats them; through the checked output, so `--help > /dev/full` is
+/// an error (exit 1) and `--help | head -c 10` ends quietly.
+fn usage(e: &clap::Error) -> ExitCode {
+    use std::io::IsTerminal;
+    if !e.use_stderr() {
+        if std::io::stdout().is_terminal() {
+            // In colour; a terminal does not fill up.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        return match cli::out::print(&e.render().to_string()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => fail(&f),
+        };
+    }
+    if std::io::stderr().is_terminal() {
+        let _ = e.print();
+    } else {
+        let text = e.render().to_string();
+        cli::out::note(text.trim_end_matches('\n'));
+    }
+    ExitCode::from(2)
 }
 
 fn present(args: &PresentArgs) -> Result<(), Failure> {

@@ -22,11 +22,11 @@ pub enum ScreenshotError {
     /// The window never delivered its picture (or the drawing thread died).
     #[error("the screenshot was not taken")]
     NotTaken,
-    /// The PNG could not be written.
+    /// The PNG could not be encoded or written.
     #[error("{}: cannot write the screenshot: {source}", path.display())]
     Write {
         path: PathBuf,
-        source: image::ImageError,
+        source: std::io::Error,
     },
 }
 
@@ -169,15 +169,22 @@ pub fn to_color_image(image: &RgbaImage) -> ColorImage {
     )
 }
 
-/// Writes `image` to `path` as PNG.
+/// Writes `image` to `path` as PNG: encoded in memory, then written through
+/// [`crate::files::write_bytes_atomic`] (a temporary file renamed into place;
+/// a device, FIFO or symbolic link is written into, never replaced).
 ///
 /// # Errors
-/// The file cannot be written, naming it.
+/// The image cannot be encoded or the file written, naming it.
 pub fn save_png(image: &RgbaImage, path: &Path) -> Result<(), ScreenshotError> {
+    let mut png = std::io::Cursor::new(Vec::new());
     image
-        .save_with_format(path, image::ImageFormat::Png)
-        .map_err(|source| ScreenshotError::Write {
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| ScreenshotError::Write {
             path: path.to_path_buf(),
-            source,
-        })
+            source: std::io::Error::other(e),
+        })?;
+    crate::files::write_bytes_atomic(path, png.get_ref()).map_err(|e| ScreenshotError::Write {
+        path: e.path,
+        source: e.source,
+    })
 }

@@ -2,6 +2,7 @@
 //! training and test RMSE per epoch, optionally save the factors.
 
 use std::fmt::Write as _;
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -115,7 +116,9 @@ fn load(arg: &Path, items: Option<&Path>) -> Result<Ratings, Failure> {
 /// Runs `eigenlens factorize`.
 ///
 /// # Errors
-/// Bad input or parameters, a diverged fit, or an unwritable output (exit 2).
+/// Bad input or parameters, a diverged fit, or an unwritable output file
+/// (exit 2); stdout that cannot be written (exit 1; a closed pipe is not an
+/// error).
 pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
     let config = FactorizeConfig {
         method: args.method.into(),
@@ -137,9 +140,11 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
 
     let mut ratings = load(&args.ratings, args.items.as_deref())?;
     let n_ratings = ratings.len();
+    let mut out = super::out::stdout();
+    let printed = |r: std::io::Result<()>| r.map_err(|e| super::out::failure(&e));
     if !args.json {
         // Before a test file may add users and items.
-        print_ratings(&ratings);
+        printed(print_ratings(&mut out, &ratings))?;
     }
     let data = match &args.test {
         Some(test_path) => {
@@ -152,23 +157,31 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
     .map_err(|e| failure(&e))?;
 
     if !args.json {
-        print_setup(&data, &config, args, test_fraction);
+        printed(print_setup(&mut out, &data, &config, args, test_fraction))?;
     }
     let started = Instant::now();
     let mut trainer = Trainer::new(config.clone(), data).map_err(|e| failure(&e))?;
     let mut fit_seconds = started.elapsed().as_secs_f64();
     if !args.json {
-        println!(
-            "{:>5}  {:>10}  {:>10}  {:>12}  {:>8}",
-            "epoch", "train RMSE", "test RMSE", "loss", "seconds"
-        );
-        print_epoch(trainer.initial());
+        printed(
+            writeln!(
+                out,
+                "{:>5}  {:>10}  {:>10}  {:>12}  {:>8}",
+                "epoch", "train RMSE", "test RMSE", "loss", "seconds"
+            )
+            .and_then(|()| print_epoch(&mut out, trainer.initial())),
+        )?;
     }
+    let saves = args.save_users.is_some() || args.save_items.is_some();
     while !trainer.is_finished() {
+        if out.is_closed() && !saves {
+            // Nobody reads the rest and nothing is to be saved.
+            return Ok(());
+        }
         let stats = trainer.epoch().map_err(|e| failure(&e))?;
         fit_seconds += stats.seconds;
         if !args.json {
-            print_epoch(&stats);
+            printed(print_epoch(&mut out, &stats))?;
         }
     }
 
@@ -178,12 +191,38 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
     if let Some(path) = &args.save_items {
         save_csv(path, &items_csv(&ratings, trainer.model()))?;
     }
+    let report = Report {
+        trainer: &trainer,
+        config: &config,
+        n_ratings,
+        fit_seconds,
+    };
+    printed(if args.json {
+        report.json(&mut out)
+    } else {
+        report.last_line(&mut out)
+    })
+}
 
-    let model = trainer.model();
-    let last = trainer.history().last();
-    let train_rmse = last.map(|s| s.train_rmse);
-    let test_rmse = last.and_then(|s| s.test_rmse);
-    if args.json {
+/// What is known once training ends.
+struct Report<'a> {
+    trainer: &'a Trainer,
+    config: &'a FactorizeConfig,
+    n_ratings: usize,
+    fit_seconds: f64,
+}
+
+impl Report<'_> {
+    /// The JSON document of the CLI contract.
+    fn json(&self, out: &mut impl io::Write) -> io::Result<()> {
+        let Self {
+            trainer,
+            config,
+            n_ratings,
+            fit_seconds,
+        } = *self;
+        let model = trainer.model();
+        let last = trainer.history().last();
         let history: Vec<serde_json::Value> = trainer
             .history()
             .iter()
@@ -196,7 +235,7 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
                 })
             })
             .collect();
-        let out = serde_json::json!({
+        let doc = serde_json::json!({
             "users": model.n_users(),
             "items": model.n_items(),
             "ratings": n_ratings,
@@ -209,54 +248,62 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
             "learning_rate": config.learning_rate,
             "biases": config.biases,
             "seed": config.seed,
-            "train_rmse": train_rmse,
-            "test_rmse": test_rmse,
+            "train_rmse": last.map(|s| s.train_rmse),
+            "test_rmse": last.and_then(|s| s.test_rmse),
             "history": history,
             "fit_seconds": fit_seconds,
         });
-        println!("{out}");
-    } else {
+        writeln!(out, "{doc}")?;
+        out.flush()
+    }
+
+    /// `final: train RMSE …, test RMSE …, fit … s`.
+    fn last_line(&self, out: &mut impl io::Write) -> io::Result<()> {
+        let last = self.trainer.history().last();
         let mut line = String::from("final:");
-        if let Some(r) = train_rmse {
+        if let Some(r) = last.map(|s| s.train_rmse) {
             let _ = write!(line, " train RMSE {r:.4}");
         }
-        if let Some(r) = test_rmse {
+        if let Some(r) = last.and_then(|s| s.test_rmse) {
             let _ = write!(line, ", test RMSE {r:.4}");
         }
-        let _ = write!(line, ", fit {fit_seconds:.3} s");
-        println!("{line}");
+        let _ = write!(line, ", fit {:.3} s", self.fit_seconds);
+        writeln!(out, "{line}")?;
+        out.flush()
     }
-    Ok(())
 }
 
 /// Sizes, scale and titles of the ratings.
-fn print_ratings(ratings: &Ratings) {
+fn print_ratings(out: &mut impl io::Write, ratings: &Ratings) -> io::Result<()> {
     let (lo, hi) = ratings.scale;
-    println!(
+    writeln!(
+        out,
         "ratings: {}: {} users × {} items, {} ratings ({:.1}% observed), scale {lo}–{hi}",
         ratings.name,
         ratings.n_users(),
         ratings.n_items(),
         ratings.len(),
         100.0 * ratings.observed_fraction(),
-    );
+    )?;
     let titled = ratings.items.iter().filter(|i| i.title.is_some()).count();
     if titled > 0 {
         let from = ratings
             .items_source
             .as_ref()
             .map_or_else(String::new, |p| format!(" (from {})", p.display()));
-        println!("titles: {titled} of {} items{from}", ratings.n_items());
+        writeln!(out, "titles: {titled} of {} items{from}", ratings.n_items())?;
     }
+    Ok(())
 }
 
 /// The split and the model's settings.
 fn print_setup(
+    out: &mut impl io::Write,
     data: &TrainingSet,
     config: &FactorizeConfig,
     args: &FactorizeArgs,
     test_fraction: f64,
-) {
+) -> io::Result<()> {
     let mut known_user = vec![false; data.n_users];
     let mut known_item = vec![false; data.n_items];
     for r in &data.train {
@@ -283,7 +330,7 @@ fn print_setup(
             "; {cold} test ratings have a user or item with no training rating"
         );
     }
-    println!("{line}");
+    writeln!(out, "{line}")?;
     let mut model = format!(
         "model: {}, rank {}, λ {}, ",
         config.method.name().to_uppercase(),
@@ -301,17 +348,18 @@ fn print_setup(
         if config.epochs == 1 { "" } else { "s" },
         config.seed
     );
-    println!("{model}");
+    writeln!(out, "{model}")
 }
 
-fn print_epoch(s: &EpochStats) {
+fn print_epoch(out: &mut impl io::Write, s: &EpochStats) -> io::Result<()> {
     let test = s
         .test_rmse
         .map_or_else(|| "—".to_owned(), |r| format!("{r:.4}"));
-    println!(
+    writeln!(
+        out,
         "{:>5}  {:>10.4}  {:>10}  {:>12.3}  {:>8.3}",
         s.epoch, s.train_rmse, test, s.loss, s.seconds
-    );
+    )
 }
 
 /// `user,bias,f1..fk`, one row per user.

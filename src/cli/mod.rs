@@ -1,9 +1,12 @@
 //! The command line's subcommands, one module each. `main.rs` parses the
 //! arguments with clap and dispatches here; every command returns a
 //! [`Failure`] that carries its exit status (2 bad input or usage, 1 other).
+//! Output goes through [`out`]: a closed pipe ends it quietly, a full disk
+//! is an error (exit 1), never a panic.
 
 pub mod factorize;
 pub mod neighbors;
+pub mod out;
 pub mod pca;
 pub mod render;
 

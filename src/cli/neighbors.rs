@@ -148,7 +148,7 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
         index_seconds,
         query_seconds,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &answer.json())
             .map_err(std::io::Error::other)
@@ -156,7 +156,9 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     } else {
         out.write_all(answer.text().as_bytes())
     };
-    written.map_err(|e| Failure::other(format!("cannot write the output: {e}")))
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| super::out::failure(&e))
 }
 
 /// The row, or the analogy's three rows, the arguments name.

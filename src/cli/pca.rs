@@ -91,7 +91,7 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     let fit_seconds = started.elapsed().as_secs_f64();
     let fit = fitted.map_err(|e| at(&e))?;
     if fit.selection.left_out() > 0 {
-        eprintln!("note: {shown}: {}", left_out_note(&fit.selection));
+        super::out::note(&format!("note: {shown}: {}", left_out_note(&fit.selection)));
     }
     let (pca, kept) = (&fit.pca, &fit.selection.rows);
 
@@ -101,8 +101,7 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     }
 
     let printed_scores = if args.scores { scores.as_ref() } else { None };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(super::out::stdout());
     let written = if args.json {
         write_json(
             &mut out,
@@ -127,7 +126,7 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     };
     written
         .and_then(|()| out.flush())
-        .map_err(|e| Failure::other(format!("cannot write to stdout: {e}")))
+        .map_err(|e| super::out::failure(&e))
 }
 
 /// The stderr note for rows left out: how many, of how many, and why.
