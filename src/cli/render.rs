@@ -205,12 +205,13 @@ fn make_parent(path: &Path) -> Result<(), Failure> {
 /// Writes `image` as PNG through a temporary file renamed into place.
 fn write_png(image: &RgbaImage, path: &Path) -> Result<(), Failure> {
     make_parent(path)?;
-    crate::files::write_atomic(path, |w| {
-        image
-            .write_to(w, image::ImageFormat::Png)
-            .map_err(std::io::Error::other)
-    })
-    .map_err(|e| Failure::input(e.to_string()))
+    // Encoded in memory first: the PNG encoder wants a seekable writer, and a
+    // FIFO or device that `-o` names is written into, not replaced.
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
+    crate::files::write_bytes_atomic(path, png.get_ref()).map_err(|e| Failure::input(e.to_string()))
 }
 
 /// Encodes GIF frames on a second thread while the next frame renders.
