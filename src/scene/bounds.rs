@@ -8,6 +8,8 @@
 //! user wrote: at most [`MAX_QUOTED_CHARS`] characters, then `…` and the
 //! value's full length.
 
+use std::fmt::Write as _;
+
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -204,7 +206,7 @@ pub(crate) fn shorten_quotes(message: &str) -> String {
             out.extend(body.chars().take(MAX_QUOTED_CHARS));
             out.push('…');
             out.push(mark);
-            out.push_str(&format!(" ({chars} characters)"));
+            let _ = write!(out, " ({chars} characters)");
         } else {
             out.push_str(body);
             out.push(mark);

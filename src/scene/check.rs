@@ -2,6 +2,8 @@
 //! TOML is read (each names its key), and the messages for a setting that
 //! names a column the dataset does not have.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Deserializer};
 
 use crate::data::Dataset;
@@ -150,7 +152,7 @@ pub(super) fn name_list<'a>(names: impl Iterator<Item = &'a str>, total: usize) 
         .collect();
     let mut out = shown.join(", ");
     if total > shown.len() {
-        out.push_str(&format!(", … ({total} in all)"));
+        let _ = write!(out, ", … ({total} in all)");
     }
     out
 }
