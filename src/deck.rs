@@ -82,9 +82,11 @@ pub struct LoadedDeck {
 /// Parses a deck's TOML; errors name the line and column.
 ///
 /// # Errors
-/// Bad TOML, an unknown key, a wrong type, or a deck without slides.
+/// Bad TOML, an unknown key, a wrong type, a list or string over its bound
+/// (at most [`MAX_SLIDES`](scene::MAX_SLIDES) slides, for one), or a deck
+/// without slides.
 pub fn parse_deck(src: &str, file: &str) -> Result<Deck, SceneError> {
-    let deck: Deck = toml::from_str(src).map_err(|e| scene::toml_error(src, file, &e))?;
+    let deck: Deck = scene::from_toml_bounded(src, file, &scene::DECK_BOUNDS)?;
     if deck.slides.is_empty() {
         return Err(SceneError::Invalid {
             file: file.to_owned(),
@@ -134,7 +136,11 @@ pub fn load_builtin_deck() -> Result<LoadedDeck, SceneError> {
                 .map(|(_, src)| *src)
                 .ok_or_else(|| SceneError::Invalid {
                     file: BUILTIN_DECK_NAME.to_owned(),
-                    message: format!("slide {}: {} is not embedded", i + 1, slide.scene),
+                    message: format!(
+                        "slide {}: {} is not embedded",
+                        i + 1,
+                        scene::quote(&slide.scene)
+                    ),
                 })?;
             scene::load_scene_str(src, &slide.scene, None)
                 .map_err(|e| slide_error(BUILTIN_DECK_NAME, i, slide, &e))
@@ -146,6 +152,6 @@ pub fn load_builtin_deck() -> Result<LoadedDeck, SceneError> {
 fn slide_error(file: &str, i: usize, slide: &Slide, e: &SceneError) -> SceneError {
     SceneError::Invalid {
         file: file.to_owned(),
-        message: format!("slide {} ({:?}): {e}", i + 1, slide.title),
+        message: format!("slide {} ({}): {e}", i + 1, scene::quote(&slide.title)),
     }
 }

@@ -147,3 +147,35 @@ fn saved_transform_scene_round_trips() {
     assert_eq!(back.transform, saved.transform);
     assert!(!back.transform.steps.is_empty());
 }
+
+/// A composition at the scene's limit of steps cannot grow in the window
+/// either: "Add a step" is disabled at `scene::MAX_STEPS` (a saved scene
+/// would otherwise be refused when opened again).
+#[test]
+fn add_a_step_stops_at_the_scene_limit() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let step = "[[1.0, 0.0], [0.0, 1.0]]";
+    let steps = vec![step; scene::MAX_STEPS].join(", ");
+    let path = common::write_file(
+        dir.path(),
+        "many.toml",
+        format!(
+            "view = \"transform\"\ndataset = \"builtin:cloud\"\n[transform]\nsteps = [{steps}]\n"
+        )
+        .as_bytes(),
+    );
+    let loaded = scene::load_scene(&path).expect("a scene at the limit loads");
+    let app = eigenlens::app::EigenApp::new(
+        eigenlens::app::PersistedState::default(),
+        Some((path, eigenlens::app::Opened::Scene(Box::new(loaded)))),
+    );
+    let mut harness = app_harness(app);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .get_by_label("Add a step")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(!harness.get_by_label("Clear").accesskit_node().is_disabled());
+}

@@ -2,11 +2,14 @@
 //! TOML is read (each names its key), and the messages for a setting that
 //! names a column the dataset does not have.
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Deserializer};
 
 use crate::data::Dataset;
 
 use super::SceneError;
+use super::bounds::{MAX_QUOTED_CHARS, quote};
 use super::error::spanned_error;
 
 /// A number that is finite as the f32 it is stored in (1e300 is a finite
@@ -111,9 +114,10 @@ impl Misfit {
 /// `"{key}: "iris" has no numeric column "x" (it has: a, b)"`.
 pub(super) fn no_numeric_column(key: &str, ds: &Dataset, name: &str) -> String {
     format!(
-        "{key}: {:?} has no numeric column {name:?} (it has: {})",
-        ds.name,
-        ds.column_names().join(", ")
+        "{key}: {} has no numeric column {} (it has: {})",
+        quote(&ds.name),
+        quote(name),
+        name_list(ds.column_names().into_iter(), ds.columns.len())
     )
 }
 
@@ -121,15 +125,40 @@ pub(super) fn no_numeric_column(key: &str, ds: &Dataset, name: &str) -> String {
 pub(super) fn no_label_column(key: &str, ds: &Dataset, name: &str) -> String {
     let labels: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
     format!(
-        "{key}: {:?} has no label column {name:?} (it has: {})",
-        ds.name,
+        "{key}: {} has no label column {} (it has: {})",
+        quote(&ds.name),
+        quote(name),
         if labels.is_empty() {
             "none".to_owned()
         } else {
-            labels.join(", ")
+            name_list(labels.iter().copied(), labels.len())
         }
     )
 }
+
+/// Names listed in an error message: the first [`MAX_LISTED_NAMES`], each
+/// cut to [`MAX_QUOTED_CHARS`] characters, then how many there are in all.
+pub(super) fn name_list<'a>(names: impl Iterator<Item = &'a str>, total: usize) -> String {
+    let shown: Vec<String> = names
+        .take(MAX_LISTED_NAMES)
+        .map(|n| {
+            let mut chars = n.chars();
+            let mut s: String = chars.by_ref().take(MAX_QUOTED_CHARS).collect();
+            if chars.next().is_some() {
+                s.push('…');
+            }
+            s
+        })
+        .collect();
+    let mut out = shown.join(", ");
+    if total > shown.len() {
+        let _ = write!(out, ", … ({total} in all)");
+    }
+    out
+}
+
+/// Most names listed in an error message.
+const MAX_LISTED_NAMES: usize = 20;
 
 /// A `color` setting of `table`: unset, `""` (no colouring) or a label column.
 pub(super) fn check_color(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::data::Dataset;
 
 use super::ViewKind;
+use super::bounds::quote;
 use super::camera::CameraSettings;
 use super::check::{Misfit, de_usize_in, no_label_column};
 use super::error::value_span;
@@ -153,10 +154,13 @@ impl EmbeddingsSettings {
                 return fail(
                     "dims",
                     format!(
-                        "embeddings.dims: {:?} has no numeric column {name:?} ({} columns, the first {})",
-                        ds.name,
+                        "embeddings.dims: {} has no numeric column {} ({} columns, the first {})",
+                        quote(&ds.name),
+                        quote(name),
                         ds.columns.len(),
-                        ds.columns.first().map_or("none", |c| c.name.as_str())
+                        ds.columns
+                            .first()
+                            .map_or_else(|| "none".to_owned(), |c| quote(&c.name))
                     ),
                 );
             }
@@ -209,8 +213,9 @@ impl EmbeddingsSettings {
                 "embeddings",
                 "selected",
                 format!(
-                    "embeddings.selected: {:?} has no point named {word:?}",
-                    ds.name
+                    "embeddings.selected: {} has no point named {}",
+                    quote(&ds.name),
+                    quote(word)
                 ),
             ));
         }
@@ -219,8 +224,9 @@ impl EmbeddingsSettings {
                 "embeddings",
                 "analogy",
                 format!(
-                    "embeddings.analogy: {:?} has no point named {word:?}",
-                    ds.name
+                    "embeddings.analogy: {} has no point named {}",
+                    quote(&ds.name),
+                    quote(word)
                 ),
             ));
         }

@@ -50,6 +50,8 @@ pub(crate) fn toml_error(src: &str, file: &str, e: &toml::de::Error) -> SceneErr
         Some(key) if !message.starts_with(&format!("{key}:")) => format!("{key}: {message}"),
         _ => message.to_owned(),
     };
+    // The parser and serde quote values whole: cut long ones short.
+    let message = super::bounds::shorten_quotes(&message);
     match e.span() {
         Some(span) => at(file, src, span, message),
         None => SceneError::Invalid {

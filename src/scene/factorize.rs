@@ -4,7 +4,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::data::Ratings;
 
-use super::check::{Misfit, de_f64_in, de_usize_in};
+use super::bounds::quote;
+use super::check::{Misfit, de_f64_in, de_usize_in, name_list};
 
 /// How the Factorize view fits the factors (the command line's `--method`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -213,22 +214,22 @@ impl FactorizeSettings {
 
 /// `key` names user `id`, which `r` does not have.
 fn no_user(r: &Ratings, key: &str, id: &str) -> String {
-    let some: Vec<&str> = r.users.iter().take(5).map(String::as_str).collect();
+    let some = name_list(r.users.iter().take(5).map(String::as_str), 5);
     format!(
-        "{key}: {:?} has no user {id:?} (its {} users include {})",
-        r.name,
+        "{key}: {} has no user {} (its {} users include {some})",
+        quote(&r.name),
+        quote(id),
         r.n_users(),
-        some.join(", ")
     )
 }
 
 /// `key` names item `id`, which `r` has neither as an id nor as a title.
 fn no_item(r: &Ratings, key: &str, id: &str) -> String {
-    let some: Vec<&str> = r.items.iter().take(5).map(|i| i.id.as_str()).collect();
+    let some = name_list(r.items.iter().take(5).map(|i| i.id.as_str()), 5);
     format!(
-        "{key}: {:?} has no item with id or title {id:?} (its {} items include {})",
-        r.name,
+        "{key}: {} has no item with id or title {} (its {} items include {some})",
+        quote(&r.name),
+        quote(id),
         r.n_items(),
-        some.join(", ")
     )
 }

@@ -181,9 +181,9 @@ pub fn load_scene_str(
                 file,
                 &["dataset"],
                 format!(
-                    "dataset: the {} view needs a ratings matrix, and {:?} is a table (ratings built-ins: {})",
+                    "dataset: the {} view needs a ratings matrix, and {} is a table (ratings built-ins: {})",
                     scene.view.title(),
-                    ds.name,
+                    super::quote(&ds.name),
                     available.join(", ")
                 ),
             ));
@@ -194,8 +194,8 @@ pub fn load_scene_str(
                 file,
                 &["dataset"],
                 format!(
-                    "dataset: {:?} is a ratings matrix, which the {} view cannot show: use view = \"factorize\"",
-                    r.name,
+                    "dataset: {} is a ratings matrix, which the {} view cannot show: use view = \"factorize\"",
+                    super::quote(&r.name),
                     scene.view.title()
                 ),
             ));

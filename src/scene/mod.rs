@@ -10,6 +10,7 @@
 //! (range checks and column messages), error.rs ([`SceneError`] and where it
 //! points), load.rs (reading a scene and its dataset).
 
+mod bounds;
 mod camera;
 mod check;
 mod data;
@@ -26,11 +27,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Ratings};
 
+pub(crate) use bounds::{DECK_BOUNDS, from_toml_bounded};
+pub use bounds::{
+    MAX_CAPTION_CHARS, MAX_CAPTIONS, MAX_EDITS, MAX_KEY_CHARS, MAX_LIST_LEN, MAX_LISTED_COLUMNS,
+    MAX_NOTES_CHARS, MAX_PATH_CHARS, MAX_QUOTED_CHARS, MAX_SLIDES, MAX_STEPS, MAX_TEXT_CHARS,
+    quote,
+};
 pub use camera::{CameraSettings, DISTANCE_RANGE, PITCH_RANGE, Projection};
 pub use data::{DataPanel, DataSettings};
 pub use embeddings::{EmbeddingsMode, EmbeddingsSettings, MAX_NEIGHBORS};
 pub use error::SceneError;
-pub(crate) use error::toml_error;
 pub use factorize::{
     FactorizeMethod, FactorizeSettings, MAX_TOP_N, Metric, RatingEdit, VIEW_MAX_EPOCHS,
     VIEW_MAX_RANK, find_item,
@@ -38,7 +44,7 @@ pub use factorize::{
 pub(crate) use load::read_toml_text;
 pub use load::{DatasetRef, LoadedScene, SceneData, load_scene, load_scene_str};
 pub use pca::{PcaPanel, PcaSettings};
-pub use transform::{TransformAnimation, TransformMode, TransformSettings};
+pub use transform::{MATRIX_ENTRY_LIMIT, TransformAnimation, TransformMode, TransformSettings};
 pub use view_kind::ViewKind;
 pub use window::{SCALE_RANGE, SIZE_RANGE, Theme, WindowSettings};
 
@@ -89,10 +95,11 @@ impl Scene {
     /// Parses a scene from TOML text; `file` names it in errors.
     ///
     /// # Errors
-    /// Syntax errors, unknown keys, wrong types and out-of-range values, each
-    /// naming the line and column.
+    /// Syntax errors, unknown keys, wrong types, out-of-range values and
+    /// lists or strings over their bounds (checked before anything is built
+    /// from them), each naming the line and column.
     pub fn from_toml(src: &str, file: &str) -> Result<Self, SceneError> {
-        toml::from_str(src).map_err(|e| toml_error(src, file, &e))
+        bounds::from_toml_bounded(src, file, &bounds::SCENE_BOUNDS)
     }
 
     /// Writes the scene as TOML; empty if it cannot be written (see

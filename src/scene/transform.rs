@@ -7,6 +7,11 @@ use crate::data::Dataset;
 use super::camera::CameraSettings;
 use super::check::{Misfit, check_color, de_progress, no_numeric_column};
 
+/// Every matrix entry (of `matrix` and of each of `steps`) lies within
+/// ±this: the range of the view's matrix editor. A scene's entry outside it
+/// is an error, never clamped.
+pub const MATRIX_ENTRY_LIMIT: f64 = 100.0;
+
 /// Whether the Transform view shows the plane (2×2) or space (3×3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TransformMode {
@@ -121,15 +126,17 @@ impl Default for TransformSettings {
 }
 
 impl TransformSettings {
-    /// Checks the matrices' sizes against `mode` and that every entry is
-    /// finite: the message names the key and what is wrong.
+    /// Checks the matrices' sizes against `mode`, that there are at most
+    /// [`MAX_STEPS`](super::MAX_STEPS) steps and that every entry is a finite
+    /// number within ±[`MATRIX_ENTRY_LIMIT`]: the message names the key,
+    /// the entry and what is wrong.
     ///
     /// # Errors
     /// The key at fault (`matrix` or `steps`) and the message.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
         let n = self.mode.n();
         let mode = self.mode.key();
-        let check = |m: &[Vec<f64>], what: &str| -> Result<(), String> {
+        let check = |m: &[Vec<f64>], what: &str, limit: f64| -> Result<(), String> {
             if m.len() != n || m.iter().any(|r| r.len() != n) {
                 let got: Vec<String> = m.iter().map(|r| r.len().to_string()).collect();
                 return Err(format!(
@@ -138,16 +145,47 @@ impl TransformSettings {
                     got.join(", ")
                 ));
             }
-            if m.iter().flatten().any(|x| !x.is_finite()) {
-                return Err(format!("{what}: every entry must be a finite number"));
+            for (r, row) in m.iter().enumerate() {
+                for (c, &x) in row.iter().enumerate() {
+                    if !(x.is_finite() && x.abs() <= limit) {
+                        let range = if limit < f64::MAX {
+                            format!("a number between {} and {limit}", -limit)
+                        } else {
+                            "a finite number".to_owned()
+                        };
+                        return Err(format!(
+                            "{what}[{r}][{c}]: every entry must be {range}, got {}",
+                            crate::math::fmt_typed(x)
+                        ));
+                    }
+                }
             }
             Ok(())
         };
         if !self.matrix.is_empty() {
-            check(&self.matrix, "transform.matrix").map_err(|e| ("matrix", e))?;
+            // With steps the matrix is their product, which may pass the
+            // editor's range: it is ignored on loading, so only its size and
+            // finiteness are checked.
+            let limit = if self.steps.is_empty() {
+                MATRIX_ENTRY_LIMIT
+            } else {
+                f64::MAX
+            };
+            check(&self.matrix, "transform.matrix", limit).map_err(|e| ("matrix", e))?;
+        }
+        if self.steps.len() > super::MAX_STEPS {
+            return Err((
+                "steps",
+                format!(
+                    "transform.steps: at most {} entries, got {}",
+                    super::MAX_STEPS,
+                    self.steps.len()
+                ),
+            ));
         }
         for (i, m) in self.steps.iter().enumerate() {
-            check(m, &format!("transform.steps[{i}]")).map_err(|e| ("steps", e))?;
+            check(m, &format!("transform.steps[{i}]"), MATRIX_ENTRY_LIMIT)
+                .map_err(|e| ("steps", e))?;
         }
         Ok(())
     }

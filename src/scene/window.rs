@@ -19,7 +19,10 @@ impl std::str::FromStr for Theme {
         match s {
             "light" => Ok(Self::Light),
             "dark" => Ok(Self::Dark),
-            other => Err(format!("unknown theme {other:?}: expected light or dark")),
+            other => Err(format!(
+                "unknown theme {}: expected light or dark",
+                super::bounds::quote(other)
+            )),
         }
     }
 }

@@ -14,7 +14,8 @@ use super::points::{Points, point_color};
 use super::prepare::Ready;
 use super::rows::clean;
 use super::{
-    BASIS_COLORS, BASIS_NAMES, EIGEN_COLORS, FLIP_FILL, FLIP_STROKE, KEEP_FILL, KEEP_STROKE,
+    BASIS_COLORS, BASIS_NAMES, EIGEN_COLORS, ENTRY_LIMIT, FLIP_FILL, FLIP_STROKE, KEEP_FILL,
+    KEEP_STROKE,
 };
 use crate::app::style::{category_color, fmt_count, fmt_num};
 use crate::data::LabelColumn;
@@ -228,7 +229,7 @@ impl Canvas2d<'_> {
         {
             let w = f.to_world(ptr);
             // Snap to a twentieth: clean numbers in the editor.
-            let snap = |x: f64| (x * 20.0).round() / 20.0;
+            let snap = |x: f64| ((x * 20.0).round() / 20.0).clamp(-ENTRY_LIMIT, ENTRY_LIMIT);
             let mut rows = self.settings.matrix.clone();
             if let [r0, r1] = rows.as_mut_slice()
                 && r0.len() == 2

@@ -3,9 +3,9 @@
 
 use egui::{RichText, Ui};
 
-use super::TransformView;
 use super::format::{fmt_block, fmt_inline, subscript};
 use super::rows::identity_rows;
+use super::{ENTRY_LIMIT, TransformView};
 
 impl TransformView {
     pub(super) fn composition_ui(&mut self, ui: &mut Ui) {
@@ -81,15 +81,31 @@ impl TransformView {
             None => {}
         }
         ui.horizontal(|ui| {
-            if ui.button("Add a step").clicked() {
+            let full = self.settings.steps.len() >= crate::scene::MAX_STEPS;
+            let add = ui
+                .add_enabled(!full, egui::Button::new("Add a step"))
+                .on_disabled_hover_text(format!(
+                    "A composition has at most {} steps",
+                    crate::scene::MAX_STEPS
+                ));
+            if add.clicked() {
                 self.settings.steps.push(identity_rows(n));
                 self.selected_step = self.settings.steps.len() - 1;
             }
-            if ui
-                .button("Clear")
+            // The product becomes A, whose entries a scene keeps within ±ENTRY_LIMIT.
+            let fits = self
+                .settings
+                .matrix
+                .iter()
+                .flatten()
+                .all(|x| x.abs() <= ENTRY_LIMIT);
+            let clear = ui
+                .add_enabled(fits, egui::Button::new("Clear"))
                 .on_hover_text("Keep the product as A")
-                .clicked()
-            {
+                .on_disabled_hover_text(format!(
+                    "The product has an entry beyond ±{ENTRY_LIMIT}: it cannot become A"
+                ));
+            if clear.clicked() {
                 self.settings.steps.clear();
             }
         });

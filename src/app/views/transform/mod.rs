@@ -48,8 +48,8 @@ use rows::{example, resize};
 
 /// Seconds the whole animation takes at 1× speed (a composition: per step).
 const ANIMATION_SECONDS: f32 = 4.0;
-/// Entries of the matrix editor stay within ±this.
-const ENTRY_LIMIT: f64 = 100.0;
+/// Entries of the matrix editor stay within ±this (what a scene accepts).
+const ENTRY_LIMIT: f64 = crate::scene::MATRIX_ENTRY_LIMIT;
 /// Width of the side panel, in points.
 const SIDE_WIDTH: f32 = 350.0;
 /// Points at most drawn from the dataset (every k-th row above it).
