@@ -30,8 +30,9 @@ const LOCAL_WORK: usize = 3_000_000;
 const FRAME_BUDGET: Duration = Duration::from_millis(12);
 /// Between two live epochs on the UI thread, so small data visibly trains.
 const LIVE_PACE: Duration = Duration::from_millis(60);
-/// Snapshots kept for the history scrubber: at most this many model numbers in all.
-const SNAPSHOT_BUDGET: usize = 40_000_000;
+/// Snapshots kept for the history scrubber: at most this many model numbers
+/// in all (16 M numbers, 128 MB; every `stride`-th epoch past it).
+const SNAPSHOT_BUDGET: usize = 16_000_000;
 /// How long the training job waits for a new target before looking again.
 const PARK: Duration = Duration::from_millis(200);
 
@@ -64,9 +65,13 @@ impl Stopped {
     }
 }
 
-/// What the training job sends, once per epoch.
+/// What the training job sends, once per epoch: the model only on epochs
+/// the history keeps (every `stride`-th), so a window that draws rarely
+/// (minimised, busy) never queues one model per epoch; and the model of the
+/// epoch it stops at when it waits (paused, or at the goal).
 enum Message {
-    Epoch(EpochStats, Box<Model>),
+    Epoch(EpochStats, Option<Box<Model>>),
+    Model(usize, Box<Model>),
     Failed(FactorizeError),
 }
 
@@ -137,9 +142,22 @@ impl Run {
         }
     }
 
-    fn record(&mut self, stats: EpochStats, model: Model) {
+    /// Adds an epoch's statistics, and its model to the snapshots when it
+    /// has one (the job sends only those the history keeps).
+    fn record(&mut self, stats: EpochStats, model: Option<Model>) {
         let epoch = stats.epoch;
         self.history.push(stats);
+        if let Some(model) = model {
+            self.keep(epoch, model);
+        }
+    }
+
+    /// Keeps the model after `epoch` epochs: every `stride`-th and the
+    /// target's for good, any other only until a newer one comes.
+    fn keep(&mut self, epoch: usize, model: Model) {
+        if self.snapshots.last().is_some_and(|s| s.epoch >= epoch) {
+            return;
+        }
         let snapshot = Snapshot {
             epoch,
             model: Arc::new(model),
@@ -166,16 +184,16 @@ impl Run {
     }
 
     /// Trains on this thread: everything when `blocking`, else until the
-    /// frame's budget is spent (one epoch per [`LIVE_PACE`] when live).
+    /// frame's budget is spent (one epoch per [`LIVE_PACE`] when live). Each
+    /// epoch is recorded as it is trained, so memory holds the snapshots
+    /// kept and no more (a blocking render of 10,000 epochs used to hold
+    /// every epoch's model until the end).
     fn advance_local(&mut self, blocking: bool, ctx: &egui::Context) {
-        let Engine::Local(trainer) = &mut self.engine else {
+        let Engine::Local(mut trainer) = std::mem::replace(&mut self.engine, Engine::Done) else {
             return;
         };
         let started = Instant::now();
-        let mut trained = Vec::new();
-        let mut failed = None;
-        let mut done = self.history.len();
-        while done < self.target {
+        while self.history.len() < self.target {
             if !blocking {
                 if self.live && self.last_epoch_at.is_some_and(|t| t.elapsed() < LIVE_PACE) {
                     ctx.request_repaint_after(LIVE_PACE);
@@ -188,8 +206,7 @@ impl Run {
             }
             match trainer.epoch() {
                 Ok(stats) => {
-                    trained.push((stats, trainer.model().clone()));
-                    done += 1;
+                    self.record(stats, Some(trainer.model().clone()));
                     if self.live && !blocking {
                         self.last_epoch_at = Some(Instant::now());
                         ctx.request_repaint_after(LIVE_PACE);
@@ -197,18 +214,12 @@ impl Run {
                     }
                 }
                 Err(e) => {
-                    failed = Some(e);
-                    break;
+                    self.error = Some(Stopped::new(JobError::Failed(e)));
+                    return;
                 }
             }
         }
-        for (stats, model) in trained {
-            self.record(stats, model);
-        }
-        if let Some(e) = failed {
-            self.error = Some(Stopped::new(JobError::Failed(e)));
-            self.engine = Engine::Done;
-        }
+        self.engine = Engine::Local(trainer);
     }
 
     /// Records the epochs the job has sent.
@@ -221,7 +232,8 @@ impl Run {
         let mut failed = None;
         for message in messages {
             match message {
-                Message::Epoch(stats, model) => self.record(stats, *model),
+                Message::Epoch(stats, model) => self.record(stats, model.map(|m| *m)),
+                Message::Model(epoch, model) => self.keep(epoch, *model),
                 Message::Failed(e) => failed = Some(JobError::Failed(e)),
             }
         }
@@ -247,18 +259,39 @@ impl Run {
 }
 
 /// A streaming job that trains while fewer epochs than its progress total
-/// are done, sending each epoch's statistics and model.
-fn training_job(mut trainer: Trainer, target: usize, waker: Waker) -> Job<(), Message> {
+/// are done, sending each epoch's statistics, and its model every `stride`
+/// epochs and before it waits.
+fn training_job(
+    mut trainer: Trainer,
+    target: usize,
+    stride: usize,
+    waker: Waker,
+) -> Job<(), Message> {
     let job = Job::stream((), waker, move |progress, emit| {
+        // The epoch whose model was sent last.
+        let mut sent = 0;
         while !progress.is_cancelled() {
-            if trainer.epochs_done() as u64 >= progress.total() {
+            let done = trainer.epochs_done();
+            if done as u64 >= progress.total() {
+                // Waiting (paused or at the goal): the window shows this epoch.
+                if sent != done {
+                    sent = done;
+                    if !emit.send(Message::Model(done, Box::new(trainer.model().clone()))) {
+                        return;
+                    }
+                }
                 std::thread::park_timeout(PARK);
                 continue;
             }
             match trainer.epoch() {
                 Ok(stats) => {
-                    progress.set_done(trainer.epochs_done() as u64);
-                    if !emit.send(Message::Epoch(stats, Box::new(trainer.model().clone()))) {
+                    let done = trainer.epochs_done();
+                    progress.set_done(done as u64);
+                    let model = done.is_multiple_of(stride).then(|| {
+                        sent = done;
+                        Box::new(trainer.model().clone())
+                    });
+                    if !emit.send(Message::Epoch(stats, model)) {
                         return;
                     }
                 }
@@ -335,7 +368,7 @@ impl FactorizeView {
         let engine = if self.blocking || work <= LOCAL_WORK {
             Engine::Local(Box::new(trainer))
         } else {
-            Engine::Job(training_job(trainer, target, self.waker.clone()))
+            Engine::Job(training_job(trainer, target, stride, self.waker.clone()))
         };
         let test_cells = data.test.iter().map(|t| (t.user, t.item)).collect();
         self.run = Some(Run {
