@@ -91,6 +91,24 @@ fn table_cases() -> Vec<Case> {
     use LoadError as L;
     vec![
         Case {
+            // Class 3 (memory per column): 2 rows × 5,000,000 columns (20 MB)
+            // once peaked at 1.7 GB.
+            what: "a table wider than eigenlens opens",
+            file: "wide.csv",
+            bytes: wide_table(100_001, 0, ""),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::TooWide {
+                        columns: 100_001,
+                        ..
+                    })
+                )
+            },
+            says: &["100001 columns", "more than the 100000"],
+            beside: &[],
+        },
+        Case {
             what: "an empty file",
             file: "empty.csv",
             bytes: Vec::new(),
@@ -254,6 +272,39 @@ fn npy_cases() -> Vec<Case> {
             ),
             kind: |e| matches!(e, Load(L::NpyUnsupportedDtype { dtype, .. }) if dtype == "|S4"),
             says: &["|S4", "byte strings"],
+            beside: &[],
+        },
+        Case {
+            // Class 9: an .npz was read as CSV ("line 1: not valid UTF-8").
+            what: "a NumPy .npz archive (written by np.savez_compressed)",
+            file: "arrays.npz",
+            bytes: std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/npz/compressed.npz"),
+            )
+            .expect("the fixture"),
+            kind: |e| matches!(e, Load(L::OtherFormat { .. })),
+            says: &["NumPy .npz archive", "np.save"],
+            beside: &[],
+        },
+        Case {
+            // Class 3 (memory per column): 30 MB of int8 in one row once
+            // peaked at 3.97 GB, 130 bytes a column.
+            what: "a .npy of one row of 30,000,000 columns",
+            file: "row.npy",
+            bytes: npy(
+                "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 30000000), }",
+                &[1; 64],
+            ),
+            kind: |e| {
+                matches!(
+                    e,
+                    Load(L::TooWide {
+                        columns: 30_000_000,
+                        ..
+                    })
+                )
+            },
+            says: &["30000000 columns", "100000", "transpose"],
             beside: &[],
         },
     ]
@@ -489,6 +540,21 @@ fn embedding_cases() -> Vec<Case> {
             bytes: b"king 0.1 0.2 0.3\nqueen 0.3 0.4 0.5\nman 0.5 0.6\n".to_vec(),
             kind: |e| matches!(e, Load(L::Ragged { line: 3, .. })),
             says: &["line 3"],
+            beside: &[],
+        },
+        Case {
+            what: "a word2vec binary file cut off inside its last vector",
+            file: "vectors.bin",
+            bytes: {
+                let mut b = b"2 2\nking ".to_vec();
+                b.extend_from_slice(&1f32.to_le_bytes());
+                b.extend_from_slice(&2f32.to_le_bytes());
+                b.extend_from_slice(b"queen ");
+                b.extend_from_slice(&3f32.to_le_bytes());
+                b
+            },
+            kind: |e| matches!(e, Load(L::Word2vecBinary { path, .. }) if path.ends_with("vectors.bin")),
+            says: &["vectors.bin", "vector 2 of 2", "\"queen\"", "cut off"],
             beside: &[],
         },
         Case {

@@ -1191,6 +1191,47 @@ fn neighbors_bad_input() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// word2vec binary as gensim writes it opens in `neighbors`; a label that
+/// names two points is refused (no silent first pick) with the rows and how
+/// to choose; case is folded for suggestions beyond ASCII ("CAFÉ" → café).
+#[test]
+fn neighbors_word2vec_binary_and_ambiguous_labels() {
+    let bin = repo().join("tests/fixtures/embeddings/word2vec.bin");
+    let bin = bin.to_str().unwrap();
+    let v = neighbors_json(&[bin, "--query", "café", "-k", "4"]);
+    let labels: Vec<&str> = v["neighbors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .all(|l| ["apple", "pear", "plum", "fig"].contains(l)),
+        "the mean of the fruits is nearest the fruits: {labels:?}"
+    );
+    let o = eigenlens(&["neighbors", bin, "--query", "CAFÉ"]);
+    assert_bad_input(&o, &["no point labelled \"CAFÉ\"", "did you mean café?"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let twice = write_file(
+        dir.path(),
+        "twice.txt",
+        b"bank 1 0\nriver 0.9 0.1\nbank 0 1\nmoney 0.1 0.9\n",
+    );
+    let twice = twice.to_str().unwrap();
+    let o = eigenlens(&["neighbors", twice, "--query", "bank"]);
+    assert_bad_input(
+        &o,
+        &["2 points are labelled \"bank\"", "rows 0, 2", "--row 0"],
+    );
+    let v = neighbors_json(&[twice, "--row", "2", "-k", "1"]);
+    assert_eq!(v["neighbors"][0]["label"], "money");
+    let v = neighbors_json(&[twice, "--analogy", "#0,river,money", "-k", "1"]);
+    assert_eq!(v["neighbors"][0]["label"], "bank");
+}
+
 /// `present` checks the deck and every slide's scene before a window opens:
 /// a missing deck or a broken one exits 2 naming the file and line.
 #[test]

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use eigenlens::data::{
     Dataset, LoadError, dim_name, labels_beside_npy, load_builtin, load_dataset, load_embeddings,
-    load_npy_with_labels, load_projector, load_word2vec, looks_like_word2vec, metadata_beside,
-    parse_labels, parse_projector_vectors, parse_word2vec,
+    load_npy_with_labels, load_projector, load_word2vec, looks_like_word2vec,
+    looks_like_word2vec_binary, metadata_beside, parse_labels, parse_projector_vectors,
+    parse_word2vec, parse_word2vec_binary,
 };
 use eigenlens::math::similarity::{Metric, Neighbor, SimilarityError, VectorIndex};
 
@@ -444,7 +445,9 @@ fn word2vec_sniffing() {
     assert!(looks_like_word2vec(b"2 2\n1 0.1 0.2\n2 0.3 0.4\n"));
     assert!(!looks_like_word2vec(b"a\t1\t2\nb\t3\t4\n"));
     assert!(!looks_like_word2vec(b"name,x,y\na,1,2\n"));
-    assert!(!looks_like_word2vec(b"1 2 3\n4 5 6\n"));
+    // Numeric tokens (item ids) are tokens too when every line has one width.
+    assert!(looks_like_word2vec(b"1 2 3\n4 5 6\n"));
+    assert!(!looks_like_word2vec(b"1 2 3\n4 5\n"));
     assert!(!looks_like_word2vec(b"the 0.1\n"));
     assert!(!looks_like_word2vec(b"hello world foo\n"));
 
@@ -452,6 +455,71 @@ fn word2vec_sniffing() {
     let dir = folder(&[("t.txt", b"x,y\n1,2\n3,4\n")]);
     let ds = ok(load_dataset(&dir.path().join("t.txt")));
     assert_eq!(ds.column_names(), ["x", "y"]);
+}
+
+/// gensim's `save_word2vec_format(binary=True)` (no newline between vectors,
+/// a non-ASCII token) loads through the sniffing `load_dataset` with the same
+/// vectors as the Projector export, "café" being the mean of the fruits.
+#[test]
+fn word2vec_binary_written_by_gensim() {
+    let path = fixture("word2vec.bin");
+    let bytes = ok(std::fs::read(&path));
+    assert!(looks_like_word2vec_binary(&bytes));
+    assert!(!looks_like_word2vec(&bytes));
+    let ds = ok(load_dataset(&path));
+    assert_eq!(ds.n_rows, 9);
+    assert_eq!(ds.columns.len(), 16);
+    let words = labels(&ds, "word");
+    assert_eq!(words[..8], WORDS);
+    assert_eq!(words[8], "café");
+    let projector = ok(load_dataset(&fixture("projector/vectors.tsv")));
+    for i in 0..8 {
+        for (a, b) in row(&ds, i).iter().zip(row(&projector, i)) {
+            assert!((a - b).abs() <= 1e-6, "row {i}: {a} vs {b}");
+        }
+    }
+    for d in 0..16 {
+        let mean = (4..8).map(|i| row(&projector, i)[d]).sum::<f64>() / 4.0;
+        assert!((row(&ds, 8)[d] - mean).abs() <= 1e-5, "café dim {d}");
+    }
+    assert_eq!(ok(load_word2vec(&path)), ds);
+    assert_eq!(ok(load_embeddings(&path, None)), ds);
+}
+
+/// A binary file cut short, or whose header promises more than it holds,
+/// is refused with the file and the vector named, never sized by the header.
+#[test]
+fn word2vec_binary_errors() {
+    let bytes = ok(std::fs::read(fixture("word2vec.bin")));
+    let cut = &bytes[..bytes.len() - 10];
+    let e = err(parse_word2vec_binary(cut, "w.bin"));
+    let text = e.to_string();
+    assert!(matches!(e, LoadError::Word2vecBinary { .. }), "{e:?}");
+    assert!(text.contains("w.bin") && text.contains("vector 9 of 9"), "{text}");
+    // A header promising a billion vectors of a million dimensions.
+    let mut huge = b"1000000000 1000000\n".to_vec();
+    huge.extend_from_slice(b"a ");
+    huge.extend_from_slice(&[0u8; 64]);
+    let e = err(parse_word2vec_binary(&huge, "huge.bin"));
+    assert!(e.to_string().contains("huge.bin"), "{e}");
+}
+
+/// GloVe-style text whose tokens are item ids (as a recommender exports its
+/// item embeddings) loads with the ids as labels, not as a table of numbers.
+#[test]
+fn glove_text_with_numeric_tokens() {
+    let path = fixture("glove-ids.txt");
+    let ds = ok(load_dataset(&path));
+    assert_eq!(ds.n_rows, 8);
+    assert_eq!(ds.columns.len(), 16);
+    assert_eq!(
+        labels(&ds, "word"),
+        ["101", "102", "103", "104", "105", "106", "107", "108"]
+    );
+    let projector = ok(load_dataset(&fixture("projector/vectors.tsv")));
+    for (a, b) in row(&ds, 3).iter().zip(row(&projector, 3)) {
+        assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
+    }
 }
 
 // ---------------------------------------------------------------- .npy + labels

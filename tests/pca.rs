@@ -920,6 +920,30 @@ fn error_zero_variance_only_when_standardizing() {
     assert!(Pca::fit(&[&a, &c], &n, &PcaOptions::default()).is_ok());
 }
 
+/// Found by the reliability pass (class 9): values of order 1e-200 that do
+/// vary were called constant, as their variance underflows. Now the message
+/// says so, and a column of equal tiny values is still constant.
+#[test]
+fn error_underflow_is_not_called_constant() {
+    let a = [1.0, 2.0, 3.0];
+    let tiny = [1e-200, 3e-200, 2e-200];
+    let flat = [1e-200; 3];
+    let n = names(&["a", "tiny"]);
+    let standardize = PcaOptions { standardize: true };
+    let e = Pca::fit(&[&a, &tiny], &n, &standardize).unwrap_err();
+    assert!(
+        matches!(&e, PcaError::Underflow { column, spread } if column == "tiny" && *spread > 1.9e-200),
+        "{e:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("not constant") && text.contains("underflows"),
+        "{text}"
+    );
+    let e = Pca::fit(&[&a, &flat], &n, &standardize).unwrap_err();
+    assert!(matches!(e, PcaError::ZeroVariance { .. }), "{e:?}");
+}
+
 /// Columns of different lengths, and names that do not match the columns.
 #[test]
 fn error_length_and_names_mismatch() {

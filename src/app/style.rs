@@ -10,18 +10,43 @@ use crate::scene::Theme;
 /// Licence: assets/fonts/DejaVuSans-LICENSE.txt (Bitstream Vera, free to ship).
 const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// Installs the bundled font: first choice for proportional text, fallback for monospace.
+/// Droid Sans Fallback: Chinese, Japanese and Korean, so column names and
+/// labels in those scripts draw as text, not boxes (the last fallback, used
+/// only for glyphs the others lack). Google's font as Debian ships it in
+/// fonts-droid-fallback; licence: assets/fonts/DroidSansFallback-LICENSE.txt
+/// (Apache 2.0). 4 MB.
+const DROID_SANS_FALLBACK: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf");
+
+/// NanumSquare Regular: the Hangul syllables Droid Sans Fallback lacks, for
+/// Korean. NAVER's font as Debian ships it in fonts-nanum; licence:
+/// assets/fonts/NanumSquare-LICENSE.txt (SIL Open Font License 1.1). 0.7 MB.
+const NANUM_SQUARE: &[u8] = include_bytes!("../../assets/fonts/NanumSquareR.ttf");
+
+/// Installs the bundled fonts: DejaVu Sans first for proportional text and a
+/// fallback for monospace; Droid Sans Fallback and NanumSquare last in both,
+/// for Chinese, Japanese and Korean.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         "DejaVuSans".to_owned(),
         std::sync::Arc::new(FontData::from_static(DEJAVU_SANS)),
     );
+    fonts.font_data.insert(
+        "DroidSansFallback".to_owned(),
+        std::sync::Arc::new(FontData::from_static(DROID_SANS_FALLBACK)),
+    );
+    fonts.font_data.insert(
+        "NanumSquare".to_owned(),
+        std::sync::Arc::new(FontData::from_static(NANUM_SQUARE)),
+    );
+    let cjk = ["DroidSansFallback".to_owned(), "NanumSquare".to_owned()];
     if let Some(family) = fonts.families.get_mut(&FontFamily::Proportional) {
         family.insert(0, "DejaVuSans".to_owned());
+        family.extend(cjk.iter().cloned());
     }
     if let Some(family) = fonts.families.get_mut(&FontFamily::Monospace) {
         family.push("DejaVuSans".to_owned());
+        family.extend(cjk);
     }
     ctx.set_fonts(fonts);
 }
@@ -210,6 +235,22 @@ mod tests {
         assert_eq!(fmt_num(1234.5678, 4), "1235");
         assert_eq!(fmt_num(f64::NAN, 4), "—");
         assert_eq!(fmt_num(1.5e9, 3), "1.50e9");
+    }
+
+    /// Found by the reliability pass (class 9): CJK column names drew as
+    /// boxes. The installed fonts have Chinese, Japanese and Korean glyphs,
+    /// and the math glyphs, in both families.
+    #[test]
+    fn fonts_cover_cjk_and_math() {
+        let ctx = egui::Context::default();
+        install_fonts(&ctx);
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        for family in [FontFamily::Proportional, FontFamily::Monospace] {
+            let id = egui::FontId::new(14.0, family);
+            for c in "東京人口とうきょう서울λσΣθμᵀ₁≈√".chars() {
+                assert!(ctx.fonts_mut(|f| f.has_glyph(&id, c)), "{c} in {id:?}");
+            }
+        }
     }
 
     /// Counts get thousands separators.

@@ -277,21 +277,57 @@ fn find(
     query: &str,
     option: &str,
 ) -> Result<usize, String> {
-    let Some(l) = names else {
-        return Err(format!(
-            "{option}: the points have no labels (give --labels FILE, or --row N); {} rows",
-            ds.n_rows
-        ));
+    // `#N` names a row by number where no label is exactly `#N`.
+    let by_row = || {
+        query
+            .strip_prefix('#')
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&r| r < ds.n_rows)
     };
-    if let Some(code) = l.categories.iter().position(|c| c == query)
-        && let Some(row) = l.codes.iter().position(|&c| c as usize == code)
-    {
+    let Some(l) = names else {
+        return by_row().ok_or_else(|| {
+            format!(
+                "{option}: the points have no labels (give --labels FILE, or --row N, or #N); {} rows",
+                ds.n_rows
+            )
+        });
+    };
+    if let Some(code) = l.categories.iter().position(|c| c == query) {
+        let rows: Vec<usize> = l
+            .codes
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c as usize == code)
+            .map(|(r, _)| r)
+            .collect();
+        match rows.as_slice() {
+            [row] => return Ok(*row),
+            [] => {}
+            many => {
+                let shown: Vec<String> = many.iter().take(5).map(ToString::to_string).collect();
+                let more = if many.len() > 5 { ", …" } else { "" };
+                let how = if option == "--analogy" {
+                    format!("write #{} for row {}", many[0], many[0])
+                } else {
+                    format!("choose one with --row {}", many[0])
+                };
+                return Err(format!(
+                    "{option}: {} points are labelled {query:?} in column {:?} (rows {}{more}); {how}",
+                    many.len(),
+                    l.name,
+                    shown.join(", ")
+                ));
+            }
+        }
+    }
+    if let Some(row) = by_row() {
         return Ok(row);
     }
+    let folded = query.to_lowercase();
     let close: Vec<&str> = l
         .categories
         .iter()
-        .filter(|c| c.eq_ignore_ascii_case(query))
+        .filter(|c| c.to_lowercase() == folded)
         .take(3)
         .map(String::as_str)
         .collect();
@@ -363,6 +399,31 @@ mod tests {
         let row = target_of(&args(&["--query", "queen"]), &ds);
         assert_eq!(row, Target::Row(3));
         assert!(super::target(&args(&["--analogy", "king,man,nobody"]), &ds, names, "x").is_err());
+        // Rows by number where a label is ambiguous or absent.
+        let by_rows = super::target(&args(&["--analogy", "#0,#1,woman"]), &ds, names, "x");
+        assert_eq!(by_rows.unwrap(), Target::Analogy([0, 1, 2]));
+    }
+
+    /// Found by the reliability pass: with two points labelled alike the
+    /// first was taken silently, and "did you mean" folded ASCII case only.
+    #[test]
+    fn ambiguous_labels_are_refused_and_unicode_case_is_suggested() {
+        let mut ds = words();
+        ds.labels[0].categories = vec!["café".into(), "man".into(), "woman".into()];
+        ds.labels[0].codes = vec![0, 1, 2, 0];
+        let names = ds.labels.first();
+        let e = find(&ds, names, "café", "--query").unwrap_err();
+        assert!(
+            e.contains("2 points are labelled") && e.contains("rows 0, 3"),
+            "{e}"
+        );
+        assert!(e.contains("--row 0"), "{e}");
+        let e = find(&ds, names, "café", "--analogy").unwrap_err();
+        assert!(e.contains("#0"), "{e}");
+        assert_eq!(find(&ds, names, "#3", "--analogy"), Ok(3));
+        let e = find(&ds, names, "CAFÉ", "--query").unwrap_err();
+        assert!(e.contains("did you mean café?"), "{e}");
+        assert!(find(&ds, names, "#4", "--query").is_err());
     }
 
     fn target_of(args: &NeighborsArgs, ds: &Dataset) -> Target {

@@ -107,7 +107,8 @@ pub fn labels_beside_npy(path: &Path) -> Option<PathBuf> {
 
 /// Does this text look like word2vec/GloVe: lines of a token then two or more
 /// numbers, separated by spaces (no tabs), optionally after a `count dim` line?
-/// Looks at the first three non-blank lines.
+/// A token may be a number (item ids) when the lines have one width. Looks at
+/// the first three non-blank lines.
 #[must_use]
 pub fn looks_like_word2vec(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
@@ -140,14 +141,20 @@ pub fn looks_like_word2vec(bytes: &[u8]) -> bool {
                 && f.iter().rev().take(dim).all(|v| is_number(v))
         });
     }
-    let vector_line = |l: &str| {
+    // The first field is the token even when it is a number (item ids): a
+    // space-separated table is not a format the table reader takes, so such
+    // lines are vectors when they all have the same width.
+    let width = |l: &str| {
         let f: Vec<&str> = l.split_ascii_whitespace().collect();
-        !l.contains('\t')
-            && f.len() >= 3
-            && f.first().is_some_and(|t| !is_number(t))
-            && f.iter().skip(1).all(|v| is_number(v))
+        (!l.contains('\t') && f.len() >= 3 && f.iter().skip(1).all(|v| is_number(v)))
+            .then_some((f.len(), f.first().is_some_and(|t| is_number(t))))
     };
-    vector_line(first) && lines.take(2).all(vector_line)
+    let Some((w, numeric_token)) = width(first) else {
+        return false;
+    };
+    lines
+        .take(2)
+        .all(|l| width(l).is_some_and(|(n, _)| !numeric_token || n == w))
 }
 
 /// `(count, dim)` if these fields are a word2vec header: two whole numbers.
@@ -183,6 +190,9 @@ pub(crate) fn sniff(path: &Path, bytes: &[u8]) -> Option<EmbeddingKind> {
     if bytes.starts_with(b"\x93NUMPY") || has_extension(path, "npy") {
         return labels_beside_npy(path).map(|_| EmbeddingKind::Npy);
     }
+    if super::word2vec_bin::looks_like_binary(bytes) {
+        return Some(EmbeddingKind::Word2vecBinary);
+    }
     if is_projector_vectors_name(path) && first_line_is_numeric_tsv(bytes) {
         return Some(EmbeddingKind::Projector);
     }
@@ -199,6 +209,8 @@ pub enum EmbeddingKind {
     Projector,
     /// word2vec / GloVe text.
     Word2vec,
+    /// word2vec's binary format (`count dim`, then tokens and raw floats).
+    Word2vecBinary,
     /// A NumPy `.npy` array (+ a labels file).
     Npy,
 }
@@ -224,6 +236,8 @@ pub fn load_embeddings(path: &Path, labels: Option<&Path>) -> Result<Dataset, Lo
     let bytes = read_bytes(path)?;
     let kind = if bytes.starts_with(b"\x93NUMPY") || has_extension(path, "npy") {
         EmbeddingKind::Npy
+    } else if super::word2vec_bin::looks_like_binary(&bytes) {
+        EmbeddingKind::Word2vecBinary
     } else if looks_like_word2vec(&bytes) {
         EmbeddingKind::Word2vec
     } else {
@@ -244,12 +258,13 @@ pub(crate) fn load_kind(
     let beside = match kind {
         EmbeddingKind::Projector => metadata_beside(path),
         EmbeddingKind::Npy => labels_beside_npy(path),
-        EmbeddingKind::Word2vec => None,
+        EmbeddingKind::Word2vec | EmbeddingKind::Word2vecBinary => None,
     };
     let labels_path = labels.map(Path::to_path_buf).or(beside);
     let mut ds = match kind {
         EmbeddingKind::Projector => parse_projector_vectors(&bytes, &name),
         EmbeddingKind::Word2vec => parse_word2vec(&bytes, &name),
+        EmbeddingKind::Word2vecBinary => super::word2vec_bin::parse_word2vec_binary(&bytes, &name),
         EmbeddingKind::Npy => parse_npy(&bytes, &name).map(|mut ds| {
             for (j, c) in ds.columns.iter_mut().enumerate() {
                 c.name = dim_name(j);
@@ -299,13 +314,19 @@ pub fn load_projector(vectors: &Path, metadata: Option<&Path>) -> Result<Dataset
     load_kind(vectors, bytes, EmbeddingKind::Projector, metadata)
 }
 
-/// Loads word2vec/GloVe text.
+/// Loads word2vec/GloVe text, or word2vec's binary format when the file is
+/// in it.
 ///
 /// # Errors
 /// As [`parse_word2vec`], naming the file; [`LoadError::Io`] if it cannot be read.
 pub fn load_word2vec(path: &Path) -> Result<Dataset, LoadError> {
     let bytes = read_bytes(path)?;
-    load_kind(path, bytes, EmbeddingKind::Word2vec, None)
+    let kind = if super::word2vec_bin::looks_like_binary(&bytes) {
+        EmbeddingKind::Word2vecBinary
+    } else {
+        EmbeddingKind::Word2vec
+    };
+    load_kind(path, bytes, kind, None)
 }
 
 /// Loads an n × d `.npy` array with the labels file `labels`, or the one
@@ -486,6 +507,7 @@ pub fn parse_projector_vectors(bytes: &[u8], name: &str) -> Result<Dataset, Load
             row.split('\t').count()
         };
         if n_rows == 0 {
+            super::check_width(width as u64, &path)?;
             columns = dim_columns(width, rows_estimate(text.len(), row.len()));
         }
         if width != columns.len() || width == 0 {
@@ -583,6 +605,7 @@ pub fn parse_word2vec(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
             });
         }
         if columns.is_empty() {
+            super::check_width(d as u64, &path)?;
             let rows = rows_estimate(text.len(), row.len());
             columns = dim_columns(d, header.map_or(rows, |(_, count)| count.min(rows)));
         }
@@ -728,7 +751,7 @@ fn header_names(header: &[String], line: usize, path: &Path) -> Result<Vec<Strin
 }
 
 /// A label column being filled: distinct values in order of first appearance.
-struct LabelBuilder {
+pub(super) struct LabelBuilder {
     name: String,
     index: HashMap<String, u32>,
     categories: Vec<String>,
@@ -736,7 +759,7 @@ struct LabelBuilder {
 }
 
 impl LabelBuilder {
-    fn new(name: &str) -> Self {
+    pub(super) fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),
             index: HashMap::new(),
@@ -745,7 +768,7 @@ impl LabelBuilder {
         }
     }
 
-    fn push(&mut self, label: &str) {
+    pub(super) fn push(&mut self, label: &str) {
         let code = if let Some(&code) = self.index.get(label) {
             code
         } else {
@@ -758,7 +781,7 @@ impl LabelBuilder {
         self.codes.push(code);
     }
 
-    fn finish(self) -> LabelColumn {
+    pub(super) fn finish(self) -> LabelColumn {
         LabelColumn {
             name: self.name,
             categories: self.categories,

@@ -112,6 +112,11 @@ pub enum LoadError {
     #[error("{}: not a valid .npy file: {reason}", path.display())]
     NpyBadHeader { path: PathBuf, reason: String },
 
+    /// A word2vec binary file (`count dim`, then a token and `dim` raw
+    /// 32-bit floats per vector) that cannot be read.
+    #[error("{}: word2vec binary format: {reason}", path.display())]
+    Word2vecBinary { path: PathBuf, reason: String },
+
     /// A `.npy` array whose element type cannot become numeric columns.
     #[error(
         "{}: unsupported .npy dtype {dtype:?} ({what}); supported are f32, f64 and integer types",
@@ -134,6 +139,32 @@ pub enum LoadError {
         path: PathBuf,
         /// The shape as Python prints it, e.g. `(2, 3, 4)`.
         shape: String,
+    },
+
+    /// A file of a binary format eigenlens does not read as a table (an
+    /// archive, a compressed file, an image), recognised by its first bytes
+    /// rather than reported as undecodable text.
+    #[error("{}: {what}; {hint}", path.display())]
+    OtherFormat {
+        path: PathBuf,
+        /// What the file is, e.g. "a NumPy .npz archive".
+        what: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
+
+    /// More columns (dimensions) than eigenlens opens: each column is a
+    /// dimension with its own name and storage, and past
+    /// [`MAX_COLUMNS`](super::MAX_COLUMNS) the overhead, not the values, fills memory.
+    #[error(
+        "{}: {columns} columns, more than the {} eigenlens opens (each column is a dimension); if the values run along one row, store them one per line (transpose)",
+        path.display(),
+        super::MAX_COLUMNS
+    )]
+    TooWide {
+        path: PathBuf,
+        /// The number of columns the file has (or its header promises).
+        columns: u64,
     },
 
     /// A `.npy` file shorter than its header promises.
@@ -314,8 +345,11 @@ impl LoadError {
             | Self::NoNumericColumns { path }
             | Self::Csv { path, .. }
             | Self::NpyBadHeader { path, .. }
+            | Self::Word2vecBinary { path, .. }
             | Self::NpyUnsupportedDtype { path, .. }
             | Self::NpyBadShape { path, .. }
+            | Self::TooWide { path, .. }
+            | Self::OtherFormat { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }
             | Self::UnknownBuiltinRatings { path, .. }
@@ -344,8 +378,11 @@ impl LoadError {
             | Self::NoNumericColumns { path }
             | Self::Csv { path, .. }
             | Self::NpyBadHeader { path, .. }
+            | Self::Word2vecBinary { path, .. }
             | Self::NpyUnsupportedDtype { path, .. }
             | Self::NpyBadShape { path, .. }
+            | Self::TooWide { path, .. }
+            | Self::OtherFormat { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }
             | Self::UnknownBuiltinRatings { path, .. }

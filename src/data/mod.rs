@@ -9,6 +9,7 @@ mod npy;
 mod progress;
 mod ratings;
 mod ratings_load;
+mod word2vec_bin;
 
 pub use builtin::{
     BUILTINS, Builtin, BuiltinRatings, RATINGS_BUILTINS, builtin, builtin_ratings, load_builtin,
@@ -29,9 +30,27 @@ pub use ratings_load::{
     RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
     parse_items, parse_ratings, parse_ratings_as,
 };
+pub use word2vec_bin::{looks_like_binary as looks_like_word2vec_binary, parse_word2vec_binary};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// The most columns (dimensions) a table, array or embedding may have. Each
+/// column costs a name and a vector besides its values, so a file of one
+/// very long row costs far more than its size; and every view works on
+/// d × d matrices (PCA's covariance), which past this width no longer fit.
+pub const MAX_COLUMNS: usize = 100_000;
+
+/// Refuses `columns` beyond [`MAX_COLUMNS`], before anything is sized by it.
+pub(crate) fn check_width(columns: u64, path: &Path) -> Result<(), LoadError> {
+    if columns > MAX_COLUMNS as u64 {
+        return Err(LoadError::TooWide {
+            path: path.to_path_buf(),
+            columns,
+        });
+    }
+    Ok(())
+}
 
 /// A numeric column: one f64 per row; a missing cell is `NaN` and counted as missing.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +212,13 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
             .map_err(|e| limit_reached(io(e)))?;
         return embeddings::load_kind(path, bytes, kind, None);
     }
+    if let Some((what, hint)) = other_format(path, &head) {
+        return Err(LoadError::OtherFormat {
+            path: path.to_path_buf(),
+            what,
+            hint,
+        });
+    }
     let head = head.as_slice();
     let input = head.chain(file);
     let name = file_label(path);
@@ -208,6 +234,37 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
     .map_err(|e| limit_reached(e.with_path(path)))?;
     ds.source = Some(path.to_path_buf());
     Ok(ds)
+}
+
+/// What a file is, with what to do instead, when its first bytes are a
+/// binary format that is not a table (so the user is not told "line 1: not
+/// valid UTF-8").
+fn other_format(path: &Path, head: &[u8]) -> Option<(&'static str, &'static str)> {
+    let npz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("npz"));
+    Some(if head.starts_with(b"PK\x03\x04") && npz {
+        (
+            "a NumPy .npz archive (a zip of .npy arrays)",
+            "save the array to open with np.save(\"X.npy\", array) and open that",
+        )
+    } else if head.starts_with(b"PK\x03\x04") {
+        ("a zip archive", "unzip it and open a file inside")
+    } else if head.starts_with(b"\x1f\x8b") {
+        (
+            "gzip-compressed",
+            "decompress it (gunzip) and open the result",
+        )
+    } else if head.starts_with(b"PAR1") {
+        (
+            "a Parquet file",
+            "write it as CSV (e.g. pandas: pd.read_parquet(f).to_csv(\"X.csv\", index=False))",
+        )
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") || head.starts_with(b"\xff\xd8\xff") {
+        ("an image", "eigenlens opens tables, arrays and embeddings")
+    } else {
+        return None;
+    })
 }
 
 /// `e`, or [`LoadError::TooLarge`] where it is the I/O error of a

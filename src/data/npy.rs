@@ -196,6 +196,7 @@ fn read_header(
     if n == 0 || d == 0 {
         return Err(bad_shape());
     }
+    super::check_width(d, path)?;
     let expected = n
         .checked_mul(d)
         .and_then(|len| len.checked_mul(dtype.size as u64))

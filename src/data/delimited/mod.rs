@@ -130,6 +130,7 @@ fn read_delimited_tuned<R: Read>(
         return Err(LoadError::Empty { path });
     };
     let width = first.len();
+    super::check_width(width as u64, &path)?;
     let has_header = looks_like_header(&head);
     let names = if has_header {
         header_names(first, &path)?

@@ -94,6 +94,14 @@ pub enum PcaError {
     )]
     ZeroVariance { column: String },
 
+    /// A column whose values differ, but by so little that their variance
+    /// underflows to 0 in double precision: not constant, yet it cannot be
+    /// standardized as it is.
+    #[error(
+        "column {column:?} is not constant (its values span {spread:e}), but its variance underflows to 0 in double precision: it cannot be standardized; multiply it by a power of ten first (e.g. 1e200)"
+    )]
+    Underflow { column: String, spread: f64 },
+
     /// A missing (`NaN`) or infinite value given to [`Pca::fit`]. A table's
     /// rows with such values are left out, and counted, by [`fit_table`]
     /// (see [`usable_rows`]); [`Pca::fit`] itself never skips a row.
@@ -190,6 +198,32 @@ pub struct Pca {
     pub components: DMatrix<f64>,
 }
 
+/// `e`, or [`PcaError::Underflow`] where `e` calls a column constant whose
+/// values do differ, by less than the square root of f64's smallest number.
+fn underflow_or(e: PcaError, columns: &[&[f64]], names: &[String]) -> PcaError {
+    let PcaError::ZeroVariance { column } = e else {
+        return e;
+    };
+    let Some(values) = names
+        .iter()
+        .position(|n| *n == column)
+        .and_then(|j| columns.get(j))
+    else {
+        return PcaError::ZeroVariance { column };
+    };
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    let spread = hi - lo;
+    if spread > 0.0 && spread < 1e-150 {
+        PcaError::Underflow { column, spread }
+    } else {
+        PcaError::ZeroVariance { column }
+    }
+}
+
 impl Pca {
     /// Fits a PCA to `columns`: d slices of n values each (column-major, as a
     /// [`Dataset`](crate::data::Dataset) stores them), named by `names`.
@@ -208,7 +242,7 @@ impl Pca {
             value: columns[j][row],
         })?;
         debug_assert_eq!(moments.n, n);
-        Self::from_moments(moments, names, *opts)
+        Self::from_moments(moments, names, *opts).map_err(|e| underflow_or(e, columns, names))
     }
 
     /// Fits a PCA to the n × d matrix `x` (one sample per row), as [`fit`](Self::fit).
@@ -369,6 +403,8 @@ impl Pca {
     }
 
     /// Everything after the pass over the data: scale, covariance, eigenpairs.
+    /// (A column found constant here may only have a variance too small for
+    /// f64: [`underflow_or`] tells the two apart from the values.)
     fn from_moments(
         moments: Moments,
         names: &[String],

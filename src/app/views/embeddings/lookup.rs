@@ -182,22 +182,36 @@ pub(super) fn search(
     Ok(Matches { rows })
 }
 
-/// The match Enter selects: one named exactly so (ignoring case), else the first.
+/// The match Enter selects: one named exactly so (ignoring case, Unicode's
+/// too: "CAFÉ" selects "café"), else the first.
 pub(super) fn best_match(
     names: Option<&LabelColumn>,
     query: &str,
     rows: &[usize],
 ) -> Option<usize> {
-    let q = query.trim();
+    let q = query.trim().to_lowercase();
     rows.iter()
         .copied()
-        .find(|&r| name_of(names, r).eq_ignore_ascii_case(q))
+        .find(|&r| name_of(names, r).to_lowercase() == q)
         .or_else(|| rows.first().copied())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fit_components;
+    use super::{best_match, fit_components};
+    use crate::data::LabelColumn;
+
+    /// "CAFÉ" is "café" ignoring case: Enter picks it over an earlier partial match.
+    #[test]
+    fn enter_selects_the_exact_name_in_any_case() {
+        let names = LabelColumn {
+            name: "word".to_owned(),
+            categories: vec!["cafés".into(), "café".into()],
+            codes: vec![0, 1],
+        };
+        assert_eq!(best_match(Some(&names), "CAFÉ", &[0, 1]), Some(1));
+        assert_eq!(best_match(Some(&names), "caf", &[0, 1]), Some(0));
+    }
 
     fn fitted(mut c: Vec<usize>, d: usize, shown: usize) -> Vec<usize> {
         fit_components(&mut c, d, shown);
