@@ -495,7 +495,10 @@ fn word2vec_binary_errors() {
     let e = err(parse_word2vec_binary(cut, "w.bin"));
     let text = e.to_string();
     assert!(matches!(e, LoadError::Word2vecBinary { .. }), "{e:?}");
-    assert!(text.contains("w.bin") && text.contains("vector 9 of 9"), "{text}");
+    assert!(
+        text.contains("w.bin") && text.contains("vector 9 of 9"),
+        "{text}"
+    );
     // A header promising a billion vectors of a million dimensions.
     let mut huge = b"1000000000 1000000\n".to_vec();
     huge.extend_from_slice(b"a ");

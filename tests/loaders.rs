@@ -585,8 +585,20 @@ fn npy_truncated() {
 /// A shape whose byte size overflows u64 is an error, not a panic or a huge allocation.
 #[test]
 fn npy_absurd_shape() {
-    let e = npy_err(&npy("<f8", false, "(4294967296, 4294967296)", &[]));
+    let e = npy_err(&npy("<f8", false, "(4611686018427387904, 4)", &[]));
     assert!(matches!(e, LoadError::NpyBadHeader { .. }), "{e:?}");
+    // Too wide is said before anything else.
+    let e = npy_err(&npy("<f8", false, "(4294967296, 4294967296)", &[]));
+    assert!(
+        matches!(
+            e,
+            LoadError::TooWide {
+                columns: 4_294_967_296,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     let e = npy_err(&npy("<f8", false, "(4294967296, 3)", &[0; 16]));
     assert!(matches!(e, LoadError::NpyTruncated { .. }), "{e:?}");
 }

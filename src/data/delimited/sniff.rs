@@ -203,13 +203,16 @@ pub(super) fn header_names(header: &StringRecord, path: &Path) -> Result<Vec<Str
         seen.insert(cell, j + 1);
     }
     let mut names: Vec<String> = Vec::with_capacity(header.len());
+    // Names made for empty cells, hashed (a scan of `names` was quadratic).
+    let mut made: std::collections::HashSet<String> = std::collections::HashSet::new();
     for (j, cell) in header.iter().enumerate() {
         let cell = cell.trim();
         if cell.is_empty() {
             let mut name = format!("x{}", j + 1);
-            while seen.contains_key(name.as_str()) || names.contains(&name) {
+            while seen.contains_key(name.as_str()) || made.contains(&name) {
                 name.push('_');
             }
+            made.insert(name.clone());
             names.push(name);
         } else {
             names.push(cell.to_owned());
