@@ -48,7 +48,11 @@ impl EigenApp {
                     self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
                 }
                 Ok(opened) => self.apply_opened(&path, opened),
-                Err(JobError::Failed(e)) => self.set_error(e.to_string()),
+                Err(JobError::Failed(e)) => {
+                    if !self.offer_arrays(&e) {
+                        self.set_error(e.to_string());
+                    }
+                }
                 Err(JobError::Cancelled) => {
                     self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
                 }
@@ -72,6 +76,7 @@ impl EigenApp {
     pub fn open_now(&mut self, path: &Path) {
         match open_path(path) {
             Ok(opened) => self.apply_opened(path, opened),
+            Err(e) if self.offer_arrays(&e) => {}
             Err(e) => self.set_error(e.to_string()),
         }
     }

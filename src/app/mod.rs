@@ -4,6 +4,7 @@
 //! draws a scene through the same view code, in [`headless`].
 
 mod capture;
+mod choose_array;
 mod dialogs;
 mod entries;
 mod handles;
@@ -93,6 +94,8 @@ pub struct EigenApp {
     dialog: Option<Dialog>,
     prompt: Option<PathPrompt>,
     loading: Vec<Loading>,
+    /// An .npz or safetensors file waiting for the user to choose an array.
+    array_choice: Option<choose_array::ArrayChoice>,
     /// Size of the central view last frame, in points (saved into scenes).
     view_size: egui::Vec2,
     /// View → Show frame time: CPU milliseconds of the last frames (egui,
@@ -121,6 +124,7 @@ impl EigenApp {
             dialog: None,
             prompt: None,
             loading: Vec::new(),
+            array_choice: None,
             view_size: egui::vec2(1200.0, 800.0),
             frame_times: None,
             native_dialogs: true,
@@ -298,6 +302,7 @@ impl EigenApp {
             }
         });
         self.prompt_window(&ctx);
+        self.array_window(&ctx);
         drop_overlay(&ctx);
         if !self.loading.is_empty() || self.dialog.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));

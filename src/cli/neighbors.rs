@@ -27,7 +27,9 @@ use crate::scene::MAX_NEIGHBORS;
 #[derive(Args, Debug)]
 pub struct NeighborsArgs {
     /// The embeddings: a Projector vectors.tsv (with metadata.tsv beside it),
-    /// word2vec/GloVe text, a .npy array, a CSV/TSV table, or builtin:words.
+    /// word2vec/GloVe text or binary, a .npy array, an .npz, a safetensors
+    /// model (rows named from vocab.txt or tokenizer.json beside it), a
+    /// CSV/TSV table, or builtin:words.
     pub file: PathBuf,
     /// The point whose neighbours to list, by its label (the first label column).
     #[arg(
@@ -54,6 +56,10 @@ pub struct NeighborsArgs {
     /// or a CSV with a header (default: the metadata beside FILE, if any).
     #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
+    /// The array of an .npz, or tensor of a safetensors file (e.g. a
+    /// model's `embeddings.word_embeddings.weight`), when it holds several.
+    #[arg(long, value_name = "NAME", conflicts_with = "labels")]
+    pub array: Option<String>,
     /// Print JSON: query, metric, k, neighbors ([{label, row, score}]),
     /// dimensions, index_seconds, query_seconds.
     #[arg(long)]
@@ -104,7 +110,11 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
         Some(id) => data::load_builtin(id),
         None => match &args.labels {
             Some(labels) => data::load_embeddings(&args.file, Some(labels)),
-            None => data::load_dataset(&args.file),
+            None => data::load_table(
+                &args.file,
+                args.array.as_deref(),
+                &data::LoadProgress::new(),
+            ),
         },
     };
     let ds = loaded.map_err(|e| Failure::input(e.to_string()))?;

@@ -23,8 +23,13 @@ use crate::math::pca::{Pca, PcaOptions, RowSelection, TableFit, fit_table};
 /// Fit a PCA and print it (table or JSON).
 #[derive(Args, Debug)]
 pub struct PcaArgs {
-    /// The dataset: a CSV, TSV or .npy file, or builtin:NAME (e.g. builtin:iris).
+    /// The dataset: a CSV, TSV, .npy, .npz or safetensors file, an
+    /// embedding file, or builtin:NAME (e.g. builtin:iris).
     pub data: PathBuf,
+    /// The array of an .npz (or tensor of a safetensors file) to analyse,
+    /// when the file holds several.
+    #[arg(long, value_name = "NAME")]
+    pub array: Option<String>,
     /// Comma-separated numeric columns to use (default: every numeric column).
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub columns: Option<Vec<String>>,
@@ -58,7 +63,7 @@ pub struct PcaArgs {
 /// cannot be written.
 pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let (ds, shown) = load(&args.data)?;
+    let (ds, shown) = load(&args.data, args.array.as_deref())?;
     let load_seconds = started.elapsed().as_secs_f64();
     let at = |msg: &dyn std::fmt::Display| Failure::input(format!("{shown}: {msg}"));
     let chosen = choose_columns(&ds, args.columns.as_deref()).map_err(|m| at(&m))?;
@@ -141,11 +146,16 @@ fn left_out_note(selection: &RowSelection) -> String {
 }
 
 /// Loads `DATA`: `builtin:NAME` or a file. Returns the dataset and how to name it.
-fn load(data: &Path) -> Result<(Dataset, String), Failure> {
+fn load(data: &Path, array: Option<&str>) -> Result<(Dataset, String), Failure> {
     let shown = data.display().to_string();
     let loaded = match data.to_str().and_then(|s| s.strip_prefix("builtin:")) {
+        Some(_) if array.is_some() => {
+            return Err(Failure::input(
+                "--array applies to .npz and safetensors files, not to built-in datasets",
+            ));
+        }
         Some(id) => data::load_builtin(id),
-        None => data::load_dataset(data),
+        None => data::load_table(data, array, &data::LoadProgress::new()),
     };
     loaded
         .map(|ds| (ds, shown))

@@ -141,6 +141,30 @@ pub enum LoadError {
         shape: String,
     },
 
+    /// A `.npz` archive that cannot be read, or has no array by that name.
+    #[error("{}: .npz archive: {reason}", path.display())]
+    Npz { path: PathBuf, reason: String },
+
+    /// `--array` given for a file that holds one table.
+    #[error("{}: --array {array:?} applies to .npz and safetensors files, and this is neither", path.display())]
+    ArrayNotApplicable { path: PathBuf, array: String },
+
+    /// A safetensors file that cannot be read, or has no usable tensor by
+    /// that name.
+    #[error("{}: safetensors: {reason}", path.display())]
+    Safetensors { path: PathBuf, reason: String },
+
+    /// A `.npz` or safetensors file holding several arrays, none of which
+    /// the rules pick: the caller chooses one.
+    #[error("{}: it holds several arrays ({arrays}); choose one with --array NAME", path.display())]
+    NpzChoose {
+        path: PathBuf,
+        /// The arrays with their shapes, comma-separated.
+        arrays: String,
+        /// The names to choose from (loadable ones only).
+        names: Vec<String>,
+    },
+
     /// A file of a binary format eigenlens does not read as a table (an
     /// archive, a compressed file, an image), recognised by its first bytes
     /// rather than reported as undecodable text.
@@ -350,6 +374,10 @@ impl LoadError {
             | Self::NpyBadShape { path, .. }
             | Self::TooWide { path, .. }
             | Self::OtherFormat { path, .. }
+            | Self::Npz { path, .. }
+            | Self::NpzChoose { path, .. }
+            | Self::Safetensors { path, .. }
+            | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }
             | Self::UnknownBuiltinRatings { path, .. }
@@ -383,6 +411,10 @@ impl LoadError {
             | Self::NpyBadShape { path, .. }
             | Self::TooWide { path, .. }
             | Self::OtherFormat { path, .. }
+            | Self::Npz { path, .. }
+            | Self::NpzChoose { path, .. }
+            | Self::Safetensors { path, .. }
+            | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }
             | Self::UnknownBuiltinRatings { path, .. }

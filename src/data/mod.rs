@@ -6,9 +6,11 @@ mod embeddings;
 mod error;
 mod generated;
 mod npy;
+mod npz;
 mod progress;
 mod ratings;
 mod ratings_load;
+mod tensors;
 mod word2vec_bin;
 
 pub use builtin::{
@@ -24,12 +26,14 @@ pub use embeddings::{
 };
 pub use error::LoadError;
 pub use npy::{parse_npy, read_npy};
+pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays};
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
     RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
     parse_items, parse_ratings, parse_ratings_as,
 };
+pub use tensors::{TOKEN_COLUMN, looks_like_safetensors, parse_safetensors};
 pub use word2vec_bin::{looks_like_binary as looks_like_word2vec_binary, parse_word2vec_binary};
 
 use std::io::Read;
@@ -171,6 +175,21 @@ pub fn load_dataset(path: &Path) -> Result<Dataset, LoadError> {
 /// # Errors
 /// As [`load_dataset`], plus [`LoadError::Cancelled`].
 pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset, LoadError> {
+    load_table(path, None, progress)
+}
+
+/// [`load_dataset_with`], where `array` names the array of an `.npz` or
+/// the tensor of a safetensors file to open (`None`: the file's rule picks
+/// one, see [`load_npz`] and [`parse_safetensors`]).
+///
+/// # Errors
+/// As [`load_dataset`]; [`LoadError::ArrayNotApplicable`] if `array` is
+/// given for a file that holds one table.
+pub fn load_table(
+    path: &Path,
+    array: Option<&str>,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
     let io = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
@@ -199,6 +218,21 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| limit_reached(io(e)))?;
+    if looks_like_zip(&head) && has_extension(path, "npz") {
+        return load_npz(path, array, progress);
+    }
+    if looks_like_safetensors(&head) {
+        let mut bytes = head;
+        file.read_to_end(&mut bytes)
+            .map_err(|e| limit_reached(io(e)))?;
+        return parse_safetensors(&bytes, path, array);
+    }
+    if let Some(array) = array {
+        return Err(LoadError::ArrayNotApplicable {
+            path: path.to_path_buf(),
+            array: array.to_owned(),
+        });
+    }
     if let Some(kind) = embeddings::sniff(path, &head) {
         // The rest through the same reader: opened once (a FIFO cannot be
         // read twice) and counted against the same limit.
@@ -236,6 +270,11 @@ pub fn load_dataset_with(path: &Path, progress: &LoadProgress) -> Result<Dataset
     Ok(ds)
 }
 
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
 /// What a file is, with what to do instead, when its first bytes are a
 /// binary format that is not a table (so the user is not told "line 1: not
 /// valid UTF-8").
@@ -243,13 +282,16 @@ fn other_format(path: &Path, head: &[u8]) -> Option<(&'static str, &'static str)
     let npz = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("npz"));
-    Some(if head.starts_with(b"PK\x03\x04") && npz {
+    Some(if npz {
         (
-            "a NumPy .npz archive (a zip of .npy arrays)",
-            "save the array to open with np.save(\"X.npy\", array) and open that",
+            "named .npz but not a zip archive",
+            "np.savez and np.savez_compressed write zip archives; check the file",
         )
-    } else if head.starts_with(b"PK\x03\x04") {
-        ("a zip archive", "unzip it and open a file inside")
+    } else if looks_like_zip(head) {
+        (
+            "a zip archive",
+            "unzip it and open a file inside (a NumPy archive opens when named .npz)",
+        )
     } else if head.starts_with(b"\x1f\x8b") {
         (
             "gzip-compressed",

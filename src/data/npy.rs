@@ -89,6 +89,21 @@ pub fn read_npy<R: Read>(
     )
 }
 
+/// The shape of the `.npy` array `input` begins with, as Python prints it
+/// (`(5, 3)`), read from its header alone; or why it cannot be loaded.
+///
+/// # Errors
+/// As [`read_npy`]'s header checks.
+pub(crate) fn npy_shape<R: Read>(mut input: R, name: &str) -> Result<String, LoadError> {
+    let mut read = |buf: &mut [u8]| -> Result<usize, LoadError> {
+        read_full(&mut input, buf).map_err(|source| LoadError::Io {
+            path: PathBuf::from(name),
+            source,
+        })
+    };
+    read_header(&mut read, &PathBuf::from(name), 0).map(|layout| layout.shape)
+}
+
 /// A reader of the input: fills the buffer as far as the input goes and
 /// returns how many bytes it read.
 type ReadFn<'a> = dyn FnMut(&mut [u8]) -> Result<usize, LoadError> + 'a;
