@@ -26,7 +26,7 @@ pub use embeddings::{
 };
 pub use error::LoadError;
 pub use npy::{parse_npy, read_npy};
-pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays};
+pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays, parse_npz};
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{

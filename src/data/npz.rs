@@ -150,13 +150,32 @@ pub fn load_npz(
                 source,
             })
     };
+    load_from(&open, path, array, progress)
+}
+
+/// [`load_npz`] of an archive held in memory (fuzzing, tests), called `name`.
+///
+/// # Errors
+/// As [`load_npz`].
+pub fn parse_npz(bytes: &[u8], name: &str, array: Option<&str>) -> Result<Dataset, LoadError> {
+    let open = || Ok(std::io::Cursor::new(bytes));
+    load_from(&open, Path::new(name), array, &LoadProgress::new())
+}
+
+fn load_from<R: Read + Seek>(
+    open: &dyn Fn() -> Result<R, LoadError>,
+    path: &Path,
+    array: Option<&str>,
+    progress: &LoadProgress,
+) -> Result<Dataset, LoadError> {
     let arrays = npz_arrays(open()?, path)?;
     let name = choose(&arrays, array, path)?;
     let mut ds = read_member(open()?, path, &name, progress)?;
     if name == IMPLICIT_ITEMS && array.is_none() {
         let users = read_member(open()?, path, IMPLICIT_USERS, progress)?;
         let bpr = users.columns.last().is_some_and(|c| {
-            users.columns.len() == ds.columns.len() && c.values.iter().all(|&v| (v - 1.0).abs() < 1e-6)
+            users.columns.len() == ds.columns.len()
+                && c.values.iter().all(|&v| (v - 1.0).abs() < 1e-6)
         });
         if bpr {
             ds.columns.pop();
