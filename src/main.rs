@@ -114,12 +114,16 @@ fn run_gui(
 ) -> Result<(), Failure> {
     // A file named on the command line must load before a window opens: a bad
     // one is reported here, with exit status 2, like every other bad input.
-    let opened = match path {
-        Some(p) => {
-            let opened = app::open_path(&p).map_err(|e| Failure::input(e.to_string()))?;
-            Some((p, opened))
-        }
-        None => None,
+    // An archive of several arrays is not an error: the window asks which.
+    let (opened, choose) = match path {
+        Some(p) => match app::open_path(&p) {
+            Ok(opened) => (Some((p, opened)), None),
+            Err(e @ app::OpenError::Load(eigenlens::data::LoadError::NpzChoose { .. })) => {
+                (None, Some(e))
+            }
+            Err(e) => return Err(Failure::input(e.to_string())),
+        },
+        None => (None, None),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -134,6 +138,9 @@ fn run_gui(
         options,
         Box::new(move |cc| {
             let mut app = EigenApp::from_creation_context(cc, opened);
+            if let Some(e) = &choose {
+                app.offer_arrays(e);
+            }
             if let Some(deck) = deck {
                 app.start_presentation(&cc.egui_ctx, deck);
             }

@@ -20,7 +20,7 @@ pub(super) struct ArrayChoice {
 impl EigenApp {
     /// Shows the array picker when `e` says the file holds several arrays;
     /// returns whether it did (else `e` is an error to show).
-    pub(super) fn offer_arrays(&mut self, e: &OpenError) -> bool {
+    pub fn offer_arrays(&mut self, e: &OpenError) -> bool {
         let OpenError::Load(LoadError::NpzChoose { path, names, .. }) = e else {
             return false;
         };
