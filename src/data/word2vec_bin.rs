@@ -15,6 +15,21 @@ use super::{Dataset, LoadError, NumericColumn};
 /// The longest token read (bytes); word2vec.c's own limit is 100.
 const MAX_TOKEN_BYTES: usize = 1_000;
 
+/// Rows gathered before they are written into the columns.
+const BLOCK_ROWS: usize = 1024;
+
+/// Appends column j of each row of `block` (raw little-endian f32s, checked
+/// finite) to `columns[j]`.
+fn fill(columns: &mut [NumericColumn], block: &[&[u8]]) {
+    for (j, column) in columns.iter_mut().enumerate() {
+        let at = j * 4;
+        column.values.extend(block.iter().map(|raw| {
+            let c = raw.get(at..at + 4).unwrap_or(&[0; 4]);
+            f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        }));
+    }
+}
+
 /// `(count, dim, header length)` if `bytes` begins with a `count dim` line.
 fn header(bytes: &[u8]) -> Option<(usize, usize, usize)> {
     let end = bytes.iter().take(64).position(|&b| b == b'\n')?;
@@ -107,6 +122,10 @@ pub fn parse_word2vec_binary(bytes: &[u8], name: &str) -> Result<Dataset, LoadEr
         .collect();
     let mut words = LabelBuilder::new(WORD_COLUMN);
     let mut at = start;
+    // Vectors are gathered a block of rows at a time and then written
+    // column by column: a row's values scattered over d columns at once
+    // touched d cache lines per row.
+    let mut block: Vec<&[u8]> = Vec::with_capacity(BLOCK_ROWS);
     for n in 0..count {
         if bytes
             .get(at..)
@@ -129,19 +148,26 @@ pub fn parse_word2vec_binary(bytes: &[u8], name: &str) -> Result<Dataset, LoadEr
                 dim * 4
             ))
         })?;
-        for (j, (chunk, column)) in raw.chunks_exact(4).zip(&mut columns).enumerate() {
-            let x = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-            if !x.is_finite() {
-                return Err(fail(format!(
-                    "vector {} ({word:?}), dim_{j}: {x}; values must be finite",
-                    n + 1
-                )));
-            }
-            column.values.push(f64::from(x));
+        if let Some(j) = raw.chunks_exact(4).position(|c| {
+            let bits = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            bits & 0x7f80_0000 == 0x7f80_0000
+        }) {
+            let c = raw.get(j * 4..j * 4 + 4).unwrap_or(&[0; 4]);
+            let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+            return Err(fail(format!(
+                "vector {} ({word:?}), dim_{j}: {x}; values must be finite",
+                n + 1
+            )));
+        }
+        block.push(raw);
+        if block.len() == BLOCK_ROWS {
+            fill(&mut columns, &block);
+            block.clear();
         }
         words.push(&word);
         at = end;
     }
+    fill(&mut columns, &block);
     let rest = bytes.get(at..).unwrap_or_default();
     if !rest.iter().all(u8::is_ascii_whitespace) {
         return Err(fail(format!(
