@@ -262,3 +262,116 @@ fn cli_opens_npz_and_safetensors() {
         assert!(["pear", "plum", "fig"].contains(&label), "{label}");
     }
 }
+
+// ---------------------------------------------------------------- Parquet
+
+/// pandas' to_parquet with each compression Spark and pandas use: the same
+/// table (four numeric columns, species as labels).
+#[test]
+fn parquet_from_pandas_with_each_compression() {
+    for codec in ["snappy", "zstd", "gzip"] {
+        let ds = ok(load_dataset(&fixture(&format!(
+            "parquet/iris-{codec}.parquet"
+        ))));
+        assert_eq!(ds.n_rows, 12, "{codec}");
+        assert_eq!(
+            ds.column_names(),
+            ["sepal_length", "sepal_width", "petal_length", "petal_width"],
+            "{codec}"
+        );
+        assert_eq!(row(&ds, 5), [7.0, 3.2, 4.7, 1.4], "{codec}");
+        let species = ds.label("species").expect("species");
+        assert_eq!(species.get(0), "setosa");
+        assert_eq!(species.get(11), "virginica");
+    }
+}
+
+/// Integers and floats are numbers (a null is missing, not 0); a pandas
+/// categorical and booleans are labels.
+#[test]
+fn parquet_column_kinds() {
+    let ds = ok(load_dataset(&fixture("parquet/mixed.parquet")));
+    assert_eq!(ds.column_names(), ["count", "score"]);
+    assert_eq!(ds.columns[0].values, [3.0, 1.0, 4.0, 1.0, 5.0]);
+    assert!(ds.columns[1].values[1].is_nan(), "a null is missing");
+    assert!((ds.columns[1].values[2] - 2.25).abs() < 1e-12);
+    assert_eq!(ds.label("city").expect("city").get(3), "Pune");
+    assert_eq!(ds.label("flag").expect("flag").get(1), "false");
+}
+
+/// A list<float> column (Spark's factors) becomes dim_j, the id names the
+/// rows; a directory of part files reads as one table, in part order.
+#[test]
+fn parquet_vectors_and_part_directories() {
+    let one = ok(load_dataset(&fixture("parquet/vectors.parquet")));
+    let parts = ok(load_dataset(&fixture("parquet/parts")));
+    for ds in [&one, &parts] {
+        assert_eq!(ds.n_rows, 4);
+        assert_eq!(ds.column_names(), ["dim_0", "dim_1", "dim_2"]);
+        assert!(data::is_embedding(ds));
+        assert_eq!(row(ds, 2), [0.0, 1.0, -0.5]);
+        let ids = ds.labels.first().expect("ids");
+        assert_eq!((ids.name.as_str(), ids.get(3)), ("id", "40"));
+    }
+}
+
+/// A cut Parquet file, and part files of different columns, are errors
+/// naming the file.
+#[test]
+fn broken_parquet_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(fixture("parquet/iris-snappy.parquet")).unwrap();
+    let cut = dir.path().join("cut.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let e = load_dataset(&cut).expect_err("cut");
+    assert!(matches!(e, LoadError::Parquet { .. }), "{e:?}");
+    assert!(e.to_string().contains("cut.parquet"), "{e}");
+
+    let parts = dir.path().join("parts");
+    std::fs::create_dir(&parts).unwrap();
+    std::fs::copy(
+        fixture("parquet/vectors.parquet"),
+        parts.join("part-0.parquet"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("parquet/mixed.parquet"),
+        parts.join("part-1.parquet"),
+    )
+    .unwrap();
+    std::fs::write(parts.join("_SUCCESS"), b"").unwrap();
+    let e = load_dataset(&parts).expect_err("two schemas");
+    assert!(
+        e.to_string().contains("part-1.parquet") && e.to_string().contains("differ"),
+        "{e}"
+    );
+}
+
+/// A model saved by PySpark's `ALSModel.save` (make_spark_als.py) opens as
+/// its item factors, named by item id: the numbers Spark wrote (read back
+/// once with `pyarrow.parquet.read_table(".../itemFactors")`), and item 10's
+/// nearest is 20, the other item of its taste block.
+#[test]
+fn spark_als_model_opens_as_item_factors() {
+    let ds = ok(load_dataset(&fixture("spark/als-model")));
+    assert_eq!((ds.n_rows, ds.columns.len()), (5, 3));
+    let ids = ds.labels.first().expect("ids");
+    let names: Vec<&str> = (0..5).map(|i| ids.get(i)).collect();
+    assert_eq!(names, ["10", "20", "30", "40", "50"]);
+    let spark: [f32; 3] = [-1.849_352_4, -2.857_093_3, 0.301_015_05];
+    let ours: Vec<f32> = row(&ds, 0).iter().map(|&x| x as f32).collect();
+    assert_eq!(ours, spark);
+    let o = eigenlens(&[
+        "neighbors",
+        fixture("spark/als-model").to_str().unwrap(),
+        "--query",
+        "10",
+        "-k",
+        "1",
+        "--json",
+    ]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["neighbors"][0]["label"], "20");
+}

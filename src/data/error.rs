@@ -149,6 +149,11 @@ pub enum LoadError {
     #[error("{}: --array {array:?} applies to .npz and safetensors files, and this is neither", path.display())]
     ArrayNotApplicable { path: PathBuf, array: String },
 
+    /// A Parquet file (or part file) that cannot be read, or whose rows
+    /// disagree.
+    #[error("{}: Parquet: {reason}", path.display())]
+    Parquet { path: PathBuf, reason: String },
+
     /// A safetensors file that cannot be read, or has no usable tensor by
     /// that name.
     #[error("{}: safetensors: {reason}", path.display())]
@@ -377,6 +382,7 @@ impl LoadError {
             | Self::Npz { path, .. }
             | Self::NpzChoose { path, .. }
             | Self::Safetensors { path, .. }
+            | Self::Parquet { path, .. }
             | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }
@@ -414,6 +420,7 @@ impl LoadError {
             | Self::Npz { path, .. }
             | Self::NpzChoose { path, .. }
             | Self::Safetensors { path, .. }
+            | Self::Parquet { path, .. }
             | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }

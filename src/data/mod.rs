@@ -7,6 +7,7 @@ mod error;
 mod generated;
 mod npy;
 mod npz;
+mod parquet_load;
 mod progress;
 mod ratings;
 mod ratings_load;
@@ -27,6 +28,7 @@ pub use embeddings::{
 pub use error::LoadError;
 pub use npy::{parse_npy, read_npy};
 pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays, parse_npz};
+pub use parquet_load::{is_parquet_dir, is_spark_als_model, load_parquet, looks_like_parquet};
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
@@ -194,6 +196,15 @@ pub fn load_table(
         path: path.to_path_buf(),
         source,
     };
+    if path.is_dir() && is_parquet_dir(path) {
+        return match array {
+            Some(array) => Err(LoadError::ArrayNotApplicable {
+                path: path.to_path_buf(),
+                array: array.to_owned(),
+            }),
+            None => load_parquet(path, progress),
+        };
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     let available = crate::files::memory_available();
@@ -220,6 +231,10 @@ pub fn load_table(
         .map_err(|e| limit_reached(io(e)))?;
     if looks_like_zip(&head) && has_extension(path, "npz") {
         return load_npz(path, array, progress);
+    }
+    if looks_like_parquet(&head) && array.is_none() {
+        drop(file);
+        return load_parquet(path, progress);
     }
     if looks_like_safetensors(&head) {
         let mut bytes = head;
@@ -296,11 +311,6 @@ fn other_format(path: &Path, head: &[u8]) -> Option<(&'static str, &'static str)
         (
             "gzip-compressed",
             "decompress it (gunzip) and open the result",
-        )
-    } else if head.starts_with(b"PAR1") {
-        (
-            "a Parquet file",
-            "write it as CSV (e.g. pandas: pd.read_parquet(f).to_csv(\"X.csv\", index=False))",
         )
     } else if head.starts_with(b"\x89PNG\r\n\x1a\n") || head.starts_with(b"\xff\xd8\xff") {
         ("an image", "eigenlens opens tables, arrays and embeddings")
