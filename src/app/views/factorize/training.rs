@@ -142,6 +142,42 @@ impl Run {
         }
     }
 
+    /// Stops at the epochs recorded so far. A job inside an epoch finishes
+    /// it: Pause waits (at most 2 s) until the job says it waits, recording
+    /// what it sent, so no epoch arrives after Pause.
+    pub(super) fn pause(&mut self) {
+        let done = self.epochs_done();
+        self.set_target(done);
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        loop {
+            let Engine::Job(job) = &mut self.engine else {
+                return;
+            };
+            let messages = job.drain();
+            let ended = job.ended();
+            let mut idle = false;
+            for message in messages {
+                match message {
+                    Message::Epoch(stats, model) => self.record(stats, model.map(|m| *m)),
+                    Message::Model(epoch, model) => {
+                        idle |= epoch == self.history.len();
+                        self.keep(epoch, *model);
+                    }
+                    Message::Failed(e) => {
+                        self.error = Some(Stopped::new(JobError::Failed(e)));
+                        self.engine = Engine::Done;
+                        return;
+                    }
+                }
+            }
+            if idle || ended || std::time::Instant::now() > deadline {
+                self.target = self.target.max(self.history.len());
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
     /// Adds an epoch's statistics, and its model to the snapshots when it
     /// has one (the job sends only those the history keeps).
     fn record(&mut self, stats: EpochStats, model: Option<Model>) {
@@ -268,14 +304,14 @@ fn training_job(
     waker: Waker,
 ) -> Job<(), Message> {
     let job = Job::stream((), waker, move |progress, emit| {
-        // The epoch whose model was sent last.
-        let mut sent = 0;
+        // Whether the model was sent since the last epoch: on entering the
+        // wait, once (the window shows this epoch, and Pause waits for it).
+        let mut idle_sent = false;
         while !progress.is_cancelled() {
             let done = trainer.epochs_done();
             if done as u64 >= progress.total() {
-                // Waiting (paused or at the goal): the window shows this epoch.
-                if sent != done {
-                    sent = done;
+                if !idle_sent {
+                    idle_sent = true;
                     if !emit.send(Message::Model(done, Box::new(trainer.model().clone()))) {
                         return;
                     }
@@ -287,10 +323,10 @@ fn training_job(
                 Ok(stats) => {
                     let done = trainer.epochs_done();
                     progress.set_done(done as u64);
-                    let model = done.is_multiple_of(stride).then(|| {
-                        sent = done;
-                        Box::new(trainer.model().clone())
-                    });
+                    idle_sent = false;
+                    let model = done
+                        .is_multiple_of(stride)
+                        .then(|| Box::new(trainer.model().clone()));
                     if !emit.send(Message::Epoch(stats, model)) {
                         return;
                     }
@@ -413,8 +449,7 @@ impl FactorizeView {
 
     pub(super) fn pause(&mut self) {
         if let Some(run) = &mut self.run {
-            let done = run.epochs_done();
-            run.set_target(done);
+            run.pause();
         }
     }
 
