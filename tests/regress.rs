@@ -37,24 +37,37 @@ const SM_T: [f64; 3] = [43.18145934733076, 7.819906517829981, -1.991557173933988
 const SM_R2: f64 = 0.7662612975425307;
 const SM_ADJ: f64 = 0.7630811791417488;
 const SM_SIGMA: f64 = 0.4030554532632896;
-const SM_LEVERAGE: [f64; 3] = [0.01869848287789877, 0.01869848287789884, 0.01975948120156804];
+const SM_LEVERAGE: [f64; 3] = [
+    0.01869848287789877,
+    0.01869848287789884,
+    0.01975948120156804,
+];
 const SK_LR: [f64; 3] = [4.190582428651588, 0.5417771537401064, -0.3195505606505619];
 const SK_RIDGE10: [f64; 3] = [4.3325442049474, 0.4082618384015055, -0.01955991689293234];
 const NP_CORR: f64 = 0.8717537758865831;
 const NP_COV: f64 = 1.2743154362416111;
 const ANS_X1: [f64; 11] = [10., 8., 13., 9., 11., 14., 6., 4., 12., 7., 5.];
-const ANS_Y1: [f64; 11] = [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68];
+const ANS_Y1: [f64; 11] = [
+    8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68,
+];
 const ANS_PARAMS: [f64; 2] = [3.0000909090909076, 0.5000909090909093];
 const ANS_BSE: [f64; 2] = [1.1247467908086437, 0.1179055005956341];
 const ANS_R2: f64 = 0.666542459508775;
 
 fn close(a: f64, b: f64, what: &str) {
-    assert!((a - b).abs() <= TOL * b.abs().max(1.0), "{what}: {a} vs {b}");
+    assert!(
+        (a - b).abs() <= TOL * b.abs().max(1.0),
+        "{what}: {a} vs {b}"
+    );
 }
 
 fn iris() -> (Vec<f64>, Vec<Vec<f64>>, Vec<String>) {
     let ds = load_builtin("iris").expect("built-in iris");
-    let y = ds.column("sepal_length").expect("sepal_length").values.clone();
+    let y = ds
+        .column("sepal_length")
+        .expect("sepal_length")
+        .values
+        .clone();
     let xs = ["petal_length", "petal_width"]
         .iter()
         .map(|n| ds.column(n).expect("column").values.clone())
@@ -152,17 +165,31 @@ fn residual_is_perpendicular_to_columns_and_fit() {
         let (xtx, xty) = normal_equations(&y, &slices(&xs));
         // Xᵀr = Xᵀy − XᵀXβ = 0.
         let xtr = xty - xtx * &f.coefficients;
-        assert!(xtr.amax() <= 1e-9 * scale * n as f64, "seed {seed}: Xᵀr = {xtr}");
-        assert!(f.residuals.sum().abs() <= 1e-9 * scale, "residuals sum to 0");
-        assert!(f.fitted.dot(&f.residuals).abs() <= 1e-9 * scale * scale, "ŷ·r = 0");
+        assert!(
+            xtr.amax() <= 1e-9 * scale * n as f64,
+            "seed {seed}: Xᵀr = {xtr}"
+        );
+        assert!(
+            f.residuals.sum().abs() <= 1e-9 * scale,
+            "residuals sum to 0"
+        );
+        assert!(
+            f.fitted.dot(&f.residuals).abs() <= 1e-9 * scale * scale,
+            "ŷ·r = 0"
+        );
         // R² = cos² of the angle between centred y and centred ŷ.
         let ybar = y.iter().sum::<f64>() / n as f64;
         let yc: Vec<f64> = y.iter().map(|v| v - ybar).collect();
         let fc: Vec<f64> = f.fitted.iter().map(|v| v - ybar).collect();
         let dot: f64 = yc.iter().zip(&fc).map(|(a, b)| a * b).sum();
-        let cos2 = dot * dot / (yc.iter().map(|v| v * v).sum::<f64>() * fc.iter().map(|v| v * v).sum::<f64>());
+        let cos2 = dot * dot
+            / (yc.iter().map(|v| v * v).sum::<f64>() * fc.iter().map(|v| v * v).sum::<f64>());
         if f.r2 > 1e-6 {
-            assert!((cos2 - f.r2).abs() < 1e-9, "seed {seed}: cos² {cos2} vs R² {}", f.r2);
+            assert!(
+                (cos2 - f.r2).abs() < 1e-9,
+                "seed {seed}: cos² {cos2} vs R² {}",
+                f.r2
+            );
         }
     }
 }
@@ -186,17 +213,32 @@ fn typed_errors_name_the_column() {
     let y = [1.0, 3.0, 2.0, 5.0];
     let twice: Vec<f64> = x.iter().map(|v| 2.0 * v + 1.0).collect();
     let e = Ols::fit(&y, &[&x, &twice], &["a".into(), "b".into()]).unwrap_err();
-    assert!(matches!(&e, RegressError::Collinear { column, .. } if column == "b"), "{e}");
+    assert!(
+        matches!(&e, RegressError::Collinear { column, .. } if column == "b"),
+        "{e}"
+    );
     assert!(e.to_string().contains("\"b\""));
     let c = [7.0; 4];
     let e = Ols::fit(&y, &[&c], &["const".into()]).unwrap_err();
-    assert!(matches!(&e, RegressError::Collinear { column, .. } if column == "const"), "{e}");
+    assert!(
+        matches!(&e, RegressError::Collinear { column, .. } if column == "const"),
+        "{e}"
+    );
     let e = Ols::fit(&y[..2], &[&x[..2]], &["a".into()]).unwrap_err();
-    assert_eq!(e, RegressError::TooFewRows { rows: 2, parameters: 2 });
+    assert_eq!(
+        e,
+        RegressError::TooFewRows {
+            rows: 2,
+            parameters: 2
+        }
+    );
     let mut yn = y;
     yn[2] = f64::NAN;
     let e = Ols::fit(&yn, &[&x], &["a".into()]).unwrap_err();
-    assert!(matches!(&e, RegressError::NotFinite { row: 2, column, .. } if column == "y"), "{e}");
+    assert!(
+        matches!(&e, RegressError::NotFinite { row: 2, column, .. } if column == "y"),
+        "{e}"
+    );
     // The table policy leaves the row out and counts it.
     let xx = [1.0, 2.0, 3.0, 4.0, 5.0];
     let yy = [1.0, f64::NAN, 2.0, 5.0, f64::INFINITY];

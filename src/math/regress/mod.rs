@@ -105,7 +105,11 @@ pub struct Ols {
 /// The design matrix [1 x₁ … x_k] (n × (k+1)).
 #[must_use]
 pub fn design(xs: &[&[f64]], n: usize) -> DMatrix<f64> {
-    DMatrix::from_fn(n, xs.len() + 1, |i, j| if j == 0 { 1.0 } else { xs[j - 1][i] })
+    DMatrix::from_fn(
+        n,
+        xs.len() + 1,
+        |i, j| if j == 0 { 1.0 } else { xs[j - 1][i] },
+    )
 }
 
 fn check(y: &[f64], xs: &[&[f64]], names: &[String]) -> Result<(), RegressError> {
@@ -126,7 +130,8 @@ fn check(y: &[f64], xs: &[&[f64]], names: &[String]) -> Result<(), RegressError>
         }
     }
     for row in 0..n {
-        let cols = std::iter::once(("y", y)).chain(names.iter().map(String::as_str).zip(xs.iter().copied()));
+        let cols = std::iter::once(("y", y))
+            .chain(names.iter().map(String::as_str).zip(xs.iter().copied()));
         for (name, c) in cols {
             if !c[row].is_finite() {
                 return Err(RegressError::NotFinite {
@@ -139,7 +144,10 @@ fn check(y: &[f64], xs: &[&[f64]], names: &[String]) -> Result<(), RegressError>
     }
     let p = xs.len() + 1;
     if n < p + 1 {
-        return Err(RegressError::TooFewRows { rows: n, parameters: p });
+        return Err(RegressError::TooFewRows {
+            rows: n,
+            parameters: p,
+        });
     }
     Ok(())
 }
@@ -266,7 +274,12 @@ pub fn fit_table(y: &[f64], xs: &[&[f64]], names: &[String]) -> Result<TableFit,
 /// # Errors
 /// [`RegressError::BadLambda`] for λ < 0 or not finite; those of [`Ols::fit`]'s
 /// checks; [`Collinear`](RegressError::Collinear) only when λ = 0.
-pub fn ridge(y: &[f64], xs: &[&[f64]], names: &[String], lambda: f64) -> Result<DVector<f64>, RegressError> {
+pub fn ridge(
+    y: &[f64],
+    xs: &[&[f64]],
+    names: &[String],
+    lambda: f64,
+) -> Result<DVector<f64>, RegressError> {
     if !lambda.is_finite() || lambda < 0.0 {
         return Err(RegressError::BadLambda(lambda));
     }
@@ -277,7 +290,10 @@ pub fn ridge(y: &[f64], xs: &[&[f64]], names: &[String], lambda: f64) -> Result<
     let n = y.len();
     let k = xs.len();
     let ybar = y.iter().sum::<f64>() / n as f64;
-    let means: Vec<f64> = xs.iter().map(|c| c.iter().sum::<f64>() / n as f64).collect();
+    let means: Vec<f64> = xs
+        .iter()
+        .map(|c| c.iter().sum::<f64>() / n as f64)
+        .collect();
     let s = lambda.sqrt();
     let a = DMatrix::from_fn(n + k, k, |i, j| {
         if i < n {
@@ -316,7 +332,11 @@ pub fn loss(y: &[f64], xs: &[&[f64]], beta: &[f64]) -> f64 {
     let n = y.len();
     (0..n)
         .map(|i| {
-            let pred = beta[0] + xs.iter().zip(&beta[1..]).map(|(c, b)| c[i] * b).sum::<f64>();
+            let pred = beta[0]
+                + xs.iter()
+                    .zip(&beta[1..])
+                    .map(|(c, b)| c[i] * b)
+                    .sum::<f64>();
             (y[i] - pred).powi(2)
         })
         .sum::<f64>()
@@ -328,14 +348,24 @@ pub fn loss(y: &[f64], xs: &[&[f64]], beta: &[f64]) -> f64 {
 /// an iterate is no longer finite (the rate diverged; the last finite one is
 /// kept) or when the gradient is below 1e-12 (converged).
 #[must_use]
-pub fn gradient_descent(y: &[f64], xs: &[&[f64]], start: &[f64], rate: f64, steps: usize) -> Vec<Vec<f64>> {
+pub fn gradient_descent(
+    y: &[f64],
+    xs: &[&[f64]],
+    start: &[f64],
+    rate: f64,
+    steps: usize,
+) -> Vec<Vec<f64>> {
     let n = y.len() as f64;
     let mut beta = start.to_vec();
     let mut path = vec![beta.clone()];
     for _ in 0..steps {
         let mut grad = vec![0.0; beta.len()];
         for i in 0..y.len() {
-            let pred = beta[0] + xs.iter().zip(&beta[1..]).map(|(c, b)| c[i] * b).sum::<f64>();
+            let pred = beta[0]
+                + xs.iter()
+                    .zip(&beta[1..])
+                    .map(|(c, b)| c[i] * b)
+                    .sum::<f64>();
             let e = pred - y[i];
             grad[0] += 2.0 * e / n;
             for (g, c) in grad[1..].iter_mut().zip(xs) {
@@ -363,8 +393,15 @@ pub fn covariance(a: &[f64], b: &[f64]) -> f64 {
     if n < 2 || b.len() != n {
         return f64::NAN;
     }
-    let (ma, mb) = (a.iter().sum::<f64>() / n as f64, b.iter().sum::<f64>() / n as f64);
-    a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum::<f64>() / (n as f64 - 1.0)
+    let (ma, mb) = (
+        a.iter().sum::<f64>() / n as f64,
+        b.iter().sum::<f64>() / n as f64,
+    );
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - ma) * (y - mb))
+        .sum::<f64>()
+        / (n as f64 - 1.0)
 }
 
 /// Pearson correlation: the cosine of the angle between the centred columns.
