@@ -251,3 +251,47 @@ fn typed_errors_name_the_column() {
         Err(RegressError::TooFewUsableRows { usable: 2, .. })
     ));
 }
+
+// Anscombe's quartet, each set fitted once with statsmodels 0.15.0:
+//     sm.OLS(y, sm.add_constant(x)).fit().params, .rsquared
+// on the data of Anscombe (1973), as in src/math/regress/picture.rs.
+const QUARTET: [([f64; 2], f64); 4] = [
+    ([3.0000909090909076, 0.5000909090909093], 0.666542459508775),
+    ([3.0009090909090905, 0.5000000000000001], 0.6662420337274844),
+    ([3.0024545454545444, 0.4997272727272729], 0.6663240410665594),
+    ([3.001727272727269, 0.49990909090909097], 0.6667072568984652),
+];
+
+#[test]
+fn anscombe_quartet_matches_statsmodels_and_projection_cos2_is_r2() {
+    use eigenlens::math::regress::{anscombe, loss, loss_grid, projection};
+    for (set, (params, r2)) in QUARTET.iter().enumerate() {
+        let (x, y) = anscombe(set).expect("set");
+        let f = Ols::fit(&y, &[&x], &["x".into()]).expect("fit");
+        close(f.coefficients[0], params[0], "β₀");
+        close(f.coefficients[1], params[1], "β₁");
+        close(f.r2, *r2, "R²");
+        let p = projection(&f, &y);
+        close(p.cos2, *r2, "cos²θ");
+        // Pythagoras in observation space: |y − ȳ|² = |ŷ − ȳ|² + |r|².
+        close(
+            p.y_norm.powi(2),
+            p.fitted_norm.powi(2) + p.residual_norm.powi(2),
+            "Pythagoras",
+        );
+        // The grid's loss agrees with the direct sum, and its minimum is near β.
+        let g = loss_grid(&y, &x, (0.0, 6.0), (0.0, 1.0), 61, 101);
+        close(g[30 + 50 * 61], loss(&y, &[&x], &[3.0, 0.5]), "grid");
+    }
+    assert!(anscombe(4).is_none());
+}
+
+#[test]
+fn ridge_path_shrinks() {
+    use eigenlens::math::regress::ridge_path;
+    let (y, xs, names) = iris();
+    let path = ridge_path(&y, &slices(&xs), &names, &[0.0, 1.0, 10.0, 100.0, 1e4]).expect("path");
+    let norms: Vec<f64> = path.iter().map(|b| b.rows(1, 2).norm()).collect();
+    assert!(norms.windows(2).all(|w| w[1] < w[0]), "{norms:?}");
+    close(path[0][1], SM_PARAMS[1], "λ = 0 is OLS");
+}

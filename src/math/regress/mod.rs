@@ -9,7 +9,11 @@
 //! a chosen predictor; [`Ols::fit`] itself never skips a row and names the
 //! first such value.
 
+mod picture;
+
 use nalgebra::{DMatrix, DVector};
+
+pub use picture::{Projection, anscombe, loss_grid, projection, ridge_path};
 
 use crate::math::pca::{RowSelection, usable_rows};
 
