@@ -36,8 +36,8 @@ use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::PreparedFit;
 use crate::scene::{CameraSettings, PcaSettings};
 
-use fit::FitKey;
 pub use fit::{ExportError, FitError};
+use fit::FitKey;
 
 /// Fits of more rows than this, or more cells (rows × columns), run on a
 /// background thread with a progress bar and a Cancel button.
