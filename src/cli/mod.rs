@@ -8,6 +8,7 @@ pub mod factorize;
 pub mod neighbors;
 pub mod out;
 pub mod pca;
+pub mod regress;
 pub mod render;
 
 /// A failure and the exit status it maps to.
