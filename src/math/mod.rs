@@ -5,6 +5,7 @@ pub mod factorize;
 pub mod pca;
 pub mod similarity;
 pub mod stats;
+pub mod svd;
 pub mod transform;
 
 /// A number as a person would type it: `0.005` as such, `1e308` rather than
