@@ -6,6 +6,7 @@ pub mod pca;
 pub mod regress;
 pub mod similarity;
 pub mod stats;
+pub mod svd;
 pub mod transform;
 
 /// A number as a person would type it: `0.005` as such, `1e308` rather than
