@@ -35,6 +35,10 @@ fn main() {
         let t = Instant::now();
         let back = svd.reconstruct(n / 10);
         let rec = t.elapsed().as_secs_f64();
-        println!("{n} {secs:.3} {rec:.4} (σ₁ {:.1}, {})", svd.sigma[0], back.nrows());
+        println!(
+            "{n} {secs:.3} {rec:.4} (σ₁ {:.1}, {})",
+            svd.sigma[0],
+            back.nrows()
+        );
     }
 }
