@@ -155,20 +155,11 @@ impl Run {
             };
             let messages = job.drain();
             let ended = job.ended();
-            let mut idle = false;
-            for message in messages {
-                match message {
-                    Message::Epoch(stats, model) => self.record(stats, model.map(|m| *m)),
-                    Message::Model(epoch, model) => {
-                        idle |= epoch == self.history.len();
-                        self.keep(epoch, *model);
-                    }
-                    Message::Failed(e) => {
-                        self.error = Some(Stopped::new(JobError::Failed(e)));
-                        self.engine = Engine::Done;
-                        return;
-                    }
-                }
+            let (idle, failed) = self.absorb(messages);
+            if let Some(e) = failed {
+                self.error = Some(Stopped::new(e));
+                self.engine = Engine::Done;
+                return;
             }
             if idle || ended || std::time::Instant::now() > deadline {
                 self.target = self.target.max(self.history.len());
@@ -176,6 +167,24 @@ impl Run {
             }
             std::thread::sleep(Duration::from_millis(1));
         }
+    }
+
+    /// Records what the job sent: epochs and models. Returns whether it said
+    /// it waits at the last recorded epoch, and its failure, if any.
+    fn absorb(&mut self, messages: Vec<Message>) -> (bool, Option<JobError<FactorizeError>>) {
+        let mut idle = false;
+        let mut failed = None;
+        for message in messages {
+            match message {
+                Message::Epoch(stats, model) => self.record(stats, model.map(|m| *m)),
+                Message::Model(epoch, model) => {
+                    idle |= epoch == self.history.len();
+                    self.keep(epoch, *model);
+                }
+                Message::Failed(e) => failed = Some(JobError::Failed(e)),
+            }
+        }
+        (idle, failed)
     }
 
     /// Adds an epoch's statistics, and its model to the snapshots when it
@@ -265,14 +274,7 @@ impl Run {
         };
         let messages = job.drain();
         let ended = job.ended();
-        let mut failed = None;
-        for message in messages {
-            match message {
-                Message::Epoch(stats, model) => self.record(stats, model.map(|m| *m)),
-                Message::Model(epoch, model) => self.keep(epoch, *model),
-                Message::Failed(e) => failed = Some(JobError::Failed(e)),
-            }
-        }
+        let (_, mut failed) = self.absorb(messages);
         if failed.is_none() && ended && self.history.len() < self.target {
             failed = Some(JobError::Lost);
         }
