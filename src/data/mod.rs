@@ -229,6 +229,18 @@ pub fn load_table(
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| limit_reached(io(e)))?;
+    // The rest through the same reader, for formats read whole: opened
+    // once (a FIFO cannot be read twice) and counted against the same limit.
+    let read_rest = |mut bytes: Vec<u8>, mut file: crate::files::LimitedReader<std::fs::File>| {
+        bytes.reserve(
+            usize::try_from(size)
+                .unwrap_or(0)
+                .saturating_sub(bytes.len()),
+        );
+        file.read_to_end(&mut bytes)
+            .map(|_| bytes)
+            .map_err(|e| limit_reached(io(e)))
+    };
     if looks_like_zip(&head) && has_extension(path, "npz") {
         return load_npz(path, array, progress);
     }
@@ -237,10 +249,7 @@ pub fn load_table(
         return load_parquet(path, progress);
     }
     if looks_like_safetensors(&head) {
-        let mut bytes = head;
-        file.read_to_end(&mut bytes)
-            .map_err(|e| limit_reached(io(e)))?;
-        return parse_safetensors(&bytes, path, array);
+        return parse_safetensors(&read_rest(head, file)?, path, array);
     }
     if let Some(array) = array {
         return Err(LoadError::ArrayNotApplicable {
@@ -249,17 +258,7 @@ pub fn load_table(
         });
     }
     if let Some(kind) = embeddings::sniff(path, &head) {
-        // The rest through the same reader: opened once (a FIFO cannot be
-        // read twice) and counted against the same limit.
-        let mut bytes = head;
-        bytes.reserve(
-            usize::try_from(size)
-                .unwrap_or(0)
-                .saturating_sub(bytes.len()),
-        );
-        file.read_to_end(&mut bytes)
-            .map_err(|e| limit_reached(io(e)))?;
-        return embeddings::load_kind(path, bytes, kind, None);
+        return embeddings::load_kind(path, read_rest(head, file)?, kind, None);
     }
     if let Some((what, hint)) = other_format(path, &head) {
         return Err(LoadError::OtherFormat {
@@ -271,11 +270,7 @@ pub fn load_table(
     let head = head.as_slice();
     let input = head.chain(file);
     let name = file_label(path);
-    let mut ds = if head.starts_with(b"\x93NUMPY")
-        || path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
-    {
+    let mut ds = if head.starts_with(b"\x93NUMPY") || has_extension(path, "npy") {
         read_npy(input, &name, progress)
     } else {
         read_delimited(input, &name, progress)
@@ -294,10 +289,7 @@ fn has_extension(path: &Path, ext: &str) -> bool {
 /// binary format that is not a table (so the user is not told "line 1: not
 /// valid UTF-8").
 fn other_format(path: &Path, head: &[u8]) -> Option<(&'static str, &'static str)> {
-    let npz = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("npz"));
-    Some(if npz {
+    Some(if has_extension(path, "npz") {
         (
             "named .npz but not a zip archive",
             "np.savez and np.savez_compressed write zip archives; check the file",
