@@ -94,6 +94,14 @@ pub static BUILTINS: &[Builtin] = &[
         files: Files::Delimited(include_bytes!("../../assets/datasets/people.csv")),
     },
     Builtin {
+        id: "anscombe",
+        title: "Anscombe's quartet",
+        description: "Anscombe's four datasets (1973), as R's `anscombe`: x1..x4 and y1..y4. \
+                      Each pair has the same means, variances, correlation and fitted line \
+                      y ≈ 3 + 0.5x, and looks nothing like the others.",
+        files: Files::Delimited(include_bytes!("../../assets/datasets/anscombe.csv")),
+    },
+    Builtin {
         id: "words",
         title: "Word embeddings",
         description: "300 common English words in 12 groups (animals, countries, capitals, \

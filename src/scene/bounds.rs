@@ -61,6 +61,9 @@ pub(crate) const SCENE_BOUNDS: Bounds = Bounds {
         ("pca.columns", MAX_LISTED_COLUMNS),
         ("embeddings.dims", MAX_LISTED_COLUMNS),
         ("factorize.edits", MAX_EDITS),
+        ("regress.moved", MAX_EDITS),
+        ("regress.added", MAX_EDITS),
+        ("regress.removed", MAX_EDITS),
     ],
     strings: &[("dataset", MAX_PATH_CHARS)],
 };

@@ -4,7 +4,7 @@
 //! key, line and column.
 //!
 //! One file per view holds its table (struct, enums, defaults and checks):
-//! data.rs, transform.rs, pca.rs, factorize.rs, embeddings.rs. Adding a view
+//! data.rs, transform.rs, pca.rs, factorize.rs, embeddings.rs, regress.rs. Adding a view
 //! means adding one such file and one field in [`Scene`]. Shared parts:
 //! window.rs (`[window]`), camera.rs (the 3D views' orbit camera), check.rs
 //! (range checks and column messages), error.rs ([`SceneError`] and where it
@@ -19,6 +19,7 @@ mod error;
 mod factorize;
 mod load;
 mod pca;
+mod regress;
 mod transform;
 mod view_kind;
 mod window;
@@ -44,6 +45,7 @@ pub use factorize::{
 pub(crate) use load::read_toml_text;
 pub use load::{DatasetRef, LoadedScene, SceneData, load_scene, load_scene_str};
 pub use pca::{PcaPanel, PcaSettings};
+pub use regress::{MAX_DESCENT_STEPS, MAX_RIDGE, PointEdit, RegressPanel, RegressSettings};
 pub use transform::{MATRIX_ENTRY_LIMIT, TransformAnimation, TransformMode, TransformSettings};
 pub use view_kind::ViewKind;
 pub use window::{SCALE_RANGE, SIZE_RANGE, Theme, WindowSettings};
@@ -71,6 +73,8 @@ pub struct Scene {
     pub transform: TransformSettings,
     #[serde(default, skip_serializing_if = "is_default")]
     pub embeddings: EmbeddingsSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub regress: RegressSettings,
 }
 
 impl Default for Scene {
@@ -84,6 +88,7 @@ impl Default for Scene {
             factorize: FactorizeSettings::default(),
             transform: TransformSettings::default(),
             embeddings: EmbeddingsSettings::default(),
+            regress: RegressSettings::default(),
         }
     }
 }
@@ -133,6 +138,7 @@ impl Scene {
         self.data.check_against(ds)?;
         self.transform.check_against(ds)?;
         self.embeddings.check_against(ds, self.view, src)?;
+        self.regress.check_against(ds)?;
         self.pca.check_against(ds)
     }
 

@@ -19,16 +19,20 @@ pub enum ViewKind {
     /// The Embeddings view: word or item vectors projected by PCA, nearest
     /// neighbours by cosine, Euclidean distance or dot product, analogies.
     Embeddings,
+    /// The Regression view: least squares as a projection, with the
+    /// observation-space picture, the loss surface and ridge.
+    Regress,
 }
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Data,
         Self::Transform,
         Self::Pca,
         Self::Factorize,
         Self::Embeddings,
+        Self::Regress,
     ];
 
     /// The name shown on the view's tab.
@@ -40,6 +44,7 @@ impl ViewKind {
             Self::Pca => "PCA",
             Self::Factorize => "Factorize",
             Self::Embeddings => "Embeddings",
+            Self::Regress => "Regression",
         }
     }
 

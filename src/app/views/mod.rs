@@ -7,6 +7,7 @@ pub mod embeddings;
 pub mod factorize;
 pub mod pca;
 pub mod registry;
+pub mod regress;
 pub mod transform;
 pub mod view;
 
@@ -99,6 +100,12 @@ impl Series {
 /// in data units (the Data view's scatter) keep egui_plot's denser labels.
 pub(crate) fn sparse_y_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
     vec![AxisHints::new_y().label(label).label_spacing(30.0..=45.0)]
+}
+
+/// An x axis whose labels may sit closer than egui_plot's default spacing,
+/// so that a narrow plot still labels several ticks.
+pub(crate) fn sparse_x_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
+    vec![AxisHints::new_x().label(label).label_spacing(30.0..=45.0)]
 }
 
 /// How much of its colour a point keeps when highlights are drawn over it.

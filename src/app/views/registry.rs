@@ -8,6 +8,7 @@ use super::data::DataView;
 use super::embeddings::EmbeddingsView;
 use super::factorize::FactorizeView;
 use super::pca::PcaView;
+use super::regress::RegressView;
 use super::transform::TransformView;
 use super::view::{Fit, View};
 use crate::app::EntryData;
@@ -67,6 +68,7 @@ views! {
     Pca => pca: PcaView,
     Factorize => factorize: FactorizeView,
     Embeddings => embeddings: EmbeddingsView,
+    Regress => regress: RegressView,
 }
 
 impl Views {

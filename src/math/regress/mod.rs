@@ -9,10 +9,12 @@
 //! a chosen predictor; [`Ols::fit`] itself never skips a row and names the
 //! first such value.
 
+mod descent;
 mod picture;
 
 use nalgebra::{DMatrix, DVector};
 
+pub use descent::{Descent, closed_form, safe_rate, curvature, descend};
 pub use picture::{Projection, anscombe, loss_grid, projection, ridge_path};
 
 use crate::math::pca::{RowSelection, usable_rows};
