@@ -225,11 +225,18 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
             (near.map(|i| p.sources[i]), plot_ui.pointer_coordinate())
         });
     let (near, at) = response.inner;
+    view.data_transform = Some(response.transform);
     let r = &response.response;
     ui.ctx().data_mut(|d| d.insert_temp(hover_id, near.is_some()));
     let mut edit = None;
+    // The drag starts a few points after the press: grab what was under
+    // the pointer when it went down.
+    let press_id = ui.scope_id().with("regress-pressed");
+    if ui.input(|i| i.pointer.primary_pressed()) && r.hovered() {
+        ui.ctx().data_mut(|d| d.insert_temp(press_id, near));
+    }
     if r.drag_started() {
-        view.dragging = near;
+        view.dragging = ui.ctx().data(|d| d.get_temp::<Option<Source>>(press_id)).flatten();
     }
     if let (Some(src), Some(at)) = (view.dragging, at) {
         if r.dragged() {

@@ -41,6 +41,9 @@ pub struct RegressView {
     prepared: Option<(Key, Prepared)>,
     /// The point being dragged.
     dragging: Option<Source>,
+    /// The data-space plot's transform in the last frame (where a row's
+    /// point is on screen).
+    data_transform: Option<egui_plot::PlotTransform>,
     playing: bool,
 }
 
@@ -59,6 +62,7 @@ impl RegressView {
             settings,
             prepared: None,
             dragging: None,
+            data_transform: None,
             playing: false,
         }
     }
@@ -103,6 +107,16 @@ impl RegressView {
             m.ols.coefficients.iter().copied().collect(),
             m.xtr.iter().copied().collect(),
         ))
+    }
+
+    /// Where the point of dataset row `row` was drawn in the last frame (one
+    /// predictor: the data-space scatter), in screen points.
+    #[must_use]
+    pub fn screen_of(&self, row: usize) -> Option<egui::Pos2> {
+        let (_, p) = self.prepared.as_ref()?;
+        let i = p.index_of(Source::Row(row))?;
+        let t = self.data_transform.as_ref()?;
+        Some(t.position_from_point(&egui_plot::PlotPoint::new(p.xs[0][i], p.y[i])))
     }
 
     /// Draws the view for `h`.

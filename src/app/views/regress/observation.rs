@@ -64,7 +64,9 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
     // Sized by y and ŷ, what the picture is about; a column much longer or
     // shorter is drawn at a comparable length, and says by how much.
     let scale = norm(t.y).max(norm(t.fitted)).max(f64::MIN_POSITIVE);
-    let w = |v: [f64; 3], k: f64| -> V3 { [(v[0] * k / scale) as f32, (v[1] * k / scale) as f32, (v[2] * k / scale) as f32] };
+    // The picture is centred on ŷ/2, where the camera orbits.
+    let c = t.fitted.map(|a| a / 2.0);
+    let w = |v: [f64; 3], k: f64| -> V3 { [0, 1, 2].map(|i| ((v[i] * k - c[i]) / scale) as f32) };
     let shown = |v: [f64; 3]| -> f64 {
         let f = norm(v) / scale;
         if f > 0.0 && !(0.3..=1.3).contains(&f) { 0.8 / f } else { 1.0 }
@@ -78,17 +80,17 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
     let mut e2 = [t.x[0] - xe * e1[0], t.x[1] - xe * e1[1], t.x[2] - xe * e1[2]];
     let n2 = norm(e2).max(f64::MIN_POSITIVE);
     e2 = e2.map(|a| a / n2);
-    let h = 1.1 * scale;
+    let h = 0.8 * scale;
     let corners: Vec<V3> = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]
         .iter()
         .map(|&(a, b): &(f64, f64)| {
-            let v = [0, 1, 2].map(|k| h * (a * e1[k] + b * e2[k]));
+            let v = [0, 1, 2].map(|k| c[k] + h * (a * e1[k] + b * e2[k]));
             w(v, 1.0)
         })
         .collect();
     let text = sc.text_color();
     sc.polygon(&corners, FIT_COLOR.gamma_multiply(0.12), Stroke::new(1.0, FIT_COLOR.gamma_multiply(0.6)));
-    let o: V3 = [0.0; 3];
+    let o = w([0.0; 3], 1.0);
     let k1 = shown(one);
     let label1 = column_label("1", k1);
     sc.arrow(o, w(one, k1), 2.0, COLUMN_COLOR, Some(&label1));

@@ -12,7 +12,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
     ui.horizontal_wrapped(|ui| {
         let names = ds.column_names();
         let y = s.y_column(ds).unwrap_or("—").to_owned();
-        ui.label("y");
+        let y_label = ui.label("y");
         ComboBox::from_id_salt("regress-y")
             .selected_text(&y)
             .show_ui(ui, |ui| {
@@ -24,7 +24,9 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
                         s.added.clear();
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(y_label.id);
         ui.label("on");
         let xs: Vec<String> = s.x_columns(ds).into_iter().map(str::to_owned).collect();
         let shown = if xs.len() > 2 {
