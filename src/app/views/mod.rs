@@ -105,7 +105,7 @@ pub(crate) fn sparse_y_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisH
 /// An x axis whose labels may sit closer than egui_plot's default spacing,
 /// so that a narrow plot still labels several ticks.
 pub(crate) fn sparse_x_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
-    vec![AxisHints::new_x().label(label).label_spacing(30.0..=45.0)]
+    vec![AxisHints::new_x().label(label).label_spacing(24.0..=40.0)]
 }
 
 /// How much of its colour a point keeps when highlights are drawn over it.
