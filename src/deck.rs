@@ -36,6 +36,14 @@ const EMBEDDED_SCENES: &[(&str, &str)] = &[
         include_str!("../assets/scenes/pca-iris-flatten.toml"),
     ),
     (
+        "../scenes/regression-projection.toml",
+        include_str!("../assets/scenes/regression-projection.toml"),
+    ),
+    (
+        "../scenes/regression-descent.toml",
+        include_str!("../assets/scenes/regression-descent.toml"),
+    ),
+    (
         "../scenes/factorize-training.toml",
         include_str!("../assets/scenes/factorize-training.toml"),
     ),

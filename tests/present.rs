@@ -30,6 +30,8 @@ fn shipped_deck_loads_both_ways() {
             ViewKind::Transform,
             ViewKind::Transform,
             ViewKind::Pca,
+            ViewKind::Regress,
+            ViewKind::Regress,
             ViewKind::Factorize,
             ViewKind::Factorize
         ]

@@ -129,9 +129,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn descent_with_the_best_rate_reaches_the_closed_form() {
+    fn descent_at_rate_one_over_l_reaches_the_closed_form() {
         let (x, y) = super::super::anscombe(0).unwrap();
-        let d = descend(&y, &x, None, 5000, 20);
+        let d = descend(&y, &x, None, 40_000, 20);
         let last = d.path.last().unwrap();
         assert!((last[0] - 3.000_090_909).abs() < 1e-6, "{last:?}");
         assert!((last[1] - 0.500_090_909).abs() < 1e-7, "{last:?}");
