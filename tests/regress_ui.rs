@@ -68,7 +68,11 @@ fn dragging_a_point_refits_and_keeps_the_residual_perpendicular() {
     let row = (0..height.len())
         .max_by(|&a, &b| height[a].total_cmp(&height[b]))
         .unwrap();
-    let at = harness.state().0.screen_of(row).expect("the point is drawn");
+    let at = harness
+        .state()
+        .0
+        .screen_of(row)
+        .expect("the point is drawn");
     harness.hover_at(at);
     harness.run_steps(2);
     harness.drag_at(at);
@@ -105,12 +109,18 @@ fn dragging_a_point_refits_and_keeps_the_residual_perpendicular() {
     x[row] = moved[0].x;
     let ols = Ols::fit(&y, &[&x], &["height_cm".to_owned()]).unwrap();
     for (shown, want) in after.iter().zip(ols.coefficients.iter()) {
-        assert!((shown - want).abs() <= 1e-9 * want.abs().max(1.0), "{shown} vs {want}");
+        assert!(
+            (shown - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{shown} vs {want}"
+        );
     }
     // Xᵀr = 0: the residual is perpendicular to 1 and to x.
     let r_norm = ols.residuals.norm();
     let x_norm = x.iter().map(|v| v * v).sum::<f64>().sqrt();
-    assert!(xtr[0].abs() <= 1e-9 * (y.len() as f64).sqrt() * r_norm, "{xtr:?}");
+    assert!(
+        xtr[0].abs() <= 1e-9 * (y.len() as f64).sqrt() * r_norm,
+        "{xtr:?}"
+    );
     assert!(xtr[1].abs() <= 1e-9 * x_norm * r_norm, "{xtr:?}");
 }
 

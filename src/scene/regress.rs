@@ -61,10 +61,7 @@ pub struct RegressSettings {
     pub ridge: f64,
     /// Gradient descent's step size; unset: 2 / (L + μ), the fastest fixed
     /// rate for this loss (L, μ: the largest and smallest curvature).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de_rate"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "de_rate")]
     pub rate: Option<f64>,
     /// Gradient-descent steps from (β₀, β₁) = (0, 0).
     #[serde(deserialize_with = "de_steps")]

@@ -69,8 +69,7 @@ pub fn descend(y: &[f64], x: &[f64], rate: Option<f64>, steps: usize, n: usize) 
     let minimum = closed_form(y, x);
     let losses = path.iter().map(|b| loss(y, &[x], b)).collect();
     let min_loss = loss(y, &[x], &minimum);
-    let diverged = path.len() < steps + 1 && !converged(&path, minimum)
-        || rate > 2.0 / curv.0;
+    let diverged = path.len() < steps + 1 && !converged(&path, minimum) || rate > 2.0 / curv.0;
     // The grid holds the start and the minimum with a margin; a diverging
     // path runs off it.
     let span = |a: f64, b: f64| {
@@ -84,7 +83,9 @@ pub fn descend(y: &[f64], x: &[f64], rate: Option<f64>, steps: usize, n: usize) 
             (0.0_f64.min(m), 0.0_f64.max(m))
         } else {
             path.iter()
-                .fold((0.0_f64.min(m), 0.0_f64.max(m)), |(a, b), p| (a.min(p[k]), b.max(p[k])))
+                .fold((0.0_f64.min(m), 0.0_f64.max(m)), |(a, b), p| {
+                    (a.min(p[k]), b.max(p[k]))
+                })
         };
         span(far.0, far.1)
     };
@@ -118,7 +119,11 @@ fn converged(path: &[[f64; 2]], minimum: [f64; 2]) -> bool {
 pub fn closed_form(y: &[f64], x: &[f64]) -> [f64; 2] {
     let n = x.len() as f64;
     let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let sxy = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum::<f64>();
+    let sxy = x
+        .iter()
+        .zip(y)
+        .map(|(a, b)| (a - mx) * (b - my))
+        .sum::<f64>();
     let sxx = x.iter().map(|a| (a - mx).powi(2)).sum::<f64>();
     let b1 = sxy / sxx;
     [my - b1 * mx, b1]

@@ -14,7 +14,7 @@ mod picture;
 
 use nalgebra::{DMatrix, DVector};
 
-pub use descent::{Descent, closed_form, safe_rate, curvature, descend};
+pub use descent::{Descent, closed_form, curvature, descend, safe_rate};
 pub use picture::{Projection, anscombe, loss_grid, projection, ridge_path};
 
 use crate::math::pca::{RowSelection, usable_rows};

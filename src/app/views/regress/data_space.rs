@@ -5,10 +5,13 @@
 //! against ŷ.
 
 use egui::{Align2, Color32, Stroke, Ui, Vec2};
-use egui_plot::{Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon, Text};
+use egui_plot::{
+    Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon,
+    Text,
+};
 
-use super::prepare::{Model, Prepared, Source};
 use super::RegressView;
+use super::prepare::{Model, Prepared, Source};
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
 use crate::app::widgets::OrbitView;
 use crate::scene::{PointEdit, RegressPanel, RegressSettings};
@@ -84,7 +87,13 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, size: Vec2) 
     }
 }
 
-fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: Vec2) -> Option<Edit> {
+fn line_ui(
+    ui: &mut Ui,
+    view: &mut RegressView,
+    p: &Prepared,
+    m: &Model,
+    size: Vec2,
+) -> Option<Edit> {
     let s = &view.settings;
     let dark = ui.visuals().dark_mode;
     let point_color = neutral_point_color(dark);
@@ -95,8 +104,14 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
     let hover_id = ui.scope_id().with("regress-hover");
     let hovering: bool = ui.ctx().data(|d| d.get_temp(hover_id)).unwrap_or(false);
     let dragging = view.dragging;
-    let descent_line = (s.panel == RegressPanel::Descent).then(|| descent_line(m, s.progress)).flatten();
-    let (x_min, x_max) = x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let descent_line = (s.panel == RegressPanel::Descent)
+        .then(|| descent_line(m, s.progress))
+        .flatten();
+    let (x_min, x_max) = x
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
     let pad = ((x_max - x_min) * 0.08).max(1e-9);
     let response = Plot::new("regress-data")
         .width(size.x)
@@ -139,7 +154,11 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
             }
             plot_ui.line(
                 Line::new(
-                    format!("least squares  ŷ = {} + {}·x", fmt_num(b0, 4), fmt_num(b1, 4)),
+                    format!(
+                        "least squares  ŷ = {} + {}·x",
+                        fmt_num(b0, 4),
+                        fmt_num(b1, 4)
+                    ),
                     vec![[lo, b0 + b1 * lo], [hi, b0 + b1 * hi]],
                 )
                 .color(FIT_COLOR)
@@ -158,10 +177,13 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
             }
             if let Some((step, c0, c1)) = descent_line {
                 plot_ui.line(
-                    Line::new(format!("descent, step {step}"), vec![[lo, c0 + c1 * lo], [hi, c0 + c1 * hi]])
-                        .color(DESCENT_COLOR)
-                        .style(LineStyle::dashed_dense())
-                        .width(2.0),
+                    Line::new(
+                        format!("descent, step {step}"),
+                        vec![[lo, c0 + c1 * lo], [hi, c0 + c1 * hi]],
+                    )
+                    .color(DESCENT_COLOR)
+                    .style(LineStyle::dashed_dense())
+                    .width(2.0),
                 );
             }
             let pts: Vec<[f64; 2]> = idx.iter().map(|&i| [x[i], p.y[i]]).collect();
@@ -194,7 +216,14 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
             let pointer = plot_ui.response().hover_pos();
             let near = pointer.and_then(|at| {
                 idx.iter()
-                    .map(|&i| (i, plot_ui.screen_from_plot(PlotPoint::new(x[i], p.y[i])).distance(at)))
+                    .map(|&i| {
+                        (
+                            i,
+                            plot_ui
+                                .screen_from_plot(PlotPoint::new(x[i], p.y[i]))
+                                .distance(at),
+                        )
+                    })
                     .filter(|(_, d)| *d <= GRAB)
                     .min_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(i, _)| i)
@@ -217,7 +246,12 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
                     Text::new(
                         "",
                         PlotPoint::new(x[i], p.y[i]),
-                        format!("  {name}: ({}, {}), r = {}", fmt_num(x[i], 4), fmt_num(p.y[i], 4), fmt_num(m.ols.residuals[i], 3)),
+                        format!(
+                            "  {name}: ({}, {}), r = {}",
+                            fmt_num(x[i], 4),
+                            fmt_num(p.y[i], 4),
+                            fmt_num(m.ols.residuals[i], 3)
+                        ),
                     )
                     .anchor(Align2::LEFT_BOTTOM),
                 );
@@ -227,7 +261,8 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
     let (near, at) = response.inner;
     view.data_transform = Some(response.transform);
     let r = &response.response;
-    ui.ctx().data_mut(|d| d.insert_temp(hover_id, near.is_some()));
+    ui.ctx()
+        .data_mut(|d| d.insert_temp(hover_id, near.is_some()));
     let mut edit = None;
     // The drag starts a few points after the press: grab what was under
     // the pointer when it went down.
@@ -236,7 +271,10 @@ fn line_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: V
         ui.ctx().data_mut(|d| d.insert_temp(press_id, near));
     }
     if r.drag_started() {
-        view.dragging = ui.ctx().data(|d| d.get_temp::<Option<Source>>(press_id)).flatten();
+        view.dragging = ui
+            .ctx()
+            .data(|d| d.get_temp::<Option<Source>>(press_id))
+            .flatten();
     }
     if let (Some(src), Some(at)) = (view.dragging, at) {
         if r.dragged() {
@@ -278,7 +316,11 @@ fn descent_line(m: &Model, progress: f32) -> Option<(usize, f64, f64)> {
 fn plane_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: Vec2) {
     let idx = drawn(p.y.len());
     let range = |v: &[f64]| {
-        let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
         let mid = 0.5 * (lo + hi);
         let half = (0.5 * (hi - lo)).max(1e-12);
         (lo, hi, mid, half)
@@ -286,12 +328,20 @@ fn plane_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: 
     let (x1, x2) = (&p.xs[0], &p.xs[1]);
     let (r1, r2, ry) = (range(x1), range(x2), range(&p.y));
     let to = |a: f64, b: f64, y: f64| {
-        [((a - r1.2) / r1.3) as f32, ((b - r2.2) / r2.3) as f32, ((y - ry.2) / ry.3) as f32]
+        [
+            ((a - r1.2) / r1.3) as f32,
+            ((b - r2.2) / r2.3) as f32,
+            ((y - ry.2) / ry.3) as f32,
+        ]
     };
     let beta = &m.ols.coefficients;
     let plane = |a: f64, b: f64| beta[0] + beta[1] * a + beta[2] * b;
     let dark = ui.visuals().dark_mode;
-    let names = [p.x_names[0].as_str(), p.x_names[1].as_str(), p.y_name.as_str()];
+    let names = [
+        p.x_names[0].as_str(),
+        p.x_names[1].as_str(),
+        p.y_name.as_str(),
+    ];
     let s = &view.settings;
     let (residuals, home) = (s.residuals, view.home_camera);
     OrbitView::new("regress-plane", &mut view.settings.camera, home)
@@ -301,11 +351,19 @@ fn plane_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: 
                 .iter()
                 .map(|&(a, b)| to(a, b, plane(a, b)))
                 .collect();
-            sc.polygon(&corners, FIT_COLOR.gamma_multiply(0.25), Stroke::new(1.0, FIT_COLOR));
+            sc.polygon(
+                &corners,
+                FIT_COLOR.gamma_multiply(0.25),
+                Stroke::new(1.0, FIT_COLOR),
+            );
             for &i in &idx {
                 let at = to(x1[i], x2[i], p.y[i]);
                 if residuals {
-                    sc.line(at, to(x1[i], x2[i], m.ols.fitted[i]), Stroke::new(1.0, RESIDUAL_COLOR));
+                    sc.line(
+                        at,
+                        to(x1[i], x2[i], m.ols.fitted[i]),
+                        Stroke::new(1.0, RESIDUAL_COLOR),
+                    );
                 }
                 sc.point(at, 3.0, neutral_point_color(dark));
             }
@@ -327,19 +385,42 @@ fn fitted_ui(ui: &mut Ui, p: &Prepared, m: &Model, size: Vec2) {
     let idx = drawn(p.y.len());
     let dark = ui.visuals().dark_mode;
     let f = &m.ols.fitted;
-    let (lo, hi) = f.iter().chain(&p.y).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let (lo, hi) = f
+        .iter()
+        .chain(&p.y)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
     Plot::new("regress-fitted")
         .width(size.x)
         .height(size.y)
-        .custom_x_axes(crate::app::views::sparse_x_axis(format!("ŷ, fitted from {} predictors", p.xs.len())))
+        .custom_x_axes(crate::app::views::sparse_x_axis(format!(
+            "ŷ, fitted from {} predictors",
+            p.xs.len()
+        )))
         .custom_y_axes(crate::app::views::sparse_y_axis(p.y_name.as_str()))
         .legend(Legend::default().position(Corner::LeftTop))
         .show(ui, |plot_ui| {
             for &i in &idx {
-                plot_ui.line(Line::new("", vec![[f[i], p.y[i]], [f[i], f[i]]]).color(RESIDUAL_COLOR.gamma_multiply(0.8)).width(1.0).allow_hover(false));
+                plot_ui.line(
+                    Line::new("", vec![[f[i], p.y[i]], [f[i], f[i]]])
+                        .color(RESIDUAL_COLOR.gamma_multiply(0.8))
+                        .width(1.0)
+                        .allow_hover(false),
+                );
             }
-            plot_ui.line(Line::new("y = ŷ", vec![[lo, lo], [hi, hi]]).color(FIT_COLOR).width(2.0));
+            plot_ui.line(
+                Line::new("y = ŷ", vec![[lo, lo], [hi, hi]])
+                    .color(FIT_COLOR)
+                    .width(2.0),
+            );
             let pts: Vec<[f64; 2]> = idx.iter().map(|&i| [f[i], p.y[i]]).collect();
-            plot_ui.points(Points::new("", PlotPoints::from(pts)).radius(3.0).filled(true).color(neutral_point_color(dark)).allow_hover(false));
+            plot_ui.points(
+                Points::new("", PlotPoints::from(pts))
+                    .radius(3.0)
+                    .filled(true)
+                    .color(neutral_point_color(dark))
+                    .allow_hover(false),
+            );
         });
 }

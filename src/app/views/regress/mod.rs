@@ -28,8 +28,8 @@ use crate::app::DatasetHandle;
 use crate::data::Dataset;
 use crate::scene::{CameraSettings, RegressPanel, RegressSettings};
 
-use prepare::{Key, Prepared};
 pub(crate) use prepare::Source;
+use prepare::{Key, Prepared};
 
 /// Seconds the descent animation takes at speed 1.
 const PLAY_SECONDS: f32 = 6.0;

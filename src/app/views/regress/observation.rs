@@ -5,9 +5,9 @@
 
 use egui::{Align2, Color32, Stroke, Ui, Vec2, vec2};
 
+use super::RegressView;
 use super::data_space::{FIT_COLOR, RESIDUAL_COLOR};
 use super::prepare::{Prepared, Source, Three};
-use super::RegressView;
 use crate::app::style::fmt_num;
 use crate::app::widgets::OrbitView;
 
@@ -33,7 +33,9 @@ fn row_name(s: Source) -> String {
 
 pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, size: Vec2) {
     let Some(t) = p.model.as_ref().ok().and_then(|m| m.three.as_ref()) else {
-        ui.label("The observation-space picture needs three rows with at least two different x values.");
+        ui.label(
+            "The observation-space picture needs three rows with at least two different x values.",
+        );
         return;
     };
     let names = t.sources.map(row_name);
@@ -41,7 +43,9 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, size: Vec2) 
     let text_h = 72.0;
     OrbitView::new("regress-observation", &mut view.settings.camera, home)
         .axis_names([names[0].as_str(), names[1].as_str(), names[2].as_str()])
-        .show(ui, vec2(size.x, (size.y - text_h).max(80.0)), |sc| draw(sc, t, &p.x_names[0]));
+        .show(ui, vec2(size.x, (size.y - text_h).max(80.0)), |sc| {
+            draw(sc, t, &p.x_names[0])
+        });
     let r = t.residual;
     let one = [1.0; 3];
     ui.label(format!(
@@ -69,15 +73,27 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
     let w = |v: [f64; 3], k: f64| -> V3 { [0, 1, 2].map(|i| ((v[i] * k - c[i]) / scale) as f32) };
     let shown = |v: [f64; 3]| -> f64 {
         let f = norm(v) / scale;
-        if f > 0.0 && !(0.3..=1.3).contains(&f) { 0.8 / f } else { 1.0 }
+        if f > 0.0 && !(0.3..=1.3).contains(&f) {
+            0.8 / f
+        } else {
+            1.0
+        }
     };
     let column_label = |name: &str, k: f64| {
-        if (k - 1.0).abs() < 1e-12 { name.to_owned() } else { format!("{name} (×{})", fmt_num(k, 2)) }
+        if (k - 1.0).abs() < 1e-12 {
+            name.to_owned()
+        } else {
+            format!("{name} (×{})", fmt_num(k, 2))
+        }
     };
     // The plane spanned by 1 and x: an orthonormal pair (e1 along 1).
     let e1 = one.map(|a| a / 3f64.sqrt());
     let xe = dot(t.x, e1);
-    let mut e2 = [t.x[0] - xe * e1[0], t.x[1] - xe * e1[1], t.x[2] - xe * e1[2]];
+    let mut e2 = [
+        t.x[0] - xe * e1[0],
+        t.x[1] - xe * e1[1],
+        t.x[2] - xe * e1[2],
+    ];
     let n2 = norm(e2).max(f64::MIN_POSITIVE);
     e2 = e2.map(|a| a / n2);
     let h = 0.8 * scale;
@@ -89,7 +105,11 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
         })
         .collect();
     let text = sc.text_color();
-    sc.polygon(&corners, FIT_COLOR.gamma_multiply(0.12), Stroke::new(1.0, FIT_COLOR.gamma_multiply(0.6)));
+    sc.polygon(
+        &corners,
+        FIT_COLOR.gamma_multiply(0.12),
+        Stroke::new(1.0, FIT_COLOR.gamma_multiply(0.6)),
+    );
     let o = w([0.0; 3], 1.0);
     let k1 = shown(one);
     let label1 = column_label("1", k1);
@@ -99,7 +119,13 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
     sc.arrow(o, w(t.x, kx), 2.0, COLUMN_COLOR, Some(&labelx));
     sc.arrow(o, w(t.y, 1.0), 2.5, Y_COLOR, Some("y"));
     sc.arrow(o, w(t.fitted, 1.0), 2.5, FIT_COLOR, Some("ŷ"));
-    sc.arrow(w(t.fitted, 1.0), w(t.y, 1.0), 2.0, RESIDUAL_COLOR, Some("r"));
+    sc.arrow(
+        w(t.fitted, 1.0),
+        w(t.y, 1.0),
+        2.0,
+        RESIDUAL_COLOR,
+        Some("r"),
+    );
     // The right angle at ŷ, between r and the plane.
     let rn = norm(t.residual);
     let fnorm = norm(t.fitted);
@@ -115,5 +141,11 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
         sc.line(w(b, 1.0), w(c, 1.0), stroke);
     }
     let top = sc.proj.rect().left_top() + vec2(8.0, 6.0);
-    sc.overlay_text(top, Align2::LEFT_TOP, "the plane: every b₀·1 + b₁·x", 12.0, FIT_COLOR);
+    sc.overlay_text(
+        top,
+        Align2::LEFT_TOP,
+        "the plane: every b₀·1 + b₁·x",
+        12.0,
+        FIT_COLOR,
+    );
 }

@@ -222,7 +222,9 @@ fn fit(p: &Prepared, s: &RegressSettings) -> Result<Model, RegressError> {
         p.xs[0].clone()
     };
     let descent = Some(descend(&y_slice, &x_desc, s.rate, s.steps, GRID));
-    let ridge_path = (s.panel == RegressPanel::Ridge).then(|| path(p, &xs)).flatten();
+    let ridge_path = (s.panel == RegressPanel::Ridge)
+        .then(|| path(p, &xs))
+        .flatten();
     Ok(Model {
         ols,
         xtx,
@@ -242,15 +244,14 @@ fn fit(p: &Prepared, s: &RegressSettings) -> Result<Model, RegressError> {
 /// The ridge slopes for λ from 10⁻⁴ to 10⁴ times the predictors' mean
 /// centred sum of squares (where the penalty starts and ends mattering).
 fn path(p: &Prepared, xs: &[&[f64]]) -> Option<RidgePath> {
-    let scale = p
-        .xs
-        .iter()
-        .map(|c| {
-            let m = c.iter().sum::<f64>() / c.len() as f64;
-            c.iter().map(|v| (v - m).powi(2)).sum::<f64>()
-        })
-        .sum::<f64>()
-        / p.xs.len() as f64;
+    let scale =
+        p.xs.iter()
+            .map(|c| {
+                let m = c.iter().sum::<f64>() / c.len() as f64;
+                c.iter().map(|v| (v - m).powi(2)).sum::<f64>()
+            })
+            .sum::<f64>()
+            / p.xs.len() as f64;
     let base = scale.max(f64::MIN_POSITIVE).log10();
     let log_lambda: Vec<f64> = (0..RIDGE_STEPS)
         .map(|i| base - 4.0 + 8.0 * i as f64 / (RIDGE_STEPS - 1) as f64)
@@ -269,12 +270,7 @@ fn path(p: &Prepared, xs: &[&[f64]]) -> Option<RidgePath> {
 fn three_rows(p: &Prepared, s: &RegressSettings) -> Option<Three> {
     let x = &p.xs[0];
     let chosen: Option<Vec<usize>> = (s.rows.len() == 3)
-        .then(|| {
-            s.rows
-                .iter()
-                .map(|&r| p.index_of(Source::Row(r)))
-                .collect()
-        })
+        .then(|| s.rows.iter().map(|&r| p.index_of(Source::Row(r))).collect())
         .flatten();
     let idx = match chosen {
         Some(v) if !(x[v[0]] == x[v[1]] && x[v[1]] == x[v[2]]) => [v[0], v[1], v[2]],
@@ -289,12 +285,10 @@ fn three_rows(p: &Prepared, s: &RegressSettings) -> Option<Three> {
                 return None;
             }
             let [b0, b1] = closed_form(&p.y, x);
-            let far = (0..n)
-                .filter(|&i| i != lo && i != hi)
-                .max_by(|&a, &b| {
-                    let r = |i: usize| (p.y[i] - b0 - b1 * x[i]).abs();
-                    r(a).total_cmp(&r(b))
-                })?;
+            let far = (0..n).filter(|&i| i != lo && i != hi).max_by(|&a, &b| {
+                let r = |i: usize| (p.y[i] - b0 - b1 * x[i]).abs();
+                r(a).total_cmp(&r(b))
+            })?;
             [lo, far, hi]
         }
     };

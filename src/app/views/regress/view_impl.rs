@@ -44,9 +44,18 @@ impl View for RegressView {
             )];
         }
         vec![
-            Step::new(0.0, "Gradient descent starts at β = (0, 0), high on the loss surface."),
-            Step::new(0.5, "Each step moves against the gradient 2Xᵀ(Xβ − y)/n, scaled by the rate."),
-            Step::new(1.0, "It arrives where the gradient is zero: XᵀXβ = Xᵀy, the closed-form least squares."),
+            Step::new(
+                0.0,
+                "Gradient descent starts at β = (0, 0), high on the loss surface.",
+            ),
+            Step::new(
+                0.5,
+                "Each step moves against the gradient 2Xᵀ(Xβ − y)/n, scaled by the rate.",
+            ),
+            Step::new(
+                1.0,
+                "It arrives where the gradient is zero: XᵀXβ = Xᵀy, the closed-form least squares.",
+            ),
         ]
     }
 
