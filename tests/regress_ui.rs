@@ -43,7 +43,7 @@ fn people_view() -> (
     egui_kittest::Harness<'static, (RegressView, EntryData)>,
     eigenlens::data::Dataset,
 ) {
-    let ds = eigenlens::data::load_builtin("people").unwrap();
+    let ds = eigenlens::data::load_builtin("people").expect("the built-in people");
     let settings = RegressSettings {
         y: "weight_kg".to_owned(),
         x: vec!["height_cm".to_owned()],
@@ -56,7 +56,7 @@ fn people_view() -> (
 }
 
 fn column<'a>(ds: &'a eigenlens::data::Dataset, name: &str) -> &'a [f64] {
-    &ds.column(name).unwrap().values
+    &ds.column(name).expect("the column exists").values
 }
 
 #[test]

@@ -66,8 +66,8 @@ pub struct RegressSettings {
     /// Gradient-descent steps from (β₀, β₁) = (0, 0).
     #[serde(deserialize_with = "de_steps")]
     pub steps: usize,
-    /// Descend on x − x̄ (β₀ is then the fitted value at x̄): the loss's
-    /// valleys become round and descent fast.
+    /// Descend on x − x̄ (β₀ is then the fitted value at x̄): β₀ and β₁
+    /// decouple and descent is much faster.
     pub centre: bool,
     /// How much of the descent path is shown, 0..=1 (the animation).
     #[serde(deserialize_with = "de_progress")]

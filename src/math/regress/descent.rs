@@ -32,6 +32,15 @@ pub struct Descent {
     pub n: usize,
 }
 
+impl Descent {
+    /// The index of the iterate `fraction` (0..=1) of the way along the path.
+    #[must_use]
+    pub fn step_at(&self, fraction: f32) -> usize {
+        let last = self.path.len().saturating_sub(1);
+        ((fraction.clamp(0.0, 1.0) * last as f32).round() as usize).min(last)
+    }
+}
+
 /// Eigenvalues (largest, smallest) of the Hessian of the mean squared error
 /// of y ≈ β₀ + β₁x: (2/n)·[[n, Σx], [Σx, Σx²]].
 #[must_use]
@@ -41,7 +50,7 @@ pub fn curvature(x: &[f64]) -> (f64, f64) {
     let sxx = x.iter().map(|v| v * v).sum::<f64>() / n;
     // 2·[[1, sx], [sx, sxx]]
     let (a, b, d) = (2.0, 2.0 * sx, 2.0 * sxx);
-    let mean = (a + d) / 2.0;
+    let mean = f64::midpoint(a, d);
     let disc = (((a - d) / 2.0).powi(2) + b * b).sqrt();
     (mean + disc, (mean - disc).max(0.0))
 }

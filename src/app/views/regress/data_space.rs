@@ -107,11 +107,7 @@ fn line_ui(
     let descent_line = (s.panel == RegressPanel::Descent)
         .then(|| descent_line(m, s.progress))
         .flatten();
-    let (x_min, x_max) = x
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
+    let (x_min, x_max) = p.spans[1];
     let pad = ((x_max - x_min) * 0.08).max(1e-9);
     let response = Plot::new("regress-data")
         .width(size.x)
@@ -124,34 +120,7 @@ fn line_ui(
         .label_formatter(|_: &egui_plot::HoverPosition<'_>| None)
         .show(ui, |plot_ui| {
             let (lo, hi) = (x_min - pad, x_max + pad);
-            let [dx, dy] = plot_ui.transform().dpos_dvalue();
-            if s.squares {
-                for &i in &idx {
-                    let r = m.ols.residuals[i];
-                    // A square on screen: |r| along y, the same length of
-                    // screen along x.
-                    let w = r.abs() * dy.abs() / dx.abs().max(f64::MIN_POSITIVE);
-                    let (x0, y0, y1) = (x[i], p.y[i], m.ols.fitted[i]);
-                    let side = if r > 0.0 { -w } else { w };
-                    let x1 = x0 + side;
-                    plot_ui.polygon(
-                        Polygon::new("", vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-                            .fill_color(RESIDUAL_COLOR.gamma_multiply(0.12))
-                            .stroke(Stroke::new(0.5, RESIDUAL_COLOR.gamma_multiply(0.5)))
-                            .allow_hover(false),
-                    );
-                }
-            }
-            if s.residuals {
-                for &i in &idx {
-                    plot_ui.line(
-                        Line::new("", vec![[x[i], p.y[i]], [x[i], m.ols.fitted[i]]])
-                            .color(RESIDUAL_COLOR.gamma_multiply(0.8))
-                            .width(1.0)
-                            .allow_hover(false),
-                    );
-                }
-            }
+            draw_residuals(plot_ui, p, m, &idx, s.squares, s.residuals);
             plot_ui.line(
                 Line::new(
                     format!(
@@ -260,9 +229,61 @@ fn line_ui(
         });
     let (near, at) = response.inner;
     view.data_transform = Some(response.transform);
-    let r = &response.response;
     ui.ctx()
         .data_mut(|d| d.insert_temp(hover_id, near.is_some()));
+    interact(ui, view, &response.response, near, at)
+}
+
+/// The residuals of the drawn points `idx`: as squares (side |r| on the
+/// screen, so their total area is the loss) and as vertical segments.
+fn draw_residuals(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    p: &Prepared,
+    m: &Model,
+    idx: &[usize],
+    squares: bool,
+    residuals: bool,
+) {
+    let x = &p.xs[0];
+    let [dx, dy] = plot_ui.transform().dpos_dvalue();
+    if squares {
+        for &i in idx {
+            let r = m.ols.residuals[i];
+            // A square on screen: |r| along y, the same length of screen
+            // along x.
+            let w = r.abs() * dy.abs() / dx.abs().max(f64::MIN_POSITIVE);
+            let (x0, y0, y1) = (x[i], p.y[i], m.ols.fitted[i]);
+            let x1 = x0 + if r > 0.0 { -w } else { w };
+            plot_ui.polygon(
+                Polygon::new("", vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+                    .fill_color(RESIDUAL_COLOR.gamma_multiply(0.12))
+                    .stroke(Stroke::new(0.5, RESIDUAL_COLOR.gamma_multiply(0.5)))
+                    .allow_hover(false),
+            );
+        }
+    }
+    if residuals {
+        for &i in idx {
+            plot_ui.line(
+                Line::new("", vec![[x[i], p.y[i]], [x[i], m.ols.fitted[i]]])
+                    .color(RESIDUAL_COLOR.gamma_multiply(0.8))
+                    .width(1.0)
+                    .allow_hover(false),
+            );
+        }
+    }
+}
+
+/// What the pointer did to the points: a drag moves the point grabbed at
+/// the press, a right-click on a point removes it, a double-click on empty
+/// space adds one.
+fn interact(
+    ui: &Ui,
+    view: &mut RegressView,
+    r: &egui::Response,
+    near: Option<Source>,
+    at: Option<PlotPoint>,
+) -> Option<Edit> {
     let mut edit = None;
     // The drag starts a few points after the press: grab what was under
     // the pointer when it went down.
@@ -276,10 +297,10 @@ fn line_ui(
             .data(|d| d.get_temp::<Option<Source>>(press_id))
             .flatten();
     }
-    if let (Some(src), Some(at)) = (view.dragging, at) {
-        if r.dragged() {
-            edit = Some(Edit::Move(src, at.x, at.y));
-        }
+    if let (Some(src), Some(at)) = (view.dragging, at)
+        && r.dragged()
+    {
+        edit = Some(Edit::Move(src, at.x, at.y));
     }
     if r.drag_stopped() || !r.is_pointer_button_down_on() && !r.dragged() {
         view.dragging = None;
@@ -304,10 +325,9 @@ fn line_ui(
 /// The line of the descent's iterate at `progress`: (step, β₀, β₁), β₀ the
 /// intercept at x = 0 even when the descent ran on centred x.
 fn descent_line(m: &Model, progress: f32) -> Option<(usize, f64, f64)> {
-    let d = m.descent.as_ref()?;
-    let last = d.path.len().checked_sub(1)?;
-    let step = ((progress.clamp(0.0, 1.0) * last as f32).round() as usize).min(last);
-    let [c0, c1] = d.path[step];
+    let d = &m.descent;
+    let step = d.step_at(progress);
+    let [c0, c1] = *d.path.get(step)?;
     let shift = if m.centred { m.x_mean } else { 0.0 };
     Some((step, c0 - c1 * shift, c1))
 }
@@ -315,18 +335,13 @@ fn descent_line(m: &Model, progress: f32) -> Option<(usize, f64, f64)> {
 /// Two predictors: the points in 3D, the fitted plane and the residuals.
 fn plane_ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, m: &Model, size: Vec2) {
     let idx = drawn(p.y.len());
-    let range = |v: &[f64]| {
-        let (lo, hi) = v
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x), b.max(x))
-            });
+    let range = |(lo, hi): (f64, f64)| {
         let mid = 0.5 * (lo + hi);
         let half = (0.5 * (hi - lo)).max(1e-12);
         (lo, hi, mid, half)
     };
     let (x1, x2) = (&p.xs[0], &p.xs[1]);
-    let (r1, r2, ry) = (range(x1), range(x2), range(&p.y));
+    let (r1, r2, ry) = (range(p.spans[1]), range(p.spans[2]), range(p.spans[0]));
     let to = |a: f64, b: f64, y: f64| {
         [
             ((a - r1.2) / r1.3) as f32,
@@ -385,12 +400,10 @@ fn fitted_ui(ui: &mut Ui, p: &Prepared, m: &Model, size: Vec2) {
     let idx = drawn(p.y.len());
     let dark = ui.visuals().dark_mode;
     let f = &m.ols.fitted;
-    let (lo, hi) = f
-        .iter()
-        .chain(&p.y)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
+    let (lo, hi) = (
+        m.fitted_span.0.min(p.spans[0].0),
+        m.fitted_span.1.max(p.spans[0].1),
+    );
     Plot::new("regress-fitted")
         .width(size.x)
         .height(size.y)

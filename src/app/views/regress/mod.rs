@@ -88,14 +88,17 @@ impl RegressView {
         }
     }
 
-    /// The fit for `h` under the current settings, computed if they changed.
-    pub(crate) fn prepared(&mut self, h: &DatasetHandle) -> &Prepared {
+    /// Takes the prepared fit for `h` under the current settings out of the
+    /// view, computed anew if they changed (the caller puts it back).
+    fn take_prepared(&mut self, h: &DatasetHandle) -> (Key, Prepared) {
         let key = Key::new(h.id, &h.data, &self.settings);
-        if self.prepared.as_ref().is_none_or(|(k, _)| *k != key) {
-            let p = Prepared::new(&h.data, &self.settings);
-            self.prepared = Some((key, p));
+        match self.prepared.take() {
+            Some((k, p)) if k == key => (k, p),
+            _ => {
+                let p = Prepared::new(&h.data, &self.settings);
+                (key, p)
+            }
         }
-        &self.prepared.as_ref().expect("set above").1
     }
 
     /// The slope and Xᵀr shown now (tests read the numbers through this).
@@ -124,10 +127,7 @@ impl RegressView {
         self.advance(ui);
         toolbar::ui(ui, self, &h.data);
         ui.separator();
-        self.prepared(h);
-        let Some((key, p)) = self.prepared.take() else {
-            return;
-        };
+        let (key, p) = self.take_prepared(h);
         if let Err(e) = &p.model {
             ui.label(RichText::new(e).color(ui.visuals().warn_fg_color));
         }

@@ -3,6 +3,8 @@
 //! observation-space numbers for all rows (|y − ȳ|, |ŷ − ȳ|, |r|, θ and
 //! cos²θ = R²).
 
+use std::fmt::Write as _;
+
 use egui::{Grid, RichText, Ui};
 
 use super::prepare::Prepared;
@@ -29,16 +31,17 @@ pub(super) fn ui(ui: &mut Ui, s: &RegressSettings, p: &Prepared) {
     let mut rows = format!("{} rows", fmt_count(n));
     let left = p.missing + p.non_finite;
     if left > 0 {
-        rows.push_str(&format!(
+        let _ = write!(
+            rows,
             "; {} left out ({} missing, {} infinite)",
             fmt_count(left),
             fmt_count(p.missing),
             fmt_count(p.non_finite)
-        ));
+        );
     }
     let edited = s.moved.len() + s.added.len() + s.removed.len();
     if edited > 0 {
-        rows.push_str(&format!("; {edited} edited by hand"));
+        let _ = write!(rows, "; {edited} edited by hand");
     }
     ui.label(RichText::new(rows).weak());
     Grid::new("regress-beta")

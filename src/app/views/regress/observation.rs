@@ -44,7 +44,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, size: Vec2) 
     OrbitView::new("regress-observation", &mut view.settings.camera, home)
         .axis_names([names[0].as_str(), names[1].as_str(), names[2].as_str()])
         .show(ui, vec2(size.x, (size.y - text_h).max(80.0)), |sc| {
-            draw(sc, t, &p.x_names[0])
+            draw(sc, t, &p.x_names[0]);
         });
     let r = t.residual;
     let one = [1.0; 3];

@@ -7,7 +7,7 @@ use egui_plot::{
 };
 
 use super::data_space::{DESCENT_COLOR, FIT_COLOR};
-use super::prepare::Prepared;
+use super::prepare::{Prepared, span};
 use crate::app::style::{category_color, fmt_num, neutral_point_color, viridis};
 use crate::math::regress::{Ols, anscombe};
 use crate::scene::RegressSettings;
@@ -16,23 +16,14 @@ use crate::scene::RegressSettings;
 const BANDS: f64 = 14.0;
 
 pub(super) fn descent_ui(ui: &mut Ui, s: &RegressSettings, p: &Prepared, size: Vec2) {
-    let Some((m, d)) = p
-        .model
-        .as_ref()
-        .ok()
-        .and_then(|m| m.descent.as_ref().map(|d| (m, d)))
-    else {
+    let Ok(m) = &p.model else {
         return;
     };
+    let d = &m.descent;
     let last = d.path.len() - 1;
-    let step = ((s.progress.clamp(0.0, 1.0) * last as f32).round() as usize).min(last);
+    let step = d.step_at(s.progress);
     let shown: Vec<[f64; 2]> = d.path[..=step].to_vec();
-    let (lo, hi) = d
-        .grid
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
+    let (lo, hi) = span(&d.grid);
     let n = d.n;
     let tile = |r: (f64, f64)| (r.1 - r.0) / (n - 1) as f64;
     let (t0, t1) = (tile(d.b0), tile(d.b1));
@@ -88,7 +79,7 @@ pub(super) fn descent_ui(ui: &mut Ui, s: &RegressSettings, p: &Prepared, size: V
             );
             plot_ui.line(
                 Line::new(
-                    format!("descent ({} steps)", step),
+                    format!("descent ({step} steps)"),
                     PlotPoints::from(shown.clone()),
                 )
                 .color(DESCENT_COLOR.gamma_multiply(0.8))
@@ -168,7 +159,7 @@ pub(super) fn quartet_ui(ui: &mut Ui, size: Vec2) {
     egui::Grid::new("regress-quartet")
         .spacing(vec2(4.0, 4.0))
         .show(ui, |ui| {
-            for set in 0..4 {
+            for (set, numeral) in numerals.iter().enumerate() {
                 let Some((x, y)) = anscombe(set) else {
                     continue;
                 };
@@ -177,7 +168,7 @@ pub(super) fn quartet_ui(ui: &mut Ui, size: Vec2) {
                     let title = match &fit {
                         Ok(f) => format!(
                             "{}: ŷ = {} + {}x, R² = {}",
-                            numerals[set],
+                            numeral,
                             fmt_num(f.coefficients[0], 3),
                             fmt_num(f.coefficients[1], 3),
                             fmt_num(f.r2, 3)

@@ -2,9 +2,13 @@
 //! that changes the fit does (from [`crate::math::regress`], as the command
 //! line's `regress`); each frame only draws it.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
 use nalgebra::{DMatrix, DVector};
 
 use crate::data::Dataset;
+use crate::math::pca::usable_rows;
 use crate::math::regress::{
     Descent, Ols, Projection, RegressError, closed_form, descend, normal_equations, projection,
     ridge, ridge_path,
@@ -69,6 +73,8 @@ pub(crate) struct Prepared {
     pub y: Vec<f64>,
     /// One vector per predictor.
     pub xs: Vec<Vec<f64>>,
+    /// (smallest, largest) of y, then of each predictor.
+    pub spans: Vec<(f64, f64)>,
     /// Rows left out for a missing / an infinite value.
     pub missing: usize,
     pub non_finite: usize,
@@ -78,6 +84,8 @@ pub(crate) struct Prepared {
 /// A fit and the pictures made from it.
 pub(crate) struct Model {
     pub ols: Ols,
+    /// (smallest, largest) of ŷ.
+    pub fitted_span: (f64, f64),
     pub xtx: DMatrix<f64>,
     pub xty: DVector<f64>,
     /// Xᵀr: zero up to rounding, the normal equations.
@@ -88,12 +96,21 @@ pub(crate) struct Model {
     /// Correlation of y with the first predictor (cosine of the centred columns).
     pub correlation: f64,
     pub three: Option<Three>,
-    pub descent: Option<Descent>,
+    pub descent: Descent,
     /// Whether the descent ran on x − x̄.
     pub centred: bool,
     /// x̄ of the first predictor.
     pub x_mean: f64,
     pub ridge_path: Option<RidgePath>,
+}
+
+/// (smallest, largest) of `values`; (∞, −∞) for none.
+pub(crate) fn span<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        })
 }
 
 /// Three rows as vectors of ℝ³: the observation-space picture.
@@ -124,6 +141,7 @@ impl Prepared {
             sources: Vec::new(),
             y: Vec::new(),
             xs: Vec::new(),
+            spans: Vec::new(),
             missing: 0,
             non_finite: 0,
             model: Err(String::new()),
@@ -150,38 +168,48 @@ impl Prepared {
             out.model = Err("choose at least one predictor".to_owned());
             return out;
         }
-        out.xs = vec![Vec::new(); xcols.len()];
-        let push = |out: &mut Self, src: Source, y: f64, x: &mut dyn Iterator<Item = f64>| {
-            let x: Vec<f64> = x.collect();
-            if y.is_nan() || x.iter().any(|v| v.is_nan()) {
-                out.missing += 1;
-            } else if !y.is_finite() || x.iter().any(|v| !v.is_finite()) {
-                out.non_finite += 1;
-            } else {
-                out.sources.push(src);
-                out.y.push(y);
-                for (c, v) in out.xs.iter_mut().zip(x) {
-                    c.push(v);
-                }
-            }
-        };
-        for row in 0..ds.n_rows {
-            if s.removed.contains(&row) {
-                continue;
-            }
-            let moved = s.moved.iter().rev().find(|e| e.row == row);
-            let y = moved.map_or(ycol.values[row], |e| e.y);
-            let mut x = xcols.iter().enumerate().map(|(j, c)| match moved {
-                Some(e) if j == 0 => e.x,
-                _ => c.values[row],
-            });
-            push(&mut out, Source::Row(row), y, &mut x);
-        }
-        if xcols.len() == 1 {
+        // The columns after the view's edits (last drag of a row wins),
+        // then the crate's one row policy.
+        let removed: HashSet<usize> = s.removed.iter().copied().collect();
+        let moved: HashMap<usize, &PointEdit> = s.moved.iter().map(|e| (e.row, e)).collect();
+        let kept = (0..ds.n_rows).filter(|r| !removed.contains(r));
+        let mut sources: Vec<Source> = kept.clone().map(Source::Row).collect();
+        let mut y: Vec<f64> = kept
+            .clone()
+            .map(|r| moved.get(&r).map_or(ycol.values[r], |e| e.y))
+            .collect();
+        let mut xs: Vec<Vec<f64>> = xcols
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                kept.clone()
+                    .map(|r| match moved.get(&r) {
+                        Some(e) if j == 0 => e.x,
+                        _ => c.values[r],
+                    })
+                    .collect()
+            })
+            .collect();
+        if xs.len() == 1 {
             for (i, p) in s.added.iter().enumerate() {
-                push(&mut out, Source::Added(i), p[1], &mut std::iter::once(p[0]));
+                sources.push(Source::Added(i));
+                y.push(p[1]);
+                xs[0].push(p[0]);
             }
         }
+        let mut columns: Vec<&[f64]> = vec![&y];
+        columns.extend(xs.iter().map(Vec::as_slice));
+        let selection = usable_rows(&columns);
+        let mut used = selection.gather(&columns).into_iter().map(Cow::into_owned);
+        out.y = used.next().unwrap_or_default();
+        out.xs = used.collect();
+        out.sources = selection.rows.iter().map(|&r| sources[r]).collect();
+        out.spans = std::iter::once(&out.y)
+            .chain(&out.xs)
+            .map(|c: &Vec<f64>| span(c))
+            .collect();
+        out.missing = selection.missing;
+        out.non_finite = selection.non_finite;
         out.model = fit(&out, s).map_err(|e| e.to_string());
         out
     }
@@ -221,11 +249,12 @@ fn fit(p: &Prepared, s: &RegressSettings) -> Result<Model, RegressError> {
     } else {
         p.xs[0].clone()
     };
-    let descent = Some(descend(&y_slice, &x_desc, s.rate, s.steps, GRID));
+    let descent = descend(&y_slice, &x_desc, s.rate, s.steps, GRID);
     let ridge_path = (s.panel == RegressPanel::Ridge)
         .then(|| path(p, &xs))
         .flatten();
     Ok(Model {
+        fitted_span: span(&ols.fitted),
         ols,
         xtx,
         xty,
@@ -267,6 +296,10 @@ fn path(p: &Prepared, xs: &[&[f64]]) -> Option<RidgePath> {
 /// The three rows of the observation-space picture: the setting's, when all
 /// three are usable and their x values not all equal, else the smallest x,
 /// the largest x and the largest residual of the rest.
+#[expect(
+    clippy::float_cmp,
+    reason = "x values exactly equal make 1 and x parallel: no plane"
+)]
 fn three_rows(p: &Prepared, s: &RegressSettings) -> Option<Three> {
     let x = &p.xs[0];
     let chosen: Option<Vec<usize>> = (s.rows.len() == 3)

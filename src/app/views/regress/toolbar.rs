@@ -18,7 +18,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
             .show_ui(ui, |ui| {
                 for n in &names {
                     if ui.selectable_label(*n == y, *n).clicked() {
-                        s.y = (*n).to_owned();
+                        (*n).clone_into(&mut s.y);
                         s.x.retain(|x| x != n);
                         s.moved.clear();
                         s.added.clear();
@@ -94,7 +94,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
                     .on_hover_text("1/L, L the loss's largest curvature: no direction overshoots. Rates above 2/L diverge; between 1/L and 2/L descent zigzags.")
                     .changed()
                 {
-                    s.rate = if auto { None } else { Some(view_rate(view_rate_hint(&view.prepared))) };
+                    s.rate = if auto { None } else { Some(rate_now(view.prepared.as_ref())) };
                 }
                 if let Some(rate) = s.rate.as_mut() {
                     let speed = *rate * 0.01;
@@ -102,7 +102,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
                 }
                 ui.add(Slider::new(&mut s.steps, 1..=MAX_DESCENT_STEPS).logarithmic(true).text("steps"));
                 ui.checkbox(&mut s.centre, "centre x")
-                    .on_hover_text("Descend on x − x̄: the loss's valley becomes round and descent fast. β₀ is then the fitted value at x̄.");
+                    .on_hover_text("Descend on x − x̄: β₀ and β₁ stop pulling on each other (the valley's axes line up with them) and descent is much faster. β₀ is then the fitted value at x̄.");
                 let label = if view.playing { "⏸ Pause" } else { "▶ Play" };
                 if ui.button(label).clicked() {
                     if !view.playing && s.progress >= 1.0 {
@@ -118,12 +118,10 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
     });
 }
 
-/// The rate the descent uses now, to start the manual rate from.
-fn view_rate_hint(prepared: &Option<(super::Key, super::Prepared)>) -> Option<f64> {
-    let (_, p) = prepared.as_ref()?;
-    p.model.as_ref().ok()?.descent.as_ref().map(|d| d.rate)
-}
-
-fn view_rate(hint: Option<f64>) -> f64 {
-    hint.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(0.01)
+/// The rate the descent uses now (where a manual rate starts from).
+fn rate_now(prepared: Option<&(super::Key, super::Prepared)>) -> f64 {
+    prepared
+        .and_then(|(_, p)| p.model.as_ref().ok().map(|m| m.descent.rate))
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(0.01)
 }
