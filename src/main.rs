@@ -18,7 +18,7 @@ use eigenlens::cli::{self, Failure};
 )]
 struct Cli {
     /// A dataset (CSV, TSV, .npy, embeddings), a ratings file (u.data, ratings.csv, a
-    /// user,item,rating CSV) or a scene (.toml) to open; without it the
+    /// user,item,rating CSV), a picture (PNG, JPEG) or a scene (.toml) to open; without it the
     /// default built-in scene opens.
     path: Option<PathBuf>,
     #[command(subcommand)]
@@ -37,6 +37,8 @@ enum Command {
     Neighbors(cli::neighbors::NeighborsArgs),
     /// Fit least squares (OLS with intercept, or ridge) and print coefficients, SEs, t, R².
     Regress(cli::regress::RegressArgs),
+    /// The SVD of a PNG or JPEG: rank-K picture, its error beside the Eckart–Young bound, energy, storage.
+    Svd(cli::svd::SvdArgs),
     /// Present a deck of scenes full screen (PageDown/→/Space: next, PageUp/←: back, N: notes, Esc: leave).
     Present(PresentArgs),
 }
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Some(Command::Factorize(args)) => cli::factorize::run(&args),
         Some(Command::Neighbors(args)) => cli::neighbors::run(&args),
         Some(Command::Regress(args)) => cli::regress::run(&args),
+        Some(Command::Svd(args)) => cli::svd::run(&args),
         Some(Command::Present(args)) => present(&args),
         None => run_gui(cli.path, None),
     };

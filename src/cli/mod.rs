@@ -10,6 +10,7 @@ pub mod out;
 pub mod pca;
 pub mod regress;
 pub mod render;
+pub mod svd;
 
 /// A failure and the exit status it maps to.
 #[derive(Debug)]

@@ -159,6 +159,10 @@ pub enum LoadError {
     #[error("{}: safetensors: {reason}", path.display())]
     Safetensors { path: PathBuf, reason: String },
 
+    /// A PNG or JPEG that cannot be decoded, or one too large to take.
+    #[error("{}: picture: {reason}", path.display())]
+    Picture { path: PathBuf, reason: String },
+
     /// A `.npz` or safetensors file holding several arrays, none of which
     /// the rules pick: the caller chooses one.
     #[error("{}: it holds several arrays ({arrays}); choose one with --array NAME", path.display())]
@@ -382,6 +386,7 @@ impl LoadError {
             | Self::Npz { path, .. }
             | Self::NpzChoose { path, .. }
             | Self::Safetensors { path, .. }
+            | Self::Picture { path, .. }
             | Self::Parquet { path, .. }
             | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
@@ -420,6 +425,7 @@ impl LoadError {
             | Self::Npz { path, .. }
             | Self::NpzChoose { path, .. }
             | Self::Safetensors { path, .. }
+            | Self::Picture { path, .. }
             | Self::Parquet { path, .. }
             | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }

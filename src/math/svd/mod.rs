@@ -1,12 +1,21 @@
 //! A picture is a matrix: its singular value decomposition, the rank-k
 //! pictures it rebuilds, and the numbers that go with them (Eckart–Young bound,
-//! energy kept, storage). Pure numerics on nalgebra: no egui, no files.
+//! energy kept, storage). Pure numerics: faer decomposes and multiplies,
+//! nalgebra holds the matrices at the boundary. No egui, no files.
 
 pub mod channels;
+mod picture;
+mod rebuild;
 
+use std::ops::Range;
+
+use faer::linalg::matmul::matmul;
+use faer::{Accum, MatMut, MatRef, Par};
 use nalgebra::DMatrix;
 
 pub use channels::{Channels, channel_matrices, luminance};
+pub use picture::{PictureSvd, to_rgb8};
+pub use rebuild::Rebuild;
 
 /// Largest side accepted for a full decomposition.
 pub const MAX_SIDE: usize = 2048;
@@ -31,6 +40,8 @@ pub enum SvdError {
     TooLarge { rows: usize, cols: usize },
     #[error("the matrix has a value that is not a finite number")]
     NotFinite,
+    #[error("the SVD did not converge")]
+    NoConvergence,
 }
 
 impl Svd {
@@ -49,16 +60,18 @@ impl Svd {
         if a.iter().any(|x| !x.is_finite()) {
             return Err(SvdError::NotFinite);
         }
-        let svd = a.clone().svd(true, true);
-        let (Some(u), Some(v_t)) = (svd.u, svd.v_t) else {
-            unreachable!("nalgebra returns U and Vᵀ when asked for them");
-        };
-        let s = svd.singular_values;
+        // nalgebra stores column-major, as faer reads it: no copy.
+        let view = MatRef::from_column_major_slice(a.as_slice(), rows, cols);
+        let svd = view.thin_svd().map_err(|_| SvdError::NoConvergence)?;
+        let s: Vec<f64> = svd.S().column_vector().iter().copied().collect();
         let mut order: Vec<usize> = (0..s.len()).collect();
+        // faer returns them descending already; sorting keeps that a
+        // property of this type rather than of the library's version.
         order.sort_by(|&i, &j| s[j].total_cmp(&s[i]));
         let sigma = order.iter().map(|&i| s[i].max(0.0)).collect();
+        let (u, v) = (svd.U(), svd.V());
         let u = DMatrix::from_fn(rows, order.len(), |r, c| u[(r, order[c])]);
-        let v_t = DMatrix::from_fn(order.len(), cols, |r, c| v_t[(order[r], c)]);
+        let v_t = DMatrix::from_fn(order.len(), cols, |r, c| v[(c, order[r])]);
         Ok(Self { u, sigma, v_t })
     }
 
@@ -86,12 +99,28 @@ impl Svd {
     /// The rank-k picture `Σᵢ≤ₖ σᵢ uᵢ vᵢᵀ` (k clamped to min(m, n)).
     #[must_use]
     pub fn reconstruct(&self, k: usize) -> DMatrix<f64> {
-        let k = k.min(self.len());
-        let mut us = self.u.columns(0, k).into_owned();
-        for (i, mut col) in us.column_iter_mut().enumerate() {
-            col *= self.sigma[i];
+        let mut out = DMatrix::zeros(self.rows(), self.cols());
+        self.add_layers(&mut out, 0..k.min(self.len()), 1.0);
+        out
+    }
+
+    /// Adds `sign ×` the layers in `range` to `out` (m × n): one matrix
+    /// product `(U Σ)[:, range] · Vᵀ[range, :]`, on both cores.
+    pub(crate) fn add_layers(&self, out: &mut DMatrix<f64>, range: Range<usize>, sign: f64) {
+        let (m, n) = (self.rows(), self.cols());
+        let k = range.len();
+        if k == 0 {
+            return;
         }
-        us * self.v_t.rows(0, k)
+        let mut us = self.u.columns(range.start, k).into_owned();
+        for (i, mut col) in us.column_iter_mut().enumerate() {
+            col *= self.sigma[range.start + i];
+        }
+        let lhs = MatRef::from_column_major_slice(us.as_slice(), m, k);
+        let rhs = MatRef::from_column_major_slice(self.v_t.as_slice(), self.len(), n)
+            .subrows(range.start, k);
+        let dst = MatMut::from_column_major_slice_mut(out.as_mut_slice(), m, n);
+        matmul(dst, Accum::Add, lhs, rhs, sign, Par::rayon(0));
     }
 
     /// The i-th rank-1 layer `σᵢ uᵢ vᵢᵀ` (0-based).
