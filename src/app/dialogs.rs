@@ -18,6 +18,7 @@ pub(super) enum DialogPurpose {
     OpenScene,
     SaveScene,
     ExportScores,
+    ExportPicture,
     SaveScreenshot,
 }
 
@@ -62,13 +63,31 @@ fn file_dialog_available() -> bool {
 fn pick(purpose: DialogPurpose) -> Option<PathBuf> {
     match purpose {
         DialogPurpose::Open => rfd::FileDialog::new()
-            .set_title("Open a dataset or scene")
+            .set_title("Open a dataset, picture or scene")
             .add_filter(
-                "Datasets, ratings and scenes",
+                "Datasets, ratings, pictures and scenes",
                 &[
-                    "csv", "tsv", "txt", "tab", "npy", "vec", "toml", "data", "dat", "base", "test",
+                    "csv",
+                    "tsv",
+                    "txt",
+                    "tab",
+                    "npy",
+                    "npz",
+                    "vec",
+                    "bin",
+                    "parquet",
+                    "safetensors",
+                    "toml",
+                    "data",
+                    "dat",
+                    "base",
+                    "test",
+                    "png",
+                    "jpg",
+                    "jpeg",
                 ],
             )
+            .add_filter("Pictures (Image view)", &["png", "jpg", "jpeg"])
             .add_filter("All files", &["*"])
             .pick_file(),
         DialogPurpose::OpenDeck => rfd::FileDialog::new()
@@ -93,6 +112,12 @@ fn pick(purpose: DialogPurpose) -> Option<PathBuf> {
             .set_title("Export PCA scores")
             .add_filter("CSV", &["csv"])
             .set_file_name("pca-scores.csv")
+            .save_file(),
+        DialogPurpose::ExportPicture => rfd::FileDialog::new()
+            .set_title("Export the rank-k picture")
+            .add_filter("PNG", &["png"])
+            .add_filter("JPEG", &["jpg", "jpeg"])
+            .set_file_name("rank-k.png")
             .save_file(),
     }
 }
@@ -143,6 +168,7 @@ impl EigenApp {
             }
             DialogPurpose::SaveScene => self.save_scene(ctx, &path),
             DialogPurpose::ExportScores => self.export_scores(&path),
+            DialogPurpose::ExportPicture => self.export_picture(&path),
         }
     }
 
@@ -190,6 +216,7 @@ impl EigenApp {
             DialogPurpose::SaveScreenshot => "Save screenshot to path",
             DialogPurpose::SaveScene => "Save scene to path",
             DialogPurpose::ExportScores => "Export PCA scores to path",
+            DialogPurpose::ExportPicture => "Export the rank-k picture to path",
         };
         let mut open = true;
         let mut submit = None;

@@ -96,6 +96,9 @@ impl EigenApp {
                 self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
                 if embedding && self.state.view != ViewKind::Transform {
                     self.state.view = ViewKind::Embeddings;
+                } else if self.state.view == ViewKind::Image {
+                    // A table opened from the Image view is shown, not hidden behind it.
+                    self.state.view = ViewKind::Data;
                 }
                 self.set_info(text);
             }
@@ -115,6 +118,20 @@ impl EigenApp {
                     }
                 );
                 self.add_entry(EntryData::Ratings(RatingsHandle::new(r)), origin);
+                self.set_info(text);
+            }
+            Opened::Picture(p) => {
+                let text = format!(
+                    "Opened {}: {} × {} pixels{}.",
+                    data::file_label(path),
+                    p.width,
+                    p.height,
+                    p.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+                );
+                self.views
+                    .image
+                    .set_picture(*p, &path.display().to_string());
+                self.state.view = ViewKind::Image;
                 self.set_info(text);
             }
             Opened::Scene(s) => {

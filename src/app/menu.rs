@@ -114,6 +114,14 @@ impl EigenApp {
                     {
                         self.start_dialog(&ctx, DialogPurpose::ExportScores);
                     }
+                    let image = self.state.view == ViewKind::Image;
+                    if ui
+                        .add_enabled(image, egui::Button::new("Rank-k picture as PNG…"))
+                        .on_disabled_hover_text("Open the Image view first")
+                        .clicked()
+                    {
+                        self.start_dialog(&ctx, DialogPurpose::ExportPicture);
+                    }
                 });
                 ui.separator();
                 if ui

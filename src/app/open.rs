@@ -1,4 +1,4 @@
-//! Opening a path: a scene, a ratings file or a table, sniffed from its name
+//! Opening a path: a scene, a picture, a ratings file or a table, sniffed from its name
 //! and first line, with a typed error that names the file (and line).
 
 use std::path::Path;
@@ -12,6 +12,8 @@ pub enum Opened {
     Dataset(Dataset),
     Ratings(Ratings),
     Scene(Box<LoadedScene>),
+    /// A PNG or JPEG, for the Image view.
+    Picture(Box<crate::data::Picture>),
 }
 
 /// Why a path could not be opened (each names the file, and the line where
@@ -26,7 +28,8 @@ pub enum OpenError {
     Scene(#[from] SceneError),
 }
 
-/// Opens `path`: a `.toml` file is a scene; a file that
+/// Opens `path`: a `.toml` file is a scene; a `.png`, `.jpg` or `.jpeg`
+/// a picture (the Image view's); a file that
 /// [`looks like ratings`](data::looks_like_ratings) (`u.data`, `ratings*.csv`,
 /// or a `user,item,rating` header) is a ratings matrix, with titles from a
 /// `u.item` or `movies.csv` beside it; anything else is a table.
@@ -48,6 +51,8 @@ pub fn open_path_with(path: &Path, progress: &LoadProgress) -> Result<Opened, Op
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
         Ok(Opened::Scene(Box::new(scene::load_scene(path)?)))
+    } else if data::looks_like_picture(path) {
+        Ok(Opened::Picture(Box::new(data::load_picture(path)?)))
     } else if data::looks_like_ratings(path) {
         Ok(Opened::Ratings(data::load_ratings(path)?))
     } else {

@@ -115,4 +115,16 @@ impl EigenApp {
             Err(e) => self.set_error(e.to_string()),
         }
     }
+
+    /// File → Export → Rank-k picture: the Image view's rank-k picture.
+    pub fn export_picture(&mut self, path: &Path) {
+        match self.views.image.export(path) {
+            Ok(()) => self.set_info(format!(
+                "Exported the rank-{} picture to {}.",
+                self.views.image.settings.shown_rank(),
+                path.display()
+            )),
+            Err(e) => self.set_error(e),
+        }
+    }
 }

@@ -65,7 +65,10 @@ pub(crate) const SCENE_BOUNDS: Bounds = Bounds {
         ("regress.added", MAX_EDITS),
         ("regress.removed", MAX_EDITS),
     ],
-    strings: &[("dataset", MAX_PATH_CHARS)],
+    strings: &[
+        ("dataset", MAX_PATH_CHARS),
+        ("image.picture", MAX_PATH_CHARS),
+    ],
 };
 
 /// A deck's bounds.

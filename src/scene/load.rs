@@ -162,7 +162,10 @@ pub fn load_scene_str(
     file: &str,
     base: Option<&Path>,
 ) -> Result<LoadedScene, SceneError> {
-    let scene = Scene::from_toml(src, file)?;
+    let mut scene = Scene::from_toml(src, file)?;
+    if scene.view == ViewKind::Image {
+        check_picture(&mut scene, src, file, base)?;
+    }
     let dataset_ref = DatasetRef::parse(&scene.dataset, base);
     let wants_ratings = scene.view.wants_ratings();
     // The Transform view shows either kind: a file is read as the app's
@@ -208,4 +211,31 @@ pub fn load_scene_str(
         data,
         dataset_ref,
     })
+}
+
+/// Resolves the Image view's `picture` against the scene's folder and checks
+/// that it opens and that `rank` fits it.
+fn check_picture(
+    scene: &mut Scene,
+    src: &str,
+    file: &str,
+    base: Option<&Path>,
+) -> Result<(), SceneError> {
+    let at_key = |key: &str, message: String| spanned_error(src, file, &["image", key], message);
+    if let DatasetRef::File(p) = DatasetRef::parse(&scene.image.picture, base) {
+        scene.image.picture = p.display().to_string();
+    }
+    let picture = data::load_picture_ref(&scene.image.picture)
+        .map_err(|e| at_key("picture", format!("image.picture: {e}")))?;
+    let full = picture.width.min(picture.height);
+    if scene.image.rank > full {
+        return Err(at_key(
+            "rank",
+            format!(
+                "image.rank: {} is more than the picture's smaller side ({} × {} pixels: at most {full} layers)",
+                scene.image.rank, picture.width, picture.height
+            ),
+        ));
+    }
+    Ok(())
 }

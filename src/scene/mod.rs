@@ -4,7 +4,8 @@
 //! key, line and column.
 //!
 //! One file per view holds its table (struct, enums, defaults and checks):
-//! data.rs, transform.rs, pca.rs, factorize.rs, embeddings.rs, regress.rs. Adding a view
+//! data.rs, transform.rs, pca.rs, factorize.rs, embeddings.rs, regress.rs,
+//! image.rs. Adding a view
 //! means adding one such file and one field in [`Scene`]. Shared parts:
 //! window.rs (`[window]`), camera.rs (the 3D views' orbit camera), check.rs
 //! (range checks and column messages), error.rs ([`SceneError`] and where it
@@ -17,6 +18,7 @@ mod data;
 mod embeddings;
 mod error;
 mod factorize;
+mod image;
 mod load;
 mod pca;
 mod regress;
@@ -42,6 +44,7 @@ pub use factorize::{
     FactorizeMethod, FactorizeSettings, MAX_TOP_N, Metric, RatingEdit, VIEW_MAX_EPOCHS,
     VIEW_MAX_RANK, find_item,
 };
+pub use image::{ImageChannels, ImagePanel, ImageSettings, MAX_GALLERY, MAX_ZOOM};
 pub(crate) use load::read_toml_text;
 pub use load::{DatasetRef, LoadedScene, SceneData, load_scene, load_scene_str};
 pub use pca::{PcaPanel, PcaSettings};
@@ -59,7 +62,10 @@ fn is_default<T: Default + PartialEq>(v: &T) -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Scene {
     pub view: ViewKind,
-    /// `builtin:NAME` or a path, relative to the scene file.
+    /// `builtin:NAME` or a path, relative to the scene file. Required, but
+    /// for the Image view (which shows its own picture): there it defaults
+    /// to the Iris table, which the other tabs then show.
+    #[serde(default)]
     pub dataset: String,
     #[serde(default)]
     pub window: WindowSettings,
@@ -75,6 +81,8 @@ pub struct Scene {
     pub embeddings: EmbeddingsSettings,
     #[serde(default, skip_serializing_if = "is_default")]
     pub regress: RegressSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub image: ImageSettings,
 }
 
 impl Default for Scene {
@@ -89,6 +97,7 @@ impl Default for Scene {
             transform: TransformSettings::default(),
             embeddings: EmbeddingsSettings::default(),
             regress: RegressSettings::default(),
+            image: ImageSettings::default(),
         }
     }
 }
@@ -104,7 +113,22 @@ impl Scene {
     /// lists or strings over their bounds (checked before anything is built
     /// from them), each naming the line and column.
     pub fn from_toml(src: &str, file: &str) -> Result<Self, SceneError> {
-        bounds::from_toml_bounded(src, file, &bounds::SCENE_BOUNDS)
+        let mut scene: Self = bounds::from_toml_bounded(src, file, &bounds::SCENE_BOUNDS)?;
+        if scene.dataset.is_empty() {
+            if scene.view != ViewKind::Image {
+                return Err(error::spanned_error(
+                    src,
+                    file,
+                    &["view"],
+                    format!(
+                        "missing key `dataset`: the {} view shows a dataset (dataset = \"builtin:NAME\" or a path)",
+                        scene.view.title()
+                    ),
+                ));
+            }
+            "builtin:iris".clone_into(&mut scene.dataset);
+        }
+        Ok(scene)
     }
 
     /// Writes the scene as TOML; empty if it cannot be written (see

@@ -22,17 +22,20 @@ pub enum ViewKind {
     /// The Regression view: least squares as a projection, with the
     /// observation-space picture, the loss surface and ridge.
     Regress,
+    /// The Image view: a picture is a matrix, rebuilt rank by rank from its SVD.
+    Image,
 }
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Data,
         Self::Transform,
         Self::Pca,
         Self::Factorize,
         Self::Embeddings,
         Self::Regress,
+        Self::Image,
     ];
 
     /// The name shown on the view's tab.
@@ -45,6 +48,7 @@ impl ViewKind {
             Self::Factorize => "Factorize",
             Self::Embeddings => "Embeddings",
             Self::Regress => "Regression",
+            Self::Image => "Image",
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod data;
 pub mod embeddings;
 pub mod factorize;
+pub mod image;
 pub mod pca;
 pub mod registry;
 pub mod regress;

@@ -7,6 +7,7 @@
 use super::data::DataView;
 use super::embeddings::EmbeddingsView;
 use super::factorize::FactorizeView;
+use super::image::ImageView;
 use super::pca::PcaView;
 use super::regress::RegressView;
 use super::transform::TransformView;
@@ -69,6 +70,7 @@ views! {
     Factorize => factorize: FactorizeView,
     Embeddings => embeddings: EmbeddingsView,
     Regress => regress: RegressView,
+    Image => image: ImageView,
 }
 
 impl Views {
