@@ -38,6 +38,7 @@ use status::Status;
 use views::data::DataView;
 use views::embeddings::EmbeddingsView;
 use views::factorize::FactorizeView;
+use views::image::ImageView;
 use views::pca::PcaView;
 use views::registry::Views;
 use views::transform::TransformView;
@@ -237,6 +238,12 @@ impl EigenApp {
     /// The Embeddings view's state, to change (tests, scripting).
     pub fn embeddings_view_mut(&mut self) -> &mut EmbeddingsView {
         &mut self.views.embeddings
+    }
+
+    /// The Image view's state.
+    #[must_use]
+    pub fn image_view(&self) -> &ImageView {
+        &self.views.image
     }
 
     /// The view shown now.

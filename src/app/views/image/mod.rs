@@ -209,23 +209,6 @@ impl ImageView {
             ] {
                 ui.selectable_value(&mut s.panel, panel, name);
             }
-            if s.panel == ImagePanel::Pictures {
-                ui.separator();
-                ui.checkbox(&mut s.residual, "Residual A − Aₖ");
-                if s.residual {
-                    ui.add(
-                        egui::Slider::new(&mut s.amplify, 1.0..=64.0)
-                            .logarithmic(true)
-                            .text("× amplified"),
-                    );
-                }
-            }
-            if s.panel == ImagePanel::Layers {
-                ui.separator();
-                ui.add(
-                    egui::Slider::new(&mut s.layers, 1..=crate::scene::MAX_GALLERY).text("layers"),
-                );
-            }
         });
         if let Some(id) = chosen {
             match crate::data::load_picture_ref(&id) {

@@ -8,7 +8,7 @@ use super::panels::spectrum_plot;
 use super::pictures::subscript;
 use super::prepare::Shown;
 use crate::app::style::{fmt_count, fmt_num};
-use crate::scene::ImageSettings;
+use crate::scene::{ImagePanel, ImageSettings, MAX_GALLERY};
 
 pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: &Shown) {
     let svd = &shown.svd;
@@ -61,6 +61,22 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
             *playing = !*playing;
         }
     });
+    match s.panel {
+        ImagePanel::Pictures => {
+            ui.checkbox(&mut s.residual, "Show the residual A − Aₖ");
+            if s.residual {
+                ui.add(
+                    Slider::new(&mut s.amplify, 1.0..=64.0)
+                        .logarithmic(true)
+                        .text("× amplified"),
+                );
+            }
+        }
+        ImagePanel::Layers => {
+            ui.add(Slider::new(&mut s.layers, 1..=MAX_GALLERY).text("layers shown"));
+        }
+        ImagePanel::Spectrum => {}
+    }
     ui.add_space(6.0);
     let k = shown.rank();
     let error = shown.error();
@@ -74,10 +90,11 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
             ui.label("k");
             ui.label(RichText::new(k.to_string()).strong());
             ui.end_row();
-            ui.label(format!("‖A − A{}‖ measured", subscript(k)));
+            ui.label(format!("error ‖A − A{}‖", subscript(k)));
             ui.label(RichText::new(fmt_num(error, 5)).monospace());
             ui.end_row();
-            ui.label("√(Σᵢ>ₖ σᵢ²), Eckart–Young");
+            ui.label("bound √(Σᵢ>ₖ σᵢ²)")
+                .on_hover_text("Eckart–Young: the least error of any rank-k matrix");
             ui.label(RichText::new(fmt_num(bound, 5)).monospace());
             ui.end_row();
             ui.label("relative error");
@@ -87,10 +104,10 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
             ui.label("energy kept");
             ui.label(RichText::new(format!("{}%", fmt_num(100.0 * svd.energy(k), 5))).monospace());
             ui.end_row();
-            ui.label("stored: k(m + n + 1)");
+            ui.label("stored k(m+n+1)");
             ui.label(RichText::new(fmt_count(storage)).monospace());
             ui.end_row();
-            ui.label("the picture: m n");
+            ui.label("the picture m·n");
             ui.label(RichText::new(fmt_count(size)).monospace());
             ui.end_row();
             ui.label("ratio");
@@ -103,7 +120,7 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
             );
             ui.end_row();
             for f in [0.9, 0.99, 0.999] {
-                ui.label(format!("k for {}% energy", fmt_num(100.0 * f, 3)));
+                ui.label(format!("k for {}%", fmt_num(100.0 * f, 3)));
                 ui.label(RichText::new(svd.rank_for_energy(f).to_string()).monospace());
                 ui.end_row();
             }
