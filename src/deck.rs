@@ -36,6 +36,10 @@ const EMBEDDED_SCENES: &[(&str, &str)] = &[
         include_str!("../assets/scenes/pca-iris-flatten.toml"),
     ),
     (
+        "../scenes/image-rank-50.toml",
+        include_str!("../assets/scenes/image-rank-50.toml"),
+    ),
+    (
         "../scenes/regression-projection.toml",
         include_str!("../assets/scenes/regression-projection.toml"),
     ),

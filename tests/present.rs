@@ -30,6 +30,7 @@ fn shipped_deck_loads_both_ways() {
             ViewKind::Transform,
             ViewKind::Transform,
             ViewKind::Pca,
+            ViewKind::Image,
             ViewKind::Regress,
             ViewKind::Regress,
             ViewKind::Factorize,

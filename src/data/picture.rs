@@ -222,8 +222,8 @@ fn astronaut() -> Result<Picture, LoadError> {
 
 /// Rank 3: stripes, a checkerboard and a gradient, each a product of a
 /// column pattern and a row pattern, in whole grey levels (no rounding).
-fn lowrank() -> Result<Picture, LoadError> {
-    Ok(Picture::from_fn("builtin:lowrank", 384, 256, |r, c| {
+fn lowrank() -> Picture {
+    Picture::from_fn("builtin:lowrank", 384, 256, |r, c| {
         let stripes = if (c / 24) % 2 == 0 { 60.0 } else { -20.0 };
         let checker = if (r / 32 + c / 32) % 2 == 0 {
             35.0
@@ -232,16 +232,14 @@ fn lowrank() -> Result<Picture, LoadError> {
         };
         let gradient = (r / 4) as f64 - 32.0;
         110.0 + stripes + checker + gradient
-    }))
+    })
 }
 
 /// Full rank and a flat spectrum: independent noise in every pixel.
-fn noise() -> Result<Picture, LoadError> {
+fn noise() -> Picture {
     let mut rng = fastrand::Rng::with_seed(18);
     let values: Vec<f64> = (0..256 * 256).map(|_| rng.f64() * 255.0).collect();
-    Ok(Picture::from_fn("builtin:noise", 256, 256, |r, c| {
-        values[r * 256 + c]
-    }))
+    Picture::from_fn("builtin:noise", 256, 256, |r, c| values[r * 256 + c])
 }
 
 /// Every built-in picture, in menu order.
@@ -258,14 +256,14 @@ pub static PICTURE_BUILTINS: &[BuiltinPicture] = &[
         title: "Stripes, checkerboard, gradient (rank 3)",
         description: "384 × 256, generated: each pattern is one column pattern times one row \
                       pattern, so three layers rebuild it exactly.",
-        make: lowrank,
+        make: || Ok(lowrank()),
     },
     BuiltinPicture {
         id: "noise",
         title: "Noise (full rank)",
         description: "256 × 256 independent random pixels, generated: no layer matters more \
                       than another, and the spectrum is nearly flat.",
-        make: noise,
+        make: || Ok(noise()),
     },
 ];
 

@@ -168,10 +168,10 @@ pub fn load_scene_str(
     }
     let dataset_ref = DatasetRef::parse(&scene.dataset, base);
     let wants_ratings = scene.view.wants_ratings();
-    // The Transform view shows either kind: a file is read as the app's
+    // The Transform and Image views show either kind: a file is read as the app's
     // File → Open would read it, so a scene saved on a ratings file loads.
     let read_as_ratings = wants_ratings
-        || (scene.view == ViewKind::Transform
+        || (scene.view.takes_any_data()
             && matches!(&dataset_ref, DatasetRef::File(p) if data::looks_like_ratings(p)));
     let data = dataset_ref
         .load(read_as_ratings)
@@ -191,7 +191,7 @@ pub fn load_scene_str(
                 ),
             ));
         }
-        SceneData::Ratings(r) if !wants_ratings && scene.view != ViewKind::Transform => {
+        SceneData::Ratings(r) if !wants_ratings && !scene.view.takes_any_data() => {
             return Err(spanned_error(
                 src,
                 file,

@@ -57,4 +57,12 @@ impl ViewKind {
     pub fn wants_ratings(self) -> bool {
         self == Self::Factorize
     }
+
+    /// Whether the view works on a table and on ratings alike (the
+    /// Transform view: the matrix alone; the Image view: its own picture),
+    /// so a scene's dataset is read as File → Open would read it.
+    #[must_use]
+    pub fn takes_any_data(self) -> bool {
+        matches!(self, Self::Transform | Self::Image)
+    }
 }

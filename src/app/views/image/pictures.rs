@@ -162,8 +162,14 @@ fn equation_ui(ui: &mut Ui, shown: &mut Shown, height: f32) {
     let gallery = shown.gallery(&ctx, shown_layers);
     ui.add_space(8.0);
     let avail_w = ui.available_width();
-    let slots = shown_layers as f32 + 1.5;
-    let thumb_h = height.min((avail_w / slots - 24.0) * h / w).max(24.0);
+    // Room for "Aₖ =", a "+" between thumbnails (with spacing), and the
+    // closing "+ … (N more)".
+    let fixed = 70.0 + if k > shown_layers { 150.0 } else { 0.0 };
+    let per_plus = 24.0 + 2.0 * ui.spacing().item_spacing.x;
+    let n = shown_layers.max(1) as f32;
+    let thumb_w =
+        ((avail_w - fixed - per_plus * (n - 1.0)) / n - ui.spacing().item_spacing.x).max(16.0);
+    let thumb_h = height.min(thumb_w * h / w).max(16.0);
     let size = vec2(thumb_h * w / h, thumb_h);
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("A{} =", subscript(k))).size(18.0));

@@ -51,20 +51,20 @@ pub(super) struct Gallery {
     pub sums: Vec<TextureHandle>,
 }
 
-fn texture(ctx: &Context, name: &str, svd: &PictureSvd, rgb: Vec<u8>) -> TextureHandle {
-    let image = ColorImage::from_rgb([svd.width, svd.height], &rgb);
+fn texture(ctx: &Context, name: &str, svd: &PictureSvd, rgb: &[u8]) -> TextureHandle {
+    let image = ColorImage::from_rgb([svd.width, svd.height], rgb);
     ctx.load_texture(name, image, PIXELS)
 }
 
 impl Shown {
     pub fn new(ctx: &Context, key: FitKey, svd: Arc<PictureSvd>) -> Self {
         let originals: Vec<&DMatrix<f64>> = svd.matrices.iter().collect();
-        let original = texture(ctx, "image-original", &svd, to_rgb8(&originals, 1.0, 0.0));
+        let original = texture(ctx, "image-original", &svd, &to_rgb8(&originals, 1.0, 0.0));
         let rebuilt = texture(
             ctx,
             "image-rebuilt",
             &svd,
-            vec![0; svd.width * svd.height * 3],
+            &vec![0; svd.width * svd.height * 3],
         );
         let rebuilds = svd.svds.iter().map(Rebuild::new).collect();
         Self {
@@ -126,7 +126,7 @@ impl Shown {
                     .collect();
                 let refs: Vec<&DMatrix<f64>> = diff.iter().collect();
                 let rgb = to_rgb8(&refs, s.amplify, 128.0);
-                let tex = texture(ctx, "image-residual", &self.svd, rgb);
+                let tex = texture(ctx, "image-residual", &self.svd, &rgb);
                 self.residual = Some((want, tex));
             }
         }
@@ -162,7 +162,7 @@ impl Shown {
                     ctx,
                     &format!("image-layer-{i}"),
                     &self.svd,
-                    to_rgb8(&refs, 127.0 / peak, 128.0),
+                    &to_rgb8(&refs, 127.0 / peak, 128.0),
                 ));
                 for (r, l) in running.iter_mut().zip(&layer) {
                     *r += l;
@@ -172,7 +172,7 @@ impl Shown {
                     ctx,
                     &format!("image-sum-{i}"),
                     &self.svd,
-                    to_rgb8(&refs, 1.0, 0.0),
+                    &to_rgb8(&refs, 1.0, 0.0),
                 ));
             }
             self.layers = Some(Gallery {
