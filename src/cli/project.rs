@@ -109,7 +109,11 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
     let shown = args.file.display().to_string();
     let ds = super::neighbors::load(&args.file, args.labels.as_deref(), args.array.as_deref())?;
     let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
-    let init = if args.init == "random" { Init::Random } else { Init::Pca };
+    let init = if args.init == "random" {
+        Init::Random
+    } else {
+        Init::Pca
+    };
     let bad = |e: crate::math::project::ProjectError| {
         let text = e.to_string();
         if text.starts_with("--") {
@@ -150,7 +154,11 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
             }
             ("umap", e, value)
         }
-        _ => ("pca", pca(&columns, args.dims).map_err(bad)?, Ok(serde_json::json!({"dims": args.dims}))),
+        _ => (
+            "pca",
+            pca(&columns, args.dims).map_err(bad)?,
+            Ok(serde_json::json!({"dims": args.dims})),
+        ),
     };
     let seconds = start.elapsed().as_secs_f64();
     let settings = settings.map_err(|e| Failure::other(e.to_string()))?;
@@ -210,7 +218,15 @@ fn measure(
         return Ok(None);
     }
     let index = VectorIndex::from_columns(columns)?;
-    quality_sampled(&index, &e.positions, e.dims, QUALITY_K, QUALITY_SAMPLE, seed).map(Some)
+    quality_sampled(
+        &index,
+        &e.positions,
+        e.dims,
+        QUALITY_K,
+        QUALITY_SAMPLE,
+        seed,
+    )
+    .map(Some)
 }
 
 /// One paragraph for a person.
@@ -255,9 +271,7 @@ fn save(path: &Path, ds: &Dataset, e: &Embedding) -> Result<(), Failure> {
         record.extend(ds.labels.iter().map(|l| l.get(i).to_owned()));
         written = w.write_record(&record);
     }
-    let bytes = written
-        .map_err(csv::Error::from)
-        .and_then(|()| w.into_inner().map_err(|e| csv::Error::from(e.into_error())));
+    let bytes = written.and_then(|()| w.into_inner().map_err(|e| csv::Error::from(e.into_error())));
     let bytes =
         bytes.map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
     crate::files::write_bytes_atomic(path, &bytes).map_err(|e| Failure::input(e.to_string()))

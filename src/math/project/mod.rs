@@ -111,8 +111,8 @@ pub enum ProjectError {
     #[error("--perplexity: must be at least 1 and less than rows/3 = {}, got {perplexity}", crate::math::fmt_typed(*rows as f64 / 3.0))]
     Perplexity { perplexity: f64, rows: usize },
     /// A neighbour count out of range.
-    #[error("--neighbors: must be between {min} and rows − 1 = {}, got {k}", rows.saturating_sub(1))]
-    Neighbors { k: usize, min: usize, rows: usize },
+    #[error("--neighbors: must be between {min} and {max} (the rows), got {k}")]
+    Neighbors { k: usize, min: usize, max: usize },
     /// Quality's k must be below half the rows (as scikit-learn requires).
     #[error("k = {k} for trustworthiness must be less than rows/2 = {}", rows / 2)]
     QualityK { k: usize, rows: usize },
@@ -135,7 +135,9 @@ pub enum ProjectError {
 
 /// Worker threads for per-point work: the machine's cores, at most 16.
 pub(crate) fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get).min(16)
+    std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(16)
 }
 
 /// Runs `f(first_row, rows)` over contiguous chunks of `out` (rows of

@@ -45,7 +45,7 @@ impl Sparse {
     /// Builds rows from (i, j, v) triplets, adding duplicates.
     #[must_use]
     pub fn from_triplets(n: usize, mut t: Vec<(u32, u32, f64)>) -> Self {
-        t.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        t.sort_unstable_by_key(|a| (a.0, a.1));
         let mut row_start = vec![0usize; n + 1];
         let mut col = Vec::with_capacity(t.len());
         let mut val: Vec<f64> = Vec::with_capacity(t.len());
@@ -127,13 +127,13 @@ fn conditional_row(distances: &[f32], perplexity: f64, p: &mut [f64]) {
         if entropy > target {
             lo = beta;
             beta = if hi.is_finite() {
-                (beta + hi) / 2.0
+                f64::midpoint(beta, hi)
             } else {
                 beta * 2.0
             };
         } else {
             hi = beta;
-            beta = (beta + lo) / 2.0;
+            beta = f64::midpoint(beta, lo);
         }
     }
     let sum: f64 = p.iter().sum();

@@ -18,7 +18,7 @@ pub mod tree;
 use crate::math::similarity::VectorIndex;
 
 use super::knn::all_knn;
-use super::{Embedding, Init, ProjectError, Progress, check_dims, par_rows, rows, start, std_of};
+use super::{Embedding, Init, Progress, ProjectError, check_dims, par_rows, rows, start, std_of};
 use affinity::Sparse;
 use tree::Tree;
 
@@ -131,7 +131,9 @@ pub fn tsne(
     // openTSNE: y / std(y[:, 0]) · 1e-4.
     let s = std_of(&y, settings.dims, 0);
     let scale = if s > 0.0 { 1e-4 / s } else { 1e-4 };
-    y.iter_mut().for_each(|v| *v *= scale);
+    for v in &mut y {
+        *v *= scale;
+    }
     Ok(match settings.dims {
         3 => optimize::<3>(&p, y, settings, observe),
         _ => optimize::<2>(&p, y, settings, observe),
@@ -148,7 +150,12 @@ fn optimize<const D: usize>(
     let n = p.rows();
     let total = settings.iterations;
     let early = settings.exaggeration_iterations.min(total);
-    let p_log_p: f64 = p.val.iter().filter(|&&v| v > 0.0).map(|&v| v * v.ln()).sum();
+    let p_log_p: f64 = p
+        .val
+        .iter()
+        .filter(|&&v| v > 0.0)
+        .map(|&v| v * v.ln())
+        .sum();
     let mut update = vec![0.0f64; y.len()];
     let mut gains = vec![1.0f64; y.len()];
     let mut gradient = vec![0.0; y.len()];
@@ -160,7 +167,9 @@ fn optimize<const D: usize>(
         } else {
             (1.0, 0.8)
         };
-        let rate = settings.learning_rate.unwrap_or((n as f64 / alpha).max(50.0));
+        let rate = settings
+            .learning_rate
+            .unwrap_or((n as f64 / alpha).max(50.0));
         let want_kl = (it + 1) % KL_EVERY == 0 || it + 1 == total;
         let kl = gradient_into::<D>(p, &y, alpha, settings.theta, &mut gradient, want_kl);
         if let Some(kl) = kl {
@@ -230,7 +239,9 @@ fn gradient_into<const D: usize>(
             let mut attr = [0.0; D];
             let mut p_log_w = 0.0;
             for (&j, &pij) in cols.iter().zip(vals) {
-                let yj = y.get(j as usize * D..(j as usize + 1) * D).unwrap_or_default();
+                let yj = y
+                    .get(j as usize * D..(j as usize + 1) * D)
+                    .unwrap_or_default();
                 let mut d2 = 0.0;
                 for (a, b) in yi.iter().zip(yj) {
                     d2 += (a - b) * (a - b);
@@ -250,7 +261,11 @@ fn gradient_into<const D: usize>(
         }
     });
     // Z summed in index order: the same for any number of threads.
-    let z: f64 = parts.chunks_exact(width).map(|s| s[2 * D]).sum::<f64>().max(f64::MIN_POSITIVE);
+    let z: f64 = parts
+        .chunks_exact(width)
+        .map(|s| s[2 * D])
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE);
     for (g, s) in gradient.chunks_exact_mut(D).zip(parts.chunks_exact(width)) {
         for d in 0..D {
             g[d] = alpha * s[D + d] - s[d] / z;

@@ -48,7 +48,7 @@ impl<'a, const D: usize> Tree<'a, D> {
         let mut center = [0.0; D];
         let mut half = 0.0f64;
         for d in 0..D {
-            center[d] = (lo[d] + hi[d]) / 2.0;
+            center[d] = f64::midpoint(lo[d], hi[d]);
             half = half.max((hi[d] - lo[d]) / 2.0);
         }
         // A little room so points on the boundary fall inside.
@@ -166,7 +166,11 @@ impl<'a, const D: usize> Tree<'a, D> {
             };
             if node.first_child == 0 {
                 // A leaf: its points one by one (usually one point).
-                for &p in self.order.get(node.start as usize..node.end as usize).unwrap_or_default() {
+                for &p in self
+                    .order
+                    .get(node.start as usize..node.end as usize)
+                    .unwrap_or_default()
+                {
                     if p as usize == i {
                         continue;
                     }
@@ -187,7 +191,13 @@ impl<'a, const D: usize> Tree<'a, D> {
 
 /// Adds `count` points at `other` to the force on `yi` and to Z.
 #[inline]
-fn add<const D: usize>(force: &mut [f64; D], z: &mut f64, yi: &[f64; D], other: &[f64], count: f64) {
+fn add<const D: usize>(
+    force: &mut [f64; D],
+    z: &mut f64,
+    yi: &[f64; D],
+    other: &[f64],
+    count: f64,
+) {
     let mut diff = [0.0; D];
     let mut d2 = 0.0;
     for d in 0..D {

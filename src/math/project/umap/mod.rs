@@ -18,7 +18,7 @@ pub mod curve;
 use crate::math::similarity::VectorIndex;
 
 use super::knn::{Knn, all_knn};
-use super::{Embedding, Init, ProjectError, Progress, check_dims, rows, start};
+use super::{Embedding, Init, Progress, ProjectError, check_dims, rows, start};
 
 /// σ's floor, relative to the mean neighbour distance (umap-learn's MIN_K_DIST_SCALE).
 const MIN_K_DIST_SCALE: f64 = 1e-3;
@@ -77,7 +77,7 @@ impl UmapSettings {
             return Err(ProjectError::Neighbors {
                 k: self.neighbors,
                 min: 2,
-                rows: n + 1,
+                max: n,
             });
         }
         if !(self.spread > 0.0 && self.spread.is_finite()) {
@@ -142,12 +142,19 @@ pub fn umap(
     let mut y: Vec<f32> = y.iter().map(|&v| v as f32).collect();
     let (a, b) = curve::fit_ab(settings.min_dist, settings.spread);
     let (a, b) = (a as f32, b as f32);
-    let mut rng = fastrand::Rng::with_seed(settings.seed ^ 0x5eed_0f_u64);
+    let mut rng = fastrand::Rng::with_seed(settings.seed ^ 0x005e_ed0f_u64);
     let every = settings.report_every.max(1);
     let mut shown: Vec<f64> = Vec::new();
     for epoch in 0..epochs {
         let alpha = 1.0 - epoch as f32 / epochs as f32;
-        sgd_epoch(&mut y, dims, &mut edges, epoch as f64, (a, b, alpha), &mut rng);
+        sgd_epoch(
+            &mut y,
+            dims,
+            &mut edges,
+            epoch as f64,
+            (a, b, alpha),
+            &mut rng,
+        );
         let done = epoch + 1;
         if done % every == 0 || done == epochs {
             shown.clear();
@@ -191,17 +198,27 @@ fn fuzzy_memberships(knn: &Knn, k: usize) -> Vec<f64> {
         for _ in 0..64 {
             let psum: f64 = d
                 .iter()
-                .map(|&dj| if dj > rho { (-(dj - rho) / sigma).exp() } else { 1.0 })
+                .map(|&dj| {
+                    if dj > rho {
+                        (-(dj - rho) / sigma).exp()
+                    } else {
+                        1.0
+                    }
+                })
                 .sum();
             if (psum - target).abs() < 1e-5 {
                 break;
             }
             if psum > target {
                 hi = sigma;
-                sigma = (lo + hi) / 2.0;
+                sigma = f64::midpoint(lo, hi);
             } else {
                 lo = sigma;
-                sigma = if hi.is_finite() { (lo + hi) / 2.0 } else { sigma * 2.0 };
+                sigma = if hi.is_finite() {
+                    f64::midpoint(lo, hi)
+                } else {
+                    sigma * 2.0
+                };
             }
         }
         // The floor: the mean distance including the point itself (0), as umap-learn.
@@ -235,7 +252,7 @@ fn fuzzy_union(knn: &Knn, w: &[f64]) -> Vec<(u32, u32, f64)> {
             pairs.push((i.min(j), i.max(j), i < j, v));
         }
     }
-    pairs.sort_unstable_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)));
+    pairs.sort_unstable_by_key(|x| (x.0, x.1, x.2));
     let mut graph = Vec::with_capacity(2 * pairs.len());
     let mut e = 0;
     while let Some(&(lo, hi, _, v)) = pairs.get(e) {
@@ -250,7 +267,7 @@ fn fuzzy_union(knn: &Knn, w: &[f64]) -> Vec<(u32, u32, f64)> {
         graph.push((lo, hi, union));
         graph.push((hi, lo, union));
     }
-    graph.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    graph.sort_unstable_by_key(|x| (x.0, x.1));
     graph
 }
 
@@ -345,19 +362,31 @@ fn sgd_epoch(
 }
 
 fn copy(y: &[f32], i: usize, dims: usize, out: &mut [f32; 3]) {
-    for (o, v) in out.iter_mut().zip(y.get(i * dims..(i + 1) * dims).unwrap_or_default()) {
+    for (o, v) in out
+        .iter_mut()
+        .zip(y.get(i * dims..(i + 1) * dims).unwrap_or_default())
+    {
         *o = *v;
     }
 }
 
 fn paste(y: &mut [f32], i: usize, dims: usize, v: &[f32; 3]) {
-    for (o, x) in y.get_mut(i * dims..(i + 1) * dims).unwrap_or_default().iter_mut().zip(v) {
+    for (o, x) in y
+        .get_mut(i * dims..(i + 1) * dims)
+        .unwrap_or_default()
+        .iter_mut()
+        .zip(v)
+    {
         *o = *x;
     }
 }
 
 fn dist2(p: &[f32; 3], q: &[f32; 3], dims: usize) -> f32 {
-    p.iter().zip(q).take(dims).map(|(a, b)| (a - b) * (a - b)).sum()
+    p.iter()
+        .zip(q)
+        .take(dims)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum()
 }
 
 /// umap-learn's clip to ±4.
