@@ -17,7 +17,7 @@
 use crate::math::similarity::{Metric, VectorIndex};
 
 use super::ProjectError;
-use super::knn::map_index;
+use super::knn::{map_index, squared_distance};
 
 /// Trustworthiness and the kept-neighbour share of one map.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -159,19 +159,4 @@ fn point_sums(
         }
     }
     (penalty, kept)
-}
-
-/// Σ (xⱼ − yⱼ)² over eight independent partial sums (vectorizes).
-fn squared_distance(x: &[f32], y: &[f32]) -> f32 {
-    let (xc, xr) = x.as_chunks::<8>();
-    let (yc, yr) = y.as_chunks::<8>();
-    let mut acc = [0.0f32; 8];
-    for (a, b) in xc.iter().zip(yc) {
-        for ((s, &a), &b) in acc.iter_mut().zip(a).zip(b) {
-            let diff = a - b;
-            *s += diff * diff;
-        }
-    }
-    let tail: f32 = xr.iter().zip(yr).map(|(a, b)| (a - b) * (a - b)).sum();
-    acc.iter().sum::<f32>() + tail
 }

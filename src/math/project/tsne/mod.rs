@@ -228,11 +228,14 @@ fn gradient_into<const D: usize>(
     let theta2 = theta * theta;
     // Per point: D repulsion terms, D attraction terms, its share of Z and of Σ p ln w.
     let width = 2 * D + 2;
+    // Slot r is for point order[r]: points near on the map are computed
+    // one after the other, so the nodes they visit stay in cache.
+    let order = tree.order();
     let mut parts = vec![0.0f64; (y.len() / D) * width];
     par_rows(&mut parts, width, |first, out| {
         let mut stack = Vec::with_capacity(64);
         for (r, slot) in out.chunks_exact_mut(width).enumerate() {
-            let i = first + r;
+            let i = order.get(first + r).map_or(0, |&i| i as usize);
             let (rep, z) = tree.repulsion(i, theta2, &mut stack);
             let yi = y.get(i * D..(i + 1) * D).unwrap_or_default();
             let (cols, vals) = p.row(i);
@@ -260,15 +263,18 @@ fn gradient_into<const D: usize>(
             slot[2 * D + 1] = p_log_w;
         }
     });
-    // Z summed in index order: the same for any number of threads.
+    // Z summed in tree order: the same for any number of threads.
     let z: f64 = parts
         .chunks_exact(width)
         .map(|s| s[2 * D])
         .sum::<f64>()
         .max(f64::MIN_POSITIVE);
-    for (g, s) in gradient.chunks_exact_mut(D).zip(parts.chunks_exact(width)) {
-        for d in 0..D {
-            g[d] = alpha * s[D + d] - s[d] / z;
+    for (&i, s) in order.iter().zip(parts.chunks_exact(width)) {
+        let i = i as usize;
+        if let Some(g) = gradient.get_mut(i * D..(i + 1) * D) {
+            for d in 0..D {
+                g[d] = alpha * s[D + d] - s[d] / z;
+            }
         }
     }
     want_kl.then(|| {

@@ -151,6 +151,13 @@ impl<'a, const D: usize> Tree<'a, D> {
         }
     }
 
+    /// The points in tree order: neighbours on the map are near each other in
+    /// it, so visiting points in this order keeps the tree's nodes in cache.
+    #[must_use]
+    pub fn order(&self) -> &[u32] {
+        &self.order
+    }
+
     /// The repulsion on point i, Σⱼ w²ᵢⱼ (yᵢ − yⱼ), and its share of Z,
     /// Σ_{j≠i} wᵢⱼ, with opening criterion θ. `stack` is scratch space.
     pub fn repulsion(&self, i: usize, theta2: f64, stack: &mut Vec<u32>) -> ([f64; D], f64) {

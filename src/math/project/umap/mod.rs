@@ -325,7 +325,9 @@ fn sgd_epoch(
         copy(y, t, dims, &mut other);
         let d2 = dist2(&current, &other, dims);
         let coeff = if d2 > 0.0 {
-            -2.0 * a * b * d2.powf(b - 1.0) / (a * d2.powf(b) + 1.0)
+            // d^(2(b−1)) = d^(2b) / d²: one power, not two.
+            let pow_b = d2.powf(b);
+            -2.0 * a * b * (pow_b / d2) / (a * pow_b + 1.0)
         } else {
             0.0
         };
