@@ -242,3 +242,33 @@ fn bad_parameters_exit_2() {
         &["no-such-file.csv"],
     );
 }
+
+/// A missing value exits 2 naming the file, row and column, for every method.
+#[test]
+fn missing_value_names_row_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("gap.csv");
+    let mut text = String::from("a,b\n");
+    for i in 0..30 {
+        text.push_str(&format!(
+            "{i},{}\n",
+            if i == 4 {
+                String::new()
+            } else {
+                (i * i).to_string()
+            }
+        ));
+    }
+    std::fs::write(&path, text).expect("write CSV");
+    let p = path.to_str().expect("utf-8 path");
+    assert_bad_input(
+        &eigenlens(&["project", p, "--method", "pca"]),
+        &["gap.csv", "row 5", "\"b\""],
+    );
+    for method in ["tsne", "umap"] {
+        assert_bad_input(
+            &eigenlens(&["project", p, "--method", method, "--perplexity", "5"]),
+            &["gap.csv", "row 5"],
+        );
+    }
+}

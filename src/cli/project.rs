@@ -109,6 +109,7 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
     let shown = args.file.display().to_string();
     let ds = super::neighbors::load(&args.file, args.labels.as_deref(), args.array.as_deref())?;
     let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
+    let names: Vec<String> = ds.columns.iter().map(|c| c.name.clone()).collect();
     let init = if args.init == "random" {
         Init::Random
     } else {
@@ -156,7 +157,7 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
         }
         _ => (
             "pca",
-            pca(&columns, args.dims).map_err(bad)?,
+            pca(&columns, &names, args.dims).map_err(bad)?,
             Ok(serde_json::json!({"dims": args.dims})),
         ),
     };
@@ -197,11 +198,15 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
 }
 
 /// The PCA map: the first `dims` scores.
-fn pca(columns: &[&[f64]], dims: usize) -> Result<Embedding, crate::math::project::ProjectError> {
+fn pca(
+    columns: &[&[f64]],
+    names: &[String],
+    dims: usize,
+) -> Result<Embedding, crate::math::project::ProjectError> {
     crate::math::project::check_dims(dims)?;
     Ok(Embedding {
         dims,
-        positions: pca_scores(columns, dims)?,
+        positions: pca_scores(columns, names, dims)?,
         iterations: 0,
         cancelled: false,
         loss: None,

@@ -161,13 +161,24 @@ pub(crate) fn par_rows<T: Send>(out: &mut [T], width: usize, f: impl Fn(usize, &
 }
 
 /// The first `dims` PCA scores of the rows, row-major n × dims (for `dims`
-/// above d, the missing columns are 0). Centred, not standardized.
+/// above d, the missing columns are 0). Centred, not standardized. `names`
+/// name the columns in errors (`x1`, `x2`, … when empty).
 ///
 /// # Errors
 /// [`ProjectError::Pca`] (fewer than 2 rows, non-finite values).
-pub fn pca_scores(columns: &[&[f64]], dims: usize) -> Result<Vec<f64>, ProjectError> {
-    let names: Vec<String> = (0..columns.len()).map(|j| format!("x{j}")).collect();
-    let pca = Pca::fit(columns, &names, &PcaOptions::default())?;
+pub fn pca_scores(
+    columns: &[&[f64]],
+    names: &[String],
+    dims: usize,
+) -> Result<Vec<f64>, ProjectError> {
+    let generic: Vec<String>;
+    let names = if names.len() == columns.len() {
+        names
+    } else {
+        generic = (1..=columns.len()).map(|j| format!("x{j}")).collect();
+        &generic
+    };
+    let pca = Pca::fit(columns, names, &PcaOptions::default())?;
     let scores = pca.scores(columns, dims);
     let n = scores.nrows();
     let mut out = vec![0.0; n * dims];
@@ -193,7 +204,7 @@ pub(crate) fn start(
     let n = columns.first().map_or(0, |c| c.len());
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut y = match init {
-        Init::Pca => pca_scores(columns, dims)?,
+        Init::Pca => pca_scores(columns, &[], dims)?,
         Init::Random => vec![0.0; n * dims],
     };
     let filled = match init {
