@@ -248,17 +248,16 @@ fn bad_parameters_exit_2() {
 fn missing_value_names_row_and_column() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("gap.csv");
-    let mut text = String::from("a,b\n");
-    for i in 0..30 {
-        text.push_str(&format!(
-            "{i},{}\n",
+    let rows: Vec<String> = (0..30)
+        .map(|i| {
             if i == 4 {
-                String::new()
+                format!("{i},")
             } else {
-                (i * i).to_string()
+                format!("{i},{}", i * i)
             }
-        ));
-    }
+        })
+        .collect();
+    let text = format!("a,b\n{}\n", rows.join("\n"));
     std::fs::write(&path, text).expect("write CSV");
     let p = path.to_str().expect("utf-8 path");
     assert_bad_input(
