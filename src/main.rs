@@ -35,6 +35,8 @@ enum Command {
     Factorize(cli::factorize::FactorizeArgs),
     /// List the nearest neighbours of one point of an embedding (cosine, Euclidean, dot).
     Neighbors(cli::neighbors::NeighborsArgs),
+    /// Place every point on a 2D or 3D map (PCA, t-SNE or UMAP) and measure the neighbours it keeps.
+    Project(cli::project::ProjectArgs),
     /// Fit least squares (OLS with intercept, or ridge) and print coefficients, SEs, t, R².
     Regress(cli::regress::RegressArgs),
     /// The SVD of a PNG or JPEG: rank-K picture, its error beside the Eckart–Young bound, energy, storage.
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Some(Command::Pca(args)) => cli::pca::run(&args),
         Some(Command::Factorize(args)) => cli::factorize::run(&args),
         Some(Command::Neighbors(args)) => cli::neighbors::run(&args),
+        Some(Command::Project(args)) => cli::project::run(&args),
         Some(Command::Regress(args)) => cli::regress::run(&args),
         Some(Command::Svd(args)) => cli::svd::run(&args),
         Some(Command::Present(args)) => present(&args),

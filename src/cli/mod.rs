@@ -8,6 +8,7 @@ pub mod factorize;
 pub mod neighbors;
 pub mod out;
 pub mod pca;
+pub mod project;
 pub mod regress;
 pub mod render;
 pub mod svd;

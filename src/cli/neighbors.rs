@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
@@ -106,18 +106,7 @@ enum Target {
 /// k out of range, non-finite values. Exit 1 if stdout cannot be written.
 pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     let shown = args.file.display().to_string();
-    let loaded = match args.file.to_str().and_then(|s| s.strip_prefix("builtin:")) {
-        Some(id) => data::load_builtin(id),
-        None => match &args.labels {
-            Some(labels) => data::load_embeddings(&args.file, Some(labels)),
-            None => data::load_table(
-                &args.file,
-                args.array.as_deref(),
-                &data::LoadProgress::new(),
-            ),
-        },
-    };
-    let ds = loaded.map_err(|e| Failure::input(e.to_string()))?;
+    let ds = load(&args.file, args.labels.as_deref(), args.array.as_deref())?;
     if !(1..=MAX_NEIGHBORS).contains(&args.k) {
         return Err(Failure::input(format!(
             "-k: must be between 1 and {MAX_NEIGHBORS}, got {}",
@@ -169,6 +158,26 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     written
         .and_then(|()| out.flush())
         .map_err(|e| super::out::failure(&e))
+}
+
+/// Loads FILE as `neighbors` (and `project`) take it: `builtin:NAME`, an
+/// embeddings file with a labels file, or anything `load_table` reads.
+///
+/// # Errors
+/// The file cannot be read or parsed (exit 2).
+pub(crate) fn load(
+    file: &Path,
+    labels: Option<&Path>,
+    array: Option<&str>,
+) -> Result<Dataset, Failure> {
+    let loaded = match file.to_str().and_then(|s| s.strip_prefix("builtin:")) {
+        Some(id) => data::load_builtin(id),
+        None => match labels {
+            Some(labels) => data::load_embeddings(file, Some(labels)),
+            None => data::load_table(file, array, &data::LoadProgress::new()),
+        },
+    };
+    loaded.map_err(|e| Failure::input(e.to_string()))
 }
 
 /// The row, or the analogy's three rows, the arguments name.

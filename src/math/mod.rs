@@ -3,6 +3,7 @@
 
 pub mod factorize;
 pub mod pca;
+pub mod project;
 pub mod regress;
 pub mod similarity;
 pub mod stats;
