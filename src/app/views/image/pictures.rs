@@ -93,42 +93,56 @@ fn pictures_ui(ui: &mut Ui, s: &mut ImageSettings, shown: &Shown) {
     }
     let gap = 12.0;
     let avail = ui.available_size();
-    let count = tiles.len() as f32;
+    let count = tiles.len();
     let text_h = 44.0;
-    let cell_w = ((avail.x - gap * (count - 1.0)) / count).max(40.0);
     // Room below for the layers that sum to A_k, when there is room at all.
     let reserve = if avail.y > 480.0 { 175.0 } else { 0.0 };
-    let cell_h = (avail.y - text_h - 28.0 - reserve).max(40.0);
-    // The whole picture fits one cell at zoom 1.
-    let fit = (cell_w / n as f32).min(cell_h / m as f32);
+    // Side by side, or in rows (a wide picture in a tall window): whichever
+    // draws the picture larger. The whole picture fits one cell at zoom 1.
+    let layout = |columns: usize| {
+        let rows = count.div_ceil(columns);
+        let cell_w = ((avail.x - gap * (columns as f32 - 1.0)) / columns as f32).max(40.0);
+        let cell_h = ((avail.y - 28.0 - reserve) / rows as f32 - text_h).max(40.0);
+        let fit = (cell_w / n as f32).min(cell_h / m as f32);
+        (fit, columns, cell_w, cell_h)
+    };
+    let (fit, columns, cell_w, cell_h) = (1..=count)
+        .map(layout)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or_else(|| layout(count));
     let cell = vec2(
         (n as f32 * fit).min(cell_w).max(40.0),
         (m as f32 * fit).min(cell_h).max(40.0),
     );
     clamp_focus(s, n, m);
     let mut hovered_pixel = None;
-    ui.horizontal_top(|ui| {
-        for (i, tile) in tiles.iter().enumerate() {
-            if i > 0 {
-                ui.add_space(gap - ui.spacing().item_spacing.x);
-            }
-            ui.vertical(|ui| {
-                ui.set_width(cell.x);
-                ui.label(RichText::new(&tile.title).strong());
-                let (rect, response) = ui.allocate_exact_size(cell, Sense::click_and_drag());
-                let px = fit * s.zoom;
-                interact(ui, s, &response, rect, px, n, m);
-                if let Some(p) = response.hover_pos() {
-                    let (c, r) = to_picture(s, rect, px, p);
-                    if c >= 0.0 && r >= 0.0 && (c as usize) < n && (r as usize) < m {
-                        hovered_pixel = Some((c as usize, r as usize));
-                    }
-                }
-                draw(ui, tile, rect, px, s);
-                ui.label(RichText::new(&tile.caption).small());
-            });
+    for (row, band) in tiles.chunks(columns).enumerate() {
+        if row > 0 {
+            ui.add_space(4.0);
         }
-    });
+        ui.horizontal_top(|ui| {
+            for (i, tile) in band.iter().enumerate() {
+                if i > 0 {
+                    ui.add_space(gap - ui.spacing().item_spacing.x);
+                }
+                ui.vertical(|ui| {
+                    ui.set_width(cell.x);
+                    ui.label(RichText::new(&tile.title).strong());
+                    let (rect, response) = ui.allocate_exact_size(cell, Sense::click_and_drag());
+                    let px = fit * s.zoom;
+                    interact(ui, s, &response, rect, px, n, m);
+                    if let Some(p) = response.hover_pos() {
+                        let (c, r) = to_picture(s, rect, px, p);
+                        if c >= 0.0 && r >= 0.0 && (c as usize) < n && (r as usize) < m {
+                            hovered_pixel = Some((c as usize, r as usize));
+                        }
+                    }
+                    draw(ui, tile, rect, px, s);
+                    ui.label(RichText::new(&tile.caption).small());
+                });
+            }
+        });
+    }
     let hint = match hovered_pixel {
         Some((c, r)) => {
             let a: Vec<String> = svd.matrices.iter().map(|a| fmt_num(a[(r, c)], 4)).collect();
@@ -164,7 +178,7 @@ fn equation_ui(ui: &mut Ui, shown: &mut Shown, height: f32) {
     let avail_w = ui.available_width();
     // Room for "Aₖ =", a "+" between thumbnails (with spacing), and the
     // closing "+ … (N more)".
-    let fixed = 70.0 + if k > shown_layers { 150.0 } else { 0.0 };
+    let fixed = 80.0 + if k > shown_layers { 180.0 } else { 0.0 };
     let per_plus = 24.0 + 2.0 * ui.spacing().item_spacing.x;
     let n = shown_layers.max(1) as f32;
     let thumb_w =
@@ -208,11 +222,16 @@ fn clamp_focus(s: &mut ImageSettings, n: usize, m: usize) {
             side as f32 / 2.0
         }
     };
-    s.focus = [ok(x, n), ok(y, m)];
     if !s.zoom.is_finite() {
         s.zoom = 1.0;
     }
     s.zoom = s.zoom.clamp(1.0, MAX_ZOOM);
+    // At zoom 1 the whole picture shows, centred, whatever the focus said.
+    s.focus = if s.zoom <= 1.0 {
+        [n as f32 / 2.0, m as f32 / 2.0]
+    } else {
+        [ok(x, n), ok(y, m)]
+    };
 }
 
 /// The picture point (column, row) under screen point `p`.

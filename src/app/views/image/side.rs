@@ -63,12 +63,12 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
     });
     match s.panel {
         ImagePanel::Pictures => {
-            ui.checkbox(&mut s.residual, "Show the residual A − Aₖ");
+            ui.checkbox(&mut s.residual, "Show the residual A − Aₖ, amplified");
             if s.residual {
                 ui.add(
                     Slider::new(&mut s.amplify, 1.0..=64.0)
                         .logarithmic(true)
-                        .text("× amplified"),
+                        .text("×"),
                 );
             }
         }
