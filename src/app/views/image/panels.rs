@@ -29,13 +29,20 @@ pub(super) fn layers_ui(ui: &mut Ui, s: &ImageSettings, shown: &mut Shown) {
         .small(),
     );
     let avail = ui.available_size();
-    let per_row = count.min(8);
-    let rows_of_tiles = count.div_ceil(per_row);
     let gap = 8.0;
     let spacing = ui.spacing().item_spacing.x;
-    let tile_w = ((avail.x - 16.0 - (gap + spacing) * per_row as f32) / per_row as f32).max(24.0);
-    let tile_h_room = ((avail.y - 40.0) / (2 * rows_of_tiles) as f32 - 34.0).max(24.0);
-    let scale = (tile_w / w).min(tile_h_room / h);
+    // As many per row as draws them largest (each layer above its sum).
+    let fit = |per_row: usize| {
+        let bands = count.div_ceil(per_row);
+        let tile_w =
+            ((avail.x - 16.0 - (gap + spacing) * per_row as f32) / per_row as f32).max(24.0);
+        let tile_h = ((avail.y - 40.0) / (2 * bands) as f32 - 34.0).max(24.0);
+        ((tile_w / w).min(tile_h / h), per_row, bands)
+    };
+    let (scale, per_row, rows_of_tiles) = (1..=count.min(8))
+        .map(fit)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or_else(|| fit(1));
     let tile = vec2(w * scale, h * scale);
     egui::ScrollArea::vertical().show(ui, |ui| {
         for band in 0..rows_of_tiles {
