@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::Failure;
 use crate::data;
-use crate::math::svd::{Channels, PictureSvd, Rebuild, to_rgb8};
+use crate::math::svd::{Channels, PictureSvd, Rebuild};
 
 /// Which matrices the picture becomes.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -122,7 +122,7 @@ pub fn run(args: &SvdArgs) -> Result<(), Failure> {
         .collect();
     let pictures: Vec<_> = rebuilt.iter().map(Rebuild::picture).collect();
     if let Some(out) = &args.output {
-        write_picture(out, &pictures, picture.width, picture.height)?;
+        data::save_picture(out, &pictures).map_err(Failure::input)?;
     }
     let report = Report {
         image: source.into_owned(),
@@ -155,41 +155,6 @@ pub fn run(args: &SvdArgs) -> Result<(), Failure> {
     written
         .and_then(|()| out.flush())
         .map_err(|e| super::out::failure(&e))
-}
-
-fn write_picture(
-    path: &std::path::Path,
-    matrices: &[&nalgebra::DMatrix<f64>],
-    width: usize,
-    height: usize,
-) -> Result<(), Failure> {
-    let rgb = to_rgb8(matrices, 1.0, 0.0);
-    let (w, h) = (
-        u32::try_from(width).map_err(|_| Failure::input("picture too wide"))?,
-        u32::try_from(height).map_err(|_| Failure::input("picture too tall"))?,
-    );
-    let img = image::RgbImage::from_raw(w, h, rgb)
-        .ok_or_else(|| Failure::other("rebuilt picture has the wrong size"))?;
-    let jpeg = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
-    let format = if jpeg {
-        image::ImageFormat::Jpeg
-    } else {
-        image::ImageFormat::Png
-    };
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    let encoded = if matrices.len() == 1 {
-        image::DynamicImage::ImageRgb8(img)
-            .into_luma8()
-            .write_to(&mut bytes, format)
-    } else {
-        img.write_to(&mut bytes, format)
-    };
-    encoded.map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
-    crate::files::write_bytes_atomic(path, bytes.get_ref())
-        .map_err(|e| Failure::input(e.to_string()))
 }
 
 fn write_table(out: &mut impl Write, r: &Report) -> std::io::Result<()> {

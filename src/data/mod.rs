@@ -32,7 +32,7 @@ pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays, parse_npz};
 pub use parquet_load::{is_parquet_dir, is_spark_als_model, load_parquet, looks_like_parquet};
 pub use picture::{
     BuiltinPicture, MAX_DECODE_SIDE, MAX_FILE_BYTES, PICTURE_BUILTINS, Picture, builtin_picture,
-    load_picture, load_picture_ref, looks_like_picture, parse_picture,
+    load_picture, load_picture_ref, looks_like_picture, parse_picture, save_picture,
 };
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};

@@ -6,9 +6,10 @@ use std::io::Cursor;
 use std::path::Path;
 
 use image::{ImageReader, Limits, imageops::FilterType};
+use nalgebra::DMatrix;
 
 use super::LoadError;
-use crate::math::svd::MAX_SIDE;
+use crate::math::svd::{MAX_SIDE, to_rgb8};
 
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
@@ -296,4 +297,40 @@ pub fn load_picture_ref(source: &str) -> Result<Picture, LoadError> {
     } else {
         load_picture(Path::new(source))
     }
+}
+
+/// Writes one matrix per channel (one: grey, three: R, G, B; values
+/// 0..=255, rounded and clamped) as a PNG, or a JPEG for a `.jpg` or `.jpeg`
+/// name, through [`crate::files::write_bytes_atomic`]. The Image view's
+/// export and `eigenlens svd -o` both write through this.
+///
+/// # Errors
+/// The encoder's or the file's error, naming `path`.
+pub fn save_picture(path: &Path, matrices: &[&DMatrix<f64>]) -> Result<(), String> {
+    let (rows, cols) = matrices.first().map_or((0, 0), |m| m.shape());
+    let rgb = to_rgb8(matrices, 1.0, 0.0);
+    let img = u32::try_from(cols)
+        .ok()
+        .zip(u32::try_from(rows).ok())
+        .and_then(|(w, h)| image::RgbImage::from_raw(w, h, rgb))
+        .ok_or_else(|| format!("{}: cannot write a {cols} × {rows} picture", path.display()))?;
+    let jpeg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+    let format = if jpeg {
+        image::ImageFormat::Jpeg
+    } else {
+        image::ImageFormat::Png
+    };
+    let mut bytes = Cursor::new(Vec::new());
+    let encoded = if matrices.len() == 1 {
+        image::DynamicImage::ImageRgb8(img)
+            .into_luma8()
+            .write_to(&mut bytes, format)
+    } else {
+        img.write_to(&mut bytes, format)
+    };
+    encoded.map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    crate::files::write_bytes_atomic(path, bytes.get_ref()).map_err(|e| e.to_string())
 }

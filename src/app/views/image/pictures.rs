@@ -41,15 +41,6 @@ fn pictures_ui(ui: &mut Ui, s: &mut ImageSettings, shown: &Shown) {
     let channels = svd.matrices.len();
     let storage = svd.storage(k);
     let size = svd.size();
-    let residual_diff: Vec<DMatrix<f64>> = if s.residual {
-        svd.matrices
-            .iter()
-            .zip(shown.rebuilt_matrices())
-            .map(|(a, b)| a - b)
-            .collect()
-    } else {
-        Vec::new()
-    };
     let mut tiles = vec![
         Tile {
             texture: &shown.original,
@@ -77,10 +68,10 @@ fn pictures_ui(ui: &mut Ui, s: &mut ImageSettings, shown: &Shown) {
             ),
         },
     ];
-    if let Some(tex) = shown.residual() {
+    if let Some((tex, diff)) = shown.residual().filter(|_| s.residual) {
         tiles.push(Tile {
             texture: tex,
-            values: residual_diff.iter().collect(),
+            values: diff.iter().collect(),
             scale: s.amplify,
             offset: 128.0,
             title: format!(

@@ -38,10 +38,19 @@ pub(super) struct Shown {
     /// The rank-k picture and the k it shows.
     pub rebuilt: TextureHandle,
     rebuilt_k: Option<usize>,
-    /// The residual, with the (k, amplification) it shows.
-    residual: Option<((usize, u64), TextureHandle)>,
+    /// The residual: the (k, amplification) it shows, its texture and its
+    /// matrices (the numbers in the zoomed cells).
+    residual: Option<Residual>,
     /// The gallery: (count, layer textures, running-sum textures, scales).
     layers: Option<Gallery>,
+}
+
+/// The residual A − A_k shown beside the pictures.
+struct Residual {
+    /// (k, the amplification's bits) it was made for.
+    shows: (usize, u64),
+    texture: TextureHandle,
+    matrices: Vec<DMatrix<f64>>,
 }
 
 /// The rank-1 layers' textures and their running sums.
@@ -116,7 +125,7 @@ impl Shown {
         }
         if s.residual {
             let want = (k, s.amplify.to_bits());
-            if self.residual.as_ref().map(|(w, _)| *w) != Some(want) {
+            if self.residual.as_ref().map(|r| r.shows) != Some(want) {
                 let diff: Vec<DMatrix<f64>> = self
                     .svd
                     .matrices
@@ -126,15 +135,21 @@ impl Shown {
                     .collect();
                 let refs: Vec<&DMatrix<f64>> = diff.iter().collect();
                 let rgb = to_rgb8(&refs, s.amplify, 128.0);
-                let tex = texture(ctx, "image-residual", &self.svd, &rgb);
-                self.residual = Some((want, tex));
+                let texture = texture(ctx, "image-residual", &self.svd, &rgb);
+                self.residual = Some(Residual {
+                    shows: want,
+                    texture,
+                    matrices: diff,
+                });
             }
         }
     }
 
-    /// The residual's texture, when it is shown.
-    pub fn residual(&self) -> Option<&TextureHandle> {
-        self.residual.as_ref().map(|(_, t)| t)
+    /// The residual's texture and matrices, when it is shown.
+    pub fn residual(&self) -> Option<(&TextureHandle, &[DMatrix<f64>])> {
+        self.residual
+            .as_ref()
+            .map(|r| (&r.texture, r.matrices.as_slice()))
     }
 
     /// The first `count` layers σᵢ uᵢ vᵢᵀ (grey is 0; each layer scaled to
@@ -186,28 +201,7 @@ impl Shown {
 
     /// Writes the rank-k picture (PNG, or JPEG for a .jpg/.jpeg name).
     pub fn export(&self, path: &Path) -> Result<(), String> {
-        let rgb = to_rgb8(&self.rebuilt_matrices(), 1.0, 0.0);
-        let (w, h) = (self.svd.width as u32, self.svd.height as u32);
-        let img = image::RgbImage::from_raw(w, h, rgb).ok_or("the picture has the wrong size")?;
-        let jpeg = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
-        let format = if jpeg {
-            image::ImageFormat::Jpeg
-        } else {
-            image::ImageFormat::Png
-        };
-        let mut bytes = std::io::Cursor::new(Vec::new());
-        let encoded = if self.key.channels == ImageChannels::Gray {
-            image::DynamicImage::ImageRgb8(img)
-                .into_luma8()
-                .write_to(&mut bytes, format)
-        } else {
-            img.write_to(&mut bytes, format)
-        };
-        encoded.map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-        crate::files::write_bytes_atomic(path, bytes.get_ref()).map_err(|e| e.to_string())
+        crate::data::save_picture(path, &self.rebuilt_matrices())
     }
 }
 
