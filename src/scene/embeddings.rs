@@ -9,6 +9,7 @@ use super::bounds::quote;
 use super::camera::CameraSettings;
 use super::check::{Misfit, de_usize_in, no_label_column};
 use super::error::value_span;
+use super::projection::ProjectionSettings;
 
 /// Whether the Embeddings view projects onto a plane or into space.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +69,9 @@ pub struct EmbeddingsSettings {
     pub analogy: Vec<String>,
     /// The 3D mode's orbit camera.
     pub camera: CameraSettings,
+    /// PCA, t-SNE or UMAP, with the method's settings and seed.
+    #[serde(skip_serializing_if = "ProjectionSettings::is_default")]
+    pub projection: ProjectionSettings,
 }
 
 impl Default for EmbeddingsSettings {
@@ -87,6 +91,7 @@ impl Default for EmbeddingsSettings {
             isolate: false,
             analogy: Vec::new(),
             camera: CameraSettings::default(),
+            projection: ProjectionSettings::default(),
         }
     }
 }

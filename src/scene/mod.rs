@@ -21,6 +21,7 @@ mod factorize;
 mod image;
 mod load;
 mod pca;
+mod projection;
 mod regress;
 mod transform;
 mod view_kind;
@@ -48,6 +49,7 @@ pub use image::{ImageChannels, ImagePanel, ImageSettings, MAX_GALLERY, MAX_ZOOM}
 pub(crate) use load::read_toml_text;
 pub use load::{DatasetRef, LoadedScene, SceneData, load_scene, load_scene_str};
 pub use pca::{PcaPanel, PcaSettings};
+pub use projection::{MAX_ITERATIONS, MAX_PERPLEXITY, ProjectionMethod, ProjectionSettings};
 pub use regress::{MAX_DESCENT_STEPS, MAX_RIDGE, PointEdit, RegressPanel, RegressSettings};
 pub use transform::{MATRIX_ENTRY_LIMIT, TransformAnimation, TransformMode, TransformSettings};
 pub use view_kind::ViewKind;

@@ -7,6 +7,7 @@ pub mod embeddings;
 pub mod factorize;
 pub mod image;
 pub mod pca;
+pub mod projector;
 pub mod registry;
 pub mod regress;
 pub mod transform;

@@ -42,6 +42,7 @@ use egui::{RichText, Ui, vec2};
 use crate::app::DatasetHandle;
 use crate::app::style::fmt_count;
 use crate::app::views::RasterScatter;
+use crate::app::views::projector::{MapSource, Projector};
 use crate::app::widgets::PointRaster;
 use crate::data::Dataset;
 use crate::scene::{CameraSettings, EmbeddingsMode, EmbeddingsSettings, MAX_NEIGHBORS};
@@ -82,6 +83,11 @@ pub struct EmbeddingsView {
     /// points are drawn as one image.
     raster_2d: RasterScatter,
     raster_3d: PointRaster,
+    /// t-SNE or UMAP in the background, and what each map keeps.
+    projector: Projector,
+    /// The hovered point's neighbours in the original space, each with
+    /// whether the map kept it: (map generation, row, fate).
+    fate: Option<(u64, usize, Vec<(usize, bool)>)>,
 }
 
 impl Default for EmbeddingsView {
@@ -111,6 +117,8 @@ impl EmbeddingsView {
             note: None,
             raster_2d: RasterScatter::default(),
             raster_3d: PointRaster::default(),
+            projector: Projector::default(),
+            fate: None,
         }
     }
 
@@ -190,6 +198,49 @@ impl EmbeddingsView {
             .map(|p| (p.proj.rows.len(), p.proj.ratios))
     }
 
+    /// The t-SNE or UMAP map's newest positions (`None` for PCA, or before
+    /// the first arrive).
+    #[must_use]
+    pub fn map(&self) -> Option<&crate::app::views::projector::MapFrame> {
+        self.projector.frame()
+    }
+
+    /// Whether the t-SNE or UMAP map is still optimizing.
+    #[must_use]
+    pub fn map_running(&self) -> bool {
+        self.projector.running()
+    }
+
+    /// The kept-neighbour share (k = 10) of the current map and of PCA's,
+    /// once measured.
+    #[must_use]
+    pub fn kept(&self) -> (Option<f64>, Option<f64>) {
+        let (map, pca) = self.projector.kept();
+        (map.map(|q| q.kept), pca.map(|q| q.kept))
+    }
+
+    /// Where each drawn point is, in drawing order, with its dataset row.
+    #[must_use]
+    pub fn drawn(&self) -> Vec<(usize, [f64; 3])> {
+        self.prepared.as_ref().map_or_else(Vec::new, |p| {
+            p.proj
+                .rows
+                .iter()
+                .copied()
+                .zip(p.proj.points.iter().copied())
+                .collect()
+        })
+    }
+
+    /// The hovered point's neighbours on a map, each with whether the map
+    /// kept it near: (row, [(neighbour row, kept)]).
+    #[must_use]
+    pub fn neighbour_fate(&self) -> Option<(usize, &[(usize, bool)])> {
+        self.fate
+            .as_ref()
+            .map(|(_, row, list)| (*row, list.as_slice()))
+    }
+
     /// How many rows the search matched last frame.
     #[must_use]
     pub fn match_count(&self) -> usize {
@@ -239,6 +290,31 @@ impl EmbeddingsView {
         };
         let space_key = key.clone();
         let names = name_column(&self.settings, &ds);
+        let map_dims = if self.settings.mode == EmbeddingsMode::Space {
+            3
+        } else {
+            2
+        };
+        self.projector.update(
+            ui.ctx(),
+            &mut self.settings.projection,
+            &MapSource {
+                data: &ds,
+                data_id: handle.id,
+                dims: &space_key.dims,
+                space: &space,
+                map_dims,
+                blocking: self.blocking,
+            },
+        );
+        self.projector
+            .controls_ui(ui, &mut self.settings.projection, &ds, ds.n_rows);
+        if let Some(e) = self.projector.error() {
+            ui.label(
+                RichText::new(format!("The map cannot be computed: {e}"))
+                    .color(ui.visuals().error_fg_color),
+            );
+        }
 
         // Queries, each cached until its inputs change; then the projection.
         let selected = self

@@ -12,14 +12,19 @@ use super::plot2d::plot_2d;
 use super::plot3d::plot_3d;
 use super::prepare::Prepared;
 use crate::app::style::{fmt_count, fmt_num};
+use crate::app::views::projector::kept::{KEPT_K, neighbour_fate};
 use crate::data::{Dataset, LabelColumn};
 use crate::math::similarity::projection::EmbeddingSpace;
-use crate::scene::EmbeddingsMode;
+use crate::scene::{EmbeddingsMode, ProjectionMethod};
 
 /// Screen radius of a point in a rasterized scatter.
 pub(super) const RASTER_RADIUS: f32 = 1.2;
 /// Colour of the analogy's arrows.
 pub(super) const ANALOGY_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+/// A neighbour the map kept near (bluish green, Okabe–Ito).
+pub(super) const KEPT_COLOR: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
+/// A neighbour the map moved away (vermillion, Okabe–Ito).
+pub(super) const LOST_COLOR: Color32 = Color32::from_rgb(0xE6, 0x4B, 0x00);
 /// At most this many points (a regular sample) keep names off themselves;
 /// beyond it the picture is crowded everywhere names could go.
 const MAX_NAME_OBSTACLES: usize = 20_000;
@@ -40,6 +45,9 @@ pub(super) struct Marks {
     pub matches: Option<Vec<usize>>,
     /// The analogy, when there is one.
     pub analogy: Option<AnalogyMarks>,
+    /// On a t-SNE or UMAP map: the hovered point and its nearest neighbours
+    /// in the original space, each with whether the map kept it.
+    pub fate: Option<(usize, Vec<(usize, bool)>)>,
 }
 
 impl Marks {
@@ -100,6 +108,19 @@ impl Scatter<'_> {
         self.prepared.key.spec.components
     }
 
+    /// The t-SNE or UMAP map placing the points; `None`: PCA.
+    pub fn map(&self) -> Option<ProjectionMethod> {
+        self.prepared.key.map.map(|(m, _)| m)
+    }
+
+    /// The name of axis `k` (0-based): "PC3" or "t-SNE 1".
+    pub fn axis_name(&self, k: usize) -> String {
+        match self.map() {
+            Some(m) => format!("{} {}", m.label(), k + 1),
+            None => format!("PC{}", self.components()[k]),
+        }
+    }
+
     /// Hover text for point `i`.
     pub fn details(&self, i: usize) -> String {
         let row = self.prepared.proj.rows[i];
@@ -110,8 +131,9 @@ impl Scatter<'_> {
             }
             let _ = write!(text, "\n{} = {}", l.name, l.get(row));
         }
-        for (c, x) in self.components().iter().zip(self.point(i)) {
-            let _ = write!(text, "\nPC{c} = {}", fmt_num(x, 4));
+        let shown = if self.prepared.key.spec.three { 3 } else { 2 };
+        for (k, x) in self.point(i).into_iter().enumerate().take(shown) {
+            let _ = write!(text, "\n{} = {}", self.axis_name(k), fmt_num(x, 4));
         }
         let _ = write!(text, "\nrow {row} · click to select");
         text
@@ -134,6 +156,8 @@ impl EmbeddingsView {
         let names = name_column(&self.settings, ds);
         let color = color_column(&self.settings, ds);
         ui.label(RichText::new(caption(mode, space, prepared)).weak());
+        self.projector
+            .kept_ui(ui, self.settings.projection.method, ds.n_rows);
         let at = |row: usize| prepared.at(row);
         let marks = Marks {
             selected: selected.and_then(at),
@@ -148,12 +172,30 @@ impl EmbeddingsView {
                 .matches()
                 .and_then(|m| m.as_ref().ok())
                 .map(|m| m.rows.iter().filter_map(|&r| at(r)).collect()),
-            analogy: self.queries.analogy().map(|a| {
-                let [ra, rb, rc] = a.rows;
-                let target = prepared.proj.place(&space.index.offset(ra, rb, rc));
-                let best = a.neighbors.first().and_then(|n| at(n.index));
-                (a.rows.map(at), target, best)
-            }),
+            // a − b + c has no place on a t-SNE or UMAP map: they have no
+            // formula for new points (the answers are still listed).
+            analogy: self
+                .queries
+                .analogy()
+                .filter(|_| prepared.key.map.is_none())
+                .map(|a| {
+                    let [ra, rb, rc] = a.rows;
+                    let target = prepared.proj.place(&space.index.offset(ra, rb, rc));
+                    let best = a.neighbors.first().and_then(|n| at(n.index));
+                    (a.rows.map(at), target, best)
+                }),
+            fate: self
+                .fate
+                .as_ref()
+                .filter(|(g, _, _)| prepared.key.map.is_some_and(|(_, m)| m == *g))
+                .and_then(|(_, row, list)| {
+                    Some((
+                        at(*row)?,
+                        list.iter()
+                            .filter_map(|&(r, kept)| Some((at(r)?, kept)))
+                            .collect(),
+                    ))
+                }),
         };
         let scatter = Scatter {
             ds,
@@ -168,15 +210,40 @@ impl EmbeddingsView {
             },
             labels,
         };
-        let clicked = match mode {
+        let (clicked, hovered) = match mode {
             EmbeddingsMode::Plane => plot_2d(ui, &scatter, &self.raster_2d),
-            EmbeddingsMode::Space => plot_3d(
-                ui,
-                &scatter,
-                (&mut self.settings.camera, self.home_camera),
-                &mut self.raster_3d,
+            EmbeddingsMode::Space => (
+                plot_3d(
+                    ui,
+                    &scatter,
+                    (&mut self.settings.camera, self.home_camera),
+                    &mut self.raster_3d,
+                ),
+                None,
             ),
         };
+        // On a map, the hovered point's neighbours: kept or lost.
+        let map = prepared.key.map;
+        let hovered_row = hovered.and_then(|i| prepared.proj.rows.get(i).copied());
+        match (map, hovered_row, self.projector.frame()) {
+            (Some((_, generation)), Some(row), Some(frame)) => {
+                if self
+                    .fate
+                    .as_ref()
+                    .is_none_or(|(g, r, _)| *g != generation || *r != row)
+                {
+                    let list =
+                        neighbour_fate(&space.index, |r| frame.point(r), ds.n_rows, row, KEPT_K);
+                    self.fate = Some((generation, row, list));
+                    ui.ctx().request_repaint();
+                }
+            }
+            _ => {
+                if self.fate.take().is_some() {
+                    ui.ctx().request_repaint();
+                }
+            }
+        }
         if let Some(i) = clicked
             && i < scatter.len()
         {
@@ -188,6 +255,22 @@ impl EmbeddingsView {
 /// One line under the toolbar: what the axes are and where the numbers come from.
 fn caption(mode: EmbeddingsMode, space: &EmbeddingSpace, prepared: &Prepared) -> String {
     let proj = &prepared.proj;
+    if let Some((method, _)) = prepared.key.map {
+        let mut text = format!(
+            "{} of {} vectors: it keeps each point's neighbours and bends the rest, so distances between clusters and cluster sizes mean little.",
+            method.label(),
+            fmt_count(proj.rows.len())
+        );
+        if prepared.key.spec.isolated.is_some() {
+            text.push_str(" Isolated: the selection and its neighbours where the map put them.");
+        }
+        let _ = write!(
+            text,
+            " Neighbours are measured in all {} dimensions.",
+            space.index.dim()
+        );
+        return text;
+    }
     let c = prepared.key.spec.components;
     let pct = |k: usize| 100.0 * proj.ratios[k];
     let mut text = if mode == EmbeddingsMode::Space {

@@ -12,16 +12,21 @@ use egui_plot::{
 
 use super::names::{draw_names, label_order, paint_legend};
 use super::plot::{
-    ANALOGY_COLOR, Look, Marks, RASTER_RADIUS, Scatter, marker_shape, nearest, obstacle_stride,
-    point_radius,
+    ANALOGY_COLOR, KEPT_COLOR, LOST_COLOR, Look, Marks, RASTER_RADIUS, Scatter, marker_shape,
+    nearest, obstacle_stride, point_radius,
 };
 use crate::app::style::{category_color, neutral_point_color};
 use crate::app::views::{FADED, RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
 use crate::app::widgets::raster::key_hasher;
 
-/// The 2D scatter. Returns the point clicked, if any.
-pub(super) fn plot_2d(ui: &mut Ui, sc: &Scatter<'_>, raster: &RasterScatter) -> Option<usize> {
+/// The 2D scatter. Returns the point clicked and, on a t-SNE or UMAP map,
+/// the point under the pointer.
+pub(super) fn plot_2d(
+    ui: &mut Ui,
+    sc: &Scatter<'_>,
+    raster: &RasterScatter,
+) -> (Option<usize>, Option<usize>) {
     let n = sc.len();
     let proj = &sc.prepared.proj;
     // Above RASTER_POINTS the points are one image; below, a series per colour.
@@ -38,16 +43,20 @@ pub(super) fn plot_2d(ui: &mut Ui, sc: &Scatter<'_>, raster: &RasterScatter) -> 
         Some(sc.details(i))
     };
     let response = Plot::new("embeddings-2d")
-        .x_axis_label(format!(
-            "PC{} ({:.1}% of the variance)",
-            c[0],
-            100.0 * proj.ratios[0]
-        ))
-        .custom_y_axes(crate::app::views::sparse_y_axis(format!(
-            "PC{} ({:.1}%)",
-            c[1],
-            100.0 * proj.ratios[1]
-        )))
+        .x_axis_label(if sc.map().is_some() {
+            sc.axis_name(0)
+        } else {
+            format!(
+                "PC{} ({:.1}% of the variance)",
+                c[0],
+                100.0 * proj.ratios[0]
+            )
+        })
+        .custom_y_axes(crate::app::views::sparse_y_axis(if sc.map().is_some() {
+            sc.axis_name(1)
+        } else {
+            format!("PC{} ({:.1}%)", c[1], 100.0 * proj.ratios[1])
+        }))
         .label_formatter(hover)
         .data_aspect(1.0)
         // No crosshair; show_x/show_y stay on: egui_plot 0.38 calls the
@@ -75,11 +84,20 @@ pub(super) fn plot_2d(ui: &mut Ui, sc: &Scatter<'_>, raster: &RasterScatter) -> 
         names_2d(ui, sc, &transform, legend);
     }
     let resp = response.response;
-    if resp.clicked() {
-        let pointer = resp.interact_pointer_pos()?;
-        return nearest(n, pointer, 10.0, screen);
-    }
-    None
+    let hovered = if sc.map().is_some() {
+        resp.hover_pos()
+            .filter(|p| frame.contains(*p))
+            .and_then(|p| nearest(n, p, 10.0, screen))
+    } else {
+        None
+    };
+    let clicked = if resp.clicked() {
+        resp.interact_pointer_pos()
+            .and_then(|pointer| nearest(n, pointer, 10.0, screen))
+    } else {
+        None
+    };
+    (clicked, hovered)
 }
 
 /// Every point as one image (more than [`RASTER_POINTS`]).
@@ -217,6 +235,20 @@ fn highlights_2d(plot_ui: &mut PlotUi<'_>, sc: &Scatter<'_>, radius: f32) {
                 .filled(false)
                 .allow_hover(false),
         );
+    }
+    // On a map: lines from the hovered point to its nearest neighbours in
+    // the original space, solid if the map kept them near, dashed if not.
+    if let Some((at, list)) = &marks.fate {
+        for &(nb, kept) in list {
+            let line = Line::new("", vec![xy(*at), xy(nb)]).allow_hover(false);
+            plot_ui.line(if kept {
+                line.color(KEPT_COLOR).width(1.6)
+            } else {
+                line.color(LOST_COLOR)
+                    .width(1.4)
+                    .style(LineStyle::dashed_dense())
+            });
+        }
     }
     // The analogy: b → a, carried over to c → a − b + c.
     if let Some((abc, target, best)) = &marks.analogy

@@ -46,7 +46,8 @@ pub(super) fn plot_3d(
 ) -> Option<usize> {
     let n = sc.len();
     let c = sc.components();
-    let axis_names = c.map(|c| format!("PC{c}"));
+    let _ = c;
+    let axis_names = [0, 1, 2].map(|k| sc.axis_name(k));
     // Above RASTER_POINTS the points are one image, redrawn when what it
     // shows changes; only a sample and the highlighted points are placed.
     let big = n > RASTER_POINTS;

@@ -12,10 +12,10 @@ use crate::app::job::{Latest, Waker};
 use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::PcaError;
 use crate::math::similarity::projection::{
-    EmbeddingError, EmbeddingSpace, Projection, ProjectionSpec,
+    EmbeddingError, EmbeddingSpace, Projection, ProjectionSpec, display_radius,
 };
 use crate::math::similarity::{Metric, Neighbor};
-use crate::scene::{EmbeddingsMode, EmbeddingsSettings};
+use crate::scene::{EmbeddingsMode, EmbeddingsSettings, ProjectionMethod};
 
 /// What the index and the PCA of all rows depend on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -32,6 +32,9 @@ pub(super) type SpaceJob = Latest<SpaceKey, Arc<EmbeddingSpace>, EmbeddingError>
 pub(super) struct ProjectionKey {
     pub space: SpaceKey,
     pub spec: ProjectionSpec,
+    /// The t-SNE or UMAP map placing the points (its method and frame
+    /// generation); `None`: PCA.
+    pub map: Option<(ProjectionMethod, u64)>,
 }
 
 /// The projection drawn, prepared once per change of its inputs.
@@ -252,11 +255,23 @@ impl EmbeddingsView {
                 ],
                 three: s.mode == EmbeddingsMode::Space,
             },
+            map: self
+                .projector
+                .frame()
+                .filter(|_| s.projection.method != ProjectionMethod::Pca)
+                .map(|f| (s.projection.method, f.generation)),
         };
         if self.prepared.as_ref().is_some_and(|p| p.key == key) {
             return Ok(());
         }
-        let proj = Projection::compute(space, &key.spec)?;
+        let mut proj = Projection::compute(space, &key.spec)?;
+        // t-SNE or UMAP: the same rows where the map puts them.
+        if key.map.is_some()
+            && let Some(frame) = self.projector.frame()
+        {
+            proj.points = proj.rows.iter().map(|&r| frame.point(r)).collect();
+            proj.radius = display_radius(&proj.points, key.spec.three);
+        }
         let mut slot = vec![None; ds.n_rows];
         for (i, &r) in proj.rows.iter().enumerate() {
             if let Some(x) = slot.get_mut(r) {

@@ -6,8 +6,9 @@ use egui::{RichText, Ui};
 use super::EmbeddingsView;
 use super::lookup::{color_column, effective_dims};
 use crate::app::style::fmt_count;
+use crate::app::views::projector::Projector;
 use crate::data::Dataset;
-use crate::scene::{EmbeddingsMode, EmbeddingsSettings};
+use crate::scene::{EmbeddingsMode, EmbeddingsSettings, ProjectionMethod};
 
 impl EmbeddingsView {
     pub(super) fn toolbar(&mut self, ui: &mut Ui, ds: &Dataset) {
@@ -26,20 +27,25 @@ impl EmbeddingsView {
             );
             ui.add_space(12.0);
             ui.selectable_value(&mut s.mode, EmbeddingsMode::Plane, "2D")
-                .on_hover_text("Project onto two principal components: a scatter plot");
+                .on_hover_text("A map in two dimensions: a scatter plot");
             if ui
                 .add_enabled(
                     d >= 3,
                     egui::Button::selectable(s.mode == EmbeddingsMode::Space, "3D"),
                 )
-                .on_hover_text("Project onto three principal components: drag to turn")
+                .on_hover_text("A map in three dimensions: drag to turn")
                 .on_disabled_hover_text("3D needs vectors of three or more dimensions")
                 .clicked()
             {
                 s.mode = EmbeddingsMode::Space;
             }
             ui.add_space(8.0);
-            axis_choosers(ui, s, d);
+            ui.separator();
+            Projector::switch_ui(ui, &mut s.projection);
+            ui.separator();
+            if s.projection.method == ProjectionMethod::Pca {
+                axis_choosers(ui, s, d);
+            }
             ui.add_space(8.0);
             colour_chooser(ui, s, ds);
             ui.checkbox(&mut s.labels, "names")

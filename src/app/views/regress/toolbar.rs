@@ -103,7 +103,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
                 ui.add(Slider::new(&mut s.steps, 1..=MAX_DESCENT_STEPS).logarithmic(true).text("steps"));
                 ui.checkbox(&mut s.centre, "centre x")
                     .on_hover_text("Descend on x − x̄: β₀ and β₁ stop pulling on each other (the valley's axes line up with them) and descent is much faster. β₀ is then the fitted value at x̄.");
-                let label = if view.playing { "⏸ Pause" } else { "▶ Play" };
+                let label = if view.playing { "‖ Pause" } else { "▶ Play" };
                 if ui.button(label).clicked() {
                     if !view.playing && s.progress >= 1.0 {
                         s.progress = 0.0;

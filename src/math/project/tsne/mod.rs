@@ -120,20 +120,60 @@ pub fn tsne(
     settings: &TsneSettings,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
+    run(columns, settings, None, observe)
+}
+
+/// Runs t-SNE from the map `initial` (row-major, `settings.dims` per point)
+/// instead of settings.init's start, unscaled: to go on from a map with
+/// some noise added (the Projector's Perturb). Set
+/// `exaggeration_iterations` to 0 to skip the early phase.
+///
+/// # Errors
+/// As [`tsne`]; [`ProjectError::MapMismatch`] when `initial` does not hold
+/// n · dims finite values.
+pub fn tsne_from(
+    columns: &[&[f64]],
+    settings: &TsneSettings,
+    initial: Vec<f64>,
+    observe: &mut dyn FnMut(&Progress<'_>) -> bool,
+) -> Result<Embedding, ProjectError> {
+    run(columns, settings, Some(initial), observe)
+}
+
+fn run(
+    columns: &[&[f64]],
+    settings: &TsneSettings,
+    initial: Option<Vec<f64>>,
+    observe: &mut dyn FnMut(&Progress<'_>) -> bool,
+) -> Result<Embedding, ProjectError> {
     let n = rows(columns)?;
+    if let Some(y) = &initial
+        && (y.len() != n * settings.dims || y.iter().any(|v| !v.is_finite()))
+    {
+        return Err(ProjectError::MapMismatch {
+            map: y.len() / settings.dims.max(1),
+            data: n,
+        });
+    }
     settings.check(n)?;
     let index = VectorIndex::from_columns(columns)?;
     let k = ((3.0 * settings.perplexity) as usize).clamp(1, n - 1);
     let knn = all_knn(&index, k);
     let p = affinity::joint_probabilities(&knn, settings.perplexity);
     drop(knn);
-    let mut y = start(columns, settings.dims, settings.init, settings.seed)?;
-    // openTSNE: y / std(y[:, 0]) · 1e-4.
-    let s = std_of(&y, settings.dims, 0);
-    let scale = if s > 0.0 { 1e-4 / s } else { 1e-4 };
-    for v in &mut y {
-        *v *= scale;
-    }
+    let y = match initial {
+        Some(y) => y,
+        None => {
+            let mut y = start(columns, settings.dims, settings.init, settings.seed)?;
+            // openTSNE: y / std(y[:, 0]) · 1e-4.
+            let s = std_of(&y, settings.dims, 0);
+            let scale = if s > 0.0 { 1e-4 / s } else { 1e-4 };
+            for v in &mut y {
+                *v *= scale;
+            }
+            y
+        }
+    };
     Ok(match settings.dims {
         3 => optimize::<3>(&p, y, settings, observe),
         _ => optimize::<2>(&p, y, settings, observe),

@@ -129,7 +129,40 @@ pub fn umap(
     settings: &UmapSettings,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
+    run(columns, settings, None, observe)
+}
+
+/// Runs UMAP from the map `initial` (row-major, `settings.dims` per point,
+/// on UMAP's own scale) instead of settings.init's start: to go on from a
+/// map with some noise added (Perturb).
+///
+/// # Errors
+/// As [`umap`]; [`ProjectError::MapMismatch`] when `initial` does not hold
+/// n · dims finite values.
+pub fn umap_from(
+    columns: &[&[f64]],
+    settings: &UmapSettings,
+    initial: Vec<f64>,
+    observe: &mut dyn FnMut(&Progress<'_>) -> bool,
+) -> Result<Embedding, ProjectError> {
+    run(columns, settings, Some(initial), observe)
+}
+
+fn run(
+    columns: &[&[f64]],
+    settings: &UmapSettings,
+    initial: Option<Vec<f64>>,
+    observe: &mut dyn FnMut(&Progress<'_>) -> bool,
+) -> Result<Embedding, ProjectError> {
     let n = rows(columns)?;
+    if let Some(y) = &initial
+        && (y.len() != n * settings.dims || y.iter().any(|v| !v.is_finite()))
+    {
+        return Err(ProjectError::MapMismatch {
+            map: y.len() / settings.dims.max(1),
+            data: n,
+        });
+    }
     settings.check(n)?;
     let index = VectorIndex::from_columns(columns)?;
     let knn = all_knn(&index, settings.neighbors - 1);
@@ -137,8 +170,14 @@ pub fn umap(
     let graph = fuzzy_union(&knn, &fuzzy_memberships(&knn, settings.neighbors));
     let mut edges = schedule(&graph, epochs);
     let dims = settings.dims;
-    let mut y = start(columns, dims, settings.init, settings.seed)?;
-    scale_to_box(&mut y, dims);
+    let y = match initial {
+        Some(y) => y,
+        None => {
+            let mut y = start(columns, dims, settings.init, settings.seed)?;
+            scale_to_box(&mut y, dims);
+            y
+        }
+    };
     let mut y: Vec<f32> = y.iter().map(|&v| v as f32).collect();
     let (a, b) = curve::fit_ab(settings.min_dist, settings.spread);
     let (a, b) = (a as f32, b as f32);

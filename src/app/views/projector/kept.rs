@@ -1,0 +1,117 @@
+//! What a map keeps: the share of each point's 10 nearest neighbours (in
+//! the original space, by Euclidean distance as t-SNE and UMAP measure it)
+//! that are among its 10 nearest on the map, and trustworthiness, for the
+//! current map and for PCA beside it; and, for one point, which of its
+//! neighbours the map kept and which it lost.
+
+use std::sync::Arc;
+
+use crate::app::job::{JobError, Latest, Waker};
+use crate::math::project::quality::{Quality, quality_sampled};
+use crate::math::similarity::projection::{EmbeddingSpace, project};
+use crate::math::similarity::{Metric, VectorIndex};
+
+/// Neighbours compared (as `eigenlens project` and scikit-learn's default).
+pub const KEPT_K: usize = 10;
+/// Above this many points the figures are estimated from a seeded sample
+/// of this many (each still ranked against every point).
+pub const KEPT_SAMPLE: usize = 1_000;
+
+/// The quality of one map: a background job keyed on the map's generation.
+pub type KeptJob = Latest<u64, Quality, String>;
+
+/// Starts measuring `positions` (row-major, `dims` per point) against the
+/// vectors in `space`, unless that map is measured or being measured.
+pub fn measure(
+    job: &mut KeptJob,
+    generation: u64,
+    space: &Arc<EmbeddingSpace>,
+    positions: Vec<f64>,
+    dims: usize,
+    blocking: bool,
+    waker: &Waker,
+) {
+    let space = Arc::clone(space);
+    job.want(generation, !blocking, waker, move |_| {
+        quality_sampled(&space.index, &positions, dims, KEPT_K, KEPT_SAMPLE, 0)
+            .map_err(|e| e.to_string())
+    });
+}
+
+/// PCA's map of every row on its first `dims` components (the comparison).
+#[must_use]
+pub fn pca_positions(space: &EmbeddingSpace, dims: usize) -> Option<Vec<f64>> {
+    let pca = space.pca.as_ref().ok()?;
+    let mut out = Vec::with_capacity(space.index.len() * dims);
+    for r in 0..space.index.len() {
+        let p = project(pca, space.index.row(r), [0, 1, 2]);
+        out.extend_from_slice(&p[..dims.min(3)]);
+    }
+    Some(out)
+}
+
+/// The measured quality of `generation`, if done.
+#[must_use]
+pub fn measured(job: &KeptJob, generation: u64) -> Option<&Quality> {
+    match job.result_for(&generation)? {
+        Ok(q) => Some(q),
+        Err(JobError::Failed(_) | JobError::Cancelled | JobError::Lost) => None,
+    }
+}
+
+/// Row `row`'s `k` nearest neighbours in the original space (Euclidean),
+/// each with whether it is also among the row's `k` nearest on the map.
+#[must_use]
+pub fn neighbour_fate(
+    index: &VectorIndex,
+    map: impl Fn(usize) -> [f64; 3],
+    n: usize,
+    row: usize,
+    k: usize,
+) -> Vec<(usize, bool)> {
+    let original = index
+        .neighbors(row, k, Metric::Euclidean)
+        .unwrap_or_default();
+    let on_map = map_neighbours(&map, n, row, k);
+    original
+        .iter()
+        .map(|nb| (nb.index, on_map.contains(&nb.index)))
+        .collect()
+}
+
+/// Row `row`'s `k` nearest other rows on the map (ties to the lower index).
+fn map_neighbours(map: &impl Fn(usize) -> [f64; 3], n: usize, row: usize, k: usize) -> Vec<usize> {
+    let p = map(row);
+    let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+    for j in (0..n).filter(|&j| j != row) {
+        let q = map(j);
+        let d = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2);
+        if best.len() < k || best.last().is_some_and(|&(w, _)| d < w) {
+            let at = best.partition_point(|&(w, _)| w <= d);
+            best.insert(at, (d, j));
+            best.truncate(k);
+        }
+    }
+    best.into_iter().map(|(_, j)| j).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_that_swaps_far_and_near_loses_the_neighbours() {
+        // Four points on a line; the map keeps 0's nearest (1) and puts 3
+        // next to 0 instead of 2.
+        let index = VectorIndex::from_rows(vec![0.0, 0.0, 1.0, 0.0, 2.0, 0.0, 9.0, 0.0], 2)
+            .expect("finite rows");
+        let map = [
+            [0.0, 0.0, 0.0],
+            [1.0, 0.0, 0.0],
+            [9.0, 0.0, 0.0],
+            [2.0, 0.0, 0.0],
+        ];
+        let fate = neighbour_fate(&index, |i| map[i], 4, 0, 2);
+        assert_eq!(fate, vec![(1, true), (2, false)]);
+    }
+}
