@@ -205,6 +205,19 @@ impl EmbeddingsView {
         self.projector.frame()
     }
 
+    /// Iterations (t-SNE) or epochs (UMAP) the map runs in all.
+    fn map_total(&self) -> usize {
+        let s = &self.settings.projection;
+        self.projector.frame().map_or(
+            if s.method == crate::scene::ProjectionMethod::Umap {
+                s.epochs.unwrap_or(500)
+            } else {
+                s.iterations
+            },
+            |f| f.total,
+        )
+    }
+
     /// Whether the t-SNE or UMAP map is still optimizing.
     #[must_use]
     pub fn map_running(&self) -> bool {

@@ -6,7 +6,7 @@ use egui::Ui;
 use super::EmbeddingsView;
 use crate::app::EntryData;
 use crate::app::views::view::{Fit, Step, View};
-use crate::scene::{Scene, ViewKind};
+use crate::scene::{ProjectionMethod, Scene, ViewKind};
 
 impl View for EmbeddingsView {
     fn kind(&self) -> ViewKind {
@@ -38,12 +38,52 @@ impl View for EmbeddingsView {
     }
 
     fn steps(&self) -> Vec<Step> {
+        let method = self.settings.projection.method;
+        if method != ProjectionMethod::Pca {
+            return vec![
+                Step::new(
+                    0.0,
+                    format!(
+                        "{} starts from the PCA scores: the large-scale layout, clusters crushed together.",
+                        method.label()
+                    ),
+                ),
+                Step::new(
+                    0.58,
+                    if method == ProjectionMethod::Tsne {
+                        "Early exaggeration pulls each point's neighbours together: the clusters form."
+                    } else {
+                        "Each step pulls neighbours together and pushes a few random points away."
+                    },
+                ),
+                Step::new(
+                    1.0,
+                    "Converged: each point sits among its neighbours, and the distances between clusters mean little.",
+                ),
+            ];
+        }
         let caption = if self.settings.analogy.is_empty() {
             "Words are vectors: similar meanings point alike, cos θ = x·q / (‖x‖ ‖q‖) measures it, and PCA shows 384 dimensions in 2."
         } else {
             "Analogies are vector arithmetic: a − b + c lands near the answer, e.g. Paris − France + Japan ≈ Tokyo."
         };
         vec![Step::new(1.0, caption)]
+    }
+
+    fn animated(&self) -> bool {
+        self.settings.projection.method != ProjectionMethod::Pca
+    }
+
+    /// Stops the map at an iteration: progress² of the run, so half the
+    /// frames show the first quarter, where the clusters form.
+    fn set_progress(&mut self, progress: f32) {
+        let total = self.map_total();
+        let p = f64::from(progress.clamp(0.0, 1.0));
+        self.settings.projection.stop_at = if p >= 1.0 {
+            None
+        } else {
+            Some(((p * p * total as f64).round() as usize).max(1))
+        };
     }
 
     fn set_blocking(&mut self, on: bool) {

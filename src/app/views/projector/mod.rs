@@ -65,7 +65,20 @@ impl Projector {
                 map_dims: src.map_dims,
                 settings: s.run_settings(),
             };
-            if self.run.as_ref().is_none_or(|r| r.key != key) {
+            // Headless, a run is redone when asked to stop elsewhere (an
+            // animation's frames each stop at their own iteration).
+            let elsewhere = |r: &MapRun| {
+                src.blocking
+                    && r.frame.as_ref().is_some_and(|f| match s.stop_at {
+                        Some(stop) => f.iteration != stop.min(f.total),
+                        None => !f.converged(),
+                    })
+            };
+            if self
+                .run
+                .as_ref()
+                .is_none_or(|r| r.key != key || elsewhere(r))
+            {
                 self.run = Some(MapRun::start(
                     key,
                     src.data,
