@@ -18,7 +18,9 @@ fn ready(app: &EigenApp) -> bool {
 /// The map has run to its end and holds still.
 fn converged(app: &EigenApp) -> bool {
     let v = app.embeddings_view();
-    !v.map_running() && v.map().is_some_and(|m| m.converged())
+    !v.map_running()
+        && v.map()
+            .is_some_and(eigenlens::app::views::projector::MapFrame::converged)
 }
 
 /// The coordinates drawn, by row.

@@ -319,6 +319,15 @@ impl VectorIndex {
         self.x.get(i * self.d..(i + 1) * self.d).unwrap_or_default()
     }
 
+    /// Rows `first .. first + count`, row-major (fewer past the end).
+    #[must_use]
+    pub(crate) fn rows(&self, first: usize, count: usize) -> &[f32] {
+        let end = (first + count).min(self.n);
+        self.x
+            .get(first.min(end) * self.d..end * self.d)
+            .unwrap_or_default()
+    }
+
     /// ‖xᵢ‖ (0 if out of range).
     #[must_use]
     pub fn norm(&self, i: usize) -> f64 {

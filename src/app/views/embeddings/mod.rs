@@ -50,6 +50,9 @@ use crate::scene::{CameraSettings, EmbeddingsMode, EmbeddingsSettings, MAX_NEIGH
 use lookup::{effective_dims, find_row, fit_components, name_column, name_of};
 use prepare::{Prepared, Queries, SpaceJob};
 
+/// A hovered point's neighbours on a map: (map generation, row, [(row, kept)]).
+type Fate = (u64, usize, Vec<(usize, bool)>);
+
 /// Indexing and fitting more cells than this (rows × dimensions) runs on a
 /// background thread.
 const BACKGROUND_CELLS: usize = 2_000_000;
@@ -87,7 +90,7 @@ pub struct EmbeddingsView {
     projector: Projector,
     /// The hovered point's neighbours in the original space, each with
     /// whether the map kept it: (map generation, row, fate).
-    fate: Option<(u64, usize, Vec<(usize, bool)>)>,
+    fate: Option<Fate>,
 }
 
 impl Default for EmbeddingsView {

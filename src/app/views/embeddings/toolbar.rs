@@ -13,7 +13,7 @@ use crate::scene::{EmbeddingsMode, EmbeddingsSettings, ProjectionMethod};
 impl EmbeddingsView {
     pub(super) fn toolbar(&mut self, ui: &mut Ui, ds: &Dataset) {
         let s = &mut self.settings;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(&ds.name);
             let d = effective_dims(s, ds).len();
             ui.label(

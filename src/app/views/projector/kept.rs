@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::app::job::{JobError, Latest, Waker};
+use crate::app::job::{Latest, Waker};
 use crate::math::project::quality::{Quality, quality_sampled};
 use crate::math::similarity::projection::{EmbeddingSpace, project};
 use crate::math::similarity::{Metric, VectorIndex};
@@ -53,10 +53,7 @@ pub fn pca_positions(space: &EmbeddingSpace, dims: usize) -> Option<Vec<f64>> {
 /// The measured quality of `generation`, if done.
 #[must_use]
 pub fn measured(job: &KeptJob, generation: u64) -> Option<&Quality> {
-    match job.result_for(&generation)? {
-        Ok(q) => Some(q),
-        Err(JobError::Failed(_) | JobError::Cancelled | JobError::Lost) => None,
-    }
+    job.result_for(&generation)?.as_ref().ok()
 }
 
 /// Row `row`'s `k` nearest neighbours in the original space (Euclidean),

@@ -12,6 +12,7 @@
 pub mod kept;
 pub mod run;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use egui::{DragValue, Response, RichText, Ui};
@@ -214,7 +215,7 @@ impl Projector {
             }
             let l = ui.label("seed");
             edits.add(
-                ui.add(DragValue::new(&mut draft.seed).range(0..=u64::from(u32::MAX)))
+                &ui.add(DragValue::new(&mut draft.seed).range(0..=u64::from(u32::MAX)))
                     .labelled_by(l.id)
                     .on_hover_text(
                         "Seeds the random start and UMAP's sampling: the same seed, the same map",
@@ -293,31 +294,34 @@ impl Projector {
         let mut text = format!("Kept neighbours (k = {KEPT_K}): ");
         match (method, map, pca) {
             (ProjectionMethod::Pca, _, Some(p)) => {
-                text.push_str(&format!(
+                let _ = write!(
+                    text,
                     "PCA keeps {} of each point's {KEPT_K} nearest, trustworthiness {:.3}.",
                     pct(p),
                     p.trustworthiness
-                ));
+                );
             }
             (m, Some(q), p) => {
-                text.push_str(&format!(
+                let _ = write!(
+                    text,
                     "{} keeps {} (trustworthiness {:.3})",
                     m.label(),
                     pct(q),
                     q.trustworthiness
-                ));
+                );
                 if let Some(p) = p {
-                    text.push_str(&format!(", PCA {} ({:.3}).", pct(p), p.trustworthiness));
+                    let _ = write!(text, ", PCA {} ({:.3}).", pct(p), p.trustworthiness);
                 }
             }
             (_, None, _) if self.running() => text.push_str("measured when the map holds still."),
             _ => text.push_str("measuring…"),
         }
         if n > KEPT_SAMPLE && (map.is_some() || pca.is_some()) {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 " Estimated from {} points.",
                 crate::app::style::fmt_count(KEPT_SAMPLE)
-            ));
+            );
         }
         ui.label(RichText::new(text).weak()).on_hover_text(
             "The share of each point's 10 nearest neighbours in the original space that are among its 10 nearest on the map. Hover a point for lines to its neighbours: solid if the map kept them, dashed if it lost them.",
@@ -333,7 +337,7 @@ struct Edits {
 }
 
 impl Edits {
-    fn add(&mut self, r: Response) {
+    fn add(&mut self, r: &Response) {
         self.dragging |= r.dragged();
         self.commit |= r.changed() || r.drag_stopped();
     }
@@ -351,7 +355,7 @@ fn tsne_fields(ui: &mut Ui, d: &mut ProjectionSettings, n: usize, edits: &mut Ed
             .to_owned()
     };
     edits.add(
-        ui.add(
+        &ui.add(
             DragValue::new(&mut d.perplexity)
                 .range(1.0..=MAX_PERPLEXITY)
                 .speed(0.5)
@@ -362,7 +366,7 @@ fn tsne_fields(ui: &mut Ui, d: &mut ProjectionSettings, n: usize, edits: &mut Ed
     );
     let l = ui.label("exaggeration");
     edits.add(
-        ui.add(
+        &ui.add(
             DragValue::new(&mut d.exaggeration)
                 .range(1.0..=100.0)
                 .speed(0.1)
@@ -384,10 +388,10 @@ fn tsne_fields(ui: &mut Ui, d: &mut ProjectionSettings, n: usize, edits: &mut Ed
             Some((n as f64 / d.exaggeration).max(50.0).round())
         };
     }
-    edits.add(r);
+    edits.add(&r);
     if let Some(rate) = &mut d.learning_rate {
         edits.add(
-            ui.add(
+            &ui.add(
                 DragValue::new(rate)
                     .range(1.0..=1e7)
                     .speed(5.0)
@@ -398,7 +402,7 @@ fn tsne_fields(ui: &mut Ui, d: &mut ProjectionSettings, n: usize, edits: &mut Ed
     }
     let l = ui.label("iterations");
     edits.add(
-        ui.add(
+        &ui.add(
             DragValue::new(&mut d.iterations)
                 .range(1..=MAX_ITERATIONS)
                 .speed(5.0),
@@ -411,13 +415,13 @@ fn tsne_fields(ui: &mut Ui, d: &mut ProjectionSettings, n: usize, edits: &mut Ed
 fn umap_fields(ui: &mut Ui, d: &mut ProjectionSettings, edits: &mut Edits) {
     let l = ui.label("neighbours");
     edits.add(
-        ui.add(DragValue::new(&mut d.neighbors).range(2..=200))
+        &ui.add(DragValue::new(&mut d.neighbors).range(2..=200))
             .labelled_by(l.id)
             .on_hover_text("Neighbourhood size, the point itself counted (5–50 in the Projector)"),
     );
     let l = ui.label("min-dist");
     edits.add(
-        ui.add(
+        &ui.add(
             DragValue::new(&mut d.min_dist)
                 .range(0.0..=0.99)
                 .speed(0.01)
@@ -433,10 +437,10 @@ fn umap_fields(ui: &mut Ui, d: &mut ProjectionSettings, edits: &mut Edits) {
     if r.changed() {
         d.epochs = if auto { None } else { Some(500) };
     }
-    edits.add(r);
+    edits.add(&r);
     if let Some(epochs) = &mut d.epochs {
         edits.add(
-            ui.add(DragValue::new(epochs).range(1..=MAX_ITERATIONS).speed(5.0))
+            &ui.add(DragValue::new(epochs).range(1..=MAX_ITERATIONS).speed(5.0))
                 .on_hover_text("Epochs"),
         );
     }
@@ -460,7 +464,7 @@ fn progress_ui(ui: &mut Ui, run: &MapRun, method: ProjectionMethod) {
     };
     let mut text = format!("{unit} {} / {}", f.iteration, f.total);
     if let Some(kl) = f.loss {
-        text.push_str(&format!(" · KL {kl:.3}"));
+        let _ = write!(text, " · KL {kl:.3}");
     }
     if run.perturbed > 0 {
         text.push_str(" · perturbed");

@@ -118,6 +118,7 @@ pub struct MapRun {
 impl MapRun {
     /// Starts a run of `key` on `data`; it pauses (or, when `blocking`, stops)
     /// at iteration `stop_at`. Blocking runs on this thread and returns done.
+    #[must_use]
     pub fn start(
         key: MapKey,
         data: &Arc<Dataset>,
@@ -257,31 +258,28 @@ fn compute(
         .collect();
     let n = data.n_rows;
     let s = &key.settings;
-    match s.method {
-        ProjectionMethod::Umap => {
-            let mut settings = umap_settings(s, key.map_dims, n);
-            if let Some(y) = initial {
-                settings.epochs = Some(PERTURB_ITERATIONS);
-                let e = umap_from(&columns, &settings, y, observe)?;
-                Ok((e, PERTURB_ITERATIONS))
-            } else {
-                let total = settings.epochs_for(n);
-                Ok((umap(&columns, &settings, observe)?, total))
-            }
+    if s.method == ProjectionMethod::Umap {
+        let mut settings = umap_settings(s, key.map_dims, n);
+        if let Some(y) = initial {
+            settings.epochs = Some(PERTURB_ITERATIONS);
+            let e = umap_from(&columns, &settings, y, observe)?;
+            Ok((e, PERTURB_ITERATIONS))
+        } else {
+            let total = settings.epochs_for(n);
+            Ok((umap(&columns, &settings, observe)?, total))
         }
-        _ => {
-            let mut settings = tsne_settings(s, key.map_dims, n);
-            if let Some(y) = initial {
-                settings.iterations = PERTURB_ITERATIONS;
-                settings.exaggeration_iterations = 0;
-                Ok((
-                    tsne_from(&columns, &settings, y, observe)?,
-                    PERTURB_ITERATIONS,
-                ))
-            } else {
-                let total = settings.iterations;
-                Ok((tsne(&columns, &settings, observe)?, total))
-            }
+    } else {
+        let mut settings = tsne_settings(s, key.map_dims, n);
+        if let Some(y) = initial {
+            settings.iterations = PERTURB_ITERATIONS;
+            settings.exaggeration_iterations = 0;
+            Ok((
+                tsne_from(&columns, &settings, y, observe)?,
+                PERTURB_ITERATIONS,
+            ))
+        } else {
+            let total = settings.iterations;
+            Ok((tsne(&columns, &settings, observe)?, total))
         }
     }
 }

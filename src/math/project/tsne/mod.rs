@@ -161,18 +161,17 @@ fn run(
     let knn = all_knn(&index, k);
     let p = affinity::joint_probabilities(&knn, settings.perplexity);
     drop(knn);
-    let y = match initial {
-        Some(y) => y,
-        None => {
-            let mut y = start(columns, settings.dims, settings.init, settings.seed)?;
-            // openTSNE: y / std(y[:, 0]) · 1e-4.
-            let s = std_of(&y, settings.dims, 0);
-            let scale = if s > 0.0 { 1e-4 / s } else { 1e-4 };
-            for v in &mut y {
-                *v *= scale;
-            }
-            y
+    let y = if let Some(y) = initial {
+        y
+    } else {
+        let mut y = start(columns, settings.dims, settings.init, settings.seed)?;
+        // openTSNE: y / std(y[:, 0]) · 1e-4.
+        let s = std_of(&y, settings.dims, 0);
+        let scale = if s > 0.0 { 1e-4 / s } else { 1e-4 };
+        for v in &mut y {
+            *v *= scale;
         }
+        y
     };
     Ok(match settings.dims {
         3 => optimize::<3>(&p, y, settings, observe),

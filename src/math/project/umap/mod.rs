@@ -170,13 +170,12 @@ fn run(
     let graph = fuzzy_union(&knn, &fuzzy_memberships(&knn, settings.neighbors));
     let mut edges = schedule(&graph, epochs);
     let dims = settings.dims;
-    let y = match initial {
-        Some(y) => y,
-        None => {
-            let mut y = start(columns, dims, settings.init, settings.seed)?;
-            scale_to_box(&mut y, dims);
-            y
-        }
+    let y = if let Some(y) = initial {
+        y
+    } else {
+        let mut y = start(columns, dims, settings.init, settings.seed)?;
+        scale_to_box(&mut y, dims);
+        y
     };
     let mut y: Vec<f32> = y.iter().map(|&v| v as f32).collect();
     let (a, b) = curve::fit_ab(settings.min_dist, settings.spread);
