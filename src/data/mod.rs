@@ -2,6 +2,7 @@
 
 mod builtin;
 mod delimited;
+mod digits;
 mod embeddings;
 mod error;
 mod generated;
@@ -9,6 +10,7 @@ mod npy;
 mod npz;
 mod parquet_load;
 mod picture;
+mod playground;
 mod progress;
 mod ratings;
 mod ratings_load;
@@ -26,6 +28,7 @@ pub use embeddings::{
     looks_like_word2vec, metadata_beside, parse_labels, parse_projector_vectors, parse_word2vec,
     write_projector,
 };
+pub use digits::{DIGIT_PIXELS, digits};
 pub use error::LoadError;
 pub use npy::{parse_npy, read_npy};
 pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays, parse_npz};
@@ -34,6 +37,7 @@ pub use picture::{
     BuiltinPicture, MAX_DECODE_SIDE, MAX_FILE_BYTES, PICTURE_BUILTINS, Picture, builtin_picture,
     load_picture, load_picture_ref, looks_like_picture, parse_picture, save_picture,
 };
+pub use playground::{DEFAULT_SEED, GENERATORS, Generator, MAX_POINTS, generator};
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
