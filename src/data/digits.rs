@@ -33,7 +33,11 @@ pub fn digits() -> Result<Dataset, LoadError> {
         })?;
     let mut pixels: Vec<Vec<f64>> = vec![Vec::with_capacity(1800); DIGIT_PIXELS];
     let mut codes = Vec::with_capacity(1800);
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let bad = |message: String| LoadError::Csv {
             path: path(),
             line: Some(i + 1),

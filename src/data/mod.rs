@@ -22,13 +22,13 @@ pub use builtin::{
     load_builtin_ratings,
 };
 pub use delimited::{parse_delimited, read_delimited};
+pub use digits::{DIGIT_PIXELS, digits};
 pub use embeddings::{
     EmbeddingKind, LABEL_COLUMN, WORD_COLUMN, dim_name, is_embedding, is_projector_vectors_name,
     labels_beside_npy, load_embeddings, load_npy_with_labels, load_projector, load_word2vec,
     looks_like_word2vec, metadata_beside, parse_labels, parse_projector_vectors, parse_word2vec,
     write_projector,
 };
-pub use digits::{DIGIT_PIXELS, digits};
 pub use error::LoadError;
 pub use npy::{parse_npy, read_npy};
 pub use npz::{NpzArray, load_npz, looks_like_zip, npz_arrays, parse_npz};

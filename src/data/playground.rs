@@ -113,7 +113,11 @@ impl Generator {
     #[must_use]
     pub fn generate(&self, n: usize, noise: f64, seed: u64) -> Dataset {
         let n = n.min(MAX_POINTS);
-        let noise = if noise.is_finite() { noise.max(0.0) } else { 0.0 };
+        let noise = if noise.is_finite() {
+            noise.max(0.0)
+        } else {
+            0.0
+        };
         let mut rng = SplitMix64(seed ^ 0x0A11_CE5E_ED00_0000);
         let sample = (self.make)(&mut rng, n, noise);
         let mut columns = vec![
@@ -241,7 +245,12 @@ fn spiral(rng: &mut SplitMix64, n: usize, noise: f64) -> Sample {
         let k = if class == 0 { i } else { i - half };
         let f = k as f64 / half as f64;
         let r = 5.0 * f;
-        let t = 1.75 * std::f64::consts::TAU * f + if class == 0 { 0.0 } else { std::f64::consts::PI };
+        let t = 1.75 * std::f64::consts::TAU * f
+            + if class == 0 {
+                0.0
+            } else {
+                std::f64::consts::PI
+            };
         s.push(rng, r * t.sin(), r * t.cos(), noise, class);
     }
     s
