@@ -109,7 +109,10 @@ fn every_gradient_agrees_with_finite_differences() {
                         checked += 1;
                     }
                 }
-                assert_eq!(checked, 4 * 3 + 4 + 3 * 4 + 3 + if classes { 3 * 3 + 3 } else { 3 + 1 });
+                assert_eq!(
+                    checked,
+                    4 * 3 + 4 + 3 * 4 + 3 + if classes { 3 * 3 + 3 } else { 3 + 1 }
+                );
             }
         }
     }
@@ -119,7 +122,9 @@ fn every_gradient_agrees_with_finite_differences() {
 /// completely.
 #[test]
 fn zero_hidden_layers_separate_separable_data() {
-    let ds = data::generator("gauss").expect("gauss").generate(400, 0.5, 3);
+    let ds = data::generator("gauss")
+        .expect("gauss")
+        .generate(400, 0.5, 3);
     let p = Problem::from_dataset(&ds, &["x", "y"], "class", false).expect("problem");
     let config = NetConfig {
         hidden: vec![],
@@ -187,7 +192,10 @@ fn full_batch_descent_with_a_small_rate_never_rises() {
                 );
                 before = s.objective;
             }
-            assert!(before < t.initial().objective, "{activation} on {id} did not descend");
+            assert!(
+                before < t.initial().objective,
+                "{activation} on {id} did not descend"
+            );
         }
     }
 }
@@ -238,7 +246,8 @@ fn reevaluate(json: &serde_json::Value, inputs: &[&str], raw: &[f64]) -> Vec<f64
             let name = f.as_str().expect("name");
             if let Some(base) = name.strip_suffix("^2") {
                 raw[col(base)] * raw[col(base)]
-            } else if let Some(inner) = name.strip_prefix("sin(").and_then(|s| s.strip_suffix(')')) {
+            } else if let Some(inner) = name.strip_prefix("sin(").and_then(|s| s.strip_suffix(')'))
+            {
                 raw[col(inner)].sin()
             } else if let Some((a, b)) = name.split_once('*') {
                 raw[col(a)] * raw[col(b)]
@@ -272,7 +281,9 @@ fn reevaluate(json: &serde_json::Value, inputs: &[&str], raw: &[f64]) -> Vec<f64
         match layer["activation"].as_str().expect("activation") {
             "tanh" => z.iter_mut().for_each(|v| *v = v.tanh()),
             "relu" => z.iter_mut().for_each(|v| *v = v.max(0.0)),
-            "leaky-relu" => z.iter_mut().for_each(|v| *v = if *v > 0.0 { *v } else { 0.01 * *v }),
+            "leaky-relu" => z
+                .iter_mut()
+                .for_each(|v| *v = if *v > 0.0 { *v } else { 0.01 * *v }),
             "sigmoid" => z.iter_mut().for_each(|v| *v = 1.0 / (1.0 + (-*v).exp())),
             "linear" => {}
             "softmax" => {
@@ -303,7 +314,11 @@ fn weights_file_round_trips_and_reproduces_predictions() {
         sin_x: true,
         sin_y: true,
     };
-    for (id, activation) in [("circles", Activation::Tanh), ("bump", Activation::Sigmoid), ("moons", Activation::LeakyRelu)] {
+    for (id, activation) in [
+        ("circles", Activation::Tanh),
+        ("bump", Activation::Sigmoid),
+        ("moons", Activation::LeakyRelu),
+    ] {
         let p = problem(id);
         let config = NetConfig {
             hidden: vec![5, 3],
@@ -340,23 +355,39 @@ fn weights_file_round_trips_and_reproduces_predictions() {
 #[test]
 fn bad_weights_files_say_what_is_wrong() {
     let p = problem("circles");
-    let t = trained(NetConfig { epochs: 1, ..NetConfig::default() }, &p);
+    let t = trained(
+        NetConfig {
+            epochs: 1,
+            ..NetConfig::default()
+        },
+        &p,
+    );
     let good: serde_json::Value = serde_json::from_str(&t.network().to_json()).expect("json");
     let with = |edit: &dyn Fn(&mut serde_json::Value)| {
         let mut v = good.clone();
         edit(&mut v);
-        Network::from_json(&v.to_string()).expect_err("refused").to_string()
+        Network::from_json(&v.to_string())
+            .expect_err("refused")
+            .to_string()
     };
-    let e = Network::from_json("{not json").expect_err("refused").to_string();
+    let e = Network::from_json("{not json")
+        .expect_err("refused")
+        .to_string();
     assert!(e.starts_with("not a weights file"), "{e}");
     let e = with(&|v| {
         v.as_object_mut().expect("object").remove("layers");
     });
     assert!(e.contains("missing field `layers`"), "{e}");
     let e = with(&|v| v["layers"][1]["weights"][0] = serde_json::json!([1.0]));
-    assert!(e.contains("layer 2 of 3") && e.contains("expected 8"), "{e}");
+    assert!(
+        e.contains("layer 2 of 3") && e.contains("expected 8"),
+        "{e}"
+    );
     let e = with(&|v| v["layers"][0]["activation"] = serde_json::json!("swish"));
-    assert!(e.contains("layer 1 of 3") && e.contains("unknown activation"), "{e}");
+    assert!(
+        e.contains("layer 1 of 3") && e.contains("unknown activation"),
+        "{e}"
+    );
     let e = with(&|v| v["classes"] = serde_json::json!(["a", "b", "c"]));
     assert!(e.contains("\"classes\" has 3 names"), "{e}");
     let e = with(&|v| v["standardize"]["std"][0] = serde_json::json!(0.0));
@@ -392,9 +423,16 @@ fn divergence_is_reported_and_weights_stay_finite() {
     assert_eq!(*kept, epoch - 1);
     assert_eq!(t.history().len(), *kept);
     let message = e.to_string();
-    assert!(message.contains("try a learning rate smaller than 50"), "{message}");
+    assert!(
+        message.contains("try a learning rate smaller than 50"),
+        "{message}"
+    );
     let net = t.network();
-    assert!(net.layers.iter().all(|l| l.weights.iter().chain(l.bias.iter()).all(|w| w.is_finite())));
+    assert!(
+        net.layers
+            .iter()
+            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|w| w.is_finite()))
+    );
     if *kept == 0 {
         assert_eq!(net, &before);
     }
@@ -406,7 +444,14 @@ fn divergence_is_reported_and_weights_stay_finite() {
 #[test]
 fn cancel_stops_training_and_it_can_resume() {
     let p = problem("circles");
-    let mut t = Trainer::new(NetConfig { epochs: 5, ..NetConfig::default() }, &p).expect("trainer");
+    let mut t = Trainer::new(
+        NetConfig {
+            epochs: 5,
+            ..NetConfig::default()
+        },
+        &p,
+    )
+    .expect("trainer");
     t.epochs(2).expect("two epochs");
     let progress = LoadProgress::new();
     progress.cancel();
@@ -422,13 +467,27 @@ fn cancel_stops_training_and_it_can_resume() {
 #[test]
 fn trace_gives_each_stage_of_every_layer() {
     let p = problem("circles");
-    let t = trained(NetConfig { hidden: vec![3, 2], epochs: 3, ..NetConfig::default() }, &p);
+    let t = trained(
+        NetConfig {
+            hidden: vec![3, 2],
+            epochs: 3,
+            ..NetConfig::default()
+        },
+        &p,
+    );
     let net = t.network();
     let trace = net.trace(&p.x).expect("trace");
     assert_eq!(trace.input.nrows(), p.len());
-    assert_eq!(trace.input.row(4).iter().copied().collect::<Vec<_>>(), t.prepared()[8..10]);
+    assert_eq!(
+        trace.input.row(4).iter().copied().collect::<Vec<_>>(),
+        t.prepared()[8..10]
+    );
     for (l, (layer, stage)) in net.layers.iter().zip(&trace.layers).enumerate() {
-        let x = if l == 0 { &trace.input } else { &trace.layers[l - 1].post };
+        let x = if l == 0 {
+            &trace.input
+        } else {
+            &trace.layers[l - 1].post
+        };
         let wx = x * layer.weights.transpose();
         assert!((&wx - &stage.linear).amax() < 1e-12, "layer {l}");
         for i in 0..p.len() {
@@ -442,7 +501,10 @@ fn trace_gives_each_stage_of_every_layer() {
     }
     let last = &trace.layers[2].post;
     let predicted = net.predict(&p.x).expect("predict");
-    assert_eq!(last.row(10).iter().copied().collect::<Vec<_>>(), predicted[20..22]);
+    assert_eq!(
+        last.row(10).iter().copied().collect::<Vec<_>>(),
+        predicted[20..22]
+    );
     let grid = grid_points((-6.0, 6.0), (-6.0, 6.0), 16, 8);
     assert_eq!(grid.len(), 2 * 16 * 8);
     assert_eq!(grid[..4], [-5.625, -5.25, -4.875, -5.25]);
@@ -465,9 +527,16 @@ fn problems_from_tables() {
     let c = Problem::from_dataset(&iris, &cols[..3], "petal_width", true).expect("classes");
     assert!(matches!(&c.target, Target::Classes { names, .. } if names.len() == 22));
     let e = Problem::from_dataset(&iris, &["nope"], "species", false).expect_err("unknown");
-    assert!(e.to_string().starts_with("features: column \"nope\" does not exist"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("features: column \"nope\" does not exist"),
+        "{e}"
+    );
     let e = Problem::from_dataset(&iris, &cols, "colour", false).expect_err("unknown label");
-    assert!(e.to_string().starts_with("label: no column \"colour\""), "{e}");
+    assert!(
+        e.to_string().starts_with("label: no column \"colour\""),
+        "{e}"
+    );
     let e = Problem::from_dataset(&iris, &["species"], "petal_width", false).expect_err("text");
     assert!(e.to_string().contains("is text"), "{e}");
     // Extras need two inputs.
@@ -488,7 +557,10 @@ fn generated_sets_and_digits() {
         assert_eq!(a, g.generate(101, 0.2, 5), "{}", g.id);
         assert_ne!(a, g.generate(101, 0.2, 6), "{}", g.id);
         assert_eq!(a.n_rows, 101);
-        assert!(a.columns.iter().all(|c| c.values.len() == 101 && c.values.iter().all(|v| v.is_finite() && v.abs() < 10.0)));
+        assert!(
+            a.columns.iter().all(|c| c.values.len() == 101
+                && c.values.iter().all(|v| v.is_finite() && v.abs() < 10.0))
+        );
         if let Some(l) = a.labels.first() {
             let ones = l.codes.iter().filter(|&&c| c == 1).count();
             assert!((40..=61).contains(&ones), "{}: {ones} of class 1", g.id);
