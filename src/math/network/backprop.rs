@@ -42,7 +42,8 @@ pub(crate) enum BatchTarget<'a> {
 
 /// The objective J (mean data loss of the rows plus the penalties) of the
 /// prepared rows `x` (row-major, n × features) with targets `target`, and
-/// its gradient. For checking the gradient from outside; training reuses
+/// its gradient (`x` row-major, as [`Network::prepare`](super::Network::prepare)
+/// gives it). For checking the gradient from outside; training reuses
 /// buffers instead.
 #[must_use]
 pub fn loss_and_gradient(
@@ -57,7 +58,10 @@ pub fn loss_and_gradient(
         Target::Classes { codes, .. } => BatchTarget::Classes(codes),
         Target::Values(v) => BatchTarget::Values(v),
     };
-    let j = b.run(layers, x, target.len(), t, l1, l2);
+    let n = target.len();
+    let f = layers.first().map_or(1, Layer::inputs);
+    let xt = super::model::transpose(x, n, f);
+    let j = b.run(layers, &xt, n, t, l1, l2);
     (j, b.grad)
 }
 
@@ -92,8 +96,8 @@ impl Backprop {
         }
     }
 
-    /// Forward and backward over `n` rows of `x`; returns J and leaves the
-    /// gradient in `self.grad`.
+    /// Forward and backward over `n` points of `x` (unit-major, see
+    /// [`Layer::linear`]); returns J and leaves the gradient in `self.grad`.
     pub(crate) fn run(
         &mut self,
         layers: &[Layer],
@@ -116,19 +120,23 @@ impl Backprop {
             let (din, dout) = (layer.inputs(), layer.outputs());
             let input = if l == 0 { x } else { &self.a[l - 1][..] };
             let delta = &self.delta[..n * dout];
-            accumulate(layer, input, delta, din, dout, &mut self.grad, l, l1, l2);
+            accumulate(layer, input, delta, n, &mut self.grad, l, l1, l2);
             if l > 0 {
-                let below = &layers[l - 1];
-                let w = layer.weights.as_slice();
+                let below = layers[l - 1].activation;
                 let prev = &mut self.delta_prev[..n * din];
-                for r in 0..n {
-                    let dr = &delta[r * dout..(r + 1) * dout];
-                    let zr = &self.z[l - 1][r * din..(r + 1) * din];
-                    let ar = &self.a[l - 1][r * din..(r + 1) * din];
-                    for i in 0..din {
-                        let col = &w[i * dout..(i + 1) * dout];
-                        let s: f64 = col.iter().zip(dr).map(|(w, d)| w * d).sum();
-                        prev[r * din + i] = s * below.activation.derivative(zr[i], ar[i]);
+                for i in 0..din {
+                    let dp = &mut prev[i * n..(i + 1) * n];
+                    dp.fill(0.0);
+                    for o in 0..dout {
+                        let w = layer.weights[(o, i)];
+                        for (p, d) in dp.iter_mut().zip(&delta[o * n..(o + 1) * n]) {
+                            *p += w * d;
+                        }
+                    }
+                    let zi = &self.z[l - 1][i * n..(i + 1) * n];
+                    let ai = &self.a[l - 1][i * n..(i + 1) * n];
+                    for ((p, &z), &a) in dp.iter_mut().zip(zi).zip(ai) {
+                        *p *= below.derivative(z, a);
                     }
                 }
                 std::mem::swap(&mut self.delta, &mut self.delta_prev);
@@ -138,7 +146,8 @@ impl Backprop {
     }
 }
 
-/// The mean data loss of the output (z, a: n × k) and δ = ∂loss/∂z into `delta`.
+/// The mean data loss of the output (z, a: k × n, unit-major) and
+/// δ = ∂loss/∂z into `delta`.
 fn output_delta(
     z: &[f64],
     a: &[f64],
@@ -151,33 +160,39 @@ fn output_delta(
     let mut loss = 0.0;
     match target {
         BatchTarget::Classes(codes) => {
-            for r in 0..n {
-                let zr = &z[r * k..(r + 1) * k];
-                let y = codes[r] as usize;
-                loss += cross_entropy(zr, y);
-                let dr = &mut delta[r * k..(r + 1) * k];
-                for (j, (d, p)) in dr.iter_mut().zip(&a[r * k..(r + 1) * k]).enumerate() {
-                    *d = (p - if j == y { 1.0 } else { 0.0 }) * scale;
+            for (r, &y) in codes.iter().enumerate().take(n) {
+                let y = y as usize;
+                loss += cross_entropy(z, n, k, r, y);
+                for o in 0..k {
+                    let t = if o == y { 1.0 } else { 0.0 };
+                    delta[o * n + r] = (a[o * n + r] - t) * scale;
                 }
             }
         }
         BatchTarget::Values(v) => {
             for r in 0..n {
-                let e = a[r * k] - v[r];
+                let e = a[r] - v[r];
                 loss += 0.5 * e * e;
-                delta[r * k] = e * scale;
+                delta[r] = e * scale;
             }
         }
     }
     loss * scale
 }
 
-/// −log softmax(z)_y = log Σ e^{z_j} − z_y, computed stably.
+/// −log softmax(z)_y = log Σ e^{z_j} − z_y for point r of unit-major `z`
+/// (k units, stride n), computed stably.
 #[inline]
-pub(crate) fn cross_entropy(z: &[f64], y: usize) -> f64 {
-    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let s: f64 = z.iter().map(|&v| (v - m).exp()).sum();
-    m + s.ln() - z[y]
+pub(crate) fn cross_entropy(z: &[f64], n: usize, k: usize, r: usize, y: usize) -> f64 {
+    let mut m = f64::NEG_INFINITY;
+    for o in 0..k {
+        m = m.max(z[o * n + r]);
+    }
+    let mut s = 0.0;
+    for o in 0..k {
+        s += (z[o * n + r] - m).exp();
+    }
+    m + s.ln() - z[y * n + r]
 }
 
 /// λ₁ Σ |w| + λ₂/2 Σ w² over every weight (not the biases).
@@ -193,43 +208,52 @@ pub(crate) fn penalty(layers: &[Layer], l1: f64, l2: f64) -> f64 {
         .sum()
 }
 
-/// ∂J/∂W = δᵀ input + λ₂ W + λ₁ sign W and ∂J/∂b = Σ δ for layer `l`.
+/// Σ_r a_r b_r with four running sums (the order is fixed, so the result is
+/// the same every time).
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ar, br) = (ac.remainder(), bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for j in 0..4 {
+            s[j] += x[j] * y[j];
+        }
+    }
+    let tail: f64 = ar.iter().zip(br).map(|(x, y)| x * y).sum();
+    (s[0] + s[1]) + (s[2] + s[3]) + tail
+}
+
+/// ∂J/∂W = δ inputᵀ + λ₂ W + λ₁ sign W and ∂J/∂b = Σ δ for layer `l`
+/// (δ: out × n, input: in × n, unit-major).
 #[expect(clippy::too_many_arguments, reason = "one kernel's buffers and sizes")]
 fn accumulate(
     layer: &Layer,
     input: &[f64],
     delta: &[f64],
-    din: usize,
-    dout: usize,
+    n: usize,
     grad: &mut Gradient,
     l: usize,
     l1: f64,
     l2: f64,
 ) {
-    let gw = grad.weights[l].as_mut_slice();
-    let gb = grad.bias[l].as_mut_slice();
-    let w = layer.weights.as_slice();
-    for (g, &w) in gw.iter_mut().zip(w) {
-        *g = l2 * w
-            + if w > 0.0 {
+    let (din, dout) = (layer.inputs(), layer.outputs());
+    let gw = &mut grad.weights[l];
+    for i in 0..din {
+        let xi = &input[i * n..(i + 1) * n];
+        for o in 0..dout {
+            let w = layer.weights[(o, i)];
+            let sign = if w > 0.0 {
                 l1
             } else if w < 0.0 {
                 -l1
             } else {
                 0.0
             };
+            gw[(o, i)] = l2 * w + sign + dot(&delta[o * n..(o + 1) * n], xi);
+        }
     }
-    gb.fill(0.0);
-    for (xr, dr) in input.chunks_exact(din).zip(delta.chunks_exact(dout)) {
-        for (&xi, gcol) in xr.iter().zip(gw.chunks_exact_mut(dout)) {
-            if xi != 0.0 {
-                for (g, d) in gcol.iter_mut().zip(dr) {
-                    *g += xi * d;
-                }
-            }
-        }
-        for (g, d) in gb.iter_mut().zip(dr) {
-            *g += d;
-        }
+    for (o, gb) in grad.bias[l].iter_mut().enumerate() {
+        *gb = delta[o * n..(o + 1) * n].iter().sum();
     }
 }

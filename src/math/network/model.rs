@@ -31,53 +31,86 @@ impl Layer {
         self.weights.nrows()
     }
 
-    /// Wx for `n` rows of `x` (row-major, n × in) into `z` (n × out):
-    /// z_o = Σ_i x_i W_oi summed in order of i from 0. The same kernel
+    /// Wx for `n` points into `z`. Batches are stored unit-major: `x[i·n + r]`
+    /// is input i of point r, and `z[o·n + r]` output o of point r, so every
+    /// inner loop runs along the batch (long, contiguous, vectorized).
+    /// z_o = Σ_i x_i W_oi summed in order of i from 0: the same kernel
     /// serves prediction, training and the trace, so all three agree to the
-    /// last bit.
+    /// last bit, and so does a plain loop over a weights file.
     pub(crate) fn linear(&self, x: &[f64], n: usize, z: &mut [f64]) {
         let (din, dout) = (self.inputs(), self.outputs());
-        // nalgebra is column-major: column i of W (the weights out of input
-        // i) is contiguous, so each row of z is a sum of scaled columns.
-        let w = self.weights.as_slice();
-        for (xr, zr) in x
-            .chunks_exact(din.max(1))
-            .zip(z.chunks_exact_mut(dout))
-            .take(n)
-        {
-            zr.fill(0.0);
-            for (&xi, col) in xr.iter().zip(w.chunks_exact(dout)) {
-                for (zo, &wo) in zr.iter_mut().zip(col) {
-                    *zo += xi * wo;
+        let w = &self.weights;
+        for o in 0..dout {
+            let zo = &mut z[o * n..(o + 1) * n];
+            zo.fill(0.0);
+            for i in 0..din {
+                let wi = w[(o, i)];
+                for (zr, &xr) in zo.iter_mut().zip(&x[i * n..(i + 1) * n]) {
+                    *zr += xr * wi;
                 }
             }
         }
     }
 
-    /// z += b for each of the rows of `z`.
-    pub(crate) fn add_bias(&self, z: &mut [f64]) {
-        let b = self.bias.as_slice();
-        for zr in z.chunks_exact_mut(b.len().max(1)) {
-            for (zo, bo) in zr.iter_mut().zip(b) {
-                *zo += bo;
+    /// z += b for `n` points (unit-major).
+    pub(crate) fn add_bias(&self, z: &mut [f64], n: usize) {
+        for (zo, b) in z.chunks_exact_mut(n.max(1)).zip(self.bias.iter()) {
+            for v in zo {
+                *v += b;
             }
         }
     }
 
-    /// a = σ(z), row by row.
-    pub(crate) fn activate(&self, z: &[f64], a: &mut [f64]) {
-        let dout = self.outputs().max(1);
-        for (zr, ar) in z.chunks_exact(dout).zip(a.chunks_exact_mut(dout)) {
-            self.activation.apply_row(zr, ar);
+    /// a = σ(z) for `n` points (unit-major).
+    pub(crate) fn activate(&self, z: &[f64], a: &mut [f64], n: usize) {
+        let k = self.outputs();
+        if self.activation == Activation::Softmax {
+            for r in 0..n {
+                softmax_column(z, a, n, k, r);
+            }
+        } else {
+            let act = self.activation;
+            for (a, &z) in a[..n * k].iter_mut().zip(&z[..n * k]) {
+                *a = act.apply(z);
+            }
         }
     }
 
-    /// z = W x + b and a = σ(z) for `n` rows.
+    /// z = W x + b and a = σ(z) for `n` points (unit-major).
     pub(crate) fn forward(&self, x: &[f64], n: usize, z: &mut [f64], a: &mut [f64]) {
         self.linear(x, n, z);
-        self.add_bias(&mut z[..n * self.outputs()]);
-        self.activate(&z[..n * self.outputs()], &mut a[..n * self.outputs()]);
+        self.add_bias(&mut z[..n * self.outputs()], n);
+        self.activate(z, a, n);
     }
+}
+
+/// Softmax of point r's column of `z` (k units, stride n) into `a`:
+/// p_o = e^{z_o − m} / Σ e^{z_j − m}, m = max z (no overflow), summed in order of o.
+fn softmax_column(z: &[f64], a: &mut [f64], n: usize, k: usize, r: usize) {
+    let mut m = f64::NEG_INFINITY;
+    for o in 0..k {
+        m = m.max(z[o * n + r]);
+    }
+    let mut sum = 0.0;
+    for o in 0..k {
+        let e = (z[o * n + r] - m).exp();
+        a[o * n + r] = e;
+        sum += e;
+    }
+    for o in 0..k {
+        a[o * n + r] /= sum;
+    }
+}
+
+/// Row-major n × d into unit-major (d × n), or back with the sizes swapped.
+pub(crate) fn transpose(x: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+    let mut t = vec![0.0; rows * cols];
+    for r in 0..rows {
+        for c in 0..cols {
+            t[c * rows + r] = x[r * cols + c];
+        }
+    }
+    t
 }
 
 /// A network with what it needs to read raw rows: the input columns, the
@@ -186,12 +219,13 @@ impl Network {
         Ok(self.predict_prepared(&x))
     }
 
-    /// The outputs for already prepared rows (n × features).
+    /// The outputs for already prepared rows (row-major n × features),
+    /// row-major n × outputs.
     #[must_use]
     pub fn predict_prepared(&self, x: &[f64]) -> Vec<f64> {
         let f = self.features.len().max(1);
         let n = x.len() / f;
-        let mut input = x.to_vec();
+        let mut input = transpose(x, n, f);
         let mut z = Vec::new();
         let mut a = Vec::new();
         for layer in &self.layers {
@@ -201,7 +235,7 @@ impl Network {
             layer.forward(&input, n, &mut z, &mut a);
             std::mem::swap(&mut input, &mut a);
         }
-        input
+        transpose(&input, self.outputs(), n)
     }
 
     /// The predicted class of each raw row (the most probable; for a
@@ -225,19 +259,20 @@ impl Network {
         let n = x.len() / f;
         let input = DMatrix::from_row_slice(n, self.features.len(), &x);
         let mut layers = Vec::with_capacity(self.layers.len());
-        let mut current = x;
+        let mut current = transpose(&x, n, f);
         for layer in &self.layers {
             let out = layer.outputs();
             let mut z = vec![0.0; n * out];
             layer.linear(&current, n, &mut z);
-            let linear = DMatrix::from_row_slice(n, out, &z);
-            layer.add_bias(&mut z);
+            // Unit-major is column-major for an n × out matrix.
+            let linear = DMatrix::from_column_slice(n, out, &z);
+            layer.add_bias(&mut z, n);
             let mut a = vec![0.0; n * out];
-            layer.activate(&z, &mut a);
+            layer.activate(&z, &mut a, n);
             layers.push(LayerTrace {
                 linear,
-                pre: DMatrix::from_row_slice(n, out, &z),
-                post: DMatrix::from_row_slice(n, out, &a),
+                pre: DMatrix::from_column_slice(n, out, &z),
+                post: DMatrix::from_column_slice(n, out, &a),
             });
             current = a;
         }

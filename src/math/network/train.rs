@@ -9,7 +9,7 @@ use super::activation::Activation;
 use super::backprop::{Backprop, BatchTarget, cross_entropy, penalty};
 use super::config::NetConfig;
 use super::features::Standardize;
-use super::model::{Layer, Network, argmax};
+use super::model::{Layer, Network};
 use super::optimizer::OptimizerState;
 use super::problem::{Problem, Split, Target};
 use super::{EXPLODE_FACTOR, NetError, invalid};
@@ -222,9 +222,7 @@ impl Trainer {
         rng.shuffle(order);
         for rows in order.chunks(config.batch_size) {
             let m = rows.len();
-            for (dst, &r) in batch_x.chunks_exact_mut(f).zip(rows) {
-                dst.copy_from_slice(&x[r * f..(r + 1) * f]);
-            }
+            gather(x, f, rows, batch_x);
             let t = match target {
                 Target::Classes { codes, .. } => {
                     batch_codes.clear();
@@ -401,30 +399,46 @@ impl Trainer {
         let mut right = 0;
         for chunk in rows.chunks(EVAL_CHUNK) {
             let m = chunk.len();
-            for (dst, &r) in input.chunks_exact_mut(f).zip(chunk) {
-                dst.copy_from_slice(&self.x[r * f..(r + 1) * f]);
-            }
+            gather(&self.x, f, chunk, input);
             for layer in &self.network.layers {
                 layer.forward(input, m, z, a);
                 std::mem::swap(input, a);
             }
             // `input` holds the output activations, `z` the last pre-activations.
+            // Unit-major: output o of point i at o·m + i.
             for (i, &r) in chunk.iter().enumerate() {
-                let out = &input[i * k..(i + 1) * k];
                 match &self.target {
                     Target::Classes { codes, .. } => {
                         let y = codes[r] as usize;
-                        loss += cross_entropy(&z[i * k..(i + 1) * k], y);
-                        right += usize::from(argmax(out) == y);
+                        loss += cross_entropy(z, m, k, i, y);
+                        let best = (1..k).fold(0, |b, o| {
+                            if input[o * m + i] > input[b * m + i] {
+                                o
+                            } else {
+                                b
+                            }
+                        });
+                        right += usize::from(best == y);
                     }
                     Target::Values(v) => {
-                        let e = out[0] - v[r];
+                        let e = input[i] - v[r];
                         loss += 0.5 * e * e;
                     }
                 }
             }
         }
         (loss / rows.len().max(1) as f64, right)
+    }
+}
+
+/// Rows `rows` of row-major `x` (f columns) into `out`, unit-major
+/// (feature j of the i-th chosen row at j·rows.len() + i).
+fn gather(x: &[f64], f: usize, rows: &[usize], out: &mut [f64]) {
+    let m = rows.len();
+    for (i, &r) in rows.iter().enumerate() {
+        for (j, &v) in x[r * f..(r + 1) * f].iter().enumerate() {
+            out[j * m + i] = v;
+        }
     }
 }
 
