@@ -293,7 +293,9 @@ fn reevaluate(json: &serde_json::Value, inputs: &[&str], raw: &[f64]) -> Vec<f64
                     *v = (*v - m).exp();
                     sum += *v;
                 }
-                z.iter_mut().for_each(|v| *v /= sum);
+                for v in &mut z {
+                    *v /= sum;
+                }
             }
             other => panic!("unknown activation {other}"),
         }
@@ -503,7 +505,10 @@ fn trace_gives_each_stage_of_every_layer() {
         assert!((&wx - &stage.linear).amax() < 1e-12, "layer {l}");
         for i in 0..p.len() {
             for o in 0..layer.outputs() {
-                assert_eq!(stage.pre[(i, o)], stage.linear[(i, o)] + layer.bias[o]);
+                assert_eq!(
+                    stage.pre[(i, o)].to_bits(),
+                    (stage.linear[(i, o)] + layer.bias[o]).to_bits()
+                );
             }
         }
         if layer.activation != Activation::Softmax {

@@ -31,7 +31,9 @@ pub fn digits() -> Result<Dataset, LoadError> {
             path: path(),
             source,
         })?;
-    let mut pixels: Vec<Vec<f64>> = vec![Vec::with_capacity(1800); DIGIT_PIXELS];
+    let mut pixels: Vec<Vec<f64>> = (0..DIGIT_PIXELS)
+        .map(|_| Vec::with_capacity(1800))
+        .collect();
     let mut codes = Vec::with_capacity(1800);
     for (i, line) in text
         .lines()

@@ -134,7 +134,7 @@ impl NetConfig {
         if self.activation == Activation::Softmax {
             return Err(invalid(
                 "activation",
-                "softmax",
+                "softmax".to_owned(),
                 "softmax is the output of a classifier, not a hidden activation: use relu, leaky-relu, tanh, sigmoid or linear",
             ));
         }
@@ -147,12 +147,12 @@ impl NetConfig {
             ));
         }
         if self.batch_size == 0 {
-            return Err(invalid("batch", 0, "must be at least 1"));
+            return Err(invalid("batch", "0".to_owned(), "must be at least 1"));
         }
         if !(1..=MAX_EPOCHS).contains(&self.epochs) {
             return Err(invalid(
                 "epochs",
-                self.epochs,
+                self.epochs.to_string(),
                 format!("must be between 1 and {MAX_EPOCHS}"),
             ));
         }

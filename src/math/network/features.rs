@@ -9,6 +9,10 @@
 use std::str::FromStr;
 
 /// Which extra features to make from two input columns x and y.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "five independent toggles, as Playground's checkboxes"
+)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Extras {
     pub x_squared: bool,

@@ -139,14 +139,10 @@ pub enum NetError {
     Cancelled(usize),
 }
 
-pub(crate) fn invalid(
-    name: &'static str,
-    value: impl ToString,
-    reason: impl Into<String>,
-) -> NetError {
+pub(crate) fn invalid(name: &'static str, value: String, reason: impl Into<String>) -> NetError {
     NetError::InvalidParameter {
         name,
-        value: value.to_string(),
+        value,
         reason: reason.into(),
     }
 }

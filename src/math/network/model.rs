@@ -190,7 +190,7 @@ impl Network {
     /// [`NetError::InputWidth`] if `raw`'s length is not a multiple of the inputs.
     pub fn prepare(&self, raw: &[f64]) -> Result<Vec<f64>, NetError> {
         let d = self.inputs.len();
-        if d == 0 || raw.len() % d != 0 {
+        if d == 0 || !raw.len().is_multiple_of(d) {
             return Err(NetError::InputWidth {
                 expected: d,
                 found: raw.len(),

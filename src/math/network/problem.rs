@@ -122,10 +122,6 @@ impl Problem {
             inputs.push(name.to_owned());
         }
         let label = label.trim();
-        enum Source<'a> {
-            Text(&'a [u32], &'a [String]),
-            Numeric(&'a [f64]),
-        }
         let source = if let Some(l) = ds.label(label) {
             Source::Text(&l.codes, &l.categories)
         } else if let Some(c) = ds.column(label) {
@@ -225,6 +221,12 @@ impl Problem {
         }
         Ok(())
     }
+}
+
+/// Where a label's values come from.
+enum Source<'a> {
+    Text(&'a [u32], &'a [String]),
+    Numeric(&'a [f64]),
 }
 
 fn column(what: &'static str, message: String) -> NetError {
