@@ -133,7 +133,7 @@ pub static BUILTINS: &[Builtin] = &[
     },
     Builtin {
         id: "digits",
-        title: "Handwritten digits (8×8)",
+        title: "Digits (8×8 pixels)",
         description: "1,797 handwritten digits as 8×8 pixel counts 0–16 (columns pix_0 … pix_63, \
                       row by row) and their label: UCI's optdigits test set as scikit-learn \
                       ships it (CC BY 4.0).",
@@ -141,49 +141,49 @@ pub static BUILTINS: &[Builtin] = &[
     },
     Builtin {
         id: "circles",
-        title: "Two circles (2D classes)",
+        title: "Circles (2D)",
         description: "500 points: a disc inside a ring. No straight line separates them; \
                       a network with a hidden layer, or the feature x², does.",
         files: Files::Playground("circles"),
     },
     Builtin {
         id: "xor",
-        title: "XOR (2D classes)",
+        title: "XOR (2D)",
         description: "500 points in four quadrants, the class the sign of x·y: the problem a \
                       single layer cannot learn.",
         files: Files::Playground("xor"),
     },
     Builtin {
         id: "gauss",
-        title: "Two Gaussians (2D classes)",
+        title: "Gaussians (2D)",
         description: "500 points in two round clusters at (2, 2) and (−2, −2): a straight \
                       line separates them (logistic regression is enough).",
         files: Files::Playground("gauss"),
     },
     Builtin {
         id: "spiral",
-        title: "Two spirals (2D classes)",
+        title: "Spirals (2D)",
         description: "1,000 points on two interleaved spirals of 1¾ turns: a network needs \
                       two hidden layers to unroll them.",
         files: Files::Playground("spiral"),
     },
     Builtin {
         id: "moons",
-        title: "Two moons (2D classes)",
+        title: "Moons (2D)",
         description: "500 points on two interlocking half circles (scikit-learn's \
                       make_moons, scaled by 3).",
         files: Files::Playground("moons"),
     },
     Builtin {
         id: "plane",
-        title: "A plane (2D regression)",
+        title: "Plane (2D regression)",
         description: "500 points uniform in [−6, 6]² with target (x + y)/12 plus noise: \
                       linear regression fits it.",
         files: Files::Playground("plane"),
     },
     Builtin {
         id: "bump",
-        title: "A bump (2D regression)",
+        title: "Bump (2D regression)",
         description: "500 points uniform in [−6, 6]² with target exp(−(x² + y²)/8) plus \
                       noise: a smooth hill a hidden layer can learn.",
         files: Files::Playground("bump"),
