@@ -41,6 +41,8 @@ enum Command {
     Regress(cli::regress::RegressArgs),
     /// The SVD of a PNG or JPEG: rank-K picture, its error beside the Eckart–Young bound, energy, storage.
     Svd(cli::svd::SvdArgs),
+    /// Train a small neural network (dense layers, SGD/momentum/Adam) and report loss and accuracy.
+    Net(cli::net::NetArgs),
     /// Present a deck of scenes full screen (PageDown/→/Space: next, PageUp/←: back, N: notes, Esc: leave).
     Present(PresentArgs),
 }
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Some(Command::Project(args)) => cli::project::run(&args),
         Some(Command::Regress(args)) => cli::regress::run(&args),
         Some(Command::Svd(args)) => cli::svd::run(&args),
+        Some(Command::Net(args)) => cli::net::run(&args),
         Some(Command::Present(args)) => present(&args),
         None => run_gui(cli.path, None),
     };

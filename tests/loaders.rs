@@ -721,6 +721,6 @@ fn builtin_lookup() {
     assert!(matches!(e, LoadError::UnknownBuiltin { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
-        "builtin:nope: no such built-in dataset (available: iris, cloud, people, anscombe, words, cloud-1m)"
+        "builtin:nope: no such built-in dataset (available: iris, cloud, people, anscombe, words, cloud-1m, digits, circles, xor, gauss, spiral, moons, plane, bump)"
     );
 }

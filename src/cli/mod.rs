@@ -6,6 +6,7 @@
 
 pub mod factorize;
 pub mod neighbors;
+pub mod net;
 pub mod out;
 pub mod pca;
 pub mod project;

@@ -36,6 +36,10 @@ enum Files {
     },
     /// Made when opened (always the same), not stored.
     Generated(fn() -> Dataset),
+    /// Decoded when opened from an embedded file in its own format.
+    Decoded(fn() -> Result<Dataset, LoadError>),
+    /// A 2D set of [`playground`](super::playground) at its defaults.
+    Playground(&'static str),
 }
 
 impl Builtin {
@@ -58,6 +62,13 @@ impl Builtin {
                 Ok(ds)
             }
             Files::Generated(make) => Ok(make()),
+            Files::Decoded(decode) => decode(),
+            Files::Playground(id) => super::playground::generator(id)
+                .map(super::playground::Generator::generate_default)
+                .ok_or_else(|| LoadError::UnknownBuiltin {
+                    path: path.into(),
+                    available: String::new(),
+                }),
         }
     }
 
@@ -119,6 +130,63 @@ pub static BUILTINS: &[Builtin] = &[
         description: "A million points in six clusters near a tilted plane, generated \
                       (always the same) when opened: PCA, the scatter and the 3D view at scale.",
         files: Files::Generated(super::generated::cloud_1m),
+    },
+    Builtin {
+        id: "digits",
+        title: "Digits (8×8 pixels)",
+        description: "1,797 handwritten digits as 8×8 pixel counts 0–16 (columns pix_0 … pix_63, \
+                      row by row) and their label: UCI's optdigits test set as scikit-learn \
+                      ships it (CC BY 4.0).",
+        files: Files::Decoded(super::digits::digits),
+    },
+    Builtin {
+        id: "circles",
+        title: "Circles (2D)",
+        description: "500 points: a disc inside a ring. No straight line separates them; \
+                      a network with a hidden layer, or the feature x², does.",
+        files: Files::Playground("circles"),
+    },
+    Builtin {
+        id: "xor",
+        title: "XOR (2D)",
+        description: "500 points in four quadrants, the class the sign of x·y: the problem a \
+                      single layer cannot learn.",
+        files: Files::Playground("xor"),
+    },
+    Builtin {
+        id: "gauss",
+        title: "Gaussians (2D)",
+        description: "500 points in two round clusters at (2, 2) and (−2, −2): a straight \
+                      line separates them (logistic regression is enough).",
+        files: Files::Playground("gauss"),
+    },
+    Builtin {
+        id: "spiral",
+        title: "Spirals (2D)",
+        description: "1,000 points on two interleaved spirals of 1¾ turns: a network needs \
+                      two hidden layers to unroll them.",
+        files: Files::Playground("spiral"),
+    },
+    Builtin {
+        id: "moons",
+        title: "Moons (2D)",
+        description: "500 points on two interlocking half circles (scikit-learn's \
+                      make_moons, scaled by 3).",
+        files: Files::Playground("moons"),
+    },
+    Builtin {
+        id: "plane",
+        title: "Plane (2D regression)",
+        description: "500 points uniform in [−6, 6]² with target (x + y)/12 plus noise: \
+                      linear regression fits it.",
+        files: Files::Playground("plane"),
+    },
+    Builtin {
+        id: "bump",
+        title: "Bump (2D regression)",
+        description: "500 points uniform in [−6, 6]² with target exp(−(x² + y²)/8) plus \
+                      noise: a smooth hill a hidden layer can learn.",
+        files: Files::Playground("bump"),
     },
 ];
 

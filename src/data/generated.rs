@@ -140,10 +140,10 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 
 /// splitmix64 (Steele, Lea & Flood 2014): self-contained, so no dependency
 /// update can change the generated numbers.
-struct SplitMix64(u64);
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -152,12 +152,12 @@ impl SplitMix64 {
     }
 
     /// Uniform in [0, 1), 53 random bits.
-    fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// Two independent standard normals (Box–Muller).
-    fn normal_pair(&mut self) -> (f64, f64) {
+    pub(crate) fn normal_pair(&mut self) -> (f64, f64) {
         let u1 = 1.0 - self.uniform();
         let u2 = self.uniform();
         let r = (-2.0 * u1.ln()).sqrt();

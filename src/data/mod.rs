@@ -2,6 +2,7 @@
 
 mod builtin;
 mod delimited;
+mod digits;
 mod embeddings;
 mod error;
 mod generated;
@@ -9,6 +10,7 @@ mod npy;
 mod npz;
 mod parquet_load;
 mod picture;
+mod playground;
 mod progress;
 mod ratings;
 mod ratings_load;
@@ -20,6 +22,7 @@ pub use builtin::{
     load_builtin_ratings,
 };
 pub use delimited::{parse_delimited, read_delimited};
+pub use digits::{DIGIT_PIXELS, digits};
 pub use embeddings::{
     EmbeddingKind, LABEL_COLUMN, WORD_COLUMN, dim_name, is_embedding, is_projector_vectors_name,
     labels_beside_npy, load_embeddings, load_npy_with_labels, load_projector, load_word2vec,
@@ -34,6 +37,7 @@ pub use picture::{
     BuiltinPicture, MAX_DECODE_SIDE, MAX_FILE_BYTES, PICTURE_BUILTINS, Picture, builtin_picture,
     load_picture, load_picture_ref, looks_like_picture, parse_picture, save_picture,
 };
+pub use playground::{DEFAULT_SEED, GENERATORS, Generator, MAX_POINTS, generator};
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{

@@ -2,6 +2,7 @@
 //! compute threads inside a call (PCA's covariance), joined before it returns.
 
 pub mod factorize;
+pub mod network;
 pub mod pca;
 pub mod project;
 pub mod regress;
