@@ -17,6 +17,7 @@ mod save;
 pub mod screenshot;
 mod status;
 pub mod style;
+pub mod svg;
 pub mod views;
 pub mod widgets;
 

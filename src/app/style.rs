@@ -8,7 +8,7 @@ use crate::scene::Theme;
 
 /// DejaVu Sans carries the math glyphs egui's default fonts lack (λ σ Σ θ μ ᵀ ₁ ₂ ≈ ≠ √ · ×).
 /// Licence: assets/fonts/DejaVuSans-LICENSE.txt (Bitstream Vera, free to ship).
-const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Droid Sans Fallback: Chinese, Japanese and Korean, so column names and
 /// labels in those scripts draw as text, not boxes (the last fallback, used

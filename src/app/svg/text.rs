@@ -1,0 +1,212 @@
+//! Text as SVG `<text>`: one element per run of glyphs sharing a font,
+//! size and colour, each glyph at the x where egui laid it out, so the
+//! words stay selectable and searchable and sit where the PNG has them.
+//! Backgrounds, underlines and strike-throughs (the row mesh's non-glyph
+//! triangles) are drawn as triangles behind and over them.
+
+use std::fmt::Write as _;
+
+use egui::emath::GuiRounding as _;
+use egui::epaint::text::{Glyph, LayoutJob, PlacedRow};
+use egui::epaint::{TextShape, Vertex};
+use egui::{Color32, Pos2};
+
+use super::document::{Painter, degrees, escape, num, rgb_alpha, opacity};
+use super::fonts::css_family;
+
+/// Glyphs drawn as one `<text>`.
+struct Run {
+    section: usize,
+    color: Color32,
+    y: f32,
+    xs: String,
+    chars: String,
+}
+
+impl Painter<'_> {
+    /// Writes `t`'s galley, row by row.
+    pub(super) fn text(&mut self, t: &TextShape) {
+        if t.opacity_factor <= 0.0 || t.galley.rows.is_empty() {
+            return;
+        }
+        // egui puts text on whole pixels.
+        let pos = t.pos.round_to_pixels(self.pixels_per_point);
+        if t.angle != 0.0 {
+            let _ = writeln!(
+                self.body,
+                "<g transform=\"rotate({} {} {})\">",
+                degrees(t.angle),
+                num(pos.x),
+                num(pos.y)
+            );
+        }
+        let job = &t.galley.job;
+        let mut chars = job.text.char_indices().map(|(at, _)| at);
+        for row in &t.galley.rows {
+            let origin = pos + row.pos.to_vec2();
+            self.row_decorations(row, origin, t, false);
+            let byte_at: Vec<Option<usize>> = row.glyphs.iter().map(|_| chars.next()).collect();
+            if row.ends_with_newline {
+                chars.next();
+            }
+            self.row_glyphs(row, origin, t, &byte_at);
+            self.row_decorations(row, origin, t, true);
+            if !t.underline.is_empty() {
+                let rect = row.rect().translate(pos.to_vec2());
+                let d = super::shapes::polyline(&[rect.left_bottom(), rect.right_bottom()], false);
+                let _ = writeln!(
+                    self.body,
+                    "<path d=\"{d}\" fill=\"none\"{}/>",
+                    super::document::stroke_attr(t.underline)
+                );
+            }
+        }
+        if t.angle != 0.0 {
+            self.body.push_str("</g>\n");
+        }
+    }
+
+    /// The row's backgrounds (`over` false: the triangles before its
+    /// glyphs) or underlines and strike-throughs (`over`: after them).
+    fn row_decorations(&mut self, row: &PlacedRow, origin: Pos2, t: &TextShape, over: bool) {
+        let visuals = &row.visuals;
+        let glyphs = &visuals.glyph_vertex_range;
+        let indices: Vec<u32> = visuals
+            .mesh
+            .indices
+            .chunks_exact(3)
+            .filter(|tri| {
+                tri.iter().all(|&i| {
+                    let i = i as usize;
+                    if over { i >= glyphs.end } else { i < glyphs.start }
+                })
+            })
+            .flatten()
+            .copied()
+            .collect();
+        if indices.is_empty() {
+            return;
+        }
+        let vertices: Vec<Vertex> = visuals
+            .mesh
+            .vertices
+            .iter()
+            .map(|v| Vertex {
+                color: shown_color(v.color, t, None),
+                ..*v
+            })
+            .collect();
+        self.triangles(&vertices, &indices, origin, None);
+    }
+
+    /// The row's glyphs as `<text>` runs; `byte_at` holds each glyph's byte
+    /// offset in the job's text (None past its end: an elision mark).
+    fn row_glyphs(&mut self, row: &PlacedRow, origin: Pos2, t: &TextShape, byte_at: &[Option<usize>]) {
+        let job = &t.galley.job;
+        let mut run: Option<Run> = None;
+        for (glyph, at) in row.glyphs.iter().zip(byte_at) {
+            let section = section_of(job, *at);
+            let y = origin.y + glyph.pos.y;
+            let color = glyph_color(row, glyph, t).or(run.as_ref().map(|r| r.color));
+            let Some(color) = color else {
+                // Leading white space: nothing to see, but keep its place.
+                continue;
+            };
+            let joins = run
+                .as_ref()
+                .is_some_and(|r| r.section == section && r.color == color && r.y == y);
+            if !joins {
+                self.flush_text(job, run.take());
+            }
+            let r = run.get_or_insert_with(|| Run {
+                section,
+                color,
+                y,
+                xs: String::new(),
+                chars: String::new(),
+            });
+            if !r.xs.is_empty() {
+                r.xs.push(' ');
+            }
+            r.xs.push_str(&num(origin.x + glyph.pos.x));
+            r.chars.push(glyph.chr);
+        }
+        self.flush_text(job, run);
+    }
+
+    fn flush_text(&mut self, job: &LayoutJob, run: Option<Run>) {
+        let Some(run) = run else {
+            return;
+        };
+        if run.chars.trim().is_empty() {
+            return;
+        }
+        let Some((rgb, alpha)) = rgb_alpha(run.color) else {
+            return;
+        };
+        let Some(format) = job.sections.get(run.section).map(|s| &s.format) else {
+            return;
+        };
+        let family = css_family(&format.font_id.family, &mut self.families);
+        let mut attrs = format!(
+            " font-family=\"{family}\" font-size=\"{}\" fill=\"{rgb}\"",
+            num(format.font_id.size)
+        );
+        if alpha < 1.0 {
+            let _ = write!(attrs, " fill-opacity=\"{}\"", opacity(alpha));
+        }
+        if format.italics {
+            attrs.push_str(" font-style=\"italic\"");
+        }
+        let _ = writeln!(
+            self.body,
+            "<text x=\"{}\" y=\"{}\"{attrs}>{}</text>",
+            run.xs,
+            num(run.y),
+            escape(&run.chars)
+        );
+    }
+}
+
+/// The section of `job` that the byte at `at` belongs to (the last one for
+/// an elision mark past the end).
+fn section_of(job: &LayoutJob, at: Option<usize>) -> usize {
+    let last = job.sections.len().saturating_sub(1);
+    at.and_then(|at| job.sections.iter().position(|s| s.byte_range.contains(&egui::epaint::text::ByteIndex(at))))
+        .unwrap_or(last)
+}
+
+/// The colour egui paints `glyph` in (its mesh vertex's colour, after the
+/// shape's override, fallback and opacity), or None for a glyph with no
+/// pixels (white space).
+fn glyph_color(row: &PlacedRow, glyph: &Glyph, t: &TextShape) -> Option<Color32> {
+    if glyph.uv_rect.is_nothing() || glyph.chr.is_whitespace() {
+        return None;
+    }
+    let first = glyph.first_vertex as usize;
+    if !row.visuals.glyph_vertex_range.contains(&first) {
+        return None;
+    }
+    let color = row.visuals.mesh.vertices.get(first)?.color;
+    Some(shown_color(color, t, Some(glyph.is_color)))
+}
+
+/// `color` as the tessellator turns it for `t` (see epaint's
+/// `tessellate_text`): the override for glyphs, the fallback for the
+/// placeholder, colour glyphs untinted, times the opacity. `glyph` is
+/// None for a background or underline, else whether the glyph has colours.
+fn shown_color(color: Color32, t: &TextShape, glyph: Option<bool>) -> Color32 {
+    let mut color = match (t.override_text_color, glyph) {
+        (Some(c), Some(_)) => c,
+        (Some(_), None) => color,
+        (None, _) if color == Color32::PLACEHOLDER => t.fallback_color,
+        (None, _) => color,
+    };
+    if glyph == Some(true) {
+        color = Color32::from_white_alpha(color.a());
+    }
+    if t.opacity_factor < 1.0 {
+        color = color.gamma_multiply(t.opacity_factor);
+    }
+    color
+}
