@@ -14,30 +14,46 @@ pub(super) struct Used {
     pub monospace: bool,
 }
 
-/// The `font-family` value for egui's `family`: the bundled fonts by name
-/// in egui's fallback order (DejaVu Sans carries λ σ Σ ᵀ ≈ √), then the
-/// generic family.
-pub(super) fn css_family(family: &FontFamily, used: &mut Used) -> &'static str {
+/// The font-family list for egui's proportional text: the bundled fonts
+/// by name in egui's fallback order (DejaVu Sans carries λ σ Σ ᵀ ≈ √),
+/// then the generic family.
+const PROPORTIONAL: &str =
+    "'DejaVu Sans', Ubuntu, 'Noto Emoji', 'Droid Sans Fallback', NanumSquare, sans-serif";
+/// The same for monospace text.
+const MONOSPACE: &str =
+    "Hack, 'DejaVu Sans Mono', 'DejaVu Sans', 'Droid Sans Fallback', NanumSquare, monospace";
+
+/// The attribute that gives a `<text>` egui's `family`: none for
+/// proportional text (the document's default), a class for monospace.
+pub(super) fn css_class(family: &FontFamily, used: &mut Used) -> &'static str {
     match family {
         FontFamily::Monospace => {
             used.monospace = true;
-            "Hack, 'DejaVu Sans Mono', 'DejaVu Sans', 'Droid Sans Fallback', NanumSquare, monospace"
+            " class=\"mono\""
         }
         FontFamily::Proportional | FontFamily::Name(_) => {
             used.proportional = true;
-            "'DejaVu Sans', Ubuntu, 'Noto Emoji', 'Droid Sans Fallback', NanumSquare, sans-serif"
+            ""
         }
     }
 }
 
-/// The `<style>` element for the document: DejaVu Sans as an `@font-face`
-/// data URI when `embed` and text was drawn; nothing otherwise.
+/// The `<style>` element for the document: the font families of its
+/// text, and DejaVu Sans as an `@font-face` data URI when `embed`; nothing
+/// without text.
 pub(super) fn style(used: &Used, embed: bool) -> String {
-    if !embed || !(used.proportional || used.monospace) {
+    if !(used.proportional || used.monospace) {
         return String::new();
     }
-    format!(
-        "<style>@font-face {{ font-family: 'DejaVu Sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}</style>\n",
-        base64(DEJAVU_SANS)
-    )
+    let mut css = format!("text {{ font-family: {PROPORTIONAL}; }}\n");
+    if used.monospace {
+        css.push_str(&format!("text.mono {{ font-family: {MONOSPACE}; }}\n"));
+    }
+    if embed {
+        css.push_str(&format!(
+            "@font-face {{ font-family: 'DejaVu Sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}\n",
+            base64(DEJAVU_SANS)
+        ));
+    }
+    format!("<style>\n{css}</style>\n")
 }

@@ -8,6 +8,7 @@ use egui::epaint::{
     BandShape, ColorMode, CubicBezierShape, PathShape, PathStroke, QuadraticBezierShape,
     RectShape, Shape, StrokeKind,
 };
+use egui::emath::GuiRounding as _;
 use egui::{Color32, Pos2, Rect, Stroke};
 
 use super::document::{Painter, degrees, fill_attr, num, stroke_attr};
@@ -125,6 +126,30 @@ impl Painter<'_> {
             self.tessellated(&Shape::Rect(r.clone()));
             return;
         }
+        let mut r = r.clone();
+        if r.round_to_pixels.unwrap_or(true) && r.angle == 0.0 {
+            // As egui's tessellator snaps rectangles (crisp edges, tiles
+            // without seams): the outer edge for inside and outside
+            // strokes, the stroke's centre for middle ones.
+            let ppp = self.pixels_per_point;
+            match r.stroke_kind {
+                StrokeKind::Inside | StrokeKind::Outside => {
+                    r.rect = r.rect.round_to_pixels(ppp);
+                }
+                StrokeKind::Middle => {
+                    // Odd-pixel strokes centred on pixel centres (epaint's
+                    // `Stroke::round_rect_to_pixel`).
+                    let px = r.stroke.width * ppp;
+                    let odd = r.stroke.width > 0.0 && (px <= 1.0 || px.round() as i64 % 2 == 1);
+                    r.rect = if odd {
+                        r.rect.round_to_pixel_center(ppp)
+                    } else {
+                        r.rect.round_to_pixels(ppp)
+                    };
+                }
+            }
+        }
+        let r = &r;
         let rotate = if r.angle == 0.0 {
             String::new()
         } else {

@@ -12,7 +12,7 @@ use egui::epaint::{TextShape, Vertex};
 use egui::{Color32, Pos2};
 
 use super::document::{Painter, degrees, escape, num, rgb_alpha, opacity};
-use super::fonts::css_family;
+use super::fonts::css_class;
 
 /// Glyphs drawn as one `<text>`.
 struct Run {
@@ -103,8 +103,9 @@ impl Painter<'_> {
     /// offset in the job's text (None past its end: an elision mark).
     fn row_glyphs(&mut self, row: &PlacedRow, origin: Pos2, t: &TextShape, byte_at: &[Option<usize>]) {
         let job = &t.galley.job;
+        let xs = glyph_xs(&row.glyphs);
         let mut run: Option<Run> = None;
-        for (glyph, at) in row.glyphs.iter().zip(byte_at) {
+        for ((glyph, at), x) in row.glyphs.iter().zip(byte_at).zip(xs) {
             let section = section_of(job, *at);
             let y = origin.y + glyph.pos.y;
             let color = glyph_color(row, glyph, t).or(run.as_ref().map(|r| r.color));
@@ -128,7 +129,7 @@ impl Painter<'_> {
             if !r.xs.is_empty() {
                 r.xs.push(' ');
             }
-            r.xs.push_str(&num(origin.x + glyph.pos.x));
+            r.xs.push_str(&num(origin.x + x));
             r.chars.push(glyph.chr);
         }
         self.flush_text(job, run);
@@ -147,9 +148,9 @@ impl Painter<'_> {
         let Some(format) = job.sections.get(run.section).map(|s| &s.format) else {
             return;
         };
-        let family = css_family(&format.font_id.family, &mut self.families);
+        let class = css_class(&format.font_id.family, &mut self.families);
         let mut attrs = format!(
-            " font-family=\"{family}\" font-size=\"{}\" fill=\"{rgb}\"",
+            "{class} font-size=\"{}\" fill=\"{rgb}\"",
             num(format.font_id.size)
         );
         if alpha < 1.0 {
@@ -166,6 +167,27 @@ impl Painter<'_> {
             escape(&run.chars)
         );
     }
+}
+
+/// Where each glyph's character goes along the row. A ligature (ﬁ) is
+/// one glyph carrying the first character, followed by glyphs at the same
+/// place with no advance for the others; SVG gives each character a glyph
+/// of its own, so the ligature's advance is shared among them.
+fn glyph_xs(glyphs: &[Glyph]) -> Vec<f32> {
+    let mut xs = Vec::with_capacity(glyphs.len());
+    let mut start = 0;
+    while start < glyphs.len() {
+        let x0 = glyphs[start].pos.x;
+        let mut end = start + 1;
+        while end < glyphs.len() && glyphs[end].pos.x == x0 && glyphs[end].uv_rect.is_nothing() {
+            end += 1;
+        }
+        let advance: f32 = glyphs[start..end].iter().map(|g| g.advance_width).sum();
+        let n = (end - start) as f32;
+        xs.extend((0..end - start).map(|k| x0 + advance * k as f32 / n));
+        start = end;
+    }
+    xs
 }
 
 /// The section of `job` that the byte at `at` belongs to (the last one for
