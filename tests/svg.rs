@@ -37,7 +37,10 @@ fn shipped_scenes() -> Vec<PathBuf> {
 fn render_svg(scene: &str, dir: &Path, extra: &[&str]) -> String {
     let out = dir.join(format!(
         "{}.svg",
-        Path::new(scene).file_stem().expect("stem").to_string_lossy()
+        Path::new(scene)
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
     ));
     let out_str = out.to_str().expect("utf-8 path");
     let mut args = vec!["render", scene, "-o", out_str];
@@ -134,10 +137,7 @@ fn texts(svg: &str) -> Vec<String> {
 fn every_shipped_scene_matches_its_png() {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenes = shipped_scenes();
-    let names: Vec<&str> = scenes
-        .iter()
-        .map(|p| p.to_str().expect("utf-8"))
-        .collect();
+    let names: Vec<&str> = scenes.iter().map(|p| p.to_str().expect("utf-8")).collect();
     for (format, sub) in [("png", "png/"), ("svg", "svg/")] {
         let out = format!("{}/{sub}", dir.path().display());
         let mut args = vec!["render"];
@@ -175,7 +175,13 @@ fn text_is_selectable_text() {
         &[],
     );
     let all = texts(&pca).join("\n");
-    for want in ["iris", "PC1 (95.8%)", "variance λ", "sepal_length", "setosa"] {
+    for want in [
+        "iris",
+        "PC1 (95.8%)",
+        "variance λ",
+        "sepal_length",
+        "setosa",
+    ] {
         assert!(all.contains(want), "{want:?} not among the texts:\n{all}");
     }
     assert!(
@@ -183,7 +189,10 @@ fn text_is_selectable_text() {
         "the y axis title is not rotated"
     );
     let factorize = render_svg(
-        scenes.join("factorize-movie-night.toml").to_str().expect("utf-8"),
+        scenes
+            .join("factorize-movie-night.toml")
+            .to_str()
+            .expect("utf-8"),
         dir.path(),
         &[],
     );
@@ -198,8 +207,16 @@ fn text_is_selectable_text() {
 fn fonts_embed_on_request() {
     let dir = tempfile::tempdir().expect("tempdir");
     let scene = repo().join("assets/scenes/transform-shear.toml");
-    let svg = render_svg(scene.to_str().expect("utf-8"), dir.path(), &["--embed-fonts"]);
-    assert!(svg.contains("@font-face { font-family: 'DejaVu Sans'; src: url(data:font/ttf;base64,AAEAAA"));
+    let svg = render_svg(
+        scene.to_str().expect("utf-8"),
+        dir.path(),
+        &["--embed-fonts"],
+    );
+    assert!(
+        svg.contains(
+            "@font-face { font-family: 'DejaVu Sans'; src: url(data:font/ttf;base64,AAEAAA"
+        )
+    );
     assert!(svg.len() > 1_000_000, "{} bytes", svg.len());
 }
 
@@ -297,10 +314,16 @@ fn frames_write_numbered_svgs() {
     assert!(frames.iter().all(|f| f.starts_with("<svg")));
     assert_ne!(frames[0], frames[2], "the animation did not move");
     let batch = format!("{}/", dir.path().join("batch").display());
-    let o = eigenlens(&["render", scene, "-o", &batch, "--format", "svg", "--frames", "2"]);
+    let o = eigenlens(&[
+        "render", scene, "-o", &batch, "--format", "svg", "--frames", "2",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     for i in 0..2 {
-        assert!(dir.path().join(format!("batch/transform-shear-{i:03}.svg")).is_file());
+        assert!(
+            dir.path()
+                .join(format!("batch/transform-shear-{i:03}.svg"))
+                .is_file()
+        );
     }
 }
 

@@ -165,13 +165,7 @@ impl SceneRenderer {
         transparent: bool,
     ) -> Result<Self, RenderError> {
         gpu.check_size(window)?;
-        let harness = scene_harness(
-            scene,
-            data,
-            window,
-            transparent,
-            PatientRenderer::new(gpu),
-        )?;
+        let harness = scene_harness(scene, data, window, transparent, PatientRenderer::new(gpu))?;
         Ok(Self { harness })
     }
 

@@ -373,14 +373,20 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
                 path.display(),
             ))
         };
-        let bad_scene = |e: crate::render::RenderError| Failure::input(format!("{}: {e}", path.display()));
+        let bad_scene =
+            |e: crate::render::RenderError| Failure::input(format!("{}: {e}", path.display()));
         if output.is_svg() {
             let options = SvgOptions {
                 embed_fonts: args.embed_fonts,
             };
-            let mut renderer =
-                SvgRenderer::new(&loaded.scene, loaded.data, &window, args.transparent, options)
-                    .map_err(bad_scene)?;
+            let mut renderer = SvgRenderer::new(
+                &loaded.scene,
+                loaded.data,
+                &window,
+                args.transparent,
+                options,
+            )
+            .map_err(bad_scene)?;
             if args.frames.is_some() && !renderer.animated() {
                 return Err(no_animation());
             }
@@ -457,7 +463,8 @@ fn write_svgs(
 /// Writes `text` through a temporary file renamed into place.
 fn write_text(text: &str, path: &Path) -> Result<(), Failure> {
     make_parent(path)?;
-    crate::files::write_bytes_atomic(path, text.as_bytes()).map_err(|e| Failure::input(e.to_string()))
+    crate::files::write_bytes_atomic(path, text.as_bytes())
+        .map_err(|e| Failure::input(e.to_string()))
 }
 
 #[cfg(test)]

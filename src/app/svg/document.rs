@@ -223,6 +223,9 @@ mod tests {
         assert_eq!(rgb, "#ff0000");
         assert!((a - 128.0 / 255.0).abs() < 1e-6);
         assert_eq!(rgb_alpha(Color32::TRANSPARENT), None);
-        assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;\u{FFFD}");
+        assert_eq!(
+            escape("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;\u{FFFD}"
+        );
     }
 }

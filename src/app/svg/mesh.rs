@@ -152,8 +152,8 @@ impl Painter<'_> {
             };
             let mut color = average([v[0].color, v[1].color, v[2].color]);
             if let Some(id) = texture {
-                let centre = ((v[0].uv.to_vec2() + v[1].uv.to_vec2() + v[2].uv.to_vec2()) / 3.0)
-                    .to_pos2();
+                let centre =
+                    ((v[0].uv.to_vec2() + v[1].uv.to_vec2() + v[2].uv.to_vec2()) / 3.0).to_pos2();
                 color = color * self.sample(id, centre);
             }
             if color.a() == 0 {
@@ -196,7 +196,11 @@ impl Painter<'_> {
         let [w, h] = texture.size;
         let x = ((uv.x.clamp(0.0, 1.0) * w as f32) as usize).min(w.saturating_sub(1));
         let y = ((uv.y.clamp(0.0, 1.0) * h as f32) as usize).min(h.saturating_sub(1));
-        texture.pixels.get(y * w + x).copied().unwrap_or(Color32::WHITE)
+        texture
+            .pixels
+            .get(y * w + x)
+            .copied()
+            .unwrap_or(Color32::WHITE)
     }
 
     /// `shape` as egui tessellates it (without feathering), as triangles:
@@ -252,5 +256,9 @@ fn average(colors: [Color32; 3]) -> Color32 {
 fn matrix_num(v: f32) -> String {
     let s = format!("{:.6}", if v.is_finite() { v } else { 0.0 });
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" || s.is_empty() { "0".to_owned() } else { s.to_owned() }
+    if s == "-0" || s.is_empty() {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }

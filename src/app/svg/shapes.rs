@@ -4,11 +4,11 @@
 
 use std::fmt::Write as _;
 
-use egui::epaint::{
-    BandShape, ColorMode, CubicBezierShape, PathShape, PathStroke, QuadraticBezierShape,
-    RectShape, Shape, StrokeKind,
-};
 use egui::emath::GuiRounding as _;
+use egui::epaint::{
+    BandShape, ColorMode, CubicBezierShape, PathShape, PathStroke, QuadraticBezierShape, RectShape,
+    Shape, StrokeKind,
+};
 use egui::{Color32, Pos2, Rect, Stroke};
 
 use super::document::{Painter, degrees, fill_attr, num, stroke_attr};
@@ -89,9 +89,17 @@ impl Painter<'_> {
             return;
         }
         // egui fills only closed paths.
-        let fill = if p.closed { p.fill } else { Color32::TRANSPARENT };
+        let fill = if p.closed {
+            p.fill
+        } else {
+            Color32::TRANSPARENT
+        };
         let stroke = solid(&p.stroke, Rect::from_points(&p.points));
-        let joins = if p.closed { "" } else { " stroke-linejoin=\"round\"" };
+        let joins = if p.closed {
+            ""
+        } else {
+            " stroke-linejoin=\"round\""
+        };
         self.path(&polyline(&p.points, p.closed), fill, stroke, joins);
     }
 
@@ -219,7 +227,11 @@ impl Painter<'_> {
             num(c.x),
             num(c.y)
         );
-        let fill = if q.closed { q.fill } else { Color32::TRANSPARENT };
+        let fill = if q.closed {
+            q.fill
+        } else {
+            Color32::TRANSPARENT
+        };
         self.path(&d, fill, solid(&q.stroke, Rect::from_points(&q.points)), "");
     }
 
@@ -237,7 +249,11 @@ impl Painter<'_> {
             num(q.x),
             num(q.y)
         );
-        let fill = if c.closed { c.fill } else { Color32::TRANSPARENT };
+        let fill = if c.closed {
+            c.fill
+        } else {
+            Color32::TRANSPARENT
+        };
         self.path(&d, fill, solid(&c.stroke, Rect::from_points(&c.points)), "");
     }
 }

@@ -11,7 +11,7 @@ use egui::epaint::text::{Glyph, LayoutJob, PlacedRow};
 use egui::epaint::{TextShape, Vertex};
 use egui::{Color32, Pos2};
 
-use super::document::{Painter, degrees, escape, num, rgb_alpha, opacity};
+use super::document::{Painter, degrees, escape, num, opacity, rgb_alpha};
 use super::fonts::css_class;
 
 /// Glyphs drawn as one `<text>`.
@@ -78,7 +78,11 @@ impl Painter<'_> {
             .filter(|tri| {
                 tri.iter().all(|&i| {
                     let i = i as usize;
-                    if over { i >= glyphs.end } else { i < glyphs.start }
+                    if over {
+                        i >= glyphs.end
+                    } else {
+                        i < glyphs.start
+                    }
                 })
             })
             .flatten()
@@ -101,7 +105,13 @@ impl Painter<'_> {
 
     /// The row's glyphs as `<text>` runs; `byte_at` holds each glyph's byte
     /// offset in the job's text (None past its end: an elision mark).
-    fn row_glyphs(&mut self, row: &PlacedRow, origin: Pos2, t: &TextShape, byte_at: &[Option<usize>]) {
+    fn row_glyphs(
+        &mut self,
+        row: &PlacedRow,
+        origin: Pos2,
+        t: &TextShape,
+        byte_at: &[Option<usize>],
+    ) {
         let job = &t.galley.job;
         let xs = glyph_xs(&row.glyphs);
         let mut run: Option<Run> = None;
@@ -194,8 +204,12 @@ fn glyph_xs(glyphs: &[Glyph]) -> Vec<f32> {
 /// an elision mark past the end).
 fn section_of(job: &LayoutJob, at: Option<usize>) -> usize {
     let last = job.sections.len().saturating_sub(1);
-    at.and_then(|at| job.sections.iter().position(|s| s.byte_range.contains(&egui::epaint::text::ByteIndex(at))))
-        .unwrap_or(last)
+    at.and_then(|at| {
+        job.sections
+            .iter()
+            .position(|s| s.byte_range.contains(&egui::epaint::text::ByteIndex(at)))
+    })
+    .unwrap_or(last)
 }
 
 /// The colour egui paints `glyph` in (its mesh vertex's colour, after the

@@ -52,13 +52,16 @@ impl TextureStore {
     /// The texture `id` and its options.
     #[must_use]
     pub fn get(&self, id: TextureId) -> Option<(&ColorImage, TextureOptions)> {
-        self.images.get(&id).map(|(image, options)| (image, *options))
+        self.images
+            .get(&id)
+            .map(|(image, options)| (image, *options))
     }
 
     /// The size of the font atlas (texture 0), for tessellating.
     #[must_use]
     pub fn font_atlas_size(&self) -> [usize; 2] {
-        self.get(TextureId::default()).map_or([1, 1], |(t, _)| t.size)
+        self.get(TextureId::default())
+            .map_or([1, 1], |(t, _)| t.size)
     }
 }
 
@@ -134,8 +137,7 @@ pub(super) fn png_data_uri(store: &TextureStore, key: ImageKey) -> Option<(Strin
 
 /// Standard base64 with padding (RFC 4648), for data URIs.
 pub(super) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -189,6 +191,12 @@ mod tests {
         assert_eq!(image.pixels[2 * 4 + 1], Color32::RED);
         assert_eq!(image.pixels[2 * 4 + 2], Color32::RED);
         assert_eq!(image.pixels[2 * 4 + 3], Color32::BLACK);
-        assert_eq!(texels([4, 4], egui::Rect::from_min_max(egui::pos2(0.25, 0.0), egui::pos2(1.0, 0.5))), Some([1, 0, 4, 2]));
+        assert_eq!(
+            texels(
+                [4, 4],
+                egui::Rect::from_min_max(egui::pos2(0.25, 0.0), egui::pos2(1.0, 0.5))
+            ),
+            Some([1, 0, 4, 2])
+        );
     }
 }
