@@ -76,21 +76,20 @@ impl<'a> Painter<'a> {
             return;
         };
         let key = [clip.min.x, clip.min.y, clip.max.x, clip.max.y].map(f32::to_bits);
-        let id = match self.clip_ids.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = self.next_id();
-                let rect = format!(
-                    "<clipPath id=\"c{id}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
-                    num(clip.min.x),
-                    num(clip.min.y),
-                    num(clip.width()),
-                    num(clip.height())
-                );
-                self.define(&rect);
-                self.clip_ids.insert(key, id);
-                id
-            }
+        let id = if let Some(&id) = self.clip_ids.get(&key) {
+            id
+        } else {
+            let id = self.next_id();
+            let rect = format!(
+                "<clipPath id=\"c{id}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
+                num(clip.min.x),
+                num(clip.min.y),
+                num(clip.width()),
+                num(clip.height())
+            );
+            self.define(&rect);
+            self.clip_ids.insert(key, id);
+            id
         };
         let _ = writeln!(self.body, "<g clip-path=\"url(#c{id})\">");
     }

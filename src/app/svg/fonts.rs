@@ -2,6 +2,8 @@
 //! egui falls back through them (src/app/style.rs installs them), and,
 //! when asked, DejaVu Sans embedded as a data URI.
 
+use std::fmt::Write as _;
+
 use egui::FontFamily;
 
 use super::textures::base64;
@@ -47,13 +49,14 @@ pub(super) fn style(used: &Used, embed: bool) -> String {
     }
     let mut css = format!("text {{ font-family: {PROPORTIONAL}; }}\n");
     if used.monospace {
-        css.push_str(&format!("text.mono {{ font-family: {MONOSPACE}; }}\n"));
+        let _ = writeln!(css, "text.mono {{ font-family: {MONOSPACE}; }}");
     }
     if embed {
-        css.push_str(&format!(
-            "@font-face {{ font-family: 'DejaVu Sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}\n",
+        let _ = writeln!(
+            css,
+            "@font-face {{ font-family: 'DejaVu Sans'; src: url(data:font/ttf;base64,{}) format('truetype'); }}",
             base64(DEJAVU_SANS)
-        ));
+        );
     }
     format!("<style>\n{css}</style>\n")
 }

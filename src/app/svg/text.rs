@@ -123,9 +123,9 @@ impl Painter<'_> {
                 // Leading white space: nothing to see, but keep its place.
                 continue;
             };
-            let joins = run
-                .as_ref()
-                .is_some_and(|r| r.section == section && r.color == color && r.y == y);
+            let joins = run.as_ref().is_some_and(|r| {
+                r.section == section && r.color == color && r.y.to_bits() == y.to_bits()
+            });
             if !joins {
                 self.flush_text(job, run.take());
             }
@@ -189,7 +189,10 @@ fn glyph_xs(glyphs: &[Glyph]) -> Vec<f32> {
     while start < glyphs.len() {
         let x0 = glyphs[start].pos.x;
         let mut end = start + 1;
-        while end < glyphs.len() && glyphs[end].pos.x == x0 && glyphs[end].uv_rect.is_nothing() {
+        while end < glyphs.len()
+            && glyphs[end].pos.x.to_bits() == x0.to_bits()
+            && glyphs[end].uv_rect.is_nothing()
+        {
             end += 1;
         }
         let advance: f32 = glyphs[start..end].iter().map(|g| g.advance_width).sum();
@@ -234,9 +237,8 @@ fn glyph_color(row: &PlacedRow, glyph: &Glyph, t: &TextShape) -> Option<Color32>
 fn shown_color(color: Color32, t: &TextShape, glyph: Option<bool>) -> Color32 {
     let mut color = match (t.override_text_color, glyph) {
         (Some(c), Some(_)) => c,
-        (Some(_), None) => color,
         (None, _) if color == Color32::PLACEHOLDER => t.fallback_color,
-        (None, _) => color,
+        _ => color,
     };
     if glyph == Some(true) {
         color = Color32::from_white_alpha(color.a());
