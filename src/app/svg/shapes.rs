@@ -172,13 +172,26 @@ impl Painter<'_> {
         if let Some(brush) = &r.brush {
             self.textured_rect(r.rect, brush.fill_texture_id, brush.uv, r.fill, &rotate);
         } else if r.fill.a() > 0 {
-            let d = rounded_rect(r.rect, r.corner_radius);
             let stroke = if r.stroke_kind == StrokeKind::Middle {
                 r.stroke
             } else {
                 Stroke::NONE
             };
-            self.path(&d, r.fill, stroke, &rotate);
+            if r.corner_radius == egui::CornerRadius::ZERO {
+                // Heatmap cells and panels: the shortest element.
+                let _ = writeln!(
+                    self.body,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"{}{}{rotate}/>",
+                    num(r.rect.min.x),
+                    num(r.rect.min.y),
+                    num(r.rect.width().max(0.0)),
+                    num(r.rect.height().max(0.0)),
+                    fill_attr(r.fill),
+                    stroke_attr(stroke)
+                );
+            } else {
+                self.path(&rounded_rect(r.rect, r.corner_radius), r.fill, stroke, &rotate);
+            }
             if r.stroke_kind == StrokeKind::Middle {
                 return;
             }

@@ -125,14 +125,37 @@ pub(super) fn png_data_uri(store: &TextureStore, key: ImageKey) -> Option<(Strin
             rgba.extend_from_slice(&c.to_srgba_unmultiplied());
         }
     }
-    let image = image::RgbaImage::from_raw(w as u32, h as u32, rgba)?;
-    let mut png = std::io::Cursor::new(Vec::new());
-    image.write_to(&mut png, image::ImageFormat::Png).ok()?;
+    let png = encode_png(&rgba, w as u32, h as u32)?;
     let nearest = options.magnification == TextureFilter::Nearest;
     Some((
-        format!("data:image/png;base64,{}", base64(png.get_ref())),
+        format!("data:image/png;base64,{}", base64(&png)),
         nearest,
     ))
+}
+
+/// `rgba` (unpremultiplied, `w × h`) as a PNG, in the fewest channels that
+/// hold it (grey, RGB or RGBA: the pictures of the Image view are grey),
+/// at the default compression (Best saves 4% for three times the time).
+fn encode_png(rgba: &[u8], w: u32, h: u32) -> Option<Vec<u8>> {
+    use image::ImageEncoder as _;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let opaque = rgba.chunks_exact(4).all(|p| p[3] == 255);
+    let grey = opaque && rgba.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]);
+    let (bytes, color): (Vec<u8>, image::ExtendedColorType) = if grey {
+        (rgba.chunks_exact(4).map(|p| p[0]).collect(), image::ExtendedColorType::L8)
+    } else if opaque {
+        (
+            rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+            image::ExtendedColorType::Rgb8,
+        )
+    } else {
+        (rgba.to_vec(), image::ExtendedColorType::Rgba8)
+    };
+    let mut png = Vec::new();
+    PngEncoder::new_with_quality(&mut png, CompressionType::Default, FilterType::Adaptive)
+        .write_image(&bytes, w, h, color)
+        .ok()?;
+    Some(png)
 }
 
 /// Standard base64 with padding (RFC 4648), for data URIs.
