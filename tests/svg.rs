@@ -112,13 +112,25 @@ fn differing_blocks(a: &RgbaImage, b: &RgbaImage) -> (usize, usize) {
     (differing, (w * h) as usize)
 }
 
-/// The text of every `<text>` element, entities decoded.
+/// The text of every `<text>` element (its `<tspan>`s joined), entities
+/// decoded: what selecting it and copying gives.
 fn texts(svg: &str) -> Vec<String> {
     svg.split("<text")
         .skip(1)
         .filter_map(|t| {
             let body = &t[t.find('>')? + 1..];
             let body = &body[..body.find("</text>")?];
+            let mut plain = String::new();
+            for part in body.split("<tspan") {
+                plain.push_str(part.find('>').map_or(part, |end| {
+                    if part.starts_with(' ') {
+                        &part[end + 1..]
+                    } else {
+                        part
+                    }
+                }));
+            }
+            let body = plain.replace("</tspan>", "");
             Some(
                 body.replace("&lt;", "<")
                     .replace("&gt;", ">")
@@ -196,7 +208,26 @@ fn text_is_selectable_text() {
         dir.path(),
         &[],
     );
-    assert!(texts(&factorize).iter().any(|t| t.contains("Qᵀ")));
+    let factorize = texts(&factorize);
+    assert!(factorize.iter().any(|t| t.contains("Qᵀ")));
+    // A combining hat stays on its letter (egui's glyphs for it both say r).
+    assert!(
+        factorize
+            .iter()
+            .any(|t| t.starts_with("r\u{302} = μ + (row of P)")),
+        "{factorize:#?}"
+    );
+    // Ligatures (egui draws ﬁ as one glyph) keep their letters.
+    let image = render_svg(
+        scenes.join("image-rank-5.toml").to_str().expect("utf-8"),
+        dir.path(),
+        &[],
+    );
+    assert!(
+        texts(&image)
+            .iter()
+            .any(|t| t.contains("the first 5 layers"))
+    );
     // The font: DejaVu Sans by name (it has λ Σ ᵀ), not embedded unless asked.
     assert!(pca.contains("font-family: 'DejaVu Sans'"));
     assert!(!pca.contains("@font-face"));

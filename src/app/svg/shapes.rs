@@ -190,7 +190,12 @@ impl Painter<'_> {
                     stroke_attr(stroke)
                 );
             } else {
-                self.path(&rounded_rect(r.rect, r.corner_radius), r.fill, stroke, &rotate);
+                self.path(
+                    &rounded_rect(r.rect, r.corner_radius),
+                    r.fill,
+                    stroke,
+                    &rotate,
+                );
             }
             if r.stroke_kind == StrokeKind::Middle {
                 return;

@@ -19,8 +19,64 @@ struct Run {
     section: usize,
     color: Color32,
     y: f32,
-    xs: String,
+    pieces: Vec<Piece>,
+}
+
+/// Characters of a run: each at its own x, or (a cluster: a ligature such
+/// as ﬁ, a letter with combining marks such as r̂) all from one x, shaped
+/// together by the viewer as egui shaped them together.
+struct Piece {
+    xs: Vec<f32>,
     chars: String,
+    cluster: bool,
+}
+
+impl Run {
+    /// Adds `c` at `x`; `joined`: it belongs to the previous character's
+    /// cluster.
+    fn push(&mut self, x: f32, c: char, joined: bool) {
+        if joined && let Some(last) = self.pieces.last_mut() {
+            if !last.cluster {
+                // The previous character starts a cluster: move it to one.
+                let (Some(prev), Some(prev_x)) = (last.chars.pop(), last.xs.pop()) else {
+                    return;
+                };
+                if last.chars.is_empty() {
+                    self.pieces.pop();
+                }
+                self.pieces.push(Piece {
+                    xs: vec![prev_x],
+                    chars: prev.to_string(),
+                    cluster: true,
+                });
+            }
+            if let Some(cluster) = self.pieces.last_mut() {
+                cluster.chars.push(c);
+            }
+            return;
+        }
+        match self.pieces.last_mut() {
+            Some(piece) if !piece.cluster => {
+                piece.xs.push(x);
+                piece.chars.push(c);
+            }
+            _ => self.pieces.push(Piece {
+                xs: vec![x],
+                chars: c.to_string(),
+                cluster: false,
+            }),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.pieces.iter().all(|p| p.chars.trim().is_empty())
+    }
+}
+
+/// ` x="x0 x1 …"` for `xs`.
+fn x_attr(xs: &[f32]) -> String {
+    let list: Vec<String> = xs.iter().map(|&x| num(x)).collect();
+    format!(" x=\"{}\"", list.join(" "))
 }
 
 impl Painter<'_> {
@@ -113,9 +169,15 @@ impl Painter<'_> {
         byte_at: &[Option<usize>],
     ) {
         let job = &t.galley.job;
-        let xs = glyph_xs(&row.glyphs);
         let mut run: Option<Run> = None;
-        for ((glyph, at), x) in row.glyphs.iter().zip(byte_at).zip(xs) {
+        for (i, (glyph, at)) in row.glyphs.iter().zip(byte_at).enumerate() {
+            // The text's own character: in a cluster egui may give every
+            // glyph the cluster's first one (r̂ has glyphs r and r).
+            let chr = at
+                .and_then(|at| job.text.get(at..))
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or(glyph.chr);
+            let joined = i > 0 && joins_previous(glyph, chr);
             let section = section_of(job, *at);
             let y = origin.y + glyph.pos.y;
             let color = glyph_color(row, glyph, t).or(run.as_ref().map(|r| r.color));
@@ -133,14 +195,9 @@ impl Painter<'_> {
                 section,
                 color,
                 y,
-                xs: String::new(),
-                chars: String::new(),
+                pieces: Vec::new(),
             });
-            if !r.xs.is_empty() {
-                r.xs.push(' ');
-            }
-            r.xs.push_str(&num(origin.x + x));
-            r.chars.push(glyph.chr);
+            r.push(origin.x + glyph.pos.x, chr, joined && joins);
         }
         self.flush_text(job, run);
     }
@@ -149,7 +206,7 @@ impl Painter<'_> {
         let Some(run) = run else {
             return;
         };
-        if run.chars.trim().is_empty() {
+        if run.is_blank() {
             return;
         }
         let Some((rgb, alpha)) = rgb_alpha(run.color) else {
@@ -169,38 +226,33 @@ impl Painter<'_> {
         if format.italics {
             attrs.push_str(" font-style=\"italic\"");
         }
-        let _ = writeln!(
-            self.body,
-            "<text x=\"{}\" y=\"{}\"{attrs}>{}</text>",
-            run.xs,
-            num(run.y),
-            escape(&run.chars)
-        );
+        let y = num(run.y);
+        if let [piece] = &run.pieces[..] {
+            let x = x_attr(&piece.xs);
+            let text = escape(&piece.chars);
+            let _ = writeln!(self.body, "<text{x} y=\"{y}\"{attrs}>{text}</text>");
+            return;
+        }
+        // Clusters: one text (selectable as one), a tspan per piece.
+        let _ = write!(self.body, "<text y=\"{y}\"{attrs}>");
+        for piece in &run.pieces {
+            let x = x_attr(&piece.xs);
+            let _ = write!(self.body, "<tspan{x}>{}</tspan>", escape(&piece.chars));
+        }
+        self.body.push_str("</text>\n");
     }
 }
 
-/// Where each glyph's character goes along the row. A ligature (ﬁ) is
-/// one glyph carrying the first character, followed by glyphs at the same
-/// place with no advance for the others; SVG gives each character a glyph
-/// of its own, so the ligature's advance is shared among them.
-fn glyph_xs(glyphs: &[Glyph]) -> Vec<f32> {
-    let mut xs = Vec::with_capacity(glyphs.len());
-    let mut start = 0;
-    while start < glyphs.len() {
-        let x0 = glyphs[start].pos.x;
-        let mut end = start + 1;
-        while end < glyphs.len()
-            && glyphs[end].pos.x.to_bits() == x0.to_bits()
-            && glyphs[end].uv_rect.is_nothing()
-        {
-            end += 1;
-        }
-        let advance: f32 = glyphs[start..end].iter().map(|g| g.advance_width).sum();
-        let n = (end - start) as f32;
-        xs.extend((0..end - start).map(|k| x0 + advance * k as f32 / n));
-        start = end;
-    }
-    xs
+/// Whether `glyph` is shaped together with the glyph before it: a
+/// combining mark, or a character with no advance of its own (the rest of
+/// a ligature: egui's ﬁ is an `f` glyph as wide as both, then an `i` glyph
+/// of width 0).
+fn joins_previous(glyph: &Glyph, chr: char) -> bool {
+    let combining = matches!(
+        u32::from(chr),
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+    );
+    combining || (glyph.advance_width.abs() < 0.01 && !chr.is_whitespace())
 }
 
 /// The section of `job` that the byte at `at` belongs to (the last one for

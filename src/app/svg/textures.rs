@@ -127,10 +127,7 @@ pub(super) fn png_data_uri(store: &TextureStore, key: ImageKey) -> Option<(Strin
     }
     let png = encode_png(&rgba, w as u32, h as u32)?;
     let nearest = options.magnification == TextureFilter::Nearest;
-    Some((
-        format!("data:image/png;base64,{}", base64(&png)),
-        nearest,
-    ))
+    Some((format!("data:image/png;base64,{}", base64(&png)), nearest))
 }
 
 /// `rgba` (unpremultiplied, `w × h`) as a PNG, in the fewest channels that
@@ -142,10 +139,15 @@ fn encode_png(rgba: &[u8], w: u32, h: u32) -> Option<Vec<u8>> {
     let opaque = rgba.chunks_exact(4).all(|p| p[3] == 255);
     let grey = opaque && rgba.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]);
     let (bytes, color): (Vec<u8>, image::ExtendedColorType) = if grey {
-        (rgba.chunks_exact(4).map(|p| p[0]).collect(), image::ExtendedColorType::L8)
+        (
+            rgba.chunks_exact(4).map(|p| p[0]).collect(),
+            image::ExtendedColorType::L8,
+        )
     } else if opaque {
         (
-            rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+            rgba.chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect(),
             image::ExtendedColorType::Rgb8,
         )
     } else {
