@@ -377,6 +377,17 @@ fn bad_svg_requests_exit_2() {
         assert_eq!(o.status.code(), Some(2), "{all:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(says), "{all:?}: {}", stderr(&o));
     }
+    // Raster layers are drawn at the pixel size: 8192 points at scale 4 is
+    // refused before anything is drawn.
+    let o = eigenlens(&[
+        "render", scene, "-o", svg, "--width", "8192", "--scale", "4",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("at most 16384 pixels a side"),
+        "{}",
+        stderr(&o)
+    );
     let pattern = dir.path().join("f%d.svg");
     let o = eigenlens(&["render", scene, "-o", pattern.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

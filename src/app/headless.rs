@@ -35,6 +35,12 @@ pub enum RenderError {
         /// The adapter's `max_texture_dimension_2d`.
         max_side: u32,
     },
+    /// An SVG's raster layers (drawn at its pixel size) would be too large.
+    #[error(
+        "the SVG would be {} × {} pixels ({} × {} points at scale {}) for its raster layers, but at most {max_side} pixels a side are drawn; lower the width, height or scale",
+        size.pixels.0, size.pixels.1, size.points.0, size.points.1, size.scale
+    )]
+    SvgTooLarge { size: ImageSize, max_side: u64 },
     /// The image would need more memory than one graphics buffer may hold.
     #[error(
         "the image would be {} × {} pixels ({} × {} points at scale {}), {} to read back, but the graphics adapter's buffers hold at most {}; lower the width, height or scale",

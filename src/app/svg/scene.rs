@@ -5,8 +5,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::textures::{TextureRecorder, TextureStore};
 use super::{SvgOptions, write_svg};
-use crate::app::headless::{self, RenderError, SceneHarness};
+use crate::app::headless::{self, ImageSize, RenderError, SceneHarness};
 use crate::scene::{Scene, SceneData, WindowSettings};
+
+/// The longest side, in pixels, of an SVG's canvas: the views draw their
+/// raster layers (large scatters, heatmaps) at its pixel size, and a
+/// graphics adapter would refuse the PNG beyond this too.
+pub const MAX_SIDE: u64 = 16_384;
 
 /// One scene set up for drawing as SVG: once, or frame by frame along its
 /// animation. Needs no graphics adapter.
@@ -23,7 +28,8 @@ impl SvgRenderer {
     /// `window`; with `transparent`, nothing is painted behind the view.
     ///
     /// # Errors
-    /// The scene's view cannot show its data.
+    /// The scene's view cannot show its data, or the canvas is more than
+    /// [`MAX_SIDE`] pixels a side.
     pub fn new(
         scene: &Scene,
         data: SceneData,
@@ -31,6 +37,13 @@ impl SvgRenderer {
         transparent: bool,
         options: SvgOptions,
     ) -> Result<Self, RenderError> {
+        let size = ImageSize::of(window);
+        if size.pixels.0 > MAX_SIDE || size.pixels.1 > MAX_SIDE {
+            return Err(RenderError::SvgTooLarge {
+                size,
+                max_side: MAX_SIDE,
+            });
+        }
         let textures = Arc::new(Mutex::new(TextureStore::default()));
         let recorder = TextureRecorder(Arc::clone(&textures));
         let harness = headless::scene_harness(scene, data, window, transparent, recorder)?;
