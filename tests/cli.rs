@@ -428,7 +428,7 @@ fn render_output_mistakes_exit_2() {
         ),
         (
             vec![scene("data-iris.toml"), "-o".into(), out("a.jpg")],
-            ".png or .gif",
+            ".png, .svg or .gif",
         ),
     ];
     for (args, needle) in cases {

@@ -101,3 +101,58 @@ fn view_screenshot_matches_the_saved_scene() {
     let two = screenshot::render_view(&scene, data(), 2.0).expect("2×");
     assert_eq!(two.dimensions(), (2 * shot.width(), 2 * shot.height()));
 }
+
+/// View → Save screenshot → SVG → Save… writes the view as SVG (text as
+/// `<text>`), the same document `render_view_svg` (and `eigenlens render -o
+/// out.svg`) makes of the current scene; "Copy only" is off for SVG.
+#[test]
+fn view_screenshot_saves_as_svg() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("view.svg");
+    let mut harness = app_harness(app_on_scene("transform-shear"));
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    harness.run_steps(2);
+    harness.get_by_label("SVG").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Embed the font (about 1 MB)")
+            .is_some()
+    );
+    harness.get_by_label("Save…").click();
+    // The path prompt opens once the SVG is written (native dialogs are off).
+    let mut steps = 0;
+    while harness
+        .query_by_label("Save the SVG screenshot to path")
+        .is_none()
+    {
+        steps += 1;
+        assert!(steps < 600, "status: {:?}", harness.state().status());
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(path.to_str().expect("utf-8"));
+    harness.run_steps(1);
+    harness.get_by_label("OK").click();
+    harness.run_steps(3);
+    let (status, error) = harness.state().status().expect("a status");
+    assert!(
+        !error && status.starts_with("Saved the view as SVG"),
+        "status: {status}"
+    );
+    let saved = std::fs::read_to_string(&path).expect("the SVG");
+    assert!(
+        saved.starts_with("<svg") && saved.contains("<text"),
+        "{}",
+        &saved[..200]
+    );
+    let scene = harness.state().current_scene(Theme::Light, 1.0, None);
+    let data = SceneData::Table(eigenlens::data::load_builtin("iris").expect("iris"));
+    let direct =
+        screenshot::render_view_svg(&scene, data, 1.0, eigenlens::render::SvgOptions::default())
+            .expect("renders");
+    assert!(saved == direct, "the saved SVG differs from the scene's");
+}

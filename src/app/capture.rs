@@ -2,6 +2,8 @@
 //! capture, and collecting it (copy to the clipboard, ask where to save).
 
 use super::dialogs::DialogPurpose;
+use super::screenshot::Shot;
+use super::svg::SvgOptions;
 use super::{EigenApp, EntryData, screenshot, style};
 use crate::scene::SceneData;
 
@@ -27,7 +29,14 @@ impl EigenApp {
                 let ppp = ctx.pixels_per_point();
                 let scale = if options.double { 2.0 * ppp } else { ppp };
                 let scene = self.current_scene(style::theme_of(ctx), ppp, None);
-                screenshot::Capture::of_view(ctx, scene, data, scale, save, options.copy)
+                if options.format == screenshot::Format::Svg {
+                    let svg = SvgOptions {
+                        embed_fonts: options.embed_fonts,
+                    };
+                    screenshot::Capture::of_view_svg(ctx, scene, data, scale, svg)
+                } else {
+                    screenshot::Capture::of_view(ctx, scene, data, scale, save, options.copy)
+                }
             }
         };
         if options.area == screenshot::Area::View {
@@ -47,7 +56,11 @@ impl EigenApp {
         };
         match result {
             Err(e) => self.set_error(format!("cannot take the screenshot: {e}")),
-            Ok(image) => {
+            Ok(Shot::Svg(svg)) => {
+                self.pending_shot = Some(Shot::Svg(svg));
+                self.start_dialog(ctx, DialogPurpose::SaveSvg);
+            }
+            Ok(Shot::Png(image)) => {
                 if capture.copy {
                     ctx.copy_image(screenshot::to_color_image(&image));
                     self.set_info(format!(
@@ -57,7 +70,7 @@ impl EigenApp {
                     ));
                 }
                 if capture.save {
-                    self.pending_shot = Some(image);
+                    self.pending_shot = Some(Shot::Png(image));
                     self.start_dialog(ctx, DialogPurpose::SaveScreenshot);
                 }
             }
@@ -96,13 +109,14 @@ impl EigenApp {
                         o.double = false;
                     }
                 });
-                ui.checkbox(&mut o.copy, "Copy to the clipboard too");
+                let svg = format_choice(ui, o);
+                ui.add_enabled_ui(!svg, |ui| ui.checkbox(&mut o.copy, "Copy to the clipboard too"));
                 ui.separator();
                 ui.horizontal(|ui| {
                     if ui.button("Save…").clicked() {
                         go = Some(true);
                     }
-                    if ui.button("Copy only").clicked() {
+                    if ui.add_enabled(!svg, egui::Button::new("Copy only")).clicked() {
                         go = Some(false);
                     }
                 });
@@ -118,4 +132,31 @@ impl EigenApp {
             self.shot_window = false;
         }
     }
+}
+
+/// The PNG / SVG choice (SVG for the view only) and SVG's font option;
+/// whether SVG is chosen.
+fn format_choice(ui: &mut egui::Ui, o: &mut screenshot::Options) -> bool {
+    let view = o.area == screenshot::Area::View;
+    if !view {
+        o.format = screenshot::Format::Png;
+    }
+    ui.horizontal(|ui| {
+        ui.label("Format");
+        ui.selectable_value(&mut o.format, screenshot::Format::Png, "PNG");
+        ui.add_enabled_ui(view, |ui| {
+            ui.selectable_value(&mut o.format, screenshot::Format::Svg, "SVG")
+                .on_hover_text(
+                    "Vector graphics for papers and slides: sharp at any zoom, text as text",
+                )
+        })
+        .response
+        .on_disabled_hover_text("The whole window is captured as pixels");
+    });
+    let svg = o.format == screenshot::Format::Svg;
+    if svg {
+        ui.checkbox(&mut o.embed_fonts, "Embed the font (about 1 MB)")
+            .on_hover_text("DejaVu Sans inside the file, for viewers that lack it");
+    }
+    svg
 }

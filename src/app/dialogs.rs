@@ -20,6 +20,8 @@ pub(super) enum DialogPurpose {
     ExportScores,
     ExportPicture,
     SaveScreenshot,
+    /// Save a view screenshot written as SVG.
+    SaveSvg,
 }
 
 /// A native file dialog running on its own thread.
@@ -103,6 +105,11 @@ fn pick(purpose: DialogPurpose) -> Option<PathBuf> {
             .add_filter("PNG image", &["png"])
             .set_file_name("eigenlens.png")
             .save_file(),
+        DialogPurpose::SaveSvg => rfd::FileDialog::new()
+            .set_title("Save screenshot as SVG")
+            .add_filter("SVG image", &["svg"])
+            .set_file_name("eigenlens.svg")
+            .save_file(),
         DialogPurpose::SaveScene => rfd::FileDialog::new()
             .set_title("Save scene")
             .add_filter("Scene", &["toml"])
@@ -153,22 +160,31 @@ impl EigenApp {
         match purpose {
             DialogPurpose::Open | DialogPurpose::OpenScene => self.open_in_background(ctx, path),
             DialogPurpose::OpenDeck => self.present_file(ctx, &path),
-            DialogPurpose::SaveScreenshot => {
-                if let Some(image) = self.pending_shot.take() {
-                    match screenshot::save_png(&image, &path) {
-                        Ok(()) => self.set_info(format!(
-                            "Saved a {} × {} screenshot to {}.",
-                            image.width(),
-                            image.height(),
-                            path.display()
-                        )),
-                        Err(e) => self.set_error(e.to_string()),
-                    }
-                }
-            }
+            DialogPurpose::SaveScreenshot | DialogPurpose::SaveSvg => self.save_shot(&path),
             DialogPurpose::SaveScene => self.save_scene(ctx, &path),
             DialogPurpose::ExportScores => self.export_scores(&path),
             DialogPurpose::ExportPicture => self.export_picture(&path),
+        }
+    }
+
+    /// Writes the screenshot waiting for a file name to `path`.
+    fn save_shot(&mut self, path: &std::path::Path) {
+        let result = match self.pending_shot.take() {
+            None => return,
+            Some(screenshot::Shot::Png(image)) => screenshot::save_png(&image, path).map(|()| {
+                format!(
+                    "Saved a {} × {} screenshot to {}.",
+                    image.width(),
+                    image.height(),
+                    path.display()
+                )
+            }),
+            Some(screenshot::Shot::Svg(svg)) => screenshot::save_svg(&svg, path)
+                .map(|()| format!("Saved the view as SVG to {}.", path.display())),
+        };
+        match result {
+            Ok(info) => self.set_info(info),
+            Err(e) => self.set_error(e.to_string()),
         }
     }
 
@@ -214,6 +230,7 @@ impl EigenApp {
             DialogPurpose::OpenScene => "Open a scene by path",
             DialogPurpose::OpenDeck => "Present a deck by path",
             DialogPurpose::SaveScreenshot => "Save screenshot to path",
+            DialogPurpose::SaveSvg => "Save the SVG screenshot to path",
             DialogPurpose::SaveScene => "Save scene to path",
             DialogPurpose::ExportScores => "Export PCA scores to path",
             DialogPurpose::ExportPicture => "Export the rank-k picture to path",

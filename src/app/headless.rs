@@ -35,6 +35,12 @@ pub enum RenderError {
         /// The adapter's `max_texture_dimension_2d`.
         max_side: u32,
     },
+    /// An SVG's raster layers (drawn at its pixel size) would be too large.
+    #[error(
+        "the SVG would be {} × {} pixels ({} × {} points at scale {}) for its raster layers, but at most {max_side} pixels a side are drawn; lower the width, height or scale",
+        size.pixels.0, size.pixels.1, size.points.0, size.points.1, size.scale
+    )]
+    SvgTooLarge { size: ImageSize, max_side: u64 },
     /// The image would need more memory than one graphics buffer may hold.
     #[error(
         "the image would be {} × {} pixels ({} × {} points at scale {}), {} to read back, but the graphics adapter's buffers hold at most {}; lower the width, height or scale",
@@ -76,7 +82,7 @@ impl ImageSize {
 const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_mins(5);
 
 /// The scene's view (from the registry) and its data.
-struct RenderState {
+pub(crate) struct RenderState {
     view: Box<dyn View>,
     data: EntryData,
     transparent: bool,
@@ -165,53 +171,14 @@ impl SceneRenderer {
         transparent: bool,
     ) -> Result<Self, RenderError> {
         gpu.check_size(window)?;
-        let (view, data) = view_state(scene, data)?;
-        let theme = window.theme;
-        let state = RenderState {
-            view,
-            data,
-            transparent,
-        };
-        let harness = Harness::builder()
-            .with_size(egui::vec2(window.width as f32, window.height as f32))
-            .with_pixels_per_point(window.scale)
-            .with_theme(match theme {
-                Theme::Light => egui::Theme::Light,
-                Theme::Dark => egui::Theme::Dark,
-            })
-            // User data may hold characters no bundled font has: draw a box, never panic.
-            .allow_missing_glyphs()
-            // Accessibility is checked by the UI tests; a render must not fail on it.
-            .with_accessibility_check(false)
-            .with_context_setup(move |ctx| style::setup(ctx, theme))
-            .renderer(PatientRenderer::new(gpu))
-            .build_ui_state(
-                |ui, state: &mut RenderState| {
-                    let ctx = ui.ctx().clone();
-                    let mut frame = egui::Frame::central_panel(&ctx.global_style());
-                    if state.transparent {
-                        frame = frame.fill(egui::Color32::TRANSPARENT);
-                    } else {
-                        // Paint the whole image, margins included, in the theme's panel colour.
-                        ctx.layer_painter(egui::LayerId::background()).rect_filled(
-                            ctx.content_rect(),
-                            0.0,
-                            ui.visuals().panel_fill,
-                        );
-                    }
-                    egui::CentralPanel::default().frame(frame).show(ui, |ui| {
-                        state.view.ui(ui, &state.data);
-                    });
-                },
-                state,
-            );
+        let harness = scene_harness(scene, data, window, transparent, PatientRenderer::new(gpu))?;
         Ok(Self { harness })
     }
 
     /// Whether the scene's view has an animation (`--frames` needs one).
     #[must_use]
     pub fn animated(&self) -> bool {
-        self.harness.state().view.animated()
+        animated(&self.harness)
     }
 
     /// Draws the scene, at animation position `progress` when given (else
@@ -220,17 +187,81 @@ impl SceneRenderer {
     /// # Errors
     /// A failure inside the renderer.
     pub fn frame(&mut self, progress: Option<f32>) -> Result<RgbaImage, RenderError> {
-        if let Some(p) = progress {
-            self.harness
-                .state_mut()
-                .view
-                .set_progress(p.clamp(0.0, 1.0));
-        }
-        // Plots settle their bounds over a few frames; run until nothing asks for more.
-        self.harness.run_steps(4);
-        let _ = self.harness.try_run();
+        settle(&mut self.harness, progress);
         self.harness.render().map_err(RenderError::Render)
     }
+}
+
+/// A harness drawing `scene`'s view with its data at the size, scale and
+/// theme of `window` (nothing painted behind it with `transparent`), handing
+/// its textures and frames to `renderer`: the one scene → frame step that
+/// the PNG and the SVG output share.
+pub(crate) fn scene_harness(
+    scene: &Scene,
+    data: SceneData,
+    window: &WindowSettings,
+    transparent: bool,
+    renderer: impl egui_kittest::TestRenderer + 'static,
+) -> Result<SceneHarness, RenderError> {
+    let (view, data) = view_state(scene, data)?;
+    let theme = window.theme;
+    let state = RenderState {
+        view,
+        data,
+        transparent,
+    };
+    Ok(Harness::builder()
+        .with_size(egui::vec2(window.width as f32, window.height as f32))
+        .with_pixels_per_point(window.scale)
+        .with_theme(match theme {
+            Theme::Light => egui::Theme::Light,
+            Theme::Dark => egui::Theme::Dark,
+        })
+        // User data may hold characters no bundled font has: draw a box, never panic.
+        .allow_missing_glyphs()
+        // Accessibility is checked by the UI tests; a render must not fail on it.
+        .with_accessibility_check(false)
+        .with_context_setup(move |ctx| style::setup(ctx, theme))
+        .renderer(renderer)
+        .build_ui_state(
+            |ui, state: &mut RenderState| {
+                let ctx = ui.ctx().clone();
+                let mut frame = egui::Frame::central_panel(&ctx.global_style());
+                if state.transparent {
+                    frame = frame.fill(egui::Color32::TRANSPARENT);
+                } else {
+                    // Paint the whole image, margins included, in the theme's panel colour.
+                    ctx.layer_painter(egui::LayerId::background()).rect_filled(
+                        ctx.content_rect(),
+                        0.0,
+                        ui.visuals().panel_fill,
+                    );
+                }
+                egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+                    state.view.ui(ui, &state.data);
+                });
+            },
+            state,
+        ))
+}
+
+/// A harness showing one scene (see [`scene_harness`]).
+pub(crate) type SceneHarness = Harness<'static, RenderState>;
+
+/// Runs `harness` until its view has settled, at animation position
+/// `progress` when given (else where the scene put it).
+pub(crate) fn settle(harness: &mut SceneHarness, progress: Option<f32>) {
+    if let Some(p) = progress {
+        harness.state_mut().view.set_progress(p.clamp(0.0, 1.0));
+    }
+    // Plots settle their bounds over a few frames; run until nothing asks for more.
+    harness.run_steps(4);
+    let _ = harness.try_run();
+}
+
+/// Whether the harness's view has an animation (`--frames` needs one).
+pub(crate) fn animated(harness: &SceneHarness) -> bool {
+    harness.state().view.animated()
 }
 
 /// The scene's view with its settings, computing on this thread, fitted to

@@ -17,6 +17,7 @@ mod save;
 pub mod screenshot;
 mod status;
 pub mod style;
+pub mod svg;
 pub mod views;
 pub mod widgets;
 
@@ -89,7 +90,7 @@ pub struct EigenApp {
     shot_options: screenshot::Options,
     /// A screenshot being taken, and one waiting for its file name.
     capture: Option<screenshot::Capture>,
-    pending_shot: Option<image::RgbaImage>,
+    pending_shot: Option<screenshot::Shot>,
     /// Presentation mode: a deck shown full screen.
     presentation: Option<present::Presentation>,
     dialog: Option<Dialog>,

@@ -1,7 +1,7 @@
 //! View → Save screenshot: the central view (drawn again headless from the
-//! current scene, so it matches `eigenlens render`, at 1× or 2×) or the
-//! whole window (captured as it is on screen), saved as PNG and optionally
-//! copied to the clipboard.
+//! current scene, so it matches `eigenlens render`, at 1× or 2×, as PNG or
+//! SVG) or the whole window (captured as it is on screen), saved and
+//! optionally copied to the clipboard (pictures only).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -11,6 +11,7 @@ use image::RgbaImage;
 
 use super::headless::{Gpu, RenderError, SceneRenderer};
 use super::job::{Job, JobError, Waker};
+use super::svg::{SvgOptions, SvgRenderer};
 use crate::scene::{Scene, SceneData};
 
 /// Why a screenshot was not taken or saved.
@@ -44,14 +45,27 @@ pub enum Area {
     Window,
 }
 
+/// What the screenshot is saved as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Pixels.
+    #[default]
+    Png,
+    /// Vector graphics, text as text (the view only).
+    Svg,
+}
+
 /// The options the Save screenshot window edits (kept between uses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     pub area: Area,
     /// Twice the pixels (the view only: the window is captured as shown).
     pub double: bool,
-    /// Put the image on the clipboard too.
+    /// Put the image on the clipboard too (PNG only).
     pub copy: bool,
+    pub format: Format,
+    /// SVG: embed DejaVu Sans (about 1 MB) instead of naming it.
+    pub embed_fonts: bool,
 }
 
 impl Default for Options {
@@ -60,14 +74,25 @@ impl Default for Options {
             area: Area::View,
             double: false,
             copy: true,
+            format: Format::Png,
+            embed_fonts: false,
         }
     }
+}
+
+/// A finished screenshot.
+pub enum Shot {
+    Png(RgbaImage),
+    /// An SVG document.
+    Svg(String),
 }
 
 /// Where a capture's picture comes from.
 enum Source {
     /// The view, drawn again headless on a background job.
     View(Job<(), Result<RgbaImage, RenderError>>),
+    /// The view as SVG, written on a background job.
+    Svg(Job<(), Result<String, RenderError>>),
     /// The window's next frame.
     Window(Receiver<RgbaImage>),
 }
@@ -103,6 +128,26 @@ impl Capture {
         }
     }
 
+    /// Writes `scene` with `data` as SVG (at `scale` for its raster
+    /// layers), on a background thread; it is only saved, never copied.
+    #[must_use]
+    pub fn of_view_svg(
+        ctx: &egui::Context,
+        scene: Scene,
+        data: SceneData,
+        scale: f32,
+        options: SvgOptions,
+    ) -> Self {
+        let job = Job::spawn((), Waker::new(ctx), move |_| {
+            render_view_svg(&scene, data, scale, options)
+        });
+        Self {
+            source: Source::Svg(job),
+            save: true,
+            copy: false,
+        }
+    }
+
     /// Asks the window for its next frame as an image.
     #[must_use]
     pub fn of_window(ctx: &egui::Context, save: bool, copy: bool) -> Self {
@@ -122,16 +167,16 @@ impl Capture {
 
     /// The image once it is ready; `Some(Err)` if it failed.
     #[must_use]
-    pub fn poll(&mut self) -> Option<Result<RgbaImage, ScreenshotError>> {
+    pub fn poll(&mut self) -> Option<Result<Shot, ScreenshotError>> {
+        let failed = |e| match e {
+            JobError::Failed(e) => ScreenshotError::Render(e),
+            JobError::Cancelled | JobError::Lost => ScreenshotError::NotTaken,
+        };
         match &mut self.source {
-            Source::View(job) => job.finished().map(|r| {
-                r.map_err(|e| match e {
-                    JobError::Failed(e) => ScreenshotError::Render(e),
-                    JobError::Cancelled | JobError::Lost => ScreenshotError::NotTaken,
-                })
-            }),
+            Source::View(job) => job.finished().map(|r| r.map(Shot::Png).map_err(failed)),
+            Source::Svg(job) => job.finished().map(|r| r.map(Shot::Svg).map_err(failed)),
             Source::Window(rx) => match rx.try_recv() {
-                Ok(image) => Some(Ok(image)),
+                Ok(image) => Some(Ok(Shot::Png(image))),
                 Err(TryRecvError::Empty) => None,
                 Err(TryRecvError::Disconnected) => Some(Err(ScreenshotError::NotTaken)),
             },
@@ -148,6 +193,22 @@ pub fn render_view(scene: &Scene, data: SceneData, scale: f32) -> Result<RgbaIma
     window.scale = scale;
     let gpu = Gpu::new()?;
     SceneRenderer::new(&gpu, scene, data, &window, false)?.frame(None)
+}
+
+/// Writes the scene's view as SVG the way `eigenlens render -o out.svg`
+/// does, with raster layers at `scale` pixels per point.
+///
+/// # Errors
+/// The scene's view cannot show its data.
+pub fn render_view_svg(
+    scene: &Scene,
+    data: SceneData,
+    scale: f32,
+    options: SvgOptions,
+) -> Result<String, RenderError> {
+    let mut window = scene.window;
+    window.scale = scale;
+    Ok(SvgRenderer::new(scene, data, &window, false, options)?.frame(None))
 }
 
 fn to_rgba(image: &ColorImage) -> RgbaImage {
@@ -167,6 +228,17 @@ pub fn to_color_image(image: &RgbaImage) -> ColorImage {
         [image.width() as usize, image.height() as usize],
         image.as_raw(),
     )
+}
+
+/// Writes the SVG document `svg` to `path` (through a temporary file).
+///
+/// # Errors
+/// The file cannot be written, naming it.
+pub fn save_svg(svg: &str, path: &Path) -> Result<(), ScreenshotError> {
+    crate::files::write_bytes_atomic(path, svg.as_bytes()).map_err(|e| ScreenshotError::Write {
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// Writes `image` to `path` as PNG: encoded in memory, then written through

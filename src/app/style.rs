@@ -8,7 +8,7 @@ use crate::scene::Theme;
 
 /// DejaVu Sans carries the math glyphs egui's default fonts lack (λ σ Σ θ μ ᵀ ₁ ₂ ≈ ≠ √ · ×).
 /// Licence: assets/fonts/DejaVuSans-LICENSE.txt (Bitstream Vera, free to ship).
-const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) const DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// Droid Sans Fallback: Chinese, Japanese and Korean, so column names and
 /// labels in those scripts draw as text, not boxes (the last fallback, used
@@ -26,6 +26,12 @@ const NANUM_SQUARE: &[u8] = include_bytes!("../../assets/fonts/NanumSquareR.ttf"
 /// fallback for monospace; Droid Sans Fallback and NanumSquare last in both,
 /// for Chinese, Japanese and Korean.
 pub fn install_fonts(ctx: &egui::Context) {
+    ctx.set_fonts(font_definitions());
+}
+
+/// The fonts [`install_fonts`] installs (the SVG tests rasterize with them).
+#[must_use]
+pub fn font_definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         "DejaVuSans".to_owned(),
@@ -48,7 +54,7 @@ pub fn install_fonts(ctx: &egui::Context) {
         family.push("DejaVuSans".to_owned());
         family.extend(cjk);
     }
-    ctx.set_fonts(fonts);
+    fonts
 }
 
 /// Everything the window and `render` set up before the first frame.

@@ -1,5 +1,6 @@
 //! `eigenlens render SCENE... -o OUT`: draw scenes without a window, as PNG
-//! images, animated GIFs or numbered PNG sequences.
+//! images, animated GIFs, numbered PNG sequences, or SVG (one file or
+//! numbered files).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -10,19 +11,22 @@ use image::codecs::gif::{GifEncoder, Repeat};
 use image::{Delay, RgbaImage};
 
 use super::Failure;
-use crate::render::{Gpu, SceneRenderer};
+use crate::render::{Gpu, SceneRenderer, SvgOptions, SvgRenderer};
 use crate::scene::{self, Theme};
 
 /// Most frames one animation renders.
 pub const MAX_FRAMES: u32 = 1000;
 
-/// Draw scenes to PNG (or an animation to GIF) without a window.
+/// Draw scenes to PNG or SVG (or an animation to GIF) without a window.
 #[derive(Args, Debug)]
 #[command(after_help = "Outputs:
   -o out.png                 one scene, one image
+  -o out.svg                 one scene as vector graphics (text as text; width and height in points)
   -o DIR/                    several scenes: DIR/<scene name>.png (.gif with --frames)
+  -o DIR/ --format svg       … DIR/<scene name>.svg (DIR/<scene name>-000.svg, … with --frames)
   --frames 30 -o out.gif     the view's animation, progress 0 → 1, as an animated GIF
-  --frames 30 -o f/%03d.png  … as numbered PNGs (f/000.png, f/001.png, …)")]
+  --frames 30 -o f/%03d.png  … as numbered PNGs (f/000.png, f/001.png, …)
+  --frames 30 -o f/%03d.svg  … as numbered SVGs")]
 pub struct RenderArgs {
     /// The scene files (TOML); with more than one, -o is a directory.
     #[arg(required = true, num_args = 1.., value_name = "SCENE")]
@@ -50,10 +54,27 @@ pub struct RenderArgs {
     /// Frames per second of a GIF.
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=50))]
     pub fps: u32,
-    /// Paint nothing behind the view (PNG output only): for slides with
+    /// Paint nothing behind the view (PNG and SVG output): for slides with
     /// their own background.
     #[arg(long)]
     pub transparent: bool,
+    /// What a directory batch writes: png (GIFs with --frames) or svg. A
+    /// file's own extension decides otherwise, and must agree.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// SVG: embed the bundled DejaVu Sans (about 1 MB) instead of naming
+    /// the fonts, so the text looks the same where it is not installed.
+    #[arg(long)]
+    pub embed_fonts: bool,
+}
+
+/// The kind of image `render` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Pixels (GIF for an animation).
+    Png,
+    /// Vector graphics.
+    Svg,
 }
 
 fn parse_scale(s: &str) -> Result<f32, String> {
@@ -76,6 +97,15 @@ enum Output {
     Gif(PathBuf),
     /// A printf-style pattern with one `%d` or `%0Nd`.
     Sequence(String),
+    Svg(PathBuf),
+    /// Numbered SVGs: a pattern as for `Sequence`.
+    SvgSequence(String),
+}
+
+impl Output {
+    fn is_svg(&self) -> bool {
+        matches!(self, Self::Svg(_) | Self::SvgSequence(_))
+    }
 }
 
 fn has_ext(p: &Path, ext: &str) -> bool {
@@ -113,7 +143,8 @@ fn plan(args: &RenderArgs) -> Result<Vec<(PathBuf, Output)>, Failure> {
     let out_str = out.to_string_lossy();
     let is_dir =
         out.is_dir() || out_str.ends_with('/') || out_str.ends_with(std::path::MAIN_SEPARATOR);
-    if args.transparent && (has_ext(out, "gif") || (is_dir && args.frames.is_some())) {
+    let svg = args.format == Some(Format::Svg);
+    if args.transparent && (has_ext(out, "gif") || (is_dir && args.frames.is_some() && !svg)) {
         return Err(Failure::input(
             "--transparent: only PNG output has a transparent background (not GIF)",
         ));
@@ -138,12 +169,14 @@ fn plan(args: &RenderArgs) -> Result<Vec<(PathBuf, Output)>, Failure> {
                         s.display()
                     )));
                 }
+                let pattern = || format!("{}", out.join(format!("{stem}-%03d.svg")).display());
                 Ok((
                     s.clone(),
-                    if args.frames.is_some() {
-                        Output::Gif(out.join(format!("{stem}.gif")))
-                    } else {
-                        Output::Png(out.join(format!("{stem}.png")))
+                    match (args.frames.is_some(), svg) {
+                        (true, false) => Output::Gif(out.join(format!("{stem}.gif"))),
+                        (false, false) => Output::Png(out.join(format!("{stem}.png"))),
+                        (true, true) => Output::SvgSequence(pattern()),
+                        (false, true) => Output::Svg(out.join(format!("{stem}.svg"))),
                     },
                 ))
             })
@@ -156,8 +189,45 @@ fn plan(args: &RenderArgs) -> Result<Vec<(PathBuf, Output)>, Failure> {
         )));
     }
     let scene = args.scenes[0].clone();
+    let output = file_output(args, out)?;
+    Ok(vec![(scene, output)])
+}
+
+/// What a single scene's `-o FILE` becomes, by its extension (which
+/// `--format`, if given, must agree with).
+fn file_output(args: &RenderArgs, out: &Path) -> Result<Output, Failure> {
+    let out_str = out.to_string_lossy();
+    let format = if has_ext(out, "svg") {
+        Format::Svg
+    } else {
+        Format::Png
+    };
+    if let Some(asked) = args.format
+        && asked != format
+        && (has_ext(out, "svg") || has_ext(out, "png") || has_ext(out, "gif"))
+    {
+        return Err(Failure::input(format!(
+            "{out_str}: --format {} disagrees with the file's extension",
+            if asked == Format::Svg { "svg" } else { "png" }
+        )));
+    }
+    if has_ext(out, "svg") {
+        return match (args.frames, out_str.contains('%')) {
+            (Some(_), true) => {
+                fill_pattern(&out_str, 0).map_err(Failure::input)?;
+                Ok(Output::SvgSequence(out_str.into_owned()))
+            }
+            (Some(_), false) => Err(Failure::input(format!(
+                "{out_str}: --frames writes numbered SVGs such as frames/%03d.svg"
+            ))),
+            (None, true) => Err(Failure::input(format!(
+                "{out_str}: a frame pattern needs --frames N"
+            ))),
+            (None, false) => Ok(Output::Svg(out.to_path_buf())),
+        };
+    }
     let output = match (args.frames, has_ext(out, "gif"), has_ext(out, "png")) {
-        (Some(_), true, _) => Output::Gif(out.clone()),
+        (Some(_), true, _) => Output::Gif(out.to_path_buf()),
         (None, true, _) => {
             return Err(Failure::input(format!(
                 "{out_str}: a GIF is an animation: add --frames N"
@@ -177,14 +247,14 @@ fn plan(args: &RenderArgs) -> Result<Vec<(PathBuf, Output)>, Failure> {
                 "{out_str}: a frame pattern needs --frames N"
             )));
         }
-        (None, _, true) => Output::Png(out.clone()),
+        (None, _, true) => Output::Png(out.to_path_buf()),
         _ => {
             return Err(Failure::input(format!(
-                "{out_str}: the output must be a .png or .gif file, or a directory ending in /"
+                "{out_str}: the output must be a .png, .svg or .gif file, or a directory ending in /"
             )));
         }
     };
-    Ok(vec![(scene, output)])
+    Ok(output)
 }
 
 /// Creates the folder `path` will be written in.
@@ -284,50 +354,117 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         .iter()
         .map(|(path, _)| scene::load_scene(path).map_err(|e| Failure::input(e.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
-    let gpu = Gpu::new().map_err(|e| Failure::other(e.to_string()))?;
+    // SVG needs no graphics adapter: open one only for pixels.
+    let gpu = if jobs.iter().any(|(_, o)| !o.is_svg()) {
+        Some(Gpu::new().map_err(|e| Failure::other(e.to_string()))?)
+    } else {
+        None
+    };
     for ((path, output), loaded) in jobs.into_iter().zip(loaded) {
         let mut window = loaded.scene.window;
         window.width = args.width.unwrap_or(window.width);
         window.height = args.height.unwrap_or(window.height);
         window.scale = args.scale.unwrap_or(window.scale);
         window.theme = args.theme.unwrap_or(window.theme);
-        let mut renderer =
-            SceneRenderer::new(&gpu, &loaded.scene, loaded.data, &window, args.transparent)
-                .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
-        let draw = |r: &mut SceneRenderer, p: Option<f32>| {
-            r.frame(p)
-                .map_err(|e| Failure::other(format!("{}: {e}", path.display())))
-        };
-        let n = match (args.frames, &output) {
-            (None, Output::Png(out)) => {
-                write_png(&draw(&mut renderer, None)?, out)?;
-                continue;
-            }
-            (Some(n), Output::Gif(_) | Output::Sequence(_)) => n,
-            _ => return Err(Failure::other("render: output and --frames disagree")),
-        };
-        if !renderer.animated() {
-            return Err(Failure::input(format!(
-                "{}: the {} view has no animation to render as frames (the Transform and PCA views do, and a Factorize scene with epoch > 0)",
+        let view = loaded.scene.view.title();
+        let no_animation = || {
+            Failure::input(format!(
+                "{}: the {view} view has no animation to render as frames (the Transform and PCA views do, and a Factorize scene with epoch > 0)",
                 path.display(),
-                loaded.scene.view.title()
-            )));
+            ))
+        };
+        let bad_scene =
+            |e: crate::render::RenderError| Failure::input(format!("{}: {e}", path.display()));
+        if output.is_svg() {
+            let options = SvgOptions {
+                embed_fonts: args.embed_fonts,
+            };
+            let mut renderer = SvgRenderer::new(
+                &loaded.scene,
+                loaded.data,
+                &window,
+                args.transparent,
+                options,
+            )
+            .map_err(bad_scene)?;
+            if args.frames.is_some() && !renderer.animated() {
+                return Err(no_animation());
+            }
+            write_svgs(&mut renderer, &output, args.frames)?;
+            continue;
         }
-        let progress = |i: u32| i as f32 / (n - 1) as f32;
-        if let Output::Gif(out) = &output {
-            let gif = GifWriter::create(out, args.fps)?;
-            for i in 0..n {
-                gif.push(draw(&mut renderer, Some(progress(i)))?);
-            }
-            gif.finish()?;
-        } else if let Output::Sequence(pattern) = &output {
-            for i in 0..n {
-                let file = fill_pattern(pattern, i).map_err(Failure::input)?;
-                write_png(&draw(&mut renderer, Some(progress(i)))?, Path::new(&file))?;
-            }
+        let Some(gpu) = &gpu else {
+            return Err(Failure::other("render: no graphics device for a PNG"));
+        };
+        let mut renderer =
+            SceneRenderer::new(gpu, &loaded.scene, loaded.data, &window, args.transparent)
+                .map_err(bad_scene)?;
+        if args.frames.is_some() && !renderer.animated() {
+            return Err(no_animation());
+        }
+        write_pixels(&mut renderer, &output, args, &path)?;
+    }
+    Ok(())
+}
+
+/// Draws `renderer`'s scene into `output`: a PNG, a GIF or numbered PNGs.
+fn write_pixels(
+    renderer: &mut SceneRenderer,
+    output: &Output,
+    args: &RenderArgs,
+    path: &Path,
+) -> Result<(), Failure> {
+    let draw = |r: &mut SceneRenderer, p: Option<f32>| {
+        r.frame(p)
+            .map_err(|e| Failure::other(format!("{}: {e}", path.display())))
+    };
+    let n = match (args.frames, output) {
+        (None, Output::Png(out)) => return write_png(&draw(renderer, None)?, out),
+        (Some(n), Output::Gif(_) | Output::Sequence(_)) => n,
+        _ => return Err(Failure::other("render: output and --frames disagree")),
+    };
+    let progress = |i: u32| i as f32 / (n - 1) as f32;
+    if let Output::Gif(out) = output {
+        let gif = GifWriter::create(out, args.fps)?;
+        for i in 0..n {
+            gif.push(draw(renderer, Some(progress(i)))?);
+        }
+        gif.finish()?;
+    } else if let Output::Sequence(pattern) = output {
+        for i in 0..n {
+            let file = fill_pattern(pattern, i).map_err(Failure::input)?;
+            write_png(&draw(renderer, Some(progress(i)))?, Path::new(&file))?;
         }
     }
     Ok(())
+}
+
+/// Draws `renderer`'s scene into `output`: one SVG, or `frames` numbered
+/// SVGs along its animation.
+fn write_svgs(
+    renderer: &mut SvgRenderer,
+    output: &Output,
+    frames: Option<u32>,
+) -> Result<(), Failure> {
+    match (output, frames) {
+        (Output::Svg(out), None) => write_text(&renderer.frame(None), out),
+        (Output::SvgSequence(pattern), Some(n)) => {
+            for i in 0..n {
+                let file = fill_pattern(pattern, i).map_err(Failure::input)?;
+                let svg = renderer.frame(Some(i as f32 / (n - 1) as f32));
+                write_text(&svg, Path::new(&file))?;
+            }
+            Ok(())
+        }
+        _ => Err(Failure::other("render: output and --frames disagree")),
+    }
+}
+
+/// Writes `text` through a temporary file renamed into place.
+fn write_text(text: &str, path: &Path) -> Result<(), Failure> {
+    make_parent(path)?;
+    crate::files::write_bytes_atomic(path, text.as_bytes())
+        .map_err(|e| Failure::input(e.to_string()))
 }
 
 #[cfg(test)]
