@@ -174,10 +174,12 @@ impl EmbeddingsView {
         self.settings.selected = Some(name.to_owned());
     }
 
-    /// Whether the vectors are indexed and projected (background work done).
+    /// Whether the vectors are indexed and projected and the kept-neighbour
+    /// figures measured (background work done; a t-SNE or UMAP map may
+    /// still be moving: see [`map_running`](Self::map_running)).
     #[must_use]
     pub fn is_ready(&self) -> bool {
-        self.space.running().is_none() && self.prepared.is_some()
+        self.space.running().is_none() && self.prepared.is_some() && !self.projector.measuring()
     }
 
     /// The neighbours listed last frame: names and scores, closest first.

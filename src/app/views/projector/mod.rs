@@ -152,6 +152,12 @@ impl Projector {
         self.run.as_ref().and_then(|r| r.error.as_deref())
     }
 
+    /// Whether a kept-neighbour figure is being measured.
+    #[must_use]
+    pub fn measuring(&self) -> bool {
+        self.kept_map.running().is_some() || self.kept_pca.running().is_some()
+    }
+
     /// Whether the map is still moving.
     #[must_use]
     pub fn running(&self) -> bool {
