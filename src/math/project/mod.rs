@@ -254,6 +254,23 @@ pub(crate) fn rows(columns: &[&[f64]]) -> Result<usize, ProjectError> {
     Ok(n)
 }
 
+/// Checks a given starting map (Perturb's): n · dims finite values.
+pub(crate) fn check_initial(
+    initial: Option<&[f64]>,
+    n: usize,
+    dims: usize,
+) -> Result<(), ProjectError> {
+    match initial {
+        Some(y) if y.len() != n * dims || y.iter().any(|v| !v.is_finite()) => {
+            Err(ProjectError::MapMismatch {
+                map: y.len() / dims.max(1),
+                data: n,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks that dims is 2 or 3.
 pub(crate) fn check_dims(dims: usize) -> Result<(), ProjectError> {
     if matches!(dims, 2 | 3) {

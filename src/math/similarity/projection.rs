@@ -120,17 +120,53 @@ impl Projection {
             .iter()
             .map(|&r| project(&pca, space.index.row(r), components))
             .collect();
+        Ok(Self::new(rows, points, pca, components, spec.three))
+    }
+
+    /// The rows `spec` asks for placed by `place` (row → point: a t-SNE or
+    /// UMAP map), not by PCA; `pca` and the ratios stay those of all rows
+    /// (an isolated selection is not refitted: the map already placed it).
+    ///
+    /// # Errors
+    /// The PCA of all rows failed.
+    pub fn placed(
+        space: &EmbeddingSpace,
+        spec: &ProjectionSpec,
+        place: impl Fn(usize) -> [f64; 3],
+    ) -> Result<Self, PcaError> {
+        let rows: Vec<usize> = match &spec.isolated {
+            None => (0..space.index.len()).collect(),
+            Some(rows) => rows.clone(),
+        };
+        let points = rows.iter().map(|&r| place(r)).collect();
+        let components = spec.components.map(|c| c.saturating_sub(1));
+        Ok(Self::new(
+            rows,
+            points,
+            space.pca.clone()?,
+            components,
+            spec.three,
+        ))
+    }
+
+    fn new(
+        rows: Vec<usize>,
+        points: Vec<[f64; 3]>,
+        pca: Pca,
+        components: [usize; 3],
+        three: bool,
+    ) -> Self {
         let ratios =
             components.map(|c| pca.explained_variance_ratio.get(c).copied().unwrap_or(0.0));
-        let radius = display_radius(&points, spec.three);
-        Ok(Self {
+        let radius = display_radius(&points, three);
+        Self {
             rows,
             points,
             pca,
             components,
             ratios,
             radius,
-        })
+        }
     }
 
     /// Where vector `x` (of the original space) lands: its scores on the

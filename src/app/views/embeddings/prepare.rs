@@ -12,7 +12,7 @@ use crate::app::job::{Latest, Waker};
 use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::PcaError;
 use crate::math::similarity::projection::{
-    EmbeddingError, EmbeddingSpace, Projection, ProjectionSpec, display_radius,
+    EmbeddingError, EmbeddingSpace, Projection, ProjectionSpec,
 };
 use crate::math::similarity::{Metric, Neighbor};
 use crate::scene::{EmbeddingsMode, EmbeddingsSettings, ProjectionMethod};
@@ -264,14 +264,11 @@ impl EmbeddingsView {
         if self.prepared.as_ref().is_some_and(|p| p.key == key) {
             return Ok(());
         }
-        let mut proj = Projection::compute(space, &key.spec)?;
         // t-SNE or UMAP: the same rows where the map puts them.
-        if key.map.is_some()
-            && let Some(frame) = self.projector.frame()
-        {
-            proj.points = proj.rows.iter().map(|&r| frame.point(r)).collect();
-            proj.radius = display_radius(&proj.points, key.spec.three);
-        }
+        let proj = match self.projector.frame().filter(|_| key.map.is_some()) {
+            Some(frame) => Projection::placed(space, &key.spec, |r| frame.point(r))?,
+            None => Projection::compute(space, &key.spec)?,
+        };
         let mut slot = vec![None; ds.n_rows];
         for (i, &r) in proj.rows.iter().enumerate() {
             if let Some(x) = slot.get_mut(r) {

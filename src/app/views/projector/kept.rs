@@ -20,19 +20,28 @@ pub const KEPT_SAMPLE: usize = 1_000;
 /// The quality of one map: a background job keyed on the map's generation.
 pub type KeptJob = Latest<u64, Quality, String>;
 
-/// Starts measuring `positions` (row-major, `dims` per point) against the
-/// vectors in `space`, unless that map is measured or being measured.
+/// Starts measuring the map `key` (its `positions`, row-major, `dims` per
+/// point) against the vectors in `space`, unless it is measured, being
+/// measured or was cancelled: only then are the positions made (called
+/// every frame while a map holds still, this copies nothing).
 pub fn measure(
     job: &mut KeptJob,
-    generation: u64,
+    key: u64,
     space: &Arc<EmbeddingSpace>,
-    positions: Vec<f64>,
+    positions: impl FnOnce() -> Option<Vec<f64>>,
     dims: usize,
     blocking: bool,
     waker: &Waker,
 ) {
+    if job.result_for(&key).is_some()
+        || job.running().is_some_and(|j| *j.key() == key)
+        || job.cancelled() == Some(&key)
+    {
+        return;
+    }
+    let Some(positions) = positions() else { return };
     let space = Arc::clone(space);
-    job.want(generation, !blocking, waker, move |_| {
+    job.want(key, !blocking, waker, move |_| {
         quality_sampled(&space.index, &positions, dims, KEPT_K, KEPT_SAMPLE, 0)
             .map_err(|e| e.to_string())
     });

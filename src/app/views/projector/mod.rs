@@ -60,12 +60,6 @@ impl Projector {
         if s.method == ProjectionMethod::Pca {
             self.run = None;
         } else {
-            let key = MapKey {
-                data_id: src.data_id,
-                dims: src.dims.to_vec(),
-                map_dims: src.map_dims,
-                settings: s.run_settings(),
-            };
             // Headless, a run is redone when asked to stop elsewhere (an
             // animation's frames each stop at their own iteration).
             let elsewhere = |r: &MapRun| {
@@ -78,8 +72,14 @@ impl Projector {
             if self
                 .run
                 .as_ref()
-                .is_none_or(|r| r.key != key || elsewhere(r))
+                .is_none_or(|r| !r.key.is_for(src, s) || elsewhere(r))
             {
+                let key = MapKey {
+                    data_id: src.data_id,
+                    dims: src.dims.to_vec(),
+                    map_dims: src.map_dims,
+                    settings: s.run_settings(),
+                };
                 self.run = Some(MapRun::start(
                     key,
                     src.data,
@@ -108,7 +108,7 @@ impl Projector {
                     &mut self.kept_map,
                     f.generation,
                     src.space,
-                    f.positions.clone(),
+                    || Some(f.positions.clone()),
                     f.dims,
                     src.blocking,
                     &waker,
@@ -122,20 +122,15 @@ impl Projector {
             h.finish()
         };
         self.pca_key = pca_key;
-        if self.kept_pca.result_for(&pca_key).is_none()
-            && self.kept_pca.running().is_none_or(|j| *j.key() != pca_key)
-            && let Some(positions) = kept::pca_positions(src.space, src.map_dims)
-        {
-            kept::measure(
-                &mut self.kept_pca,
-                pca_key,
-                src.space,
-                positions,
-                src.map_dims,
-                src.blocking,
-                &waker,
-            );
-        }
+        kept::measure(
+            &mut self.kept_pca,
+            pca_key,
+            src.space,
+            || kept::pca_positions(src.space, src.map_dims),
+            src.map_dims,
+            src.blocking,
+            &waker,
+        );
         self.kept_map.poll();
         self.kept_pca.poll();
     }

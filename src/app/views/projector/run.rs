@@ -38,6 +38,18 @@ pub struct MapKey {
     pub settings: ProjectionSettings,
 }
 
+impl MapKey {
+    /// Whether this is the key of the map `src` and `settings` ask for
+    /// (compared in place: no key is built each frame).
+    #[must_use]
+    pub fn is_for(&self, src: &super::MapSource<'_>, settings: &ProjectionSettings) -> bool {
+        self.data_id == src.data_id
+            && self.map_dims == src.map_dims
+            && self.dims == src.dims
+            && self.settings == settings.run_settings()
+    }
+}
+
 /// The newest positions of a map.
 #[derive(Clone, Debug)]
 pub struct MapFrame {

@@ -18,7 +18,10 @@ pub mod tree;
 use crate::math::similarity::VectorIndex;
 
 use super::knn::all_knn;
-use super::{Embedding, Init, Progress, ProjectError, check_dims, par_rows, rows, start, std_of};
+use super::{
+    Embedding, Init, Progress, ProjectError, check_dims, check_initial, par_rows, rows, start,
+    std_of,
+};
 use affinity::Sparse;
 use tree::Tree;
 
@@ -147,14 +150,7 @@ fn run(
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
     let n = rows(columns)?;
-    if let Some(y) = &initial
-        && (y.len() != n * settings.dims || y.iter().any(|v| !v.is_finite()))
-    {
-        return Err(ProjectError::MapMismatch {
-            map: y.len() / settings.dims.max(1),
-            data: n,
-        });
-    }
+    check_initial(initial.as_deref(), n, settings.dims)?;
     settings.check(n)?;
     let index = VectorIndex::from_columns(columns)?;
     let k = ((3.0 * settings.perplexity) as usize).clamp(1, n - 1);

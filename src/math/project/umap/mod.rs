@@ -18,7 +18,7 @@ pub mod curve;
 use crate::math::similarity::VectorIndex;
 
 use super::knn::{Knn, all_knn};
-use super::{Embedding, Init, Progress, ProjectError, check_dims, rows, start};
+use super::{Embedding, Init, Progress, ProjectError, check_dims, check_initial, rows, start};
 
 /// σ's floor, relative to the mean neighbour distance (umap-learn's MIN_K_DIST_SCALE).
 const MIN_K_DIST_SCALE: f64 = 1e-3;
@@ -155,14 +155,7 @@ fn run(
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
     let n = rows(columns)?;
-    if let Some(y) = &initial
-        && (y.len() != n * settings.dims || y.iter().any(|v| !v.is_finite()))
-    {
-        return Err(ProjectError::MapMismatch {
-            map: y.len() / settings.dims.max(1),
-            data: n,
-        });
-    }
+    check_initial(initial.as_deref(), n, settings.dims)?;
     settings.check(n)?;
     let index = VectorIndex::from_columns(columns)?;
     let knn = all_knn(&index, settings.neighbors - 1);
