@@ -22,6 +22,10 @@ pub(super) enum DialogPurpose {
     SaveScreenshot,
     /// Save a view screenshot written as SVG.
     SaveSvg,
+    /// Write the Network view's weights as JSON.
+    ExportWeights,
+    /// Read a weights file into the Network view.
+    ImportWeights,
 }
 
 /// A native file dialog running on its own thread.
@@ -126,6 +130,15 @@ fn pick(purpose: DialogPurpose) -> Option<PathBuf> {
             .add_filter("JPEG", &["jpg", "jpeg"])
             .set_file_name("rank-k.png")
             .save_file(),
+        DialogPurpose::ExportWeights => rfd::FileDialog::new()
+            .set_title("Export the network's weights")
+            .add_filter("JSON", &["json"])
+            .set_file_name("weights.json")
+            .save_file(),
+        DialogPurpose::ImportWeights => rfd::FileDialog::new()
+            .set_title("Import network weights")
+            .add_filter("JSON", &["json"])
+            .pick_file(),
     }
 }
 
@@ -164,6 +177,8 @@ impl EigenApp {
             DialogPurpose::SaveScene => self.save_scene(ctx, &path),
             DialogPurpose::ExportScores => self.export_scores(&path),
             DialogPurpose::ExportPicture => self.export_picture(&path),
+            DialogPurpose::ExportWeights => self.export_weights(&path),
+            DialogPurpose::ImportWeights => self.import_weights(&path),
         }
     }
 
@@ -234,6 +249,8 @@ impl EigenApp {
             DialogPurpose::SaveScene => "Save scene to path",
             DialogPurpose::ExportScores => "Export PCA scores to path",
             DialogPurpose::ExportPicture => "Export the rank-k picture to path",
+            DialogPurpose::ExportWeights => "Export the network's weights to path",
+            DialogPurpose::ImportWeights => "Import network weights from path",
         };
         let mut open = true;
         let mut submit = None;

@@ -303,6 +303,12 @@ impl EigenApp {
                 for request in requests {
                     match request {
                         Request::OpenDataset(ds) => self.open_derived(ds),
+                        Request::ExportWeights => {
+                            self.start_dialog(&ctx, dialogs::DialogPurpose::ExportWeights);
+                        }
+                        Request::ImportWeights => {
+                            self.start_dialog(&ctx, dialogs::DialogPurpose::ImportWeights);
+                        }
                     }
                 }
             } else {

@@ -128,3 +128,34 @@ impl EigenApp {
         }
     }
 }
+
+impl EigenApp {
+    /// The Network view's Export weights: the shown network as JSON.
+    pub fn export_weights(&mut self, path: &Path) {
+        let Some(json) = self.views.network.weights_json() else {
+            self.set_error("there is no network to export: open the Network view first".to_owned());
+            return;
+        };
+        match crate::files::write_bytes_atomic(path, json.as_bytes()) {
+            Ok(()) => self.set_info(format!(
+                "Exported the network's weights to {}.",
+                path.display()
+            )),
+            Err(e) => self.set_error(e.to_string()),
+        }
+    }
+
+    /// The Network view's Import weights: a weights file shown instead of training.
+    pub fn import_weights(&mut self, path: &Path) {
+        let bytes = match crate::files::read_limited(path, crate::files::memory_available()) {
+            Ok(b) => b,
+            Err(e) => return self.set_error(e.to_string()),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let name = path.display().to_string();
+        match self.views.network.import_weights(&text, &name) {
+            Ok(()) => self.set_info(format!("Imported the network's weights from {name}.")),
+            Err(e) => self.set_error(e),
+        }
+    }
+}

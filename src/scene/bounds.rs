@@ -64,6 +64,9 @@ pub(crate) const SCENE_BOUNDS: Bounds = Bounds {
         ("regress.moved", MAX_EDITS),
         ("regress.added", MAX_EDITS),
         ("regress.removed", MAX_EDITS),
+        ("network.features", MAX_LISTED_COLUMNS),
+        ("network.added", super::network::MAX_ADDED),
+        ("network.removed", MAX_EDITS),
     ],
     strings: &[
         ("dataset", MAX_PATH_CHARS),

@@ -5,7 +5,7 @@
 //!
 //! One file per view holds its table (struct, enums, defaults and checks):
 //! data.rs, transform.rs, pca.rs, factorize.rs, embeddings.rs, regress.rs,
-//! image.rs. Adding a view
+//! image.rs, network.rs. Adding a view
 //! means adding one such file and one field in [`Scene`]. Shared parts:
 //! window.rs (`[window]`), camera.rs (the 3D views' orbit camera), check.rs
 //! (range checks and column messages), error.rs ([`SceneError`] and where it
@@ -20,6 +20,7 @@ mod error;
 mod factorize;
 mod image;
 mod load;
+mod network;
 mod pca;
 mod projection;
 mod regress;
@@ -48,6 +49,7 @@ pub use factorize::{
 pub use image::{ImageChannels, ImagePanel, ImageSettings, MAX_GALLERY, MAX_ZOOM};
 pub(crate) use load::read_toml_text;
 pub use load::{DatasetRef, LoadedScene, SceneData, load_scene, load_scene_str};
+pub use network::{MAX_ADDED, NetActivation, NetOptimizer, NetworkPanel, NetworkSettings};
 pub use pca::{PcaPanel, PcaSettings};
 pub use projection::{MAX_ITERATIONS, MAX_PERPLEXITY, ProjectionMethod, ProjectionSettings};
 pub use regress::{MAX_DESCENT_STEPS, MAX_RIDGE, PointEdit, RegressPanel, RegressSettings};
@@ -85,6 +87,8 @@ pub struct Scene {
     pub regress: RegressSettings,
     #[serde(default, skip_serializing_if = "is_default")]
     pub image: ImageSettings,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub network: NetworkSettings,
 }
 
 impl Default for Scene {
@@ -100,6 +104,7 @@ impl Default for Scene {
             embeddings: EmbeddingsSettings::default(),
             regress: RegressSettings::default(),
             image: ImageSettings::default(),
+            network: NetworkSettings::default(),
         }
     }
 }
@@ -165,6 +170,7 @@ impl Scene {
         self.transform.check_against(ds)?;
         self.embeddings.check_against(ds, self.view, src)?;
         self.regress.check_against(ds)?;
+        self.network.check_against(ds)?;
         self.pca.check_against(ds)
     }
 

@@ -24,11 +24,14 @@ pub enum ViewKind {
     Regress,
     /// The Image view: a picture is a matrix, rebuilt rank by rank from its SVD.
     Image,
+    /// The Network view: a neural network is matrices alternated with
+    /// bends; trained live, the plane flowing through it layer by layer.
+    Network,
 }
 
 impl ViewKind {
     /// Every view, in tab order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Data,
         Self::Transform,
         Self::Pca,
@@ -36,6 +39,7 @@ impl ViewKind {
         Self::Embeddings,
         Self::Regress,
         Self::Image,
+        Self::Network,
     ];
 
     /// The name shown on the view's tab.
@@ -49,6 +53,7 @@ impl ViewKind {
             Self::Embeddings => "Embeddings",
             Self::Regress => "Regression",
             Self::Image => "Image",
+            Self::Network => "Network",
         }
     }
 

@@ -6,6 +6,7 @@ pub mod data;
 pub mod embeddings;
 pub mod factorize;
 pub mod image;
+pub mod network;
 pub mod pca;
 pub mod projector;
 pub mod registry;

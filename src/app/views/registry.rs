@@ -8,6 +8,7 @@ use super::data::DataView;
 use super::embeddings::EmbeddingsView;
 use super::factorize::FactorizeView;
 use super::image::ImageView;
+use super::network::NetworkView;
 use super::pca::PcaView;
 use super::regress::RegressView;
 use super::transform::TransformView;
@@ -71,6 +72,7 @@ views! {
     Embeddings => embeddings: EmbeddingsView,
     Regress => regress: RegressView,
     Image => image: ImageView,
+    Network => network: NetworkView,
 }
 
 impl Views {

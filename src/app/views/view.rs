@@ -19,6 +19,10 @@ pub enum Request {
     /// Open a dataset made in the view (a model's item embeddings) as a new
     /// entry, in the Embeddings view.
     OpenDataset(Dataset),
+    /// Ask for a file and write the Network view's weights to it.
+    ExportWeights,
+    /// Ask for a weights file and show it in the Network view.
+    ImportWeights,
 }
 
 /// How a view takes a kind of data.
