@@ -55,6 +55,14 @@ const EMBEDDED_SCENES: &[(&str, &str)] = &[
         "../scenes/factorize-movie-night.toml",
         include_str!("../assets/scenes/factorize-movie-night.toml"),
     ),
+    (
+        "../scenes/network-spiral.toml",
+        include_str!("../assets/scenes/network-spiral.toml"),
+    ),
+    (
+        "../scenes/network-circles-flow.toml",
+        include_str!("../assets/scenes/network-circles-flow.toml"),
+    ),
 ];
 
 /// A deck file.

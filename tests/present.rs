@@ -34,7 +34,9 @@ fn shipped_deck_loads_both_ways() {
             ViewKind::Regress,
             ViewKind::Regress,
             ViewKind::Factorize,
-            ViewKind::Factorize
+            ViewKind::Factorize,
+            ViewKind::Network,
+            ViewKind::Network
         ]
     );
     for (slide, loaded) in files.deck.slides.iter().zip(&files.scenes) {

@@ -85,6 +85,10 @@ pub enum NetworkPanel {
 }
 
 /// The `[network]` table.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "the extra inputs are five independent switches, each a scene key"
+)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct NetworkSettings {
@@ -262,7 +266,7 @@ impl NetworkSettings {
         {
             return bad("label", no_label_column("network.label", ds, &self.label));
         }
-        if self.features.iter().any(|f| *f == self.label) {
+        if self.features.contains(&self.label) {
             return bad(
                 "features",
                 format!(

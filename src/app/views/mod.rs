@@ -260,3 +260,32 @@ impl RasterScatter {
         }
     }
 }
+
+/// Grid lines at 1, 2 or 5 × 10ᵏ steps, about `count` across the visible
+/// range whatever the plot's size, so that a small plot still labels at
+/// least three ticks (egui_plot's default steps by powers of ten, which can
+/// leave a 300-point plot of −7…7 with only "0").
+pub(crate) fn nice_grid<'a>(
+    count: f64,
+) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> + 'a {
+    egui_plot::uniform_grid_spacer(move |input| {
+        let span = (input.bounds.1 - input.bounds.0).abs();
+        let raw = if span.is_finite() && span > 0.0 {
+            span / count
+        } else {
+            1.0
+        };
+        let power = 10f64.powf(raw.log10().floor());
+        let mantissa = raw / power;
+        let nice = if mantissa <= 1.0 {
+            1.0
+        } else if mantissa <= 2.0 {
+            2.0
+        } else if mantissa <= 5.0 {
+            5.0
+        } else {
+            10.0
+        } * power;
+        [nice / 5.0, nice, nice * 5.0]
+    })
+}

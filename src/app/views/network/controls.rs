@@ -2,6 +2,8 @@
 //! and the optimizer, the data), the loss and accuracy curves with the
 //! history slider, the flow's bar and the weight editor.
 
+use std::fmt::Write as _;
+
 use egui::{ComboBox, DragValue, RichText, Slider, Ui, Vec2};
 use egui_plot::{Line, Plot, PlotPoints, VLine};
 
@@ -12,12 +14,13 @@ use crate::app::style::category_color;
 use crate::math::network::{MAX_HIDDEN_LAYERS, MAX_UNITS};
 use crate::scene::{NetActivation, NetOptimizer, NetworkPanel};
 
-/// A y axis that labels at least three ticks on a short plot.
-fn dense_y_axis<'a>(label: &str) -> Vec<egui_plot::AxisHints<'a>> {
+/// A y axis titled `label` whose ticks print their own value (0.25, not 0).
+fn value_axis<'a>(label: &str) -> Vec<egui_plot::AxisHints<'a>> {
     vec![
         egui_plot::AxisHints::new_y()
             .label(label)
-            .label_spacing(14.0..=28.0),
+            .label_spacing(12.0..=24.0)
+            .formatter(|mark, _| crate::app::style::fmt_num(mark.value, 3)),
     ]
 }
 
@@ -94,6 +97,12 @@ pub(super) fn toolbar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
             v.request = Some(crate::app::views::view::Request::ImportWeights);
         }
     });
+    shape_bar(ui, v);
+    data_bar(ui, v, h);
+}
+
+/// The network's shape and the optimizer's settings.
+fn shape_bar(ui: &mut Ui, v: &mut NetworkView) {
     ui.horizontal_wrapped(|ui| {
         let s = &mut v.settings;
         ui.label("Hidden layers");
@@ -188,7 +197,6 @@ pub(super) fn toolbar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
         .on_hover_text("Share of the points held out to test on");
         ui.add(DragValue::new(&mut s.seed).prefix("seed "));
     });
-    data_bar(ui, v, h);
 }
 
 fn data_bar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
@@ -234,7 +242,7 @@ fn data_bar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
             .show_ui(ui, |ui| {
                 for l in &ds.labels {
                     if ui.selectable_label(label == l.name, &l.name).clicked() {
-                        s.label = l.name.clone();
+                        s.label.clone_from(&l.name);
                         s.features.retain(|f| *f != l.name);
                     }
                 }
@@ -243,7 +251,7 @@ fn data_bar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
                         .selectable_label(label == c.name, format!("{} (regression)", c.name))
                         .clicked()
                     {
-                        s.label = c.name.clone();
+                        s.label.clone_from(&c.name);
                         s.features.retain(|f| *f != c.name);
                     }
                 }
@@ -310,11 +318,11 @@ fn data_bar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
                 })
                 .response
                 .labelled_by(name.id);
-            if !v.settings.added.is_empty() || !v.settings.removed.is_empty() {
-                if ui.small_button("Undo edits").clicked() {
-                    v.settings.added.clear();
-                    v.settings.removed.clear();
-                }
+            if (!v.settings.added.is_empty() || !v.settings.removed.is_empty())
+                && ui.small_button("Undo edits").clicked()
+            {
+                v.settings.added.clear();
+                v.settings.removed.clear();
             }
         }
     });
@@ -340,7 +348,7 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
     } else {
         size.x
     };
-    let plot_h = (size.y - 48.0).max(60.0);
+    let plot_h = (size.y - 64.0).max(60.0);
     let line = |f: &dyn Fn(&crate::math::network::EpochStats) -> Option<f64>| -> Vec<[f64; 2]> {
         hist.iter()
             .filter_map(|h| f(h).filter(|v| v.is_finite()).map(|v| [h.epoch as f64, v]))
@@ -368,7 +376,8 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
             .include_x(0.0)
             .include_x(1.0)
             .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
-            .custom_y_axes(dense_y_axis("loss"))
+            .custom_y_axes(value_axis("loss"))
+            .y_grid_spacer(crate::app::views::nice_grid(3.0))
             .show(ui, |p| {
                 p.line(
                     Line::new("train loss", PlotPoints::new(train_loss))
@@ -396,7 +405,8 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
                 .include_x(0.0)
                 .include_x(1.0)
                 .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
-                .custom_y_axes(dense_y_axis("accuracy %"))
+                .custom_y_axes(value_axis("accuracy %"))
+                .y_grid_spacer(crate::app::views::nice_grid(3.0))
                 .show(ui, |p| {
                     p.line(
                         Line::new("train", PlotPoints::new(train_acc))
@@ -417,13 +427,13 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
     let summary = now.map(|h| {
         let mut s = format!("epoch {}: train loss {:.4}", h.epoch, h.train_loss);
         if let Some(t) = h.test_loss {
-            s.push_str(&format!(", test loss {t:.4}"));
+            let _ = write!(s, ", test loss {t:.4}");
         }
         if let Some(a) = h.train_accuracy {
-            s.push_str(&format!(", train {:.1}%", a * 100.0));
+            let _ = write!(s, ", train {:.1}%", a * 100.0);
         }
         if let Some(a) = h.test_accuracy {
-            s.push_str(&format!(", test {:.1}%", a * 100.0));
+            let _ = write!(s, ", test {:.1}%", a * 100.0);
         }
         s
     });
@@ -483,9 +493,17 @@ pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize) {
             }
             v.playing = !v.playing;
         }
+        for (k, name) in ["x", "W x", "+ b", "σ"].iter().enumerate() {
+            if v.settings.layer != 0 && ui.small_button(*name).clicked() {
+                v.settings.progress = k as f32 / 3.0;
+                v.playing = false;
+            }
+        }
+    });
+    ui.horizontal(|ui| {
         let stages = if v.settings.layer == 0 { 3 * layers } else { 3 };
         let mut p = v.settings.progress;
-        ui.spacing_mut().slider_width = (ui.available_width() - 260.0).clamp(120.0, 420.0);
+        ui.spacing_mut().slider_width = (ui.available_width() - 12.0).clamp(80.0, 640.0);
         if ui
             .add(
                 Slider::new(&mut p, 0.0..=1.0)
@@ -497,12 +515,6 @@ pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize) {
         {
             v.settings.progress = p;
             v.playing = false;
-        }
-        for (k, name) in ["x", "W x", "+ b", "σ"].iter().enumerate() {
-            if v.settings.layer != 0 && ui.small_button(*name).clicked() {
-                v.settings.progress = k as f32 / 3.0;
-                v.playing = false;
-            }
         }
     });
 }

@@ -7,7 +7,7 @@ use egui::{
     Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, TextureHandle, Ui, Vec2, pos2, vec2,
 };
 
-use crate::math::network::Network;
+use crate::math::network::{Layer, Network};
 
 /// Positive weights: blue; negative: orange (Playground's convention).
 pub(super) const POSITIVE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
@@ -79,8 +79,8 @@ pub(super) fn ui(
     let rect = response.rect;
     let visuals = ui.visuals().clone();
     let text = visuals.text_color();
-    let mut widths = vec![net.layers.first().map_or(0, |l| l.inputs())];
-    widths.extend(net.layers.iter().map(|l| l.outputs()));
+    let mut widths = vec![net.layers.first().map_or(0, Layer::inputs)];
+    widths.extend(net.layers.iter().map(Layer::outputs));
     let lay = layout(rect, &widths);
     let features = net.feature_names();
     let classes = net.classes.clone();
@@ -109,43 +109,7 @@ pub(super) fn ui(
     }
     // Edges, and the one under the pointer.
     let pointer = response.hover_pos();
-    let max_w = net
-        .layers
-        .iter()
-        .flat_map(|l| l.weights.iter())
-        .fold(1e-9_f64, |a, w| a.max(w.abs()));
-    let mut hovered_edge: Option<([usize; 3], f64, f32)> = None;
-    for (l, layer) in net.layers.iter().enumerate() {
-        let many = layer.weights.len() > 400;
-        for o in 0..layer.outputs() {
-            for i in 0..layer.inputs() {
-                let w = layer.weights[(o, i)];
-                let (Some(a), Some(b)) = (lay.nodes[l].get(i), lay.nodes[l + 1].get(o)) else {
-                    continue;
-                };
-                let (pa, pb) = (a.right_center(), b.left_center());
-                let share = (w.abs() / max_w) as f32;
-                let width = if many {
-                    0.4 + 1.2 * share
-                } else {
-                    0.5 + 4.5 * share
-                };
-                let color = if w >= 0.0 { POSITIVE } else { NEGATIVE };
-                let alpha = if many {
-                    0.25 + 0.5 * share
-                } else {
-                    0.35 + 0.65 * share
-                };
-                painter.line_segment([pa, pb], Stroke::new(width, color.gamma_multiply(alpha)));
-                if let Some(p) = pointer {
-                    let d = distance_to_segment(p, pa, pb);
-                    if d < 5.0 && hovered_edge.is_none_or(|(_, _, best)| d < best) {
-                        hovered_edge = Some(([l, o, i], w, d));
-                    }
-                }
-            }
-        }
-    }
+    let hovered_edge = draw_edges(&painter, &lay, net, pointer);
     // Nodes.
     let mut hovered_node = None;
     for (c, col) in lay.nodes.iter().enumerate() {
@@ -230,34 +194,7 @@ pub(super) fn ui(
     if let Some([c, u]) = large
         && let Some(tex) = thumbs.get(c).and_then(|t| t.get(u))
     {
-        let side = rect.height().min(rect.width()) * 0.62;
-        let big = Rect::from_center_size(rect.center(), Vec2::splat(side));
-        painter.rect_filled(big.expand(8.0), 4.0, visuals.window_fill);
-        painter.image(
-            tex.id(),
-            big,
-            Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-            Color32::WHITE,
-        );
-        painter.rect_stroke(big, 2.0, Stroke::new(1.0, text), egui::StrokeKind::Outside);
-        let title = if c == 0 {
-            format!(
-                "input {} over the plane",
-                features.get(u).cloned().unwrap_or_default()
-            )
-        } else {
-            format!(
-                "unit {} of layer {c} over the input plane (click to close)",
-                u + 1
-            )
-        };
-        painter.text(
-            big.center_top() - vec2(0.0, 10.0),
-            Align2::CENTER_BOTTOM,
-            title,
-            FontId::proportional(13.0),
-            text,
-        );
+        draw_large(&painter, rect, tex, [c, u], &features, &visuals);
     }
     if response.clicked() {
         if large.is_some() {
@@ -272,6 +209,94 @@ pub(super) fn ui(
         return Some(Clicked::Nothing);
     }
     None
+}
+
+/// Draws every edge; returns the one under `pointer`: (layer, out, in), W
+/// and the distance.
+fn draw_edges(
+    painter: &egui::Painter,
+    lay: &Layout,
+    net: &Network,
+    pointer: Option<Pos2>,
+) -> Option<([usize; 3], f64, f32)> {
+    let max_w = net
+        .layers
+        .iter()
+        .flat_map(|l| l.weights.iter())
+        .fold(1e-9_f64, |a, w| a.max(w.abs()));
+    let mut hovered_edge: Option<([usize; 3], f64, f32)> = None;
+    for (l, layer) in net.layers.iter().enumerate() {
+        let many = layer.weights.len() > 400;
+        for o in 0..layer.outputs() {
+            for i in 0..layer.inputs() {
+                let w = layer.weights[(o, i)];
+                let (Some(a), Some(b)) = (lay.nodes[l].get(i), lay.nodes[l + 1].get(o)) else {
+                    continue;
+                };
+                let (pa, pb) = (a.right_center(), b.left_center());
+                let share = (w.abs() / max_w) as f32;
+                let width = if many {
+                    0.4 + 1.2 * share
+                } else {
+                    0.5 + 4.5 * share
+                };
+                let color = if w >= 0.0 { POSITIVE } else { NEGATIVE };
+                let alpha = if many {
+                    0.25 + 0.5 * share
+                } else {
+                    0.35 + 0.65 * share
+                };
+                painter.line_segment([pa, pb], Stroke::new(width, color.gamma_multiply(alpha)));
+                if let Some(p) = pointer {
+                    let d = distance_to_segment(p, pa, pb);
+                    if d < 5.0 && hovered_edge.is_none_or(|(_, _, best)| d < best) {
+                        hovered_edge = Some(([l, o, i], w, d));
+                    }
+                }
+            }
+        }
+    }
+    hovered_edge
+}
+
+/// The node `[c, u]`'s thumbnail drawn large over the diagram.
+fn draw_large(
+    painter: &egui::Painter,
+    rect: Rect,
+    tex: &TextureHandle,
+    [c, u]: [usize; 2],
+    features: &[String],
+    visuals: &egui::Visuals,
+) {
+    let text = visuals.text_color();
+    let side = rect.height().min(rect.width()) * 0.62;
+    let big = Rect::from_center_size(rect.center(), Vec2::splat(side));
+    painter.rect_filled(big.expand(8.0), 4.0, visuals.window_fill);
+    painter.image(
+        tex.id(),
+        big,
+        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    painter.rect_stroke(big, 2.0, Stroke::new(1.0, text), egui::StrokeKind::Outside);
+    let title = if c == 0 {
+        format!(
+            "input {} over the plane",
+            features.get(u).cloned().unwrap_or_default()
+        )
+    } else {
+        format!(
+            "unit {} of layer {c} over the input plane (click to close)",
+            u + 1
+        )
+    };
+    painter.text(
+        big.center_top() - vec2(0.0, 10.0),
+        Align2::CENTER_BOTTOM,
+        title,
+        FontId::proportional(13.0),
+        text,
+    );
 }
 
 fn node_tip(ui: &mut Ui, net: &Network, [c, u]: [usize; 2]) {

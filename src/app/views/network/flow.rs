@@ -9,6 +9,8 @@
 //! stages the picture moves in a straight line from one to the other, at
 //! the flow's own t (no easing: the caption's stage is the drawn one).
 
+use std::fmt::Write as _;
+
 use egui::{Color32, RichText, Stroke, Ui, Vec2};
 use egui_plot::{Line, Plot, PlotBounds, PlotPoints, Points};
 use nalgebra::{DMatrix, Matrix2, SymmetricEigen};
@@ -58,7 +60,7 @@ fn stage(points: &DMatrix<f64>, grid: Option<&DMatrix<f64>>) -> Stage {
             })
             .collect()
     };
-    let (dims, how, project): (usize, String, Box<dyn Fn(&[f64]) -> [f64; 3]>) = match width {
+    let (dims, how, project): (usize, String, Projection) = match width {
         0 => (2, String::new(), Box::new(|_| [0.0; 3])),
         1 => (
             2,
@@ -233,6 +235,27 @@ pub(super) fn caption(net: &Network, at: At) -> String {
     }
 }
 
+/// What the transition does, before a network exists (a slide's steps).
+pub(super) fn generic_caption(at: At, layers: usize) -> String {
+    if at.to == 0 {
+        return "The inputs.".to_owned();
+    }
+    let layer = (at.to - 1) / 3 + 1;
+    let last = layer == layers;
+    match (at.to - 1) % 3 {
+        0 => format!(
+            "Layer {layer}: x ↦ W x, a linear map — the grid's lines stay straight and parallel."
+        ),
+        1 => format!("Layer {layer}: + b, a shift of the whole picture."),
+        _ if last => {
+            format!("Layer {layer}: the output (softmax turns scores into probabilities).")
+        }
+        _ => {
+            format!("Layer {layer}: σ bends each coordinate on its own — the only non-linear step.")
+        }
+    }
+}
+
 fn sup(n: usize) -> String {
     const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
     n.to_string()
@@ -254,8 +277,14 @@ fn lerp(a: &[[f64; 3]], b: &[[f64; 3]], t: f64) -> Vec<[f64; 3]> {
         .collect()
 }
 
+/// Points, grid and whether they are drawn in 3D.
+pub(super) type Drawn = (Vec<[f64; 3]>, Vec<[f64; 3]>, bool);
+
+/// A stage's way from ℝ^width to the drawn coordinates.
+type Projection = Box<dyn Fn(&[f64]) -> [f64; 3]>;
+
 /// The drawn positions at `at`: points, grid and whether in 3D.
-pub(super) fn positions(st: &[Stage], at: At) -> Option<(Vec<[f64; 3]>, Vec<[f64; 3]>, bool)> {
+pub(super) fn positions(st: &[Stage], at: At) -> Option<Drawn> {
     let a = st.get(at.from)?;
     let b = st.get(at.to).unwrap_or(a);
     let points = lerp(&a.points, &b.points, at.t);
@@ -348,8 +377,8 @@ pub(super) fn draw(
         .allow_scroll(false)
         .allow_double_click_reset(false)
         .show_axes([true, true])
-        .custom_y_axes(crate::app::views::sparse_y_axis(""))
-        .custom_x_axes(crate::app::views::sparse_x_axis(""))
+        .x_grid_spacer(crate::app::views::nice_grid(6.0))
+        .y_grid_spacer(crate::app::views::nice_grid(6.0))
         .show(ui, |plot_ui| {
             plot_ui.set_plot_bounds(bounds);
             for (k, line) in grid.chunks(GRID_SAMPLES).enumerate() {
@@ -405,7 +434,7 @@ pub(super) fn draw(
 /// For a W x stage between two planes: where the unit vectors e₁, e₂ have
 /// got to (the Transform view's î and ĵ).
 fn columns_arrows(net: &Network, st: &[Stage], at: At) -> Vec<([f64; 2], Color32)> {
-    if at.to == 0 || (at.to - 1) % 3 != 0 {
+    if at.to == 0 || !(at.to - 1).is_multiple_of(3) {
         return Vec::new();
     }
     let (Some(a), Some(b)) = (st.get(at.from), st.get(at.to)) else {
@@ -504,7 +533,7 @@ pub(super) fn numbers_ui(ui: &mut Ui, net: &Network, layer: usize) {
                 fmt_num((-disc).sqrt() / 2.0, 3)
             )
         };
-        line.push_str(&format!(", det W = {}, {eig}", fmt_num(det, 3)));
+        let _ = write!(line, ", det W = {}, {eig}", fmt_num(det, 3));
         ui.label(RichText::new(line).small());
         let smallest = sv.last().copied().unwrap_or(0.0);
         let largest = sv.first().copied().unwrap_or(0.0);
@@ -524,7 +553,7 @@ pub(super) fn numbers_ui(ui: &mut Ui, net: &Network, layer: usize) {
             .iter()
             .filter(|&&v| v > 1e-9 * sv.first().copied().unwrap_or(1.0))
             .count();
-        line.push_str(&format!(", rank {rank}"));
+        let _ = write!(line, ", rank {rank}");
         ui.label(RichText::new(line).small());
     }
 }

@@ -303,8 +303,8 @@ impl NetworkView {
         ui.horizontal_top(|ui| {
             ui.allocate_ui_with_layout(vec2(left_w, h_all), down, |ui| {
                 ui.set_min_size(vec2(left_w, h_all));
-                let curves_h = (h_all * 0.3).clamp(110.0, 220.0);
-                let plane_side = (h_all - curves_h - 40.0).min(left_w).max(140.0);
+                let plane_side = (h_all - 240.0).min(left_w).max(140.0);
+                let curves_h = (h_all - plane_side - 64.0).max(130.0);
                 plane::ui(ui, self, vec2(left_w, plane_side));
                 controls::curves(ui, self, vec2(left_w, curves_h));
             });

@@ -26,12 +26,6 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         Target::Classes { codes, .. } => codes[i] as usize,
         Target::Values(_) => 0,
     };
-    let wrong = pics
-        .predicted
-        .iter()
-        .enumerate()
-        .filter(|&(i, &p)| matches!(problem.target, Target::Classes { .. }) && p != class(i))
-        .count();
     let ring = ui.visuals().text_color();
     let heading = if let Some(plane) = pics.plane {
         let _ = plane;
@@ -69,15 +63,15 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         .height(size.y)
         .data_aspect(1.0)
         .allow_double_click_reset(true)
+        .x_grid_spacer(crate::app::views::nice_grid(6.0))
+        .y_grid_spacer(crate::app::views::nice_grid(6.0))
         .include_x(plane.map_or(0.0, |p| p.x.0))
         .include_x(plane.map_or(0.0, |p| p.x.1))
         .include_y(plane.map_or(0.0, |p| p.y.0))
         .include_y(plane.map_or(0.0, |p| p.y.1))
         .allow_boxed_zoom(false)
         .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
-        .custom_x_axes(crate::app::views::sparse_x_axis(
-            plane.map_or("PC1".to_owned(), |_| problem.inputs[0].clone()),
-        ))
+        .x_axis_label(plane.map_or("PC1".to_owned(), |_| problem.inputs[0].clone()))
         .y_axis_label(plane.map_or("PC2".to_owned(), |_| problem.inputs[1].clone()))
         .show(ui, |p| {
             if let (Some(plane), Some(tex)) = (plane, &heat) {
@@ -133,47 +127,12 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
             }
         });
     let transform = resp.transform;
-    let summary = if matches!(problem.target, Target::Classes { .. }) {
-        format!(
-            "{} points ({} test), {} misclassified now",
-            problem.len(),
-            is_test.iter().filter(|&&t| t).count(),
-            wrong
-        )
-    } else {
-        format!("{} points", problem.len())
-    };
+    let summary = summary(problem, is_test, &pics.predicted);
     ui.add(egui::Label::new(RichText::new(summary).small()).wrap());
     if let Some(i) = hovered {
-        let side = (problem.inputs.len() as f64).sqrt() as usize;
-        let row = problem.row(i).to_vec();
         let said = pics.predicted.get(i).and_then(|&p| names.get(p)).cloned();
         let truth = names.get(class(i)).cloned().unwrap_or_default();
-        let table_row = problem.rows.get(i).copied().unwrap_or(i);
-        let picture = (side * side == row.len() && side >= 4).then(|| {
-            let max = row.iter().fold(1e-9_f64, |a, v| a.max(v.abs()));
-            let px: Vec<Color32> = row
-                .iter()
-                .map(|&v| Color32::from_gray((255.0 - 255.0 * (v / max).clamp(0.0, 1.0)) as u8))
-                .collect();
-            ui.ctx().load_texture(
-                "network-row",
-                ColorImage::new([side, side], px),
-                TextureOptions::NEAREST,
-            )
-        });
-        resp.response.on_hover_ui_at_pointer(|ui| {
-            ui.label(format!(
-                "row {}: {truth}{}{}",
-                table_row + 1,
-                said.map(|s| format!(", the network says {s}"))
-                    .unwrap_or_default(),
-                if is_test[i] { " (test)" } else { "" }
-            ));
-            if let Some(tex) = &picture {
-                ui.image((tex.id(), egui::vec2(96.0, 96.0)));
-            }
-        });
+        row_tip(ui, &resp.response, problem, i, &truth, said, is_test[i]);
     }
     if let Some((at, remove, shift)) = click
         && plane.is_some()
@@ -182,31 +141,109 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         let edited_row = hovered.and_then(|i| problem.rows.get(i).copied());
         let classes = matches!(problem.target, Target::Classes { .. });
         let base_rows = run.data.n_rows - v.settings.added.len();
-        let s = &mut v.settings;
-        if remove {
-            if let Some(edited) = edited_row {
-                if edited >= base_rows {
-                    let k = edited - base_rows;
-                    if k < s.added.len() {
-                        s.added.remove(k);
-                    }
-                } else {
-                    let mut keep =
-                        (0..base_rows + s.removed.len()).filter(|r| !s.removed.contains(r));
-                    if let Some(orig) = keep.nth(edited) {
-                        s.removed.push(orig);
-                    }
-                }
-            }
-        } else if classes {
-            let mut c = v.add_class;
-            if shift {
-                c = (c + 1) % (n_classes + 1).max(1);
-            }
-            if s.added.len() < crate::scene::MAX_ADDED {
-                s.added.push([at.x, at.y, c as f64]);
-            }
-        }
+        let add = (!remove && classes).then(|| {
+            let c = if shift {
+                (v.add_class + 1) % (n_classes + 1).max(1)
+            } else {
+                v.add_class
+            };
+            [at.x, at.y, c as f64]
+        });
+        edit(
+            &mut v.settings,
+            add,
+            remove.then_some(edited_row).flatten(),
+            base_rows,
+        );
     }
     v.plane_transform = Some(transform);
+}
+
+/// The row under the pointer: its class, what the network says and, for an
+/// 8 × 8 (or any square) input, the picture it is.
+fn row_tip(
+    ui: &Ui,
+    response: &egui::Response,
+    problem: &crate::math::network::Problem,
+    i: usize,
+    truth: &str,
+    said: Option<String>,
+    test: bool,
+) {
+    let side = (problem.inputs.len() as f64).sqrt() as usize;
+    let row = problem.row(i);
+    let table_row = problem.rows.get(i).copied().unwrap_or(i);
+    let picture = (side * side == row.len() && side >= 4).then(|| {
+        let max = row.iter().fold(1e-9_f64, |a, v| a.max(v.abs()));
+        let px: Vec<Color32> = row
+            .iter()
+            .map(|&v| Color32::from_gray((255.0 - 255.0 * (v / max).clamp(0.0, 1.0)) as u8))
+            .collect();
+        ui.ctx().load_texture(
+            "network-row",
+            ColorImage::new([side, side], px),
+            TextureOptions::NEAREST,
+        )
+    });
+    response.clone().on_hover_ui_at_pointer(|ui| {
+        ui.label(format!(
+            "row {}: {truth}{}{}",
+            table_row + 1,
+            said.map(|s| format!(", the network says {s}"))
+                .unwrap_or_default(),
+            if test { " (test)" } else { "" }
+        ));
+        if let Some(tex) = &picture {
+            ui.image((tex.id(), egui::vec2(96.0, 96.0)));
+        }
+    });
+}
+
+/// Adds the point `add`, or takes out the edited set's row `remove`: an
+/// added point leaves `added`, a table row joins `removed`. `base_rows` is
+/// how many rows of the table are kept.
+fn edit(
+    s: &mut crate::scene::NetworkSettings,
+    add: Option<[f64; 3]>,
+    remove: Option<usize>,
+    base_rows: usize,
+) {
+    if let Some(p) = add
+        && s.added.len() < crate::scene::MAX_ADDED
+    {
+        s.added.push(p);
+    }
+    let Some(edited) = remove else { return };
+    if edited >= base_rows {
+        let k = edited - base_rows;
+        if k < s.added.len() {
+            s.added.remove(k);
+        }
+    } else {
+        let mut keep = (0..base_rows + s.removed.len()).filter(|r| !s.removed.contains(r));
+        if let Some(orig) = keep.nth(edited) {
+            s.removed.push(orig);
+        }
+    }
+}
+
+/// "N points (T test), W misclassified now".
+fn summary(
+    problem: &crate::math::network::Problem,
+    is_test: &[bool],
+    predicted: &[usize],
+) -> String {
+    let Target::Classes { codes, .. } = &problem.target else {
+        return format!("{} points", problem.len());
+    };
+    let wrong = predicted
+        .iter()
+        .zip(codes)
+        .filter(|&(&p, &c)| p != c as usize)
+        .count();
+    format!(
+        "{} points ({} test), {wrong} misclassified now",
+        problem.len(),
+        is_test.iter().filter(|&&t| t).count(),
+    )
 }

@@ -163,8 +163,8 @@ pub(super) fn generated(ds: &Dataset, s: &NetworkSettings) -> Option<Dataset> {
     } else {
         s.noise
     };
-    if n == g.default_count && noise == g.default_noise && s.data_seed == crate::data::DEFAULT_SEED
-    {
+    let default_noise = noise.to_bits() == g.default_noise.to_bits();
+    if n == g.default_count && default_noise && s.data_seed == crate::data::DEFAULT_SEED {
         return None;
     }
     Some(g.generate(n, noise, s.data_seed))
@@ -194,7 +194,7 @@ impl Run {
         let is_test = (0..problem.len())
             .map(|i| trainer.split().is_test(i))
             .collect();
-        let history = vec![trainer.initial().clone()];
+        let history = vec![*trainer.initial()];
         let snapshots = vec![Snapshot {
             epoch: 0,
             net: Arc::new(trainer.network().clone()),

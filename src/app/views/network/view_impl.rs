@@ -45,10 +45,11 @@ impl View for NetworkView {
                 "A network is matrices alternated with bends: each unit's picture is σ(w · x + b) of the one before, and training is the search for the matrices.",
             )];
         }
-        let Some(net) = self.shown_network() else {
-            return vec![Step::new(1.0, "")];
-        };
-        let layers = net.layers.len();
+        // From the scene alone (a slide's steps) when nothing has trained yet.
+        let net = self.shown_network();
+        let layers = net
+            .as_ref()
+            .map_or(self.settings.layers.len() + 1, |n| n.layers.len());
         let (first, count) = if self.settings.layer == 0 || self.settings.layer > layers {
             (0, 3 * layers)
         } else {
@@ -64,10 +65,11 @@ impl View for NetworkView {
                 to: first + k + 1,
                 t: 1.0,
             };
-            steps.push(Step::new(
-                (k + 1) as f32 / count.max(1) as f32,
-                super::flow::caption(&net, at),
-            ));
+            let caption = net.as_ref().map_or_else(
+                || super::flow::generic_caption(at, layers),
+                |n| super::flow::caption(n, at),
+            );
+            steps.push(Step::new((k + 1) as f32 / count.max(1) as f32, caption));
         }
         steps
     }
