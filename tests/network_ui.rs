@@ -262,3 +262,45 @@ fn clicks_on_the_plane_add_and_remove_points() {
     );
     assert_eq!(rows(&harness), n);
 }
+
+/// The window's Export weights… and Import weights… (what the dialogs call):
+/// the file written is the weights contract, and a file that is not one
+/// changes nothing and says why.
+#[test]
+fn the_window_exports_and_imports_the_weights_file() {
+    let mut harness = common::app_harness(common::app_on_scene("network-circles-flow"));
+    let trained = |app: &eigenlens::app::EigenApp| app.network_view().epochs_done() >= 5;
+    assert!(common::step_until(&mut harness, 3000, trained), "trains");
+    harness.get_by_label("‖ Pause").click();
+    harness.run_steps(2);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("w.json");
+    harness.state_mut().export_weights(&file);
+    let text = std::fs::read_to_string(&file).expect("written");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(json["features"], serde_json::json!(["x", "y"]));
+    assert_eq!(json["layers"].as_array().map(Vec::len), Some(3));
+    let shown = harness.state().network_view().weights_json();
+    assert_eq!(shown.as_deref(), Some(text.as_str()));
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, b"not json").expect("write");
+    harness.state_mut().import_weights(&bad);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().network_view().weights_json().as_deref(),
+        Some(text.as_str()),
+        "a broken file changes nothing"
+    );
+    assert!(
+        harness.query_by_label_contains("bad.json").is_some(),
+        "and is named"
+    );
+    harness.state_mut().import_weights(&file);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("Imported the network's weights")
+            .is_some()
+    );
+}

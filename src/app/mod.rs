@@ -247,6 +247,12 @@ impl EigenApp {
         &self.views.image
     }
 
+    /// The Network view's state.
+    #[must_use]
+    pub fn network_view(&self) -> &views::network::NetworkView {
+        &self.views.network
+    }
+
     /// The view shown now.
     #[must_use]
     pub fn view(&self) -> ViewKind {

@@ -44,6 +44,8 @@ pub(super) fn toolbar(ui: &mut Ui, v: &mut NetworkView, h: &DatasetHandle) {
                 && let Some(run) = v.run_mut()
             {
                 run.pause();
+                // Stay paused: the goal is where training stopped.
+                v.goal = v.epochs_done();
             }
         } else if ui
             .add_enabled(can, egui::Button::new("▶ Train"))

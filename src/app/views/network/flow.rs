@@ -379,6 +379,8 @@ pub(super) fn draw(
         .show_axes([true, true])
         .x_grid_spacer(crate::app::views::nice_grid(6.0))
         .y_grid_spacer(crate::app::views::nice_grid(6.0))
+        .custom_x_axes(value_axis(egui_plot::AxisHints::new_x(), String::new()))
+        .custom_y_axes(value_axis(egui_plot::AxisHints::new_y(), String::new()))
         .show(ui, |plot_ui| {
             plot_ui.set_plot_bounds(bounds);
             for (k, line) in grid.chunks(GRID_SAMPLES).enumerate() {
@@ -429,6 +431,18 @@ pub(super) fn draw(
                 );
             }
         });
+}
+
+/// An axis titled `label` whose ticks print their own value (0.5, not 0).
+pub(super) fn value_axis<'a>(
+    hints: egui_plot::AxisHints<'a>,
+    label: String,
+) -> Vec<egui_plot::AxisHints<'a>> {
+    vec![
+        hints
+            .label(label)
+            .formatter(|mark, _| fmt_num(mark.value, 3)),
+    ]
 }
 
 /// For a W x stage between two planes: where the unit vectors e₁, e₂ have

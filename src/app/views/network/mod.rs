@@ -363,6 +363,9 @@ impl NetworkView {
         controls::flow_bar(ui, self, layers);
         let at = flow::at(self.settings.progress, layers, self.settings.layer);
         ui.label(RichText::new(flow::caption(&net, at)).strong());
+        if let Some(note) = controls::olah_note(self) {
+            ui.add(egui::Label::new(RichText::new(note).small().italics()).wrap());
+        }
         let Some(run) = self.run() else { return };
         let problem = Arc::clone(&run.problem);
         let Some((_, _, stages)) = &self.pictures else {

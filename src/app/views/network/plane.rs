@@ -29,10 +29,17 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
     let ring = ui.visuals().text_color();
     let heading = if let Some(plane) = pics.plane {
         let _ = plane;
-        format!(
-            "Input plane: {} and {}; the regions are where the network says each class",
-            problem.inputs[0], problem.inputs[1]
-        )
+        if matches!(problem.target, Target::Classes { .. }) {
+            format!(
+                "Input plane: {} and {}; the regions are where the network says each class",
+                problem.inputs[0], problem.inputs[1]
+            )
+        } else {
+            format!(
+                "Input plane: {} and {}; the colour is the network's prediction of {} (blue above 0, orange below), the points' their true value",
+                problem.inputs[0], problem.inputs[1], problem.target_name
+            )
+        }
     } else {
         format!(
             "{} inputs, seen through their PCA (no plane to colour)",
@@ -70,9 +77,19 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         .include_y(plane.map_or(0.0, |p| p.y.0))
         .include_y(plane.map_or(0.0, |p| p.y.1))
         .allow_boxed_zoom(false)
-        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
-        .x_axis_label(plane.map_or("PC1".to_owned(), |_| problem.inputs[0].clone()))
-        .y_axis_label(plane.map_or("PC2".to_owned(), |_| problem.inputs[1].clone()))
+        .legend(
+            egui_plot::Legend::default()
+                .position(egui_plot::Corner::LeftTop)
+                .follow_insertion_order(true),
+        )
+        .custom_x_axes(super::flow::value_axis(
+            egui_plot::AxisHints::new_x(),
+            plane.map_or("PC1".to_owned(), |_| problem.inputs[0].clone()),
+        ))
+        .custom_y_axes(super::flow::value_axis(
+            egui_plot::AxisHints::new_y(),
+            plane.map_or("PC2".to_owned(), |_| problem.inputs[1].clone()),
+        ))
         .show(ui, |p| {
             if let (Some(plane), Some(tex)) = (plane, &heat) {
                 let c = PlotPoint::new(
@@ -85,17 +102,21 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
                 );
                 p.image(PlotImage::new("", tex.id(), c, size));
             }
-            for (k, name) in names.iter().enumerate() {
-                let pts: PlotPoints<'_> = (0..xy.len())
-                    .filter(|&i| class(i) == k)
-                    .map(|i| xy[i])
-                    .collect();
-                p.points(
-                    Points::new(name.clone(), pts)
-                        .color(category_color(k))
-                        .radius(radius)
-                        .filled(true),
-                );
+            if let Target::Values(values) = &problem.target {
+                value_points(p, &xy, values, radius);
+            } else {
+                for (k, name) in names.iter().enumerate() {
+                    let pts: PlotPoints<'_> = (0..xy.len())
+                        .filter(|&i| class(i) == k)
+                        .map(|i| xy[i])
+                        .collect();
+                    p.points(
+                        Points::new(name.clone(), pts)
+                            .color(category_color(k))
+                            .radius(radius)
+                            .filled(true),
+                    );
+                }
             }
             let test: PlotPoints<'_> = (0..xy.len())
                 .filter(|&i| is_test[i])
@@ -246,4 +267,25 @@ fn summary(
         problem.len(),
         is_test.iter().filter(|&&t| t).count(),
     )
+}
+
+/// A regression's points coloured by their target on the heatmap's map (in
+/// nine bands, symmetric about 0), outlined so they stand out from it.
+fn value_points(p: &mut egui_plot::PlotUi<'_>, xy: &[[f64; 2]], values: &[f64], radius: f32) {
+    let scale = values.iter().fold(1e-12_f64, |m, v| m.max(v.abs()));
+    const BANDS: usize = 9;
+    let band = |v: f64| (((v / scale + 1.0) / 2.0 * BANDS as f64) as usize).min(BANDS - 1);
+    for b in 0..BANDS {
+        let pts: PlotPoints<'_> = (0..xy.len())
+            .filter(|&i| band(values[i]) == b)
+            .map(|i| xy[i])
+            .collect();
+        let t = (b as f32 + 0.5) / BANDS as f32 * 2.0 - 1.0;
+        p.points(
+            Points::new("", pts)
+                .color(super::pictures::signed_color(t))
+                .radius(radius)
+                .filled(true),
+        );
+    }
 }
