@@ -434,10 +434,10 @@ pub(super) fn draw(
 }
 
 /// An axis titled `label` whose ticks print their own value (0.5, not 0).
-pub(super) fn value_axis<'a>(
-    hints: egui_plot::AxisHints<'a>,
+pub(super) fn value_axis(
+    hints: egui_plot::AxisHints<'_>,
     label: String,
-) -> Vec<egui_plot::AxisHints<'a>> {
+) -> Vec<egui_plot::AxisHints<'_>> {
     vec![
         hints
             .label(label)

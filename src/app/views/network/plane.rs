@@ -27,25 +27,7 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         Target::Values(_) => 0,
     };
     let ring = ui.visuals().text_color();
-    let heading = if let Some(plane) = pics.plane {
-        let _ = plane;
-        if matches!(problem.target, Target::Classes { .. }) {
-            format!(
-                "Input plane: {} and {}; the regions are where the network says each class",
-                problem.inputs[0], problem.inputs[1]
-            )
-        } else {
-            format!(
-                "Input plane: {} and {}; the colour is the network's prediction of {} (blue above 0, orange below), the points' their true value",
-                problem.inputs[0], problem.inputs[1], problem.target_name
-            )
-        }
-    } else {
-        format!(
-            "{} inputs, seen through their PCA (no plane to colour)",
-            problem.inputs.len()
-        )
-    };
+    let heading = heading(problem, pics.plane.is_some());
     ui.add(egui::Label::new(RichText::new(heading).small()).wrap());
     let mut click: Option<(PlotPoint, bool, bool)> = None;
     let mut hovered: Option<usize> = None;
@@ -272,9 +254,9 @@ fn summary(
 /// A regression's points coloured by their target on the heatmap's map (in
 /// nine bands, symmetric about 0), outlined so they stand out from it.
 fn value_points(p: &mut egui_plot::PlotUi<'_>, xy: &[[f64; 2]], values: &[f64], radius: f32) {
-    let scale = values.iter().fold(1e-12_f64, |m, v| m.max(v.abs()));
     const BANDS: usize = 9;
-    let band = |v: f64| (((v / scale + 1.0) / 2.0 * BANDS as f64) as usize).min(BANDS - 1);
+    let scale = values.iter().fold(1e-12_f64, |m, v| m.max(v.abs()));
+    let band = |v: f64| ((f64::midpoint(v / scale, 1.0) * BANDS as f64) as usize).min(BANDS - 1);
     for b in 0..BANDS {
         let pts: PlotPoints<'_> = (0..xy.len())
             .filter(|&i| band(values[i]) == b)
@@ -287,5 +269,26 @@ fn value_points(p: &mut egui_plot::PlotUi<'_>, xy: &[[f64; 2]], values: &[f64], 
                 .radius(radius)
                 .filled(true),
         );
+    }
+}
+
+/// What the plane shows, in a line.
+fn heading(problem: &crate::math::network::Problem, plane: bool) -> String {
+    if !plane {
+        return format!(
+            "{} inputs, seen through their PCA (no plane to colour)",
+            problem.inputs.len()
+        );
+    }
+    if matches!(problem.target, Target::Classes { .. }) {
+        format!(
+            "Input plane: {} and {}; the regions are where the network says each class",
+            problem.inputs[0], problem.inputs[1]
+        )
+    } else {
+        format!(
+            "Input plane: {} and {}; the colour is the network's prediction of {} (blue above 0, orange below), the points' their true value",
+            problem.inputs[0], problem.inputs[1], problem.target_name
+        )
     }
 }
