@@ -364,3 +364,18 @@ fn embeddings_checked_against_dataset() {
     )
     .unwrap();
 }
+
+/// A point of a table without a name column is selected as `#row`, as the
+/// Embeddings view names it; a saved selection of one loads back (found by
+/// the monkey test), and a row the table does not have is refused.
+#[test]
+fn an_unnamed_point_is_selected_by_its_row() {
+    let scene = |row: usize| {
+        format!(
+            "view = \"embeddings\"\ndataset = \"builtin:plane\"\n[embeddings]\nselected = \"#{row}\"\n"
+        )
+    };
+    load_scene_str(&scene(43), "t.toml", None).expect("#43 is a row of plane");
+    let err = load_scene_str(&scene(100_000), "t.toml", None).expect_err("no such row");
+    assert!(err.to_string().contains("#100000"), "{err}");
+}

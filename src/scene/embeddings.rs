@@ -210,7 +210,14 @@ impl EmbeddingsSettings {
             Some(n) => ds.label(n),
             None => ds.labels.first(),
         };
-        let exists = |word: &str| names.is_some_and(|l| l.categories.iter().any(|c| c == word));
+        // Without a name column the view names points `#row` (0-based).
+        let exists = |word: &str| match names {
+            Some(l) => l.categories.iter().any(|c| c == word),
+            None => word
+                .strip_prefix('#')
+                .and_then(|r| r.parse::<usize>().ok())
+                .is_some_and(|r| r < ds.n_rows),
+        };
         if let Some(word) = &self.selected
             && !exists(word)
         {

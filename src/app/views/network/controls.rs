@@ -378,6 +378,7 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
             .include_x(0.0)
             .include_x(1.0)
             .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
+            .x_grid_spacer(crate::app::views::nice_grid(3.0))
             .custom_y_axes(value_axis("loss"))
             .y_grid_spacer(crate::app::views::nice_grid(3.0))
             .show(ui, |p| {
@@ -407,6 +408,7 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
                 .include_x(0.0)
                 .include_x(1.0)
                 .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
+                .x_grid_spacer(crate::app::views::nice_grid(3.0))
                 .custom_y_axes(value_axis("accuracy %"))
                 .y_grid_spacer(crate::app::views::nice_grid(3.0))
                 .show(ui, |p| {

@@ -62,6 +62,7 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         .legend(
             egui_plot::Legend::default()
                 .position(egui_plot::Corner::LeftTop)
+                .text_style(egui::TextStyle::Small)
                 .follow_insertion_order(true),
         )
         .custom_x_axes(super::flow::value_axis(
