@@ -9,12 +9,12 @@ use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
+use crate::app::views::projector::{MapFrame, Projector};
 use crate::app::views::{RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
 use crate::app::widgets::raster::key_hasher;
 use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::{Pca, PreparedFit};
-use crate::app::views::projector::{MapFrame, Projector};
 use crate::scene::{PcaSettings, ProjectionMethod};
 
 use super::map::ScoresMap;
@@ -158,7 +158,10 @@ pub(super) fn scores_ui(
         Some(point_details(ds, fit, i))
     };
     let (x_title, y_title) = match frame {
-        Some(_) => (format!("{} 1", method.label()), format!("{} 2", method.label())),
+        Some(_) => (
+            format!("{} 1", method.label()),
+            format!("{} 2", method.label()),
+        ),
         None => (axis_title(pca, kx), axis_title(pca, ky)),
     };
     // A plot per method: each keeps its own bounds.
