@@ -76,6 +76,7 @@ impl PcaSettings {
     /// The first setting that does not fit `ds`.
     pub(super) fn check_against(&self, ds: &Dataset) -> Result<(), Misfit> {
         check_color("pca", self.color.as_deref(), ds)?;
+        Misfit::check_supervise("pca", &self.projection, ds)?;
         for name in &self.columns {
             if ds.column(name).is_none() {
                 let message = no_numeric_column("pca.columns", ds, name);

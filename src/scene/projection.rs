@@ -75,6 +75,16 @@ pub struct ProjectionSettings {
     pub init: Init,
     /// Seeds the random parts (the random start, UMAP's sampling).
     pub seed: u64,
+    /// The label column supervising the map (the Embedding Projector's
+    /// "supervise by"); `""`: none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub supervise: String,
+    /// How strongly the label supervises, 0 (off) ..= 1.
+    #[serde(
+        deserialize_with = "de_supervise_weight",
+        skip_serializing_if = "is_zero"
+    )]
+    pub supervise_weight: f64,
     /// The iteration (t-SNE) or epoch (UMAP) the map stopped at; absent:
     /// it ran to the end.
     #[serde(rename = "iteration", skip_serializing_if = "Option::is_none")]
@@ -94,6 +104,8 @@ impl Default for ProjectionSettings {
             epochs: None,
             init: Init::Pca,
             seed: 0,
+            supervise: String::new(),
+            supervise_weight: 0.0,
             stop_at: None,
         }
     }
@@ -142,4 +154,16 @@ fn de_min_dist<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 
 fn de_epochs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
     de_usize_in(d, "projection.epochs", 1..=MAX_ITERATIONS).map(Some)
+}
+
+fn de_supervise_weight<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    de_f64_in(d, "projection.supervise_weight", 0.0..=1.0, false)
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
