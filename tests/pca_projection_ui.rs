@@ -105,7 +105,10 @@ fn umap_draws_its_own_map_of_the_scores() {
 
 fn converged(app: &EigenApp) -> bool {
     let v = app.pca_view();
-    !v.map_running() && v.map().is_some_and(|m| m.converged()) && v.kept().0.is_some()
+    !v.map_running()
+        && v.map()
+            .is_some_and(eigenlens::app::views::projector::MapFrame::converged)
+        && v.kept().0.is_some()
 }
 
 /// The scene's map, run in the window's background job until it converges.
