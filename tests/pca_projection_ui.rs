@@ -149,3 +149,25 @@ fn the_scene_reproduces_the_same_positions() {
     harness.state().0.write_scene(&mut out);
     assert_eq!(out.pca.projection, scene.pca.projection);
 }
+
+/// Supervising the scores' t-SNE by the species (weight 0.8) moves the map
+/// away from the unsupervised one, and the choice is shown and saved.
+#[test]
+fn supervising_by_a_label_changes_the_map() {
+    let iris = || eigenlens::data::load_builtin("iris").expect("built-in iris");
+    let mut settings = PcaSettings::default();
+    settings.projection.method = ProjectionMethod::Tsne;
+    let plain = blocking_view(iris(), settings.clone());
+    let unsupervised = plain.state().0.drawn();
+    assert!(plain.state().0.map().is_some());
+    settings.projection.supervise = "species".to_owned();
+    settings.projection.supervise_weight = 0.8;
+    let harness = blocking_view(iris(), settings);
+    let supervised = harness.state().0.drawn();
+    assert_eq!(supervised.len(), 150);
+    assert_ne!(supervised, unsupervised);
+    harness.get_by_label("supervise by");
+    let mut out = Scene::default();
+    harness.state().0.write_scene(&mut out);
+    assert_eq!(out.pca.projection.supervise, "species");
+}
