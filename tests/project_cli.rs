@@ -271,3 +271,79 @@ fn missing_value_names_row_and_column() {
         );
     }
 }
+
+/// `--supervise LABEL` runs t-SNE and UMAP supervised by that label (the
+/// settings say so, and the map differs from the unsupervised one, the same
+/// for the same seed); a missing label, a weight outside 0..=1, a weight
+/// without a label and supervising PCA are errors naming the parameter.
+#[test]
+fn supervise_by_a_label_changes_the_map_and_is_checked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for method in ["tsne", "umap"] {
+        let plain_csv = dir.path().join(format!("{method}-plain.csv"));
+        let sup_csv = dir.path().join(format!("{method}-sup.csv"));
+        let again_csv = dir.path().join(format!("{method}-again.csv"));
+        let base = ["project", "builtin:iris", "--method", method, "--json"];
+        json(&[&base[..], &["--save", plain_csv.to_str().unwrap()]].concat());
+        let v = json(
+            &[
+                &base[..],
+                &["--supervise", "species", "--supervise-weight", "0.9"],
+                &["--save", sup_csv.to_str().unwrap()],
+            ]
+            .concat(),
+        );
+        assert_eq!(v["settings"]["supervise"], "species", "{v}");
+        assert_eq!(v["settings"]["supervise_weight"], 0.9, "{v}");
+        json(
+            &[
+                &base[..],
+                &["--supervise", "species", "--supervise-weight", "0.9"],
+                &["--save", again_csv.to_str().unwrap()],
+            ]
+            .concat(),
+        );
+        let read = |p: &std::path::Path| std::fs::read_to_string(p).expect("saved map");
+        assert_ne!(read(&plain_csv), read(&sup_csv), "{method}");
+        assert_eq!(read(&sup_csv), read(&again_csv), "{method}");
+    }
+    let o = eigenlens(&[
+        "project",
+        "builtin:iris",
+        "--method",
+        "tsne",
+        "--supervise",
+        "kind",
+    ]);
+    assert_bad_input(&o, &["--supervise", "\"kind\"", "species"]);
+    let o = eigenlens(&[
+        "project",
+        "builtin:iris",
+        "--method",
+        "umap",
+        "--supervise",
+        "species",
+        "--supervise-weight",
+        "1.5",
+    ]);
+    assert_bad_input(&o, &["--supervise-weight", "between 0 and 1", "1.5"]);
+    let o = eigenlens(&[
+        "project",
+        "builtin:iris",
+        "--method",
+        "pca",
+        "--supervise",
+        "species",
+    ]);
+    assert_bad_input(&o, &["--supervise", "t-SNE and UMAP"]);
+    let o = eigenlens(&[
+        "project",
+        "builtin:iris",
+        "--method",
+        "tsne",
+        "--supervise-weight",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--supervise"));
+}

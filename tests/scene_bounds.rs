@@ -191,3 +191,23 @@ fn a_deck_with_too_many_slides_is_refused() {
     assert!(e.to_string().contains("1000000 characters"), "{e}");
     assert_short(&e);
 }
+
+/// `[pca.projection]` shares `[embeddings.projection]`'s keys and bounds; an
+/// out-of-range value names the table it is in, once.
+#[test]
+fn a_projection_value_out_of_range_names_its_own_table() {
+    for (view, dataset) in [("pca", "iris"), ("embeddings", "words")] {
+        let e = err(&format!(
+            "view = \"{view}\"\ndataset = \"builtin:{dataset}\"\n[{view}.projection]\nmethod = \"tsne\"\nperplexity = 0.0\n"
+        ));
+        assert_eq!(e.line(), Some(5), "{e}");
+        let shown = e.to_string();
+        assert!(
+            shown.contains(&format!(
+                ": {view}.projection.perplexity: must be at least 1"
+            )),
+            "{shown}"
+        );
+        assert_eq!(shown.matches("projection.perplexity").count(), 1, "{shown}");
+    }
+}

@@ -18,9 +18,9 @@ use serde::Serialize;
 use super::Failure;
 use crate::data::Dataset;
 use crate::math::project::quality::{Quality, quality_sampled};
-use crate::math::project::tsne::{TsneSettings, tsne};
-use crate::math::project::umap::{UmapSettings, umap};
-use crate::math::project::{Embedding, Init, Progress, pca_scores};
+use crate::math::project::tsne::{TsneSettings, tsne_with};
+use crate::math::project::umap::{UmapSettings, umap_with};
+use crate::math::project::{Embedding, Init, Progress, Supervision, UNLABELLED, pca_scores};
 use crate::math::similarity::VectorIndex;
 
 /// Neighbours compared by the quality figures.
@@ -69,6 +69,13 @@ pub struct ProjectArgs {
     /// The array of an .npz, or tensor of a safetensors file.
     #[arg(long, value_name = "NAME", conflicts_with = "labels")]
     pub array: Option<String>,
+    /// t-SNE, UMAP: supervise the map by this label column (same labels
+    /// drawn together, different ones pushed apart).
+    #[arg(long, value_name = "LABEL")]
+    pub supervise: Option<String>,
+    /// How strongly --supervise acts, 0 (off) to 1 (default 0.5).
+    #[arg(long, value_name = "W", requires = "supervise")]
+    pub supervise_weight: Option<f64>,
     /// Print JSON: method, rows, dims, seconds, trustworthiness, kept,
     /// quality_k, quality_points, iterations, loss, settings.
     #[arg(long)]
@@ -123,6 +130,12 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
             Failure::input(format!("{shown}: {text}"))
         }
     };
+    let labels = supervise_labels(args, &ds, &shown)?;
+    let supervision = labels.as_deref().map(|labels| Supervision {
+        labels,
+        weight: args.supervise_weight.unwrap_or(0.5),
+    });
+    let supervision = supervision.as_ref();
     let mut keep_going = |_: &Progress<'_>| true;
     let start = Instant::now();
     let (method, embedding, settings) = match args.method.as_str() {
@@ -135,7 +148,8 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
                 seed: args.seed,
                 ..TsneSettings::default()
             };
-            let e = tsne(&columns, &settings, &mut keep_going).map_err(bad)?;
+            let e =
+                tsne_with(&columns, &settings, supervision, None, &mut keep_going).map_err(bad)?;
             ("tsne", e, serde_json::to_value(&settings))
         }
         "umap" => {
@@ -148,7 +162,8 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
                 seed: args.seed,
                 ..UmapSettings::default()
             };
-            let e = umap(&columns, &settings, &mut keep_going).map_err(bad)?;
+            let e =
+                umap_with(&columns, &settings, supervision, None, &mut keep_going).map_err(bad)?;
             let mut value = serde_json::to_value(&settings);
             if let Ok(v) = &mut value {
                 v["epochs"] = settings.epochs_for(ds.n_rows).into();
@@ -162,7 +177,11 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
         ),
     };
     let seconds = start.elapsed().as_secs_f64();
-    let settings = settings.map_err(|e| Failure::other(e.to_string()))?;
+    let mut settings = settings.map_err(|e| Failure::other(e.to_string()))?;
+    if let Some(sup) = supervision {
+        settings["supervise"] = args.supervise.clone().into();
+        settings["supervise_weight"] = sup.weight.into();
+    }
 
     let start = Instant::now();
     let quality = measure(&columns, &embedding, args.seed).map_err(bad)?;
@@ -195,6 +214,46 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| super::out::failure(&e))
+}
+
+/// The codes of the --supervise label column (an empty label: unlabelled),
+/// or `None` without --supervise.
+fn supervise_labels(
+    args: &ProjectArgs,
+    ds: &Dataset,
+    shown: &str,
+) -> Result<Option<Vec<u32>>, Failure> {
+    let Some(name) = &args.supervise else {
+        return Ok(None);
+    };
+    if args.method == "pca" {
+        return Err(Failure::input(
+            "--supervise: only t-SNE and UMAP maps are supervised (use --method tsne or umap)",
+        ));
+    }
+    let Some(l) = ds.label(name) else {
+        let have: Vec<&str> = ds.labels.iter().map(|l| l.name.as_str()).collect();
+        return Err(Failure::input(format!(
+            "--supervise: {shown} has no label column {name:?} (it has: {})",
+            if have.is_empty() {
+                "none".to_owned()
+            } else {
+                have.join(", ")
+            }
+        )));
+    };
+    Ok(Some(
+        l.codes
+            .iter()
+            .map(|&c| {
+                if l.categories.get(c as usize).is_none_or(String::is_empty) {
+                    UNLABELLED
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// The PCA map: the first `dims` scores.

@@ -93,16 +93,33 @@ pub(super) fn de_f64_in<'de, D: Deserializer<'de>>(
 /// about (`["pca", "columns"]`) and what is wrong.
 #[derive(Debug)]
 pub(super) struct Misfit {
-    pub path: [&'static str; 2],
+    pub path: Vec<&'static str>,
     pub message: String,
 }
 
 impl Misfit {
     pub(super) fn new(table: &'static str, key: &'static str, message: String) -> Self {
         Self {
-            path: [table, key],
+            path: vec![table, key],
             message,
         }
+    }
+
+    /// A misfit of `[table.projection]`'s supervising label: it must be
+    /// one of the dataset's label columns.
+    pub(super) fn check_supervise(
+        table: &'static str,
+        projection: &super::projection::ProjectionSettings,
+        ds: &Dataset,
+    ) -> Result<(), Self> {
+        let name = projection.supervise.as_str();
+        if name.is_empty() || ds.label(name).is_some() {
+            return Ok(());
+        }
+        Err(Self {
+            path: vec![table, "projection", "supervise"],
+            message: no_label_column(&format!("{table}.projection.supervise"), ds, name),
+        })
     }
 
     /// The error, pointing at the key's value in the scene text `src`.

@@ -152,6 +152,7 @@ impl EmbeddingsSettings {
         if view != ViewKind::Embeddings && *self == Self::default() {
             return Ok(());
         }
+        Misfit::check_supervise("embeddings", &self.projection, ds)?;
         let fail =
             |key: &'static str, message: String| Err(Misfit::new("embeddings", key, message));
         for name in &self.dims {

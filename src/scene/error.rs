@@ -45,10 +45,17 @@ fn line_col(src: &str, at: usize) -> (usize, usize) {
 /// A TOML parse error as a [`SceneError`] naming the line and column.
 pub(crate) fn toml_error(src: &str, file: &str, e: &toml::de::Error) -> SceneError {
     let message = e.message().trim();
-    // Name the key at fault when the parser's message does not.
+    // Name the key at fault when the parser's message does not, in full
+    // when it names the key's tail (a table used in two places, such as
+    // `projection.perplexity` under `[embeddings]` and `[pca]`).
     let message = match error_key(e) {
-        Some(key) if !message.starts_with(&format!("{key}:")) => format!("{key}: {message}"),
-        _ => message.to_owned(),
+        Some(key) => match message.split_once(": ") {
+            Some((head, rest)) if key == head || key.ends_with(&format!(".{head}")) => {
+                format!("{key}: {rest}")
+            }
+            _ => format!("{key}: {message}"),
+        },
+        None => message.to_owned(),
     };
     // The parser and serde quote values whole: cut long ones short.
     let message = super::bounds::shorten_quotes(&message);

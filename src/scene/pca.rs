@@ -6,6 +6,7 @@ use crate::data::Dataset;
 
 use super::camera::CameraSettings;
 use super::check::{Misfit, check_color, de_progress, no_numeric_column};
+use super::projection::ProjectionSettings;
 
 /// What the PCA view shows below its scree plot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +44,11 @@ pub struct PcaSettings {
     pub panel: PcaPanel,
     /// The 3D view's camera.
     pub camera: CameraSettings,
+    /// What places the scores scatter's points: PCA (the chosen two
+    /// components), or t-SNE or UMAP of the analysed (centred, and
+    /// standardized if chosen) columns, with the method's settings and seed.
+    #[serde(skip_serializing_if = "ProjectionSettings::is_default")]
+    pub projection: ProjectionSettings,
 }
 
 impl Default for PcaSettings {
@@ -57,6 +63,7 @@ impl Default for PcaSettings {
             color: None,
             panel: PcaPanel::Loadings,
             camera: CameraSettings::default(),
+            projection: ProjectionSettings::default(),
         }
     }
 }
@@ -69,6 +76,7 @@ impl PcaSettings {
     /// The first setting that does not fit `ds`.
     pub(super) fn check_against(&self, ds: &Dataset) -> Result<(), Misfit> {
         check_color("pca", self.color.as_deref(), ds)?;
+        Misfit::check_supervise("pca", &self.projection, ds)?;
         for name in &self.columns {
             if ds.column(name).is_none() {
                 let message = no_numeric_column("pca.columns", ds, name);

@@ -1,4 +1,4 @@
-//! The `[embeddings.projection]` table: which map places the points (PCA,
+//! The `[embeddings.projection]` and `[pca.projection]` tables: which map places the points (PCA,
 //! t-SNE or UMAP), that method's settings, its seed, and the iteration the
 //! picture was taken at, so a scene reproduces the same coordinates.
 
@@ -75,6 +75,16 @@ pub struct ProjectionSettings {
     pub init: Init,
     /// Seeds the random parts (the random start, UMAP's sampling).
     pub seed: u64,
+    /// The label column supervising the map (the Embedding Projector's
+    /// "supervise by"); `""`: none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub supervise: String,
+    /// How strongly the label supervises, 0 (off) ..= 1.
+    #[serde(
+        deserialize_with = "de_supervise_weight",
+        skip_serializing_if = "is_zero"
+    )]
+    pub supervise_weight: f64,
     /// The iteration (t-SNE) or epoch (UMAP) the map stopped at; absent:
     /// it ran to the end.
     #[serde(rename = "iteration", skip_serializing_if = "Option::is_none")]
@@ -94,6 +104,8 @@ impl Default for ProjectionSettings {
             epochs: None,
             init: Init::Pca,
             seed: 0,
+            supervise: String::new(),
+            supervise_weight: 0.0,
             stop_at: None,
         }
     }
@@ -117,34 +129,41 @@ impl ProjectionSettings {
 }
 
 fn de_perplexity<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    de_f64_in(
-        d,
-        "embeddings.projection.perplexity",
-        1.0..=MAX_PERPLEXITY,
-        false,
-    )
+    de_f64_in(d, "projection.perplexity", 1.0..=MAX_PERPLEXITY, false)
 }
 
 fn de_iterations<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    de_usize_in(d, "embeddings.projection.iterations", 1..=MAX_ITERATIONS)
+    de_usize_in(d, "projection.iterations", 1..=MAX_ITERATIONS)
 }
 
 fn de_exaggeration<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    de_f64_in(d, "embeddings.projection.exaggeration", 1.0..=100.0, false)
+    de_f64_in(d, "projection.exaggeration", 1.0..=100.0, false)
 }
 
 fn de_learning_rate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    de_f64_in(d, "embeddings.projection.learning_rate", 0.0..=1e7, true).map(Some)
+    de_f64_in(d, "projection.learning_rate", 0.0..=1e7, true).map(Some)
 }
 
 fn de_neighbors<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    de_usize_in(d, "embeddings.projection.neighbors", 2..=200)
+    de_usize_in(d, "projection.neighbors", 2..=200)
 }
 
 fn de_min_dist<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    de_f64_in(d, "embeddings.projection.min_dist", 0.0..=0.99, false)
+    de_f64_in(d, "projection.min_dist", 0.0..=0.99, false)
 }
 
 fn de_epochs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
-    de_usize_in(d, "embeddings.projection.epochs", 1..=MAX_ITERATIONS).map(Some)
+    de_usize_in(d, "projection.epochs", 1..=MAX_ITERATIONS).map(Some)
+}
+
+fn de_supervise_weight<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    de_f64_in(d, "projection.supervise_weight", 0.0..=1.0, false)
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }

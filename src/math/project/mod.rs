@@ -131,6 +131,54 @@ pub enum ProjectError {
     /// The PCA start failed.
     #[error(transparent)]
     Pca(#[from] PcaError),
+    /// A supervision weight outside 0..=1.
+    #[error("--supervise-weight: must be between 0 and 1, got {0}")]
+    SuperviseWeight(f64),
+    /// Supervision labels for a different number of rows.
+    #[error("--supervise: {labels} labels for {rows} rows")]
+    SuperviseLabels { labels: usize, rows: usize },
+}
+
+/// The label code of a row without a label: it is neither pulled nor
+/// pushed by supervision (t-SNE) or treated as umap-learn treats an
+/// unknown target (UMAP).
+pub const UNLABELLED: u32 = u32::MAX;
+
+/// Labels that supervise a map, as the Embedding Projector's "supervise
+/// by" does for t-SNE and umap-learn's `y` with `target_metric =
+/// "categorical"` does for UMAP: pairs with the same label are drawn
+/// together, pairs with different labels pushed apart, by `weight`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Supervision<'a> {
+    /// One per row: the code of its label, or [`UNLABELLED`].
+    pub labels: &'a [u32],
+    /// 0 (no effect) ..= 1 (labels override geometry as far as the method allows).
+    pub weight: f64,
+}
+
+impl Supervision<'_> {
+    /// Checks the weight and that there is a label per row.
+    ///
+    /// # Errors
+    /// [`ProjectError::SuperviseWeight`], [`ProjectError::SuperviseLabels`].
+    pub fn check(&self, n: usize) -> Result<(), ProjectError> {
+        if !(0.0..=1.0).contains(&self.weight) {
+            return Err(ProjectError::SuperviseWeight(self.weight));
+        }
+        if self.labels.len() != n {
+            return Err(ProjectError::SuperviseLabels {
+                labels: self.labels.len(),
+                rows: n,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether it changes anything (a positive weight).
+    #[must_use]
+    pub fn active(&self) -> bool {
+        self.weight > 0.0
+    }
 }
 
 /// Worker threads for per-point work: the machine's cores, at most 16.

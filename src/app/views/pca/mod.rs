@@ -19,6 +19,7 @@
 //! [`View`]: super::view::View
 
 mod fit;
+mod map;
 mod panels;
 mod scores;
 mod story3d;
@@ -59,6 +60,8 @@ pub struct PcaView {
     scores_raster: RasterScatter,
     /// The 3D view's points as one image, above RASTER_POINTS points.
     story_raster: PointRaster,
+    /// The scores' t-SNE or UMAP map, when one is chosen.
+    map: map::ScoresMap,
 }
 
 impl Default for PcaView {
@@ -80,6 +83,7 @@ impl PcaView {
             blocking: false,
             scores_raster: RasterScatter::default(),
             story_raster: PointRaster::default(),
+            map: map::ScoresMap::default(),
         }
     }
 
@@ -125,6 +129,49 @@ impl PcaView {
         Some(fit.pca.explained_variance_ratio.iter().copied().collect())
     }
 
+    /// The t-SNE or UMAP map of the current fit's rows, once positions have
+    /// arrived (`None` with PCA chosen).
+    #[must_use]
+    pub fn map(&self) -> Option<&crate::app::views::projector::MapFrame> {
+        let (key, _) = self.fits.result()?;
+        self.map.frame(&self.settings.projection, key)
+    }
+
+    /// Whether the map is still optimizing.
+    #[must_use]
+    pub fn map_running(&self) -> bool {
+        self.settings.projection.method != crate::scene::ProjectionMethod::Pca
+            && self.map.projector.running()
+    }
+
+    /// The kept-neighbour share (k = 10) of the current map and of PCA's
+    /// first two components, once measured.
+    #[must_use]
+    pub fn kept(&self) -> (Option<f64>, Option<f64>) {
+        if self.settings.projection.method == crate::scene::ProjectionMethod::Pca {
+            return (None, None);
+        }
+        let (map, pca) = self.map.projector.kept();
+        (map.map(|q| q.kept), pca.map(|q| q.kept))
+    }
+
+    /// Where the scores scatter draws each used row, in row order: the
+    /// map's positions when one is shown, else the chosen components' scores.
+    #[must_use]
+    pub fn drawn(&self) -> Vec<[f64; 2]> {
+        let Some((_, Ok(fit))) = self.fits.result() else {
+            return Vec::new();
+        };
+        let (kx, ky) = (
+            self.settings.x_component.saturating_sub(1),
+            self.settings.y_component.saturating_sub(1),
+        );
+        let frame = self.map();
+        (0..fit.scores.nrows())
+            .map(|i| scores::drawn_xy(fit, frame, kx, ky, i))
+            .collect()
+    }
+
     /// Draws the view for `handle`'s dataset.
     pub fn ui(&mut self, ui: &mut Ui, handle: &DatasetHandle) {
         let ds = handle.data.clone();
@@ -155,6 +202,14 @@ impl PcaView {
             return;
         };
         notes_ui(ui, fit);
+        self.map.update(
+            ui.ctx(),
+            &mut self.settings.projection,
+            &ds,
+            fit,
+            fit_key,
+            self.blocking,
+        );
 
         let label = color_label(&self.settings, &ds);
         let avail = ui.available_size();
@@ -174,6 +229,7 @@ impl PcaView {
             raster: &mut self.story_raster,
         };
         let scores_raster = &self.scores_raster;
+        let scores_map = &mut self.map;
         ui.horizontal_top(|ui| {
             ui.allocate_ui(vec2(left_w, avail.y), |ui| {
                 ui.vertical(|ui| story.ui(ui, &draw));
@@ -184,7 +240,7 @@ impl PcaView {
                 let top_h = (right.y * 0.55).floor();
                 let settings = &mut *story.settings;
                 ui.allocate_ui(vec2(right.x, top_h), |ui| {
-                    scores::scores_ui(ui, &draw, settings, scores_raster);
+                    scores::scores_ui(ui, &draw, settings, scores_raster, scores_map);
                 });
                 ui.separator();
                 let bottom = ui.available_size();

@@ -9,12 +9,15 @@ use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
+use crate::app::views::projector::{MapFrame, Projector};
 use crate::app::views::{RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
 use crate::app::widgets::raster::key_hasher;
 use crate::data::{Dataset, LabelColumn};
 use crate::math::pca::{Pca, PreparedFit};
-use crate::scene::PcaSettings;
+use crate::scene::{PcaSettings, ProjectionMethod};
+
+use super::map::ScoresMap;
 
 /// The scores scatter draws at most this many points.
 const MAX_SCATTER_POINTS: usize = 100_000;
@@ -59,6 +62,24 @@ pub(super) fn point_details(ds: &Dataset, fit: &PreparedFit, i: usize) -> String
     text
 }
 
+/// Where the scatter draws used row i: on the map when there is one, else
+/// at its scores on components `kx` and `ky` (0-based).
+pub(super) fn drawn_xy(
+    fit: &PreparedFit,
+    frame: Option<&MapFrame>,
+    kx: usize,
+    ky: usize,
+    i: usize,
+) -> [f64; 2] {
+    match frame {
+        Some(f) => {
+            let p = f.point(i);
+            [p[0], p[1]]
+        }
+        None => [fit.scores[(i, kx)], fit.scores[(i, ky)]],
+    }
+}
+
 fn axis_title(pca: &Pca, k: usize) -> String {
     format!(
         "PC{} ({:.1}%)",
@@ -68,12 +89,14 @@ fn axis_title(pca: &Pca, k: usize) -> String {
 }
 
 /// The scores of two components (chosen above the plot), one point per used
-/// row; the biplot's loading arrows on top.
+/// row, with the biplot's loading arrows on top; or, with t-SNE or UMAP
+/// switched on, the map of the same rows with its controls and what it keeps.
 pub(super) fn scores_ui(
     ui: &mut Ui,
     draw: &Draw<'_>,
     settings: &mut PcaSettings,
     raster: &RasterScatter,
+    map: &mut ScoresMap,
 ) {
     let &Draw {
         ds,
@@ -86,6 +109,11 @@ pub(super) fn scores_ui(
     ui.horizontal(|ui| {
         ui.label(RichText::new("Scores").strong());
         ui.add_space(8.0);
+        Projector::switch_ui(ui, &mut settings.projection);
+        ui.separator();
+        if settings.projection.method != ProjectionMethod::Pca {
+            return;
+        }
         for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
             let l = ui.label(axis);
             egui::ComboBox::from_id_salt(("pca-axis", axis))
@@ -102,6 +130,11 @@ pub(super) fn scores_ui(
         ui.checkbox(&mut settings.biplot, "Biplot")
             .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");
     });
+    let method = settings.projection.method;
+    if method != ProjectionMethod::Pca {
+        map_controls_ui(ui, settings, map, fit.scores.nrows());
+    }
+    let frame = map.frame(&settings.projection, fit_key);
     let (kx, ky) = (settings.x_component - 1, settings.y_component - 1);
     let n = fit.scores.nrows();
     let big = n > RASTER_POINTS;
@@ -124,9 +157,17 @@ pub(super) fn scores_ui(
         };
         Some(point_details(ds, fit, i))
     };
-    let mut plot = Plot::new("pca-scores")
-        .x_axis_label(axis_title(pca, kx))
-        .custom_y_axes(crate::app::views::sparse_y_axis(axis_title(pca, ky)))
+    let (x_title, y_title) = match frame {
+        Some(_) => (
+            format!("{} 1", method.label()),
+            format!("{} 2", method.label()),
+        ),
+        None => (axis_title(pca, kx), axis_title(pca, ky)),
+    };
+    // A plot per method: each keeps its own bounds.
+    let mut plot = Plot::new(("pca-scores", frame.is_some().then_some(method)))
+        .x_axis_label(x_title)
+        .custom_y_axes(crate::app::views::sparse_y_axis(y_title))
         .label_formatter(hover)
         .data_aspect(1.0)
         // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
@@ -136,11 +177,18 @@ pub(super) fn scores_ui(
     }
     let text_color = ui.visuals().text_color();
     let mut h = key_hasher();
-    (fit_key, kx, ky, label.map(|l| &l.name)).hash(&mut h);
+    (
+        fit_key,
+        kx,
+        ky,
+        label.map(|l| &l.name),
+        frame.map(|f| f.generation),
+    )
+        .hash(&mut h);
     let key = h.finish();
     plot.show(ui, |plot_ui| {
         if big {
-            let (cx, cy) = (fit.scores.column(kx), fit.scores.column(ky));
+            let xy = move |i: usize| drawn_xy(fit, frame, kx, ky, i);
             raster.show(
                 plot_ui,
                 key,
@@ -152,7 +200,7 @@ pub(super) fn scores_ui(
                     dark,
                     radius: if n > 400_000 { 0.6 } else { 1.2 },
                 },
-                move |i| [cx[i], cy[i]],
+                xy,
                 move |i| {
                     label.map_or(0, |l| {
                         l.codes.get(fit.selection.rows[i]).copied().unwrap_or(0) as usize
@@ -165,10 +213,10 @@ pub(super) fn scores_ui(
                 label.is_some(),
                 dark,
                 if n > 20_000 { 1.2 } else { 3.0 },
-                |i| [fit.scores[(i, kx)], fit.scores[(i, ky)]],
+                |i| drawn_xy(fit, frame, kx, ky, i),
             );
         }
-        if settings.biplot {
+        if settings.biplot && frame.is_none() {
             let comps = &pca.components;
             let max_score = (0..n)
                 .map(|i| fit.scores[(i, kx)].hypot(fit.scores[(i, ky)]))
@@ -202,4 +250,28 @@ pub(super) fn scores_ui(
             }
         }
     });
+}
+
+/// The map's settings, buttons and progress, why it cannot run, and what it
+/// keeps of each point's neighbours beside PCA.
+fn map_controls_ui(ui: &mut Ui, settings: &mut PcaSettings, map: &mut ScoresMap, n: usize) {
+    let s = &mut settings.projection;
+    if let Some(e) = map.input_error() {
+        ui.label(
+            RichText::new(format!("The map cannot be computed: {e}"))
+                .color(ui.visuals().error_fg_color),
+        );
+        return;
+    }
+    if let Some(data) = map.data().cloned() {
+        map.projector.controls_ui(ui, s, &data, n);
+    }
+    if let Some(e) = map.projector.error() {
+        ui.label(
+            RichText::new(format!("The map cannot be computed: {e}"))
+                .color(ui.visuals().error_fg_color),
+        );
+    } else {
+        map.projector.kept_ui(ui, s.method, n);
+    }
 }

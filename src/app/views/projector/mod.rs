@@ -222,6 +222,7 @@ impl Projector {
                         "Seeds the random start and UMAP's sampling: the same seed, the same map",
                     ),
             );
+            supervise_fields(ui, &mut draft, data, &mut edits);
             ui.separator();
             self.buttons_ui(ui, s, data);
         });
@@ -411,6 +412,52 @@ fn tsne_fields(ui: &mut Ui, d: &mut ProjectionSettings, n: usize, edits: &mut Ed
         .labelled_by(l.id)
         .on_hover_text("Iterations in all, the first 250 exaggerated"),
     );
+}
+
+/// "supervise by" a label column (or none) and the weight, as the
+/// Embedding Projector offers for t-SNE.
+fn supervise_fields(ui: &mut Ui, d: &mut ProjectionSettings, data: &Dataset, edits: &mut Edits) {
+    if data.labels.is_empty() {
+        return;
+    }
+    let l = ui.label("supervise by");
+    let before = d.supervise.clone();
+    let shown = if d.supervise.is_empty() {
+        "none"
+    } else {
+        d.supervise.as_str()
+    };
+    egui::ComboBox::from_id_salt("projection-supervise")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut d.supervise, String::new(), "none");
+            for label in &data.labels {
+                ui.selectable_value(&mut d.supervise, label.name.clone(), &label.name);
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text("Pull points with the same label together and push different labels apart");
+    if d.supervise != before {
+        edits.commit = true;
+        // Choosing a label with the weight at 0 would change nothing.
+        if !d.supervise.is_empty() && d.supervise_weight == 0.0 {
+            d.supervise_weight = 0.5;
+        }
+    }
+    if !d.supervise.is_empty() {
+        let l = ui.label("weight");
+        edits.add(
+            &ui.add(
+                DragValue::new(&mut d.supervise_weight)
+                    .range(0.0..=1.0)
+                    .speed(0.01)
+                    .max_decimals(2),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("How strongly the label supervises: 0 off, 1 strongest"),
+        );
+    }
 }
 
 fn umap_fields(ui: &mut Ui, d: &mut ProjectionSettings, edits: &mut Edits) {

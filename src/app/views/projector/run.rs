@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use crate::app::job::{Job, Waker};
 use crate::data::Dataset;
-use crate::math::project::tsne::{TsneSettings, tsne, tsne_from};
-use crate::math::project::umap::{UmapSettings, umap, umap_from};
-use crate::math::project::{Embedding, Progress, ProjectError};
+use crate::math::project::tsne::{TsneSettings, tsne_with};
+use crate::math::project::umap::{UmapSettings, umap_with};
+use crate::math::project::{Embedding, Progress, ProjectError, Supervision, UNLABELLED};
 use crate::scene::{ProjectionMethod, ProjectionSettings};
 
 /// Iterations a Perturb runs (t-SNE without exaggeration; UMAP epochs).
@@ -270,15 +270,24 @@ fn compute(
         .collect();
     let n = data.n_rows;
     let s = &key.settings;
+    let labels = supervision_labels(data, s);
+    let supervision = labels.as_deref().map(|labels| Supervision {
+        labels,
+        weight: s.supervise_weight,
+    });
+    let supervision = supervision.as_ref();
     if s.method == ProjectionMethod::Umap {
         let mut settings = umap_settings(s, key.map_dims, n);
         if let Some(y) = initial {
             settings.epochs = Some(PERTURB_ITERATIONS);
-            let e = umap_from(&columns, &settings, y, observe)?;
+            let e = umap_with(&columns, &settings, supervision, Some(y), observe)?;
             Ok((e, PERTURB_ITERATIONS))
         } else {
             let total = settings.epochs_for(n);
-            Ok((umap(&columns, &settings, observe)?, total))
+            Ok((
+                umap_with(&columns, &settings, supervision, None, observe)?,
+                total,
+            ))
         }
     } else {
         let mut settings = tsne_settings(s, key.map_dims, n);
@@ -286,14 +295,39 @@ fn compute(
             settings.iterations = PERTURB_ITERATIONS;
             settings.exaggeration_iterations = 0;
             Ok((
-                tsne_from(&columns, &settings, y, observe)?,
+                tsne_with(&columns, &settings, supervision, Some(y), observe)?,
                 PERTURB_ITERATIONS,
             ))
         } else {
             let total = settings.iterations;
-            Ok((tsne(&columns, &settings, observe)?, total))
+            Ok((
+                tsne_with(&columns, &settings, supervision, None, observe)?,
+                total,
+            ))
         }
     }
+}
+
+/// The codes of the label column supervising the map (an empty label:
+/// [`UNLABELLED`]), when one is chosen with a positive weight and exists.
+#[must_use]
+pub fn supervision_labels(data: &Dataset, s: &ProjectionSettings) -> Option<Vec<u32>> {
+    if s.supervise.is_empty() || s.supervise_weight <= 0.0 {
+        return None;
+    }
+    let l = data.label(&s.supervise)?;
+    Some(
+        l.codes
+            .iter()
+            .map(|&c| {
+                if l.categories.get(c as usize).is_none_or(String::is_empty) {
+                    UNLABELLED
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The perplexity t-SNE can use on n rows: at most just under n/3.

@@ -10,7 +10,10 @@
 //!   with the repulsion from a quadtree (2D) or octree (3D), θ = 0.5 ([`tree`]);
 //! - early exaggeration α = 12 for 250 iterations with momentum 0.5, then
 //!   α = 1 with momentum 0.8; learning rate max(n/α, 50) in each phase;
-//!   gains +0.2 when the step reverses the gradient, ×0.8 otherwise, at least 0.01.
+//!   gains +0.2 when the step reverses the gradient, ×0.8 otherwise, at least 0.01;
+//! - optionally supervised by labels: P reweighted by label agreement and
+//!   renormalised ([`affinity::supervise`]), as the Embedding Projector's
+//!   "supervise by".
 
 pub mod affinity;
 pub mod tree;
@@ -19,8 +22,8 @@ use crate::math::similarity::VectorIndex;
 
 use super::knn::all_knn;
 use super::{
-    Embedding, Init, Progress, ProjectError, check_dims, check_initial, par_rows, rows, start,
-    std_of,
+    Embedding, Init, Progress, ProjectError, Supervision, check_dims, check_initial, par_rows,
+    rows, start, std_of,
 };
 use affinity::Sparse;
 use tree::Tree;
@@ -123,7 +126,7 @@ pub fn tsne(
     settings: &TsneSettings,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
-    run(columns, settings, None, observe)
+    tsne_with(columns, settings, None, None, observe)
 }
 
 /// Runs t-SNE from the map `initial` (row-major, `settings.dims` per point)
@@ -140,22 +143,35 @@ pub fn tsne_from(
     initial: Vec<f64>,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
-    run(columns, settings, Some(initial), observe)
+    tsne_with(columns, settings, None, Some(initial), observe)
 }
 
-fn run(
+/// Runs t-SNE supervised by labels ([`affinity::supervise`] reweights P)
+/// when `supervision` is given, from `initial` when given (as
+/// [`tsne_from`]).
+///
+/// # Errors
+/// As [`tsne_from`]; the supervision's ([`Supervision::check`]).
+pub fn tsne_with(
     columns: &[&[f64]],
     settings: &TsneSettings,
+    supervision: Option<&Supervision<'_>>,
     initial: Option<Vec<f64>>,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
     let n = rows(columns)?;
     check_initial(initial.as_deref(), n, settings.dims)?;
     settings.check(n)?;
+    if let Some(s) = supervision {
+        s.check(n)?;
+    }
     let index = VectorIndex::from_columns(columns)?;
     let k = ((3.0 * settings.perplexity) as usize).clamp(1, n - 1);
     let knn = all_knn(&index, k);
-    let p = affinity::joint_probabilities(&knn, settings.perplexity);
+    let mut p = affinity::joint_probabilities(&knn, settings.perplexity);
+    if let Some(s) = supervision {
+        affinity::supervise(&mut p, s);
+    }
     drop(knn);
     let y = if let Some(y) = initial {
         y

@@ -11,14 +11,19 @@
 //!   is sampled in proportion to its weight (every max w / w epochs), pulls its
 //!   two ends together and pushes its head away from 5 random points; steps
 //!   clipped to ±4, learning rate 1 falling linearly to 0; 500 epochs up to
-//!   10,000 points, 200 above. One thread, so a seed gives one map.
+//!   10,000 points, 200 above. One thread, so a seed gives one map;
+//! - optionally supervised by labels, as umap-learn's categorical target
+//!   ([`supervise`]).
 
 pub mod curve;
+pub mod supervise;
 
 use crate::math::similarity::VectorIndex;
 
 use super::knn::{Knn, all_knn};
-use super::{Embedding, Init, Progress, ProjectError, check_dims, check_initial, rows, start};
+use super::{
+    Embedding, Init, Progress, ProjectError, Supervision, check_dims, check_initial, rows, start,
+};
 
 /// σ's floor, relative to the mean neighbour distance (umap-learn's MIN_K_DIST_SCALE).
 const MIN_K_DIST_SCALE: f64 = 1e-3;
@@ -129,7 +134,7 @@ pub fn umap(
     settings: &UmapSettings,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
-    run(columns, settings, None, observe)
+    umap_with(columns, settings, None, None, observe)
 }
 
 /// Runs UMAP from the map `initial` (row-major, `settings.dims` per point,
@@ -145,22 +150,35 @@ pub fn umap_from(
     initial: Vec<f64>,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
-    run(columns, settings, Some(initial), observe)
+    umap_with(columns, settings, None, Some(initial), observe)
 }
 
-fn run(
+/// Runs UMAP supervised by labels ([`supervise::supervise_graph`]
+/// intersects the fuzzy graph with theirs) when `supervision` is given,
+/// from `initial` when given (as [`umap_from`]).
+///
+/// # Errors
+/// As [`umap_from`]; the supervision's ([`Supervision::check`]).
+pub fn umap_with(
     columns: &[&[f64]],
     settings: &UmapSettings,
+    supervision: Option<&Supervision<'_>>,
     initial: Option<Vec<f64>>,
     observe: &mut dyn FnMut(&Progress<'_>) -> bool,
 ) -> Result<Embedding, ProjectError> {
     let n = rows(columns)?;
     check_initial(initial.as_deref(), n, settings.dims)?;
     settings.check(n)?;
+    if let Some(s) = supervision {
+        s.check(n)?;
+    }
     let index = VectorIndex::from_columns(columns)?;
     let knn = all_knn(&index, settings.neighbors - 1);
     let epochs = settings.epochs_for(n);
-    let graph = fuzzy_union(&knn, &fuzzy_memberships(&knn, settings.neighbors));
+    let mut graph = fuzzy_union(&knn, &fuzzy_memberships(&knn, settings.neighbors));
+    if let Some(s) = supervision {
+        graph = supervise::supervise_graph(&graph, s);
+    }
     let mut edges = schedule(&graph, epochs);
     let dims = settings.dims;
     let y = if let Some(y) = initial {
