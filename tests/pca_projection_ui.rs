@@ -171,3 +171,34 @@ fn supervising_by_a_label_changes_the_map() {
     harness.state().0.write_scene(&mut out);
     assert_eq!(out.pca.projection.supervise, "species");
 }
+
+/// Hovering a point of the t-SNE map draws lines to its 10 nearest
+/// neighbours in the original space, each marked kept or lost by whether it
+/// is among the point's 10 nearest on the map; off the map, none.
+#[test]
+fn hovering_a_map_point_shows_which_neighbours_it_kept() {
+    let (ds, settings) = words();
+    let mut harness = blocking_view(ds, settings);
+    harness.get_by_label("t-SNE").click();
+    harness.run_steps(3);
+    let at = harness.state().0.screen_of(17).expect("drawn");
+    harness.hover_at(at);
+    harness.run_steps(3);
+    let view = &harness.state().0;
+    let (row, list) = view.neighbour_fate().expect("lines for the hovered point");
+    assert_eq!(list.len(), 10);
+    assert!(list.iter().all(|&(nb, _)| nb != row));
+    // Kept means: among the row's 10 nearest on the map.
+    let drawn = view.drawn();
+    let d = |a: [f64; 2], b: [f64; 2]| (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2);
+    let mut by_map: Vec<usize> = (0..drawn.len()).filter(|&j| j != row).collect();
+    by_map.sort_by(|&a, &b| d(drawn[row], drawn[a]).total_cmp(&d(drawn[row], drawn[b])));
+    for &(nb, kept) in list {
+        assert_eq!(kept, by_map[..10].contains(&nb), "neighbour {nb}");
+    }
+    assert!(list.iter().any(|&(_, k)| k), "t-SNE keeps some neighbours");
+    // Away from every point: no lines.
+    harness.hover_at(egui::pos2(2.0, 2.0));
+    harness.run_steps(3);
+    assert!(harness.state().0.neighbour_fate().is_none());
+}

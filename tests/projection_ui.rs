@@ -192,3 +192,59 @@ fn hovering_a_point_on_the_map_shows_which_neighbours_it_kept() {
         assert_eq!(kept, nearest.contains(&nb), "neighbour {nb}");
     }
 }
+
+/// The same lines in 3D: hovering a point of a 3D t-SNE map marks which of
+/// its original neighbours the map kept (among its 10 nearest in 3D).
+#[test]
+fn hovering_a_point_on_a_3d_map_shows_which_neighbours_it_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src =
+        std::fs::read_to_string(common::repo().join("assets/scenes/embeddings-words-tsne.toml"))
+            .expect("scene")
+            .replace("[embeddings]\n", "[embeddings]\nmode = \"3d\"\n");
+    let path = common::write_file(dir.path(), "tsne3d.toml", src.as_bytes());
+    let loaded = eigenlens::scene::load_scene(&path).expect("loads");
+    let app = EigenApp::new(
+        eigenlens::app::PersistedState::default(),
+        Some((path, eigenlens::app::Opened::Scene(Box::new(loaded)))),
+    );
+    let mut harness = app_harness(app);
+    assert!(step_until(&mut harness, 3000, converged));
+    harness.run_steps(2);
+    let map = harness
+        .state()
+        .embeddings_view()
+        .map()
+        .expect("map")
+        .clone();
+    assert!(map.point(0)[2] != 0.0, "a 3D map");
+    let mut found = None;
+    'sweep: for y in (150..780).step_by(10) {
+        for x in (250..1250).step_by(10) {
+            harness.hover_at(egui::pos2(x as f32, y as f32));
+            harness.run_steps(2);
+            if let Some((row, list)) = harness.state().embeddings_view().neighbour_fate() {
+                found = Some((row, list.to_vec()));
+                break 'sweep;
+            }
+        }
+    }
+    let (row, list) = found.expect("no point found under the pointer in 3D");
+    assert_eq!(list.len(), 10);
+    let p = map.point(row);
+    let mut by_distance: Vec<(f64, usize)> = (0..300)
+        .filter(|&j| j != row)
+        .map(|j| {
+            let q = map.point(j);
+            (
+                (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2),
+                j,
+            )
+        })
+        .collect();
+    by_distance.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let nearest: Vec<usize> = by_distance.iter().take(10).map(|&(_, j)| j).collect();
+    for (nb, kept) in list {
+        assert_eq!(kept, nearest.contains(&nb), "neighbour {nb}");
+    }
+}

@@ -21,10 +21,7 @@ use crate::scene::{EmbeddingsMode, ProjectionMethod};
 pub(super) const RASTER_RADIUS: f32 = 1.2;
 /// Colour of the analogy's arrows.
 pub(super) const ANALOGY_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
-/// A neighbour the map kept near (bluish green, Okabe–Ito).
-pub(super) const KEPT_COLOR: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
-/// A neighbour the map moved away (vermillion, Okabe–Ito).
-pub(super) const LOST_COLOR: Color32 = Color32::from_rgb(0xE6, 0x4B, 0x00);
+pub(super) use crate::app::views::projector::kept::{KEPT_COLOR, LOST_COLOR};
 /// At most this many points (a regular sample) keep names off themselves;
 /// beyond it the picture is crowded everywhere names could go.
 const MAX_NAME_OBSTACLES: usize = 20_000;
@@ -212,14 +209,11 @@ impl EmbeddingsView {
         };
         let (clicked, hovered) = match mode {
             EmbeddingsMode::Plane => plot_2d(ui, &scatter, &self.raster_2d),
-            EmbeddingsMode::Space => (
-                plot_3d(
-                    ui,
-                    &scatter,
-                    (&mut self.settings.camera, self.home_camera),
-                    &mut self.raster_3d,
-                ),
-                None,
+            EmbeddingsMode::Space => plot_3d(
+                ui,
+                &scatter,
+                (&mut self.settings.camera, self.home_camera),
+                &mut self.raster_3d,
             ),
         };
         // On a map, the hovered point's neighbours: kept or lost.

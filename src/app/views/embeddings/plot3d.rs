@@ -9,8 +9,8 @@ use egui_plot::MarkerShape;
 
 use super::names::{draw_names, label_order, paint_legend};
 use super::plot::{
-    ANALOGY_COLOR, RASTER_RADIUS, Scatter, marker, marker_shape, nearest, obstacle_stride,
-    point_radius,
+    ANALOGY_COLOR, KEPT_COLOR, LOST_COLOR, RASTER_RADIUS, Scatter, marker, marker_shape, nearest,
+    obstacle_stride, point_radius,
 };
 use crate::app::style::{category_color, neutral_point_color};
 use crate::app::views::faded;
@@ -43,7 +43,7 @@ pub(super) fn plot_3d(
     sc: &Scatter<'_>,
     (camera, home): (&mut CameraSettings, CameraSettings),
     raster: &mut PointRaster,
-) -> Option<usize> {
+) -> (Option<usize>, Option<usize>) {
     let n = sc.len();
     let c = sc.components();
     let _ = c;
@@ -216,6 +216,17 @@ fn highlights_3d(scene: &mut Scene3d, sc: &Scatter<'_>) -> Option<Pos2> {
             Stroke::new(2.0, text),
         );
     }
+    // On a map: the hovered point's neighbours in the original space,
+    // solid if the map kept them near, dashed if it lost them.
+    if let Some((hovered, list)) = &marks.fate {
+        for &(nb, kept) in list {
+            if kept {
+                scene.line(at(*hovered), at(nb), Stroke::new(1.6, KEPT_COLOR));
+            } else {
+                scene.dashed(at(*hovered), at(nb), Stroke::new(1.4, LOST_COLOR));
+            }
+        }
+    }
     let (abc, target, best) = marks.analogy.as_ref()?;
     let [Some(a), Some(b), Some(c)] = *abc else {
         return None;
@@ -269,7 +280,7 @@ fn hover_and_click(
     big: bool,
     raster: &mut PointRaster,
     pointer: Option<Pos2>,
-) -> Option<usize> {
+) -> (Option<usize>, Option<usize>) {
     let n = sc.len();
     let on_screen = |i: usize| drawn.screen[i].unwrap_or(pos2(f32::NAN, f32::NAN));
     let hovered = if big {
@@ -282,12 +293,14 @@ fn hover_and_click(
     {
         response.clone().on_hover_text_at_pointer(sc.details(i));
     }
-    if response.clicked() {
-        let pointer = response.interact_pointer_pos()?;
+    let hovered = hovered.filter(|_| response.hovered());
+    if response.clicked()
+        && let Some(pointer) = response.interact_pointer_pos()
+    {
         if big {
-            return raster.nearest(pointer, 10.0).map(|(i, _)| i);
+            return (raster.nearest(pointer, 10.0).map(|(i, _)| i), hovered);
         }
-        return nearest(n, pointer, 10.0, on_screen);
+        return (nearest(n, pointer, 10.0, on_screen), hovered);
     }
-    None
+    (None, hovered)
 }

@@ -8,6 +8,7 @@ use std::hash::{Hash as _, Hasher as _};
 use std::sync::Arc;
 
 use super::fit::FitKey;
+use crate::app::views::projector::kept::{KEPT_K, neighbour_fate};
 use crate::app::views::projector::{MapFrame, MapSource, Projector};
 use crate::data::{Dataset, LabelColumn, NumericColumn};
 use crate::math::pca::PreparedFit;
@@ -29,11 +30,22 @@ pub(super) struct MapInput {
     space: Result<Arc<EmbeddingSpace>, EmbeddingError>,
 }
 
+/// A hovered point's neighbours: (map generation, row, each neighbour and
+/// whether the map kept it).
+type Fate = (u64, usize, Vec<(usize, bool)>);
+
 /// The map of the scores: the input it was made from and the projector.
 #[derive(Default)]
 pub(super) struct ScoresMap {
     input: Option<MapInput>,
     pub projector: Projector,
+    /// The point under the pointer in the last frame (set while drawing).
+    pub hovered: std::cell::Cell<Option<usize>>,
+    /// Its nearest neighbours in the original space and whether the map
+    /// kept each: (map generation, row, fate).
+    fate: Option<Fate>,
+    /// The scores plot's transform in the last frame.
+    pub transform: Option<egui_plot::PlotTransform>,
 }
 
 impl ScoresMap {
@@ -68,6 +80,40 @@ impl ScoresMap {
                 blocking,
             },
         );
+    }
+
+    /// The neighbours of the point hovered in the last frame, each with
+    /// whether the map kept it near (computed once per point and map frame);
+    /// `None` without a map or a hovered point.
+    pub fn fate(
+        &mut self,
+        s: &ProjectionSettings,
+        key: &FitKey,
+    ) -> Option<(usize, &[(usize, bool)])> {
+        let row = self.hovered.take();
+        let (Some(row), Some(frame)) = (row, self.frame(s, key)) else {
+            self.fate = None;
+            return None;
+        };
+        let generation = frame.generation;
+        let stale = self
+            .fate
+            .as_ref()
+            .is_none_or(|(g, r, _)| *g != generation || *r != row);
+        if stale {
+            let input = self.input.as_ref()?;
+            let space = input.space.as_ref().ok()?;
+            let frame = self.projector.frame()?;
+            let n = input.data.n_rows;
+            let list = neighbour_fate(&space.index, |r| frame.point(r), n, row, KEPT_K);
+            self.fate = Some((generation, row, list));
+        }
+        self.fate.as_ref().map(|(_, r, l)| (*r, l.as_slice()))
+    }
+
+    /// The fate lines drawn now: (row, its neighbours, kept or not).
+    pub fn shown_fate(&self) -> Option<(usize, &[(usize, bool)])> {
+        self.fate.as_ref().map(|(_, r, l)| (*r, l.as_slice()))
     }
 
     /// Why no map can be made of these columns.

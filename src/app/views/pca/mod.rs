@@ -155,6 +155,22 @@ impl PcaView {
         (map.map(|q| q.kept), pca.map(|q| q.kept))
     }
 
+    /// On a map, the hovered point's nearest neighbours in the original
+    /// space, each with whether the map kept it near (the lines drawn).
+    #[must_use]
+    pub fn neighbour_fate(&self) -> Option<(usize, &[(usize, bool)])> {
+        self.map.shown_fate()
+    }
+
+    /// Where the scores scatter drew used row `i` in the last frame, in
+    /// screen points.
+    #[must_use]
+    pub fn screen_of(&self, i: usize) -> Option<egui::Pos2> {
+        let p = *self.drawn().get(i)?;
+        let t = self.map.transform.as_ref()?;
+        Some(t.position_from_point(&egui_plot::PlotPoint::new(p[0], p[1])))
+    }
+
     /// Where the scores scatter draws each used row, in row order: the
     /// map's positions when one is shown, else the chosen components' scores.
     #[must_use]

@@ -5,10 +5,11 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
+use egui_plot::{Arrows, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
+use crate::app::views::projector::kept::{KEPT_COLOR, LOST_COLOR};
 use crate::app::views::projector::{MapFrame, Projector};
 use crate::app::views::{RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
@@ -134,7 +135,13 @@ pub(super) fn scores_ui(
     if method != ProjectionMethod::Pca {
         map_controls_ui(ui, settings, map, fit.scores.nrows());
     }
+    // Lines to the neighbours of the point hovered last frame (a map only).
+    let fate: Option<(usize, Vec<(usize, bool)>)> = map
+        .fate(&settings.projection, fit_key)
+        .map(|(r, l)| (r, l.to_vec()));
     let frame = map.frame(&settings.projection, fit_key);
+    let hovered_cell = &map.hovered;
+    let fate_row = fate.as_ref().map(|(r, _)| *r);
     let (kx, ky) = (settings.x_component - 1, settings.y_component - 1);
     let n = fit.scores.nrows();
     let big = n > RASTER_POINTS;
@@ -155,6 +162,7 @@ pub(super) fn scores_ui(
         } else {
             series_ref.hovered(pos)?
         };
+        hovered_cell.set(Some(i));
         Some(point_details(ds, fit, i))
     };
     let (x_title, y_title) = match frame {
@@ -186,7 +194,7 @@ pub(super) fn scores_ui(
     )
         .hash(&mut h);
     let key = h.finish();
-    plot.show(ui, |plot_ui| {
+    let shown = plot.show(ui, |plot_ui| {
         if big {
             let xy = move |i: usize| drawn_xy(fit, frame, kx, ky, i);
             raster.show(
@@ -216,40 +224,18 @@ pub(super) fn scores_ui(
                 |i| drawn_xy(fit, frame, kx, ky, i),
             );
         }
+        if let (Some((at, list)), Some(_)) = (&fate, frame) {
+            fate_lines(plot_ui, *at, list, |i| drawn_xy(fit, frame, kx, ky, i));
+        }
         if settings.biplot && frame.is_none() {
-            let comps = &pca.components;
-            let max_score = (0..n)
-                .map(|i| fit.scores[(i, kx)].hypot(fit.scores[(i, ky)]))
-                .fold(0.0, f64::max);
-            let max_load = (0..d)
-                .map(|j| comps[(kx, j)].hypot(comps[(ky, j)]))
-                .fold(0.0, f64::max)
-                .max(1e-12);
-            let k = 0.8 * max_score / max_load;
-            let origins: Vec<[f64; 2]> = vec![[0.0, 0.0]; d];
-            let tips: Vec<[f64; 2]> = (0..d)
-                .map(|j| [comps[(kx, j)] * k, comps[(ky, j)] * k])
-                .collect();
-            plot_ui.arrows(
-                // Unnamed items stay out of the legend.
-                Arrows::new("", origins, tips.clone())
-                    .color(text_color)
-                    .tip_length(10.0)
-                    .allow_hover(false),
-            );
-            for (j, tip) in tips.iter().enumerate() {
-                plot_ui.text(
-                    Text::new(
-                        "",
-                        PlotPoint::new(tip[0] * 1.08, tip[1] * 1.08),
-                        RichText::new(&pca.columns[j]).strong(),
-                    )
-                    .color(text_color)
-                    .allow_hover(false),
-                );
-            }
+            biplot(plot_ui, fit, (kx, ky), text_color);
         }
     });
+    // A newly hovered point's lines are computed next frame: ask for it.
+    if frame.is_some() && hovered_cell.get().is_some() && hovered_cell.get() != fate_row {
+        ui.ctx().request_repaint();
+    }
+    map.transform = Some(shown.transform);
 }
 
 /// The map's settings, buttons and progress, why it cannot run, and what it
@@ -273,5 +259,68 @@ fn map_controls_ui(ui: &mut Ui, settings: &mut PcaSettings, map: &mut ScoresMap,
         );
     } else {
         map.projector.kept_ui(ui, s.method, n);
+    }
+}
+
+/// The biplot: each column's loading vector on components `kx`, `ky`,
+/// scaled to the scores' extent, with its name.
+fn biplot(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    fit: &PreparedFit,
+    (kx, ky): (usize, usize),
+    text_color: Color32,
+) {
+    let pca = &fit.pca;
+    let (n, d) = (fit.scores.nrows(), pca.n_features());
+    let comps = &pca.components;
+    let max_score = (0..n)
+        .map(|i| fit.scores[(i, kx)].hypot(fit.scores[(i, ky)]))
+        .fold(0.0, f64::max);
+    let max_load = (0..d)
+        .map(|j| comps[(kx, j)].hypot(comps[(ky, j)]))
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let k = 0.8 * max_score / max_load;
+    let origins: Vec<[f64; 2]> = vec![[0.0, 0.0]; d];
+    let tips: Vec<[f64; 2]> = (0..d)
+        .map(|j| [comps[(kx, j)] * k, comps[(ky, j)] * k])
+        .collect();
+    plot_ui.arrows(
+        // Unnamed items stay out of the legend.
+        Arrows::new("", origins, tips.clone())
+            .color(text_color)
+            .tip_length(10.0)
+            .allow_hover(false),
+    );
+    for (j, tip) in tips.iter().enumerate() {
+        plot_ui.text(
+            Text::new(
+                "",
+                PlotPoint::new(tip[0] * 1.08, tip[1] * 1.08),
+                RichText::new(&pca.columns[j]).strong(),
+            )
+            .color(text_color)
+            .allow_hover(false),
+        );
+    }
+}
+
+/// Lines from the hovered point `at` to its neighbours in the original
+/// space: solid if the map kept them near, dashed if it lost them.
+fn fate_lines(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    at: usize,
+    list: &[(usize, bool)],
+    xy: impl Fn(usize) -> [f64; 2],
+) {
+    for &(nb, kept) in list {
+        let line = Line::new("", vec![xy(at), xy(nb)]).allow_hover(false);
+        plot_ui.line(if kept {
+            line.color(KEPT_COLOR).width(1.6)
+        } else {
+            line.color(LOST_COLOR)
+                .width(1.4)
+                .style(LineStyle::dashed_dense())
+        });
     }
 }

@@ -59,6 +59,11 @@ pub fn pca_positions(space: &EmbeddingSpace, dims: usize) -> Option<Vec<f64>> {
     Some(out)
 }
 
+/// A neighbour the map kept near (bluish green, Okabe–Ito).
+pub const KEPT_COLOR: egui::Color32 = egui::Color32::from_rgb(0x00, 0x9E, 0x73);
+/// A neighbour the map moved away (vermillion, Okabe–Ito).
+pub const LOST_COLOR: egui::Color32 = egui::Color32::from_rgb(0xE6, 0x4B, 0x00);
+
 /// The measured quality of `generation`, if done.
 #[must_use]
 pub fn measured(job: &KeptJob, generation: u64) -> Option<&Quality> {
