@@ -20,7 +20,7 @@ use crate::data::Dataset;
 use crate::math::project::quality::{Quality, quality_sampled};
 use crate::math::project::tsne::{TsneSettings, tsne_with};
 use crate::math::project::umap::{UmapSettings, umap_with};
-use crate::math::project::{Embedding, Init, Progress, Supervision, UNLABELLED, pca_scores};
+use crate::math::project::{Embedding, Init, Progress, Supervision, pca_scores, supervision_codes};
 use crate::math::similarity::VectorIndex;
 
 /// Neighbours compared by the quality figures.
@@ -242,18 +242,7 @@ fn supervise_labels(
             }
         )));
     };
-    Ok(Some(
-        l.codes
-            .iter()
-            .map(|&c| {
-                if l.categories.get(c as usize).is_none_or(String::is_empty) {
-                    UNLABELLED
-                } else {
-                    c
-                }
-            })
-            .collect(),
-    ))
+    Ok(Some(supervision_codes(l)))
 }
 
 /// The PCA map: the first `dims` scores.

@@ -85,7 +85,7 @@ pub enum NetworkPanel {
 }
 
 /// The `[network]` table.
-#[allow(
+#[expect(
     clippy::struct_excessive_bools,
     reason = "the extra inputs are five independent switches, each a scene key"
 )]

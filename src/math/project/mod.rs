@@ -144,6 +144,27 @@ pub enum ProjectError {
 /// unknown target (UMAP).
 pub const UNLABELLED: u32 = u32::MAX;
 
+/// A label column's codes as supervision labels: a row whose label is
+/// empty (or out of range) is [`UNLABELLED`].
+#[must_use]
+pub fn supervision_codes(labels: &crate::data::LabelColumn) -> Vec<u32> {
+    labels
+        .codes
+        .iter()
+        .map(|&c| {
+            if labels
+                .categories
+                .get(c as usize)
+                .is_none_or(String::is_empty)
+            {
+                UNLABELLED
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// Labels that supervise a map, as the Embedding Projector's "supervise
 /// by" does for t-SNE and umap-learn's `y` with `target_metric =
 /// "categorical"` does for UMAP: pairs with the same label are drawn

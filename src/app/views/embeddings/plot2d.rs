@@ -12,8 +12,8 @@ use egui_plot::{
 
 use super::names::{draw_names, label_order, paint_legend};
 use super::plot::{
-    ANALOGY_COLOR, KEPT_COLOR, LOST_COLOR, Look, Marks, RASTER_RADIUS, Scatter, marker_shape,
-    nearest, obstacle_stride, point_radius,
+    ANALOGY_COLOR, Look, Marks, RASTER_RADIUS, Scatter, marker_shape, nearest, obstacle_stride,
+    point_radius,
 };
 use crate::app::style::{category_color, neutral_point_color};
 use crate::app::views::{FADED, RasterScatter, ScatterLook, Series};
@@ -263,16 +263,7 @@ fn highlights_2d(plot_ui: &mut PlotUi<'_>, sc: &Scatter<'_>, radius: f32) {
     // On a map: lines from the hovered point to its nearest neighbours in
     // the original space, solid if the map kept them near, dashed if not.
     if let Some((at, list)) = &marks.fate {
-        for &(nb, kept) in list {
-            let line = Line::new("", vec![xy(*at), xy(nb)]).allow_hover(false);
-            plot_ui.line(if kept {
-                line.color(KEPT_COLOR).width(1.6)
-            } else {
-                line.color(LOST_COLOR)
-                    .width(1.4)
-                    .style(LineStyle::dashed_dense())
-            });
-        }
+        crate::app::views::projector::kept::fate_lines(plot_ui, *at, list, xy);
     }
     // The analogy: b → a, carried over to c → a − b + c.
     if let Some((abc, target, best)) = &marks.analogy

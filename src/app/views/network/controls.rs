@@ -16,12 +16,10 @@ use crate::scene::{NetActivation, NetOptimizer, NetworkPanel};
 
 /// A y axis titled `label` whose ticks print their own value (0.25, not 0).
 fn value_axis<'a>(label: &str) -> Vec<egui_plot::AxisHints<'a>> {
-    vec![
-        egui_plot::AxisHints::new_y()
-            .label(label)
-            .label_spacing(12.0..=24.0)
-            .formatter(|mark, _| crate::app::style::fmt_num(mark.value, 3)),
-    ]
+    super::flow::value_axis(
+        egui_plot::AxisHints::new_y().label_spacing(12.0..=24.0),
+        label.to_owned(),
+    )
 }
 
 /// The curves' colours: train and test.
@@ -368,64 +366,23 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
         ui.label(RichText::new("(the line: the epoch shown)").small().weak());
     });
     ui.horizontal(|ui| {
-        Plot::new("net-loss")
-            .width(plot_w)
-            .height(plot_h)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .include_y(0.0)
-            .include_x(0.0)
-            .include_x(1.0)
-            .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
-            .x_grid_spacer(crate::app::views::nice_grid(3.0))
-            .custom_y_axes(value_axis("loss"))
-            .y_grid_spacer(crate::app::views::nice_grid(3.0))
-            .show(ui, |p| {
-                p.line(
-                    Line::new("train loss", PlotPoints::new(train_loss))
-                        .color(TRAIN)
-                        .width(1.6),
-                );
-                if !test_loss.is_empty() {
-                    p.line(
-                        Line::new("test loss", PlotPoints::new(test_loss))
-                            .color(TEST)
-                            .width(1.6),
-                    );
-                }
-                p.vline(VLine::new("", shown).color(weak));
-            });
+        let size = egui::vec2(plot_w, plot_h);
+        let curve = Curve { size, shown, weak };
+        curve.ui(
+            ui,
+            "net-loss",
+            "loss",
+            None,
+            [("train loss", train_loss), ("test loss", test_loss)],
+        );
         if classifier {
-            Plot::new("net-accuracy")
-                .width(plot_w)
-                .height(plot_h)
-                .allow_drag(false)
-                .allow_zoom(false)
-                .allow_scroll(false)
-                .include_y(0.0)
-                .include_y(100.0)
-                .include_x(0.0)
-                .include_x(1.0)
-                .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
-                .x_grid_spacer(crate::app::views::nice_grid(3.0))
-                .custom_y_axes(value_axis("accuracy %"))
-                .y_grid_spacer(crate::app::views::nice_grid(3.0))
-                .show(ui, |p| {
-                    p.line(
-                        Line::new("train", PlotPoints::new(train_acc))
-                            .color(TRAIN)
-                            .width(1.6),
-                    );
-                    if !test_acc.is_empty() {
-                        p.line(
-                            Line::new("test", PlotPoints::new(test_acc))
-                                .color(TEST)
-                                .width(1.6),
-                        );
-                    }
-                    p.vline(VLine::new("", shown).color(weak));
-                });
+            curve.ui(
+                ui,
+                "net-accuracy",
+                "accuracy %",
+                Some(100.0),
+                [("train", train_acc), ("test", test_acc)],
+            );
         }
     });
     let summary = now.map(|h| {
@@ -471,6 +428,58 @@ pub(super) fn curves(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
     }
 }
 
+/// One plot of the curves: a train and a test line by epoch (the test one
+/// only where there is a test set), from 0 up, with a line at the epoch
+/// shown.
+struct Curve {
+    size: Vec2,
+    shown: f64,
+    weak: egui::Color32,
+}
+
+impl Curve {
+    fn ui(
+        &self,
+        ui: &mut Ui,
+        id: &str,
+        label: &str,
+        top: Option<f64>,
+        [(train_name, train), (test_name, test)]: [(&str, Vec<[f64; 2]>); 2],
+    ) {
+        let mut plot = Plot::new(id)
+            .width(self.size.x)
+            .height(self.size.y)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .allow_scroll(false)
+            .include_y(0.0)
+            .include_x(0.0)
+            .include_x(1.0)
+            .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
+            .x_grid_spacer(crate::app::views::nice_grid(3.0))
+            .custom_y_axes(value_axis(label))
+            .y_grid_spacer(crate::app::views::nice_grid(3.0));
+        if let Some(top) = top {
+            plot = plot.include_y(top);
+        }
+        plot.show(ui, |p| {
+            p.line(
+                Line::new(train_name, PlotPoints::new(train))
+                    .color(TRAIN)
+                    .width(1.6),
+            );
+            if !test.is_empty() {
+                p.line(
+                    Line::new(test_name, PlotPoints::new(test))
+                        .color(TEST)
+                        .width(1.6),
+                );
+            }
+            p.vline(VLine::new("", self.shown).color(self.weak));
+        });
+    }
+}
+
 /// The flow's bar: which layer, Play, and the stage slider.
 pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize) {
     ui.horizontal_wrapped(|ui| {
@@ -505,7 +514,7 @@ pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize) {
         }
     });
     ui.horizontal(|ui| {
-        let stages = if v.settings.layer == 0 { 3 * layers } else { 3 };
+        let (_, stages) = super::flow::span(layers, v.settings.layer);
         let mut p = v.settings.progress;
         ui.spacing_mut().slider_width = (ui.available_width() - 12.0).clamp(80.0, 640.0);
         if ui

@@ -168,14 +168,20 @@ pub(super) struct At {
     pub t: f64,
 }
 
-/// The transition at `progress` (0..=1) through `layers` layers, for
-/// `layer` (0: all of them, 1..: one).
-pub(super) fn at(progress: f32, layers: usize, layer: usize) -> At {
-    let (first, count) = if layer == 0 || layer > layers {
+/// The stages the flow of `layer` (0: all `layers`) passes: the first
+/// transition's index and how many there are (3 a layer).
+pub(super) fn span(layers: usize, layer: usize) -> (usize, usize) {
+    if layer == 0 || layer > layers {
         (0, 3 * layers)
     } else {
         (3 * (layer - 1), 3)
-    };
+    }
+}
+
+/// The transition at `progress` (0..=1) through `layers` layers, for
+/// `layer` (0: all of them, 1..: one).
+pub(super) fn at(progress: f32, layers: usize, layer: usize) -> At {
+    let (first, count) = span(layers, layer);
     if count == 0 {
         return At {
             from: 0,

@@ -106,7 +106,7 @@ impl NetworkView {
         if s.features.iter().any(|f| ds.column(f).is_none()) {
             s.features.clear();
         }
-        let n = training::generated(ds, s).map_or(ds.n_rows, |g| g.n_rows);
+        let n = training::rows_of(ds, s);
         s.removed.retain(|&r| r < n);
     }
 
@@ -262,9 +262,9 @@ impl NetworkView {
             return;
         }
         let layers = self.shown_network().map_or(1, |n| n.layers.len()).max(1);
-        let span = if self.settings.layer == 0 { layers } else { 1 };
+        let (_, transitions) = flow::span(layers, self.settings.layer);
         let dt = ui.input(|i| i.stable_dt).min(0.1);
-        self.settings.progress += dt / (SECONDS_PER_LAYER * span as f32);
+        self.settings.progress += dt * 3.0 / (SECONDS_PER_LAYER * transitions as f32);
         if self.settings.progress >= 1.0 {
             self.settings.progress = 1.0;
             self.playing = false;

@@ -228,16 +228,22 @@ pub(super) fn class_mix(probs: &[f64], bg: Color32, strength: f32) -> Color32 {
 /// outputs (σ applied) over the thumbnail grid.
 fn thumbnails(ctx: &Context, net: &Network, t: &Trace, bg: Color32) -> Vec<Vec<TextureHandle>> {
     let n = THUMB_CELLS;
-    let mut out = Vec::with_capacity(t.layers.len() + 1);
+    // One unit's values over the grid, coloured by `color`.
+    let texture =
+        |m: &nalgebra::DMatrix<f64>, j: usize, name: String, color: &dyn Fn(f64) -> Color32| {
+            let px: Vec<Color32> = m.column(j).iter().map(|&v| color(v)).collect();
+            ctx.load_texture(name, ColorImage::new([n, n], px), TextureOptions::LINEAR)
+        };
+    // Scaled by the unit's largest |value| over the grid.
     let signed = |m: &nalgebra::DMatrix<f64>, j: usize, name: String| {
-        let col = m.column(j);
-        let scale = col.iter().fold(0.0_f64, |a, v| a.max(v.abs())).max(1e-12);
-        let px: Vec<Color32> = col
+        let scale = m
+            .column(j)
             .iter()
-            .map(|&v| signed_color((v / scale) as f32))
-            .collect();
-        ctx.load_texture(name, ColorImage::new([n, n], px), TextureOptions::LINEAR)
+            .fold(0.0_f64, |a, v| a.max(v.abs()))
+            .max(1e-12);
+        texture(m, j, name, &|v| signed_color((v / scale) as f32))
     };
+    let mut out = Vec::with_capacity(t.layers.len() + 1);
     out.push(
         (0..t.input.ncols())
             .map(|j| signed(&t.input, j, format!("net-in-{j}")))
@@ -249,32 +255,17 @@ fn thumbnails(ctx: &Context, net: &Network, t: &Trace, bg: Color32) -> Vec<Vec<T
         let units = (0..layer.post.ncols())
             .map(|j| {
                 let name = format!("net-{l}-{j}");
+                let post = &layer.post;
                 if l == last && net.is_classifier() {
-                    let px: Vec<Color32> = layer
-                        .post
-                        .column(j)
-                        .iter()
-                        .map(|&p| bg.lerp_to_gamma(category_color(j), p as f32 * 0.9))
-                        .collect();
-                    ctx.load_texture(name, ColorImage::new([n, n], px), TextureOptions::LINEAR)
+                    texture(post, j, name, &|p| {
+                        bg.lerp_to_gamma(category_color(j), p as f32 * 0.9)
+                    })
                 } else if matches!(act, Some(Activation::Tanh)) {
-                    let px: Vec<Color32> = layer
-                        .post
-                        .column(j)
-                        .iter()
-                        .map(|&v| signed_color(v as f32))
-                        .collect();
-                    ctx.load_texture(name, ColorImage::new([n, n], px), TextureOptions::LINEAR)
+                    texture(post, j, name, &|v| signed_color(v as f32))
                 } else if matches!(act, Some(Activation::Sigmoid)) {
-                    let px: Vec<Color32> = layer
-                        .post
-                        .column(j)
-                        .iter()
-                        .map(|&v| signed_color(2.0 * v as f32 - 1.0))
-                        .collect();
-                    ctx.load_texture(name, ColorImage::new([n, n], px), TextureOptions::LINEAR)
+                    texture(post, j, name, &|v| signed_color(2.0 * v as f32 - 1.0))
                 } else {
-                    signed(&layer.post, j, name)
+                    signed(post, j, name)
                 }
             })
             .collect();

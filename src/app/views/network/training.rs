@@ -170,6 +170,17 @@ pub(super) fn generated(ds: &Dataset, s: &NetworkSettings) -> Option<Dataset> {
     Some(g.generate(n, noise, s.data_seed))
 }
 
+/// Rows of the table a run starts from, before the plane's edits: the
+/// view's point count for a built-in 2D set, else the table's (without
+/// making the set).
+pub(super) fn rows_of(ds: &Dataset, s: &NetworkSettings) -> usize {
+    match playground_of(ds) {
+        Some(_) if s.points != 0 => s.points.min(crate::data::MAX_POINTS),
+        Some(g) => g.default_count,
+        None => ds.n_rows,
+    }
+}
+
 /// The generator of a built-in 2D set.
 pub(super) fn playground_of(ds: &Dataset) -> Option<&'static crate::data::Generator> {
     if ds.source.is_some() {

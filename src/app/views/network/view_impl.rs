@@ -50,11 +50,7 @@ impl View for NetworkView {
         let layers = net
             .as_ref()
             .map_or(self.settings.layers.len() + 1, |n| n.layers.len());
-        let (first, count) = if self.settings.layer == 0 || self.settings.layer > layers {
-            (0, 3 * layers)
-        } else {
-            (3 * (self.settings.layer - 1), 3)
-        };
+        let (first, count) = super::flow::span(layers, self.settings.layer);
         let mut steps = vec![Step::new(
             0.0,
             "The inputs: the grid is the input plane, the points the data.",

@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Arrows, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, Text};
+use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
-use crate::app::views::projector::kept::{KEPT_COLOR, LOST_COLOR};
+use crate::app::views::projector::kept::fate_lines;
 use crate::app::views::projector::{MapFrame, Projector};
 use crate::app::views::{RasterScatter, ScatterLook, Series};
 use crate::app::widgets::RASTER_POINTS;
@@ -302,25 +302,5 @@ fn biplot(
             .color(text_color)
             .allow_hover(false),
         );
-    }
-}
-
-/// Lines from the hovered point `at` to its neighbours in the original
-/// space: solid if the map kept them near, dashed if it lost them.
-fn fate_lines(
-    plot_ui: &mut egui_plot::PlotUi<'_>,
-    at: usize,
-    list: &[(usize, bool)],
-    xy: impl Fn(usize) -> [f64; 2],
-) {
-    for &(nb, kept) in list {
-        let line = Line::new("", vec![xy(at), xy(nb)]).allow_hover(false);
-        plot_ui.line(if kept {
-            line.color(KEPT_COLOR).width(1.6)
-        } else {
-            line.color(LOST_COLOR)
-                .width(1.4)
-                .style(LineStyle::dashed_dense())
-        });
     }
 }

@@ -64,6 +64,27 @@ pub const KEPT_COLOR: egui::Color32 = egui::Color32::from_rgb(0x00, 0x9E, 0x73);
 /// A neighbour the map moved away (vermillion, Okabe–Ito).
 pub const LOST_COLOR: egui::Color32 = egui::Color32::from_rgb(0xE6, 0x4B, 0x00);
 
+/// Lines from the hovered point `at` to its nearest neighbours in the
+/// original space (`list`: each with whether the map kept it near): solid
+/// if kept, dashed if lost; `xy` places a point on the plot.
+pub fn fate_lines(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    at: usize,
+    list: &[(usize, bool)],
+    xy: impl Fn(usize) -> [f64; 2],
+) {
+    for &(nb, kept) in list {
+        let line = egui_plot::Line::new("", vec![xy(at), xy(nb)]).allow_hover(false);
+        plot_ui.line(if kept {
+            line.color(KEPT_COLOR).width(1.6)
+        } else {
+            line.color(LOST_COLOR)
+                .width(1.4)
+                .style(egui_plot::LineStyle::dashed_dense())
+        });
+    }
+}
+
 /// The measured quality of `generation`, if done.
 #[must_use]
 pub fn measured(job: &KeptJob, generation: u64) -> Option<&Quality> {

@@ -10,7 +10,7 @@ use crate::app::job::{Job, Waker};
 use crate::data::Dataset;
 use crate::math::project::tsne::{TsneSettings, tsne_with};
 use crate::math::project::umap::{UmapSettings, umap_with};
-use crate::math::project::{Embedding, Progress, ProjectError, Supervision, UNLABELLED};
+use crate::math::project::{Embedding, Progress, ProjectError, Supervision, supervision_codes};
 use crate::scene::{ProjectionMethod, ProjectionSettings};
 
 /// Iterations a Perturb runs (t-SNE without exaggeration; UMAP epochs).
@@ -309,25 +309,13 @@ fn compute(
 }
 
 /// The codes of the label column supervising the map (an empty label:
-/// [`UNLABELLED`]), when one is chosen with a positive weight and exists.
+/// [`UNLABELLED`](crate::math::project::UNLABELLED)), when one is chosen with a positive weight and exists.
 #[must_use]
 pub fn supervision_labels(data: &Dataset, s: &ProjectionSettings) -> Option<Vec<u32>> {
     if s.supervise.is_empty() || s.supervise_weight <= 0.0 {
         return None;
     }
-    let l = data.label(&s.supervise)?;
-    Some(
-        l.codes
-            .iter()
-            .map(|&c| {
-                if l.categories.get(c as usize).is_none_or(String::is_empty) {
-                    UNLABELLED
-                } else {
-                    c
-                }
-            })
-            .collect(),
-    )
+    data.label(&s.supervise).map(supervision_codes)
 }
 
 /// The perplexity t-SNE can use on n rows: at most just under n/3.
