@@ -108,3 +108,24 @@ pub fn write_file(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A harness driving the whole app window at `size` points in `theme`
+/// (otherwise as [`app_harness`]).
+pub fn app_harness_sized(
+    mut app: EigenApp,
+    size: egui::Vec2,
+    theme: Theme,
+) -> Harness<'static, EigenApp> {
+    app.set_native_dialogs(false);
+    Harness::builder()
+        .with_size(size)
+        .with_pixels_per_point(1.0)
+        .with_theme(match theme {
+            Theme::Light => egui::Theme::Light,
+            Theme::Dark => egui::Theme::Dark,
+        })
+        .with_options(SnapshotOptions::new().threshold(2.0).max_failed_pixels(400))
+        .with_context_setup(move |ctx| style::setup(ctx, theme))
+        .renderer(patient_renderer())
+        .build_ui_state(|ui, app: &mut EigenApp| app.ui(ui), app)
+}
