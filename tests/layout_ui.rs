@@ -92,7 +92,11 @@ fn clipped(harness: &Harness<'_, EigenApp>, size: Vec2) -> Vec<String> {
 
 fn shorten(text: &str) -> String {
     let t: String = text.chars().take(60).collect();
-    if t.len() < text.len() { format!("{t}…") } else { t }
+    if t.len() < text.len() {
+        format!("{t}…")
+    } else {
+        t
+    }
 }
 
 fn check_all(size: Vec2, theme: Theme) {

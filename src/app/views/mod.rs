@@ -2,6 +2,7 @@
 //! once in [`registry`]. Each view owns its state (its scene table plus
 //! caches) and follows prepare → draw. The scatter helpers below are shared.
 
+pub(crate) mod axes;
 pub mod data;
 pub mod embeddings;
 pub mod factorize;
@@ -97,18 +98,14 @@ impl Series {
     }
 }
 
-/// The y axis of a plot whose axes share one scale (`data_aspect(1.0)`),
-/// titled `label`: tick labels at least 30 points apart (egui_plot's 20 lets
-/// a tall plot number every hundredth while x numbers every tenth). Plots
-/// in data units (the Data view's scatter) keep egui_plot's denser labels.
+/// The y axis titled `label` (see [`axes`]).
 pub(crate) fn sparse_y_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
-    vec![AxisHints::new_y().label(label).label_spacing(30.0..=45.0)]
+    vec![axes::y_axis(label)]
 }
 
-/// An x axis whose labels may sit closer than egui_plot's default spacing,
-/// so that a narrow plot still labels several ticks.
+/// The x axis titled `label` (see [`axes`]).
 pub(crate) fn sparse_x_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisHints<'a>> {
-    vec![AxisHints::new_x().label(label).label_spacing(24.0..=40.0)]
+    vec![axes::x_axis(label)]
 }
 
 /// How much of its colour a point keeps when highlights are drawn over it.
@@ -259,33 +256,4 @@ impl RasterScatter {
             _ => None,
         }
     }
-}
-
-/// Grid lines at 1, 2 or 5 × 10ᵏ steps, about `count` across the visible
-/// range whatever the plot's size, so that a small plot still labels at
-/// least three ticks (egui_plot's default steps by powers of ten, which can
-/// leave a 300-point plot of −7…7 with only "0").
-pub(crate) fn nice_grid<'a>(
-    count: f64,
-) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> + 'a {
-    egui_plot::uniform_grid_spacer(move |input| {
-        let span = (input.bounds.1 - input.bounds.0).abs();
-        let raw = if span.is_finite() && span > 0.0 {
-            span / count
-        } else {
-            1.0
-        };
-        let power = 10f64.powf(raw.log10().floor());
-        let mantissa = raw / power;
-        let nice = if mantissa <= 1.0 {
-            1.0
-        } else if mantissa <= 2.0 {
-            2.0
-        } else if mantissa <= 5.0 {
-            5.0
-        } else {
-            10.0
-        } * power;
-        [nice / 5.0, nice, nice * 5.0]
-    })
 }

@@ -7,9 +7,11 @@ mod labels;
 pub mod orbit;
 pub mod raster;
 mod raster_plot;
+mod together;
 
 pub use heatmap::Heatmap;
 pub use labels::{place_labels, place_labels_where};
 pub use orbit::{OrbitView, Projector, Scene3d};
 pub use raster::{PointRaster, RASTER_POINTS};
 pub use raster_plot::{RasterPoints, RasterSpec};
+pub use together::together;

@@ -463,11 +463,23 @@ impl<'a> OrbitView<'a> {
             };
         }
         if response.hovered() {
+            // The whole hint where it fits, else the gist.
+            let font = FontId::proportional(11.0);
+            let full = "drag: rotate · right-drag: pan · scroll: zoom · double-click: reset";
+            let fits = painter
+                .layout_no_wrap(full.to_owned(), font.clone(), visuals.weak_text_color())
+                .size()
+                .x
+                <= rect.width() - 16.0;
             painter.text(
                 rect.right_bottom() + vec2(-8.0, -6.0),
                 Align2::RIGHT_BOTTOM,
-                "drag: rotate · right-drag: pan · scroll: zoom · double-click: reset",
-                FontId::proportional(11.0),
+                if fits {
+                    full
+                } else {
+                    "drag: rotate · scroll: zoom"
+                },
+                font,
                 visuals.weak_text_color(),
             );
         }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{RichText, Ui};
-use egui_plot::{HoverPosition, Legend, Plot};
+use egui_plot::{HoverPosition, Legend};
 
 use crate::app::DatasetHandle;
 use crate::app::style::{fmt_count, fmt_num};
@@ -118,7 +118,7 @@ pub(super) fn scatter_ui(
     };
 
     let radius = if ds.n_rows > 20_000 { 1.2 } else { 3.0 };
-    let mut plot = Plot::new("data-scatter")
+    let mut plot = crate::app::views::axes::plot("data-scatter")
         .x_axis_label(xc.name.clone())
         .y_axis_label(yc.name.clone())
         .label_formatter(hover_text)

@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use egui::{Pos2, Rect, Ui};
 use egui_plot::{
-    Arrows, AxisHints, GridMark, HoverPosition, Line, LineStyle, MarkerShape, Plot, PlotPoint,
+    Arrows, AxisHints, GridMark, HoverPosition, Line, LineStyle, MarkerShape, PlotPoint,
     PlotTransform, PlotUi, Points,
 };
 
@@ -42,7 +42,7 @@ pub(super) fn plot_2d(
         };
         Some(sc.details(i))
     };
-    let response = Plot::new("embeddings-2d")
+    let response = crate::app::views::axes::plot("embeddings-2d")
         .custom_x_axes(vec![
             AxisHints::new_x()
                 .label(if sc.map().is_some() {

@@ -2,7 +2,7 @@
 //! look-alikes (ranked by math's `recommend` and `similar_items`, prepared).
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+use egui_plot::{Legend, Line, PlotPoints, VLine};
 
 use super::prepare::Frame;
 use super::text::{fmt_fixed, short_title};
@@ -24,7 +24,7 @@ pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize) {
         .collect();
     let shown = f.shown;
     let epochs = epochs.max(run.epochs_done());
-    Plot::new("factorize-curves")
+    crate::app::views::axes::plot("factorize-curves")
         .x_axis_label("epoch")
         .y_axis_label("RMSE")
         .legend(Legend::default().position(egui_plot::Corner::RightTop))

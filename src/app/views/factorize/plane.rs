@@ -4,7 +4,7 @@
 //! covers another, the history scrubber, and hover details.
 
 use egui::{Align2, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, Vec2, vec2};
-use egui_plot::{Arrows, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, Text};
+use egui_plot::{Arrows, MarkerShape, PlotPoint, PlotPoints, PlotUi, Points, Text};
 
 use super::matrices::paint_bar;
 use super::prepare::{Frame, N_BINS, Plane};
@@ -157,7 +157,7 @@ fn plot_ui(
     } else {
         ("factor 1", "factor 2")
     };
-    let response = Plot::new("factorize-embedding")
+    let response = crate::app::views::axes::plot("factorize-embedding")
         .data_aspect(1.0)
         .x_axis_label(x_label)
         .custom_y_axes(super::super::sparse_y_axis(y_label))

@@ -3,7 +3,7 @@
 //! with the energy kept.
 
 use egui::{Color32, Image, RichText, Ui, Vec2, vec2};
-use egui_plot::{AxisHints, Corner, HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{AxisHints, Corner, HLine, Legend, Line, PlotPoints, Points, VLine};
 
 use super::pictures::subscript;
 use super::prepare::Shown;
@@ -104,7 +104,7 @@ pub(super) fn spectrum_plot(
         * 1e-12;
     let log = |v: f64| v.max(floor.max(f64::MIN_POSITIVE)).log10();
     let names = ["R", "G", "B"];
-    let mut plot = Plot::new(id)
+    let mut plot = crate::app::views::axes::plot(id)
         .width(size.x)
         .height(size.y)
         .allow_scroll(false)
@@ -115,6 +115,8 @@ pub(super) fn spectrum_plot(
                 .label_spacing(14.0..=40.0)
                 .formatter(|mark, _| format!("1e{}", mark.value.round())),
         ])
+        // Whole powers of ten only.
+        .y_grid_spacer(egui_plot::log_grid_spacer(10))
         .label_formatter(|_: &egui_plot::HoverPosition<'_>| None);
     if legend {
         plot = plot.legend(Legend::default().position(Corner::RightTop));
@@ -167,7 +169,7 @@ fn energy_plot(ui: &mut Ui, shown: &Shown, k: usize, size: Vec2) {
     let svd = &shown.svd;
     let full = svd.full_rank();
     let pts: Vec<[f64; 2]> = (0..=full).map(|j| [j as f64, svd.energy(j)]).collect();
-    Plot::new("image-energy")
+    crate::app::views::axes::plot("image-energy")
         .width(size.x)
         .height(size.y)
         .allow_scroll(false)

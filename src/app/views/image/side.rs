@@ -65,15 +65,23 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
         ImagePanel::Pictures => {
             ui.checkbox(&mut s.residual, "Show the residual A − Aₖ, amplified");
             if s.residual {
-                ui.add(
-                    Slider::new(&mut s.amplify, 1.0..=64.0)
-                        .logarithmic(true)
-                        .text("×"),
-                );
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().slider_width = (ui.available_width() - 90.0).max(60.0);
+                    ui.add(
+                        Slider::new(&mut s.amplify, 1.0..=64.0)
+                            .logarithmic(true)
+                            .text("×"),
+                    );
+                });
             }
         }
         ImagePanel::Layers => {
-            ui.add(Slider::new(&mut s.layers, 1..=MAX_GALLERY).text("layers shown"));
+            let label = ui.label("layers shown");
+            ui.horizontal(|ui| {
+                ui.spacing_mut().slider_width = (ui.available_width() - 70.0).max(60.0);
+                ui.add(Slider::new(&mut s.layers, 1..=MAX_GALLERY))
+                    .labelled_by(label.id);
+            });
         }
         ImagePanel::Spectrum => {}
     }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use egui::{ComboBox, DragValue, RichText, Slider, Ui, Vec2};
-use egui_plot::{Line, Plot, PlotPoints, VLine};
+use egui_plot::{Line, PlotPoints, VLine};
 
 use super::NetworkView;
 use super::training::playground_of;
@@ -16,10 +16,7 @@ use crate::scene::{NetActivation, NetOptimizer, NetworkPanel};
 
 /// A y axis titled `label` whose ticks print their own value (0.25, not 0).
 fn value_axis<'a>(label: &str) -> Vec<egui_plot::AxisHints<'a>> {
-    super::flow::value_axis(
-        egui_plot::AxisHints::new_y().label_spacing(12.0..=24.0),
-        label.to_owned(),
-    )
+    super::flow::value_axis(crate::app::views::axes::y_axis(""), label.to_owned())
 }
 
 /// The curves' colours: train and test.
@@ -446,7 +443,7 @@ impl Curve {
         top: Option<f64>,
         [(train_name, train), (test_name, test)]: [(&str, Vec<[f64; 2]>); 2],
     ) {
-        let mut plot = Plot::new(id)
+        let mut plot = crate::app::views::axes::plot(id)
             .width(self.size.x)
             .height(self.size.y)
             .allow_drag(false)
@@ -456,9 +453,7 @@ impl Curve {
             .include_x(0.0)
             .include_x(1.0)
             .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
-            .x_grid_spacer(crate::app::views::nice_grid(3.0))
-            .custom_y_axes(value_axis(label))
-            .y_grid_spacer(crate::app::views::nice_grid(3.0));
+            .custom_y_axes(value_axis(label));
         if let Some(top) = top {
             plot = plot.include_y(top);
         }

@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use egui::{Color32, RichText, Stroke, Ui, Vec2};
-use egui_plot::{Line, Plot, PlotBounds, PlotPoints, Points};
+use egui_plot::{Line, PlotBounds, PlotPoints, Points};
 use nalgebra::{DMatrix, Matrix2, SymmetricEigen};
 
 use crate::app::style::{category_color, fmt_num};
@@ -374,7 +374,7 @@ pub(super) fn draw(
     let arrows = columns_arrows(net, st, at);
     let boundary = boundary(net, st, at);
     let text_color = ui.visuals().text_color();
-    Plot::new("network-flow")
+    crate::app::views::axes::plot("network-flow")
         .width(size.x)
         .height(size.y)
         .data_aspect(1.0)
@@ -383,10 +383,14 @@ pub(super) fn draw(
         .allow_scroll(false)
         .allow_double_click_reset(false)
         .show_axes([true, true])
-        .x_grid_spacer(crate::app::views::nice_grid(6.0))
-        .y_grid_spacer(crate::app::views::nice_grid(6.0))
-        .custom_x_axes(value_axis(egui_plot::AxisHints::new_x(), String::new()))
-        .custom_y_axes(value_axis(egui_plot::AxisHints::new_y(), String::new()))
+        .custom_x_axes(value_axis(
+            crate::app::views::axes::x_axis(""),
+            String::new(),
+        ))
+        .custom_y_axes(value_axis(
+            crate::app::views::axes::y_axis(""),
+            String::new(),
+        ))
         .show(ui, |plot_ui| {
             plot_ui.set_plot_bounds(bounds);
             for (k, line) in grid.chunks(GRID_SAMPLES).enumerate() {
@@ -444,11 +448,7 @@ pub(super) fn value_axis(
     hints: egui_plot::AxisHints<'_>,
     label: String,
 ) -> Vec<egui_plot::AxisHints<'_>> {
-    vec![
-        hints
-            .label(label)
-            .formatter(|mark, _| fmt_num(mark.value, 3)),
-    ]
+    vec![hints.label(label)]
 }
 
 /// For a W x stage between two planes: where the unit vectors e₁, e₂ have

@@ -5,7 +5,7 @@
 //! PCA instead, and an 8 × 8 input as a small picture under the pointer.
 
 use egui::{Color32, ColorImage, RichText, TextureOptions, Ui, Vec2};
-use egui_plot::{Plot, PlotImage, PlotPoint, PlotPoints, Points};
+use egui_plot::{PlotImage, PlotPoint, PlotPoints, Points};
 
 use super::NetworkView;
 use crate::app::style::category_color;
@@ -47,13 +47,11 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
             .unwrap_or_default()
     };
     let radius = if xy.len() > 3000 { 1.6 } else { 3.0 };
-    let resp = Plot::new("network-plane")
+    let resp = crate::app::views::axes::plot("network-plane")
         .width(size.x)
         .height(size.y)
         .data_aspect(1.0)
         .allow_double_click_reset(true)
-        .x_grid_spacer(crate::app::views::nice_grid(6.0))
-        .y_grid_spacer(crate::app::views::nice_grid(6.0))
         .include_x(plane.map_or(0.0, |p| p.x.0))
         .include_x(plane.map_or(0.0, |p| p.x.1))
         .include_y(plane.map_or(0.0, |p| p.y.0))
@@ -66,11 +64,11 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
                 .follow_insertion_order(true),
         )
         .custom_x_axes(super::flow::value_axis(
-            egui_plot::AxisHints::new_x(),
+            crate::app::views::axes::x_axis(""),
             plane.map_or("PC1".to_owned(), |_| problem.inputs[0].clone()),
         ))
         .custom_y_axes(super::flow::value_axis(
-            egui_plot::AxisHints::new_y(),
+            crate::app::views::axes::y_axis(""),
             plane.map_or("PC2".to_owned(), |_| problem.inputs[1].clone()),
         ))
         .show(ui, |p| {

@@ -2,9 +2,7 @@
 //! the covariance heatmap.
 
 use egui::{Align2, Color32, RichText, Ui, vec2};
-use egui_plot::{
-    AxisHints, Bar, BarChart, GridMark, Line, Plot, PlotPoint, PlotPoints, Points, Text,
-};
+use egui_plot::{AxisHints, Bar, BarChart, GridMark, Line, PlotPoint, PlotPoints, Points, Text};
 
 use crate::app::style::{diverging, fmt_num, text_on};
 use crate::app::widgets::Heatmap;
@@ -46,7 +44,7 @@ pub(super) fn scree_ui(ui: &mut Ui, pca: &Pca) {
         .collect();
     let accent = Color32::from_rgb(0, 114, 178);
     let text_color = ui.visuals().text_color();
-    Plot::new("pca-scree")
+    crate::app::views::axes::plot("pca-scree")
         .y_axis_label("ratio of variance")
         .include_y(0.0)
         .include_y(1.08)

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
+use egui_plot::{Arrows, HoverPosition, Legend, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
@@ -173,7 +173,7 @@ pub(super) fn scores_ui(
         None => (axis_title(pca, kx), axis_title(pca, ky)),
     };
     // A plot per method: each keeps its own bounds.
-    let mut plot = Plot::new(("pca-scores", frame.is_some().then_some(method)))
+    let mut plot = crate::app::views::axes::plot(("pca-scores", frame.is_some().then_some(method)))
         .x_axis_label(x_title)
         .custom_y_axes(crate::app::views::sparse_y_axis(y_title))
         .label_formatter(hover)

@@ -6,8 +6,7 @@
 
 use egui::{Align2, Color32, Stroke, Ui, Vec2};
 use egui_plot::{
-    Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon,
-    Text,
+    Corner, Legend, Line, LineStyle, MarkerShape, PlotPoint, PlotPoints, Points, Polygon, Text,
 };
 
 use super::RegressView;
@@ -109,7 +108,7 @@ fn line_ui(
         .flatten();
     let (x_min, x_max) = p.spans[1];
     let pad = ((x_max - x_min) * 0.08).max(1e-9);
-    let response = Plot::new("regress-data")
+    let response = crate::app::views::axes::plot("regress-data")
         .width(size.x)
         .height(size.y)
         .custom_x_axes(crate::app::views::sparse_x_axis(p.x_names[0].as_str()))
@@ -123,11 +122,17 @@ fn line_ui(
             draw_residuals(plot_ui, p, m, &idx, s.squares, s.residuals);
             plot_ui.line(
                 Line::new(
-                    format!(
-                        "least squares  ŷ = {} + {}·x",
-                        fmt_num(b0, 4),
-                        fmt_num(b1, 4)
-                    ),
+                    // The equation where the legend has room for it (the
+                    // numbers beside say it too).
+                    if size.x >= 380.0 {
+                        format!(
+                            "least squares  ŷ = {} + {}·x",
+                            fmt_num(b0, 4),
+                            fmt_num(b1, 4)
+                        )
+                    } else {
+                        "least squares".to_owned()
+                    },
                     vec![[lo, b0 + b1 * lo], [hi, b0 + b1 * hi]],
                 )
                 .color(FIT_COLOR)
@@ -404,7 +409,7 @@ fn fitted_ui(ui: &mut Ui, p: &Prepared, m: &Model, size: Vec2) {
         m.fitted_span.0.min(p.spans[0].0),
         m.fitted_span.1.max(p.spans[0].1),
     );
-    Plot::new("regress-fitted")
+    crate::app::views::axes::plot("regress-fitted")
         .width(size.x)
         .height(size.y)
         .custom_x_axes(crate::app::views::sparse_x_axis(format!(

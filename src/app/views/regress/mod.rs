@@ -132,7 +132,7 @@ impl RegressView {
             ui.label(RichText::new(e).color(ui.visuals().warn_fg_color));
         }
         let avail = ui.available_size();
-        let side = (avail.x * 0.27).clamp(230.0, 360.0);
+        let side = (avail.x * 0.3).clamp(270.0, 380.0);
         let pic_w = ((avail.x - side - 24.0) / 2.0).max(120.0);
         let pic_h = (avail.y - 4.0).max(120.0);
         let mut edit = None;

@@ -40,27 +40,45 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, p: &Prepared, size: Vec2) 
     };
     let names = t.sources.map(row_name);
     let home = view.home_camera;
-    let text_h = 72.0;
+    let r = t.residual;
+    let one = [1.0; 3];
+    let lines = [
+        format!(
+            "Three rows ({}, {}, {}) as vectors of ℝ³: ŷ = {}·1 + {}·x is the point of the plane nearest y.",
+            names[0],
+            names[1],
+            names[2],
+            fmt_num(t.beta[0], 4),
+            fmt_num(t.beta[1], 4)
+        ),
+        format!(
+            "r · 1 = {}   r · x = {}   (r is perpendicular to the plane: the normal equations)",
+            fmt_num(dot(r, one), 3),
+            fmt_num(dot(r, t.x), 3)
+        ),
+    ];
+    // The text below the picture wraps at the picture's width: leave it the
+    // room it takes.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let text_h: f32 = lines
+        .iter()
+        .map(|l| {
+            ui.fonts_mut(|f| {
+                f.layout(l.clone(), font.clone(), Color32::WHITE, size.x)
+                    .size()
+                    .y
+            }) + ui.spacing().item_spacing.y
+        })
+        .sum::<f32>()
+        + 4.0;
     OrbitView::new("regress-observation", &mut view.settings.camera, home)
         .axis_names([names[0].as_str(), names[1].as_str(), names[2].as_str()])
         .show(ui, vec2(size.x, (size.y - text_h).max(80.0)), |sc| {
             draw(sc, t, &p.x_names[0]);
         });
-    let r = t.residual;
-    let one = [1.0; 3];
-    ui.label(format!(
-        "Three rows ({}, {}, {}) as vectors of ℝ³: ŷ = {}·1 + {}·x is the point of the plane nearest y.",
-        names[0],
-        names[1],
-        names[2],
-        fmt_num(t.beta[0], 4),
-        fmt_num(t.beta[1], 4)
-    ));
-    ui.label(format!(
-        "r · 1 = {}   r · x = {}   (r is perpendicular to the plane: the normal equations)",
-        fmt_num(dot(r, one), 3),
-        fmt_num(dot(r, t.x), 3)
-    ));
+    for l in lines {
+        ui.label(l);
+    }
 }
 
 fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
@@ -140,7 +158,9 @@ fn draw(sc: &mut crate::app::widgets::Scene3d, t: &Three, x_name: &str) {
         sc.line(w(a, 1.0), w(b, 1.0), stroke);
         sc.line(w(b, 1.0), w(c, 1.0), stroke);
     }
-    let top = sc.proj.rect().left_top() + vec2(8.0, 6.0);
+    // Below the projection button's row (top right), which a narrow
+    // picture brings over the top left.
+    let top = sc.proj.rect().left_top() + vec2(8.0, 32.0);
     sc.overlay_text(
         top,
         Align2::LEFT_TOP,

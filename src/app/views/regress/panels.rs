@@ -2,9 +2,7 @@
 //! with the descent path, the ridge path, and Anscombe's quartet.
 
 use egui::{Color32, RichText, Ui, Vec2, vec2};
-use egui_plot::{
-    Corner, Heatmap, Legend, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, VLine,
-};
+use egui_plot::{Corner, Heatmap, Legend, Line, MarkerShape, PlotPoint, PlotPoints, Points, VLine};
 
 use super::data_space::{DESCENT_COLOR, FIT_COLOR};
 use super::prepare::{Prepared, span};
@@ -53,7 +51,7 @@ pub(super) fn descent_ui(ui: &mut Ui, s: &RegressSettings, p: &Prepared, size: V
     } else {
         ""
     };
-    Plot::new("regress-descent")
+    crate::app::views::axes::plot("regress-descent")
         .width(size.x)
         .height((size.y - 40.0).max(80.0))
         .custom_x_axes(crate::app::views::sparse_x_axis(b0_name))
@@ -105,7 +103,7 @@ pub(super) fn ridge_ui(ui: &mut Ui, s: &RegressSettings, p: &Prepared, size: Vec
     let Some(path) = p.model.as_ref().ok().and_then(|m| m.ridge_path.as_ref()) else {
         return;
     };
-    Plot::new("regress-ridge")
+    crate::app::views::axes::plot("regress-ridge")
         .width(size.x)
         .height((size.y - 40.0).max(80.0))
         .custom_x_axes(crate::app::views::sparse_x_axis("log₁₀ λ"))
@@ -176,7 +174,7 @@ pub(super) fn quartet_ui(ui: &mut Ui, size: Vec2) {
                         Err(e) => e.to_string(),
                     };
                     ui.label(RichText::new(title).small());
-                    Plot::new(("regress-anscombe", set))
+                    crate::app::views::axes::plot(("regress-anscombe", set))
                         .width(cell.x)
                         .height((cell.y - 18.0).max(40.0))
                         .include_x(2.0)

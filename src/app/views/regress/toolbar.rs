@@ -4,6 +4,7 @@
 use egui::{ComboBox, RichText, Slider, Ui};
 
 use super::RegressView;
+use crate::app::widgets::together;
 use crate::data::Dataset;
 use crate::scene::{MAX_DESCENT_STEPS, MAX_RIDGE, RegressPanel};
 
@@ -12,6 +13,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
     ui.horizontal_wrapped(|ui| {
         let names = ds.column_names();
         let y = s.y_column(ds).unwrap_or("—").to_owned();
+        together(ui, "y", |ui| {
         let y_label = ui.label("y");
         ComboBox::from_id_salt("regress-y")
             .selected_text(&y)
@@ -27,6 +29,7 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
             })
             .response
             .labelled_by(y_label.id);
+        });
         ui.label("on");
         let xs: Vec<String> = s.x_columns(ds).into_iter().map(str::to_owned).collect();
         let shown = if xs.len() > 2 {
@@ -83,9 +86,11 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
         match s.panel {
             RegressPanel::Ridge => {
                 ui.separator();
-                ui.label("λ");
-                ui.add(Slider::new(&mut s.ridge, 0.0..=MAX_RIDGE).logarithmic(true).smallest_positive(1e-3))
-                    .on_hover_text("Ridge penalty on the slopes: minimise |y − Xβ|² + λ Σβⱼ². 0 is ordinary least squares.");
+                together(ui, "ridge", |ui| {
+                    ui.label("λ");
+                    ui.add(Slider::new(&mut s.ridge, 0.0..=MAX_RIDGE).logarithmic(true).smallest_positive(1e-3))
+                        .on_hover_text("Ridge penalty on the slopes: minimise |y − Xβ|² + λ Σβⱼ². 0 is ordinary least squares.");
+                });
             }
             RegressPanel::Descent => {
                 ui.separator();
@@ -100,7 +105,9 @@ pub(super) fn ui(ui: &mut Ui, view: &mut RegressView, ds: &Dataset) {
                     let speed = *rate * 0.01;
                     ui.add(egui::DragValue::new(rate).speed(speed).range(1e-9..=1e6).prefix("rate "));
                 }
-                ui.add(Slider::new(&mut s.steps, 1..=MAX_DESCENT_STEPS).logarithmic(true).text("steps"));
+                together(ui, "steps", |ui| {
+                    ui.add(Slider::new(&mut s.steps, 1..=MAX_DESCENT_STEPS).logarithmic(true).text("steps"))
+                });
                 ui.checkbox(&mut s.centre, "centre x")
                     .on_hover_text("Descend on x − x̄: β₀ and β₁ stop pulling on each other (the valley's axes line up with them) and descent is much faster. β₀ is then the fitted value at x̄.");
                 let label = if view.playing { "‖ Pause" } else { "▶ Play" };
