@@ -74,6 +74,10 @@ pub struct NumericColumn {
     pub values: Vec<f64>,
 }
 
+/// Most distinct values a label column colouring points by default has
+/// (the palette keeps 21 colours apart).
+pub const MAX_COLOR_CATEGORIES: usize = 21;
+
 /// A text column, stored as category codes into a list of distinct values
 /// (in order of first appearance), so it can colour points cheaply.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +123,22 @@ impl Dataset {
     #[must_use]
     pub fn label(&self, name: &str) -> Option<&LabelColumn> {
         self.labels.iter().find(|c| c.name == name)
+    }
+
+    /// The label column that colours points: `chosen` (`Some("")` for
+    /// none), or by default the first with a few distinct values (2 to
+    /// [`MAX_COLOR_CATEGORIES`], fewer than the rows) — a genre or a
+    /// species, not a title that names nearly every row.
+    #[must_use]
+    pub fn color_label(&self, chosen: Option<&str>) -> Option<&LabelColumn> {
+        match chosen {
+            Some("") => None,
+            Some(name) => self.label(name),
+            None => self.labels.iter().find(|l| {
+                let k = l.categories.len();
+                (2..=MAX_COLOR_CATEGORIES).contains(&k) && k < self.n_rows
+            }),
+        }
     }
 
     /// Names of the numeric columns, in order.

@@ -108,6 +108,87 @@ pub(crate) fn sparse_x_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisH
     vec![axes::x_axis(label)]
 }
 
+/// Most entries a plot legend lists. A label column with more values still
+/// colours the points, without a legend that would cover them:
+/// [`legend_note`] says so above the plot.
+pub(crate) const LEGEND_MAX: usize = 12;
+
+/// The legend of a scatter coloured by `label`, titled with the column's
+/// name, in the corner where the fewest of `points` lie; `None` without a
+/// label or when it has more than [`LEGEND_MAX`] values.
+pub(crate) fn scatter_legend(
+    label: Option<&LabelColumn>,
+    points: impl Iterator<Item = [f64; 2]>,
+) -> Option<egui_plot::Legend> {
+    let l = label.filter(|l| l.categories.len() <= LEGEND_MAX)?;
+    Some(
+        egui_plot::Legend::default()
+            .title(&l.name)
+            .position(emptiest_corner(points)),
+    )
+}
+
+/// The corner of the points' bounding box (a box 40 % of its width and
+/// height) holding the fewest of them; the top right on a tie.
+pub fn emptiest_corner(points: impl Iterator<Item = [f64; 2]>) -> egui_plot::Corner {
+    use egui_plot::Corner;
+    // A sample is plenty to find an empty corner.
+    let pts: Vec<[f64; 2]> = points
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .take(200_000)
+        .collect();
+    let stride = (pts.len() / 20_000).max(1);
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in &pts {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    let corners = [
+        Corner::RightTop,
+        Corner::LeftTop,
+        Corner::RightBottom,
+        Corner::LeftBottom,
+    ];
+    if pts.is_empty() {
+        return Corner::RightTop;
+    }
+    let frac = |v: f64, k: usize| {
+        let span = hi[k] - lo[k];
+        if span > 0.0 { (v - lo[k]) / span } else { 0.5 }
+    };
+    let mut counts = [0usize; 4];
+    for p in pts.iter().step_by(stride) {
+        let (fx, fy) = (frac(p[0], 0), frac(p[1], 1));
+        let (right, left, top, bottom) = (fx >= 0.6, fx <= 0.4, fy >= 0.6, fy <= 0.4);
+        for (i, inside) in [right && top, left && top, right && bottom, left && bottom]
+            .into_iter()
+            .enumerate()
+        {
+            counts[i] += usize::from(inside);
+        }
+    }
+    let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
+    corners[best]
+}
+
+/// Above a scatter coloured by `label`: why it has no legend, when the
+/// column has too many values for one.
+pub(crate) fn legend_note(ui: &mut egui::Ui, label: Option<&LabelColumn>) {
+    if let Some(l) = label.filter(|l| l.categories.len() > LEGEND_MAX) {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} values of {}: too many for a legend (hover a point for its {}).",
+                crate::app::style::fmt_count(l.categories.len()),
+                l.name,
+                l.name
+            ))
+            .weak(),
+        );
+    }
+}
+
 /// How much of its colour a point keeps when highlights are drawn over it.
 pub(crate) const FADED: f32 = 0.35;
 

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{RichText, Ui};
-use egui_plot::{HoverPosition, Legend};
+use egui_plot::HoverPosition;
 
 use crate::app::DatasetHandle;
 use crate::app::style::{fmt_count, fmt_num};
@@ -45,11 +45,7 @@ pub(super) fn scatter_ui(
         ui.label("This dataset has no numeric columns to plot.");
         return;
     };
-    let label = match settings.color.as_deref() {
-        Some("") => None,
-        Some(name) => ds.label(name),
-        None => ds.labels.first(),
-    };
+    let label = ds.color_label(settings.color.as_deref());
 
     scatter_controls(ui, ds, [&xc.name, &yc.name], label, settings);
 
@@ -106,6 +102,7 @@ pub(super) fn scatter_ui(
         );
     }
 
+    super::super::legend_note(ui, label);
     let dark = ui.visuals().dark_mode;
     let series_ref = &series;
     let hover_text = move |pos: &HoverPosition<'_>| -> Option<String> {
@@ -124,8 +121,8 @@ pub(super) fn scatter_ui(
         .label_formatter(hover_text)
         // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
         .show_crosshair(false);
-    if label.is_some() {
-        plot = plot.legend(Legend::default().title(label.map_or("", |l| l.name.as_str())));
+    if let Some(legend) = super::super::scatter_legend(label, (0..ds.n_rows).map(xy)) {
+        plot = plot.legend(legend);
     }
     plot.show(ui, |plot_ui| {
         if big {

@@ -6,8 +6,6 @@ use crate::data::{Dataset, LabelColumn};
 use crate::math::similarity::Metric;
 use crate::scene::EmbeddingsSettings;
 
-use super::MAX_COLOR_CATEGORIES;
-
 /// What a search matched: the rows, in order.
 pub(super) struct Matches {
     pub rows: Vec<usize>,
@@ -75,17 +73,10 @@ pub(super) fn name_column<'a>(s: &EmbeddingsSettings, ds: &'a Dataset) -> Option
     }
 }
 
-/// The label column colouring points: the chosen one, or the first with
-/// 2..=MAX_COLOR_CATEGORIES distinct values.
+/// The label column colouring points: the chosen one, or the first with a
+/// few distinct values ([`Dataset::color_label`]).
 pub(super) fn color_column<'a>(s: &EmbeddingsSettings, ds: &'a Dataset) -> Option<&'a LabelColumn> {
-    match s.color.as_deref() {
-        Some("") => None,
-        Some(name) => ds.label(name),
-        None => ds
-            .labels
-            .iter()
-            .find(|l| (2..=MAX_COLOR_CATEGORIES).contains(&l.categories.len())),
-    }
+    ds.color_label(s.color.as_deref())
 }
 
 /// A row's name: its label in the name column, or `#row` without one.

@@ -56,9 +56,6 @@ type Fate = (u64, usize, Vec<(usize, bool)>);
 /// Indexing and fitting more cells than this (rows × dimensions) runs on a
 /// background thread.
 const BACKGROUND_CELLS: usize = 2_000_000;
-/// A label column with more distinct values than this does not colour points
-/// by default (it names them instead).
-const MAX_COLOR_CATEGORIES: usize = 30;
 /// Width of the side panel, in points.
 const SIDE_WIDTH: f32 = 330.0;
 

@@ -4,7 +4,6 @@
 use egui::{Align2, FontId, Pos2, Rect, Stroke, Ui, pos2, vec2};
 use egui_plot::MarkerShape;
 
-use super::MAX_COLOR_CATEGORIES;
 use super::plot::{Look, Marks, marker, marker_shape};
 use crate::app::style::category_color;
 use crate::app::widgets::place_labels_where;
@@ -27,7 +26,7 @@ pub(super) fn paint_legend(
     shapes: bool,
 ) -> Option<Rect> {
     let n = column.categories.len();
-    if n == 0 || n > MAX_COLOR_CATEGORIES {
+    if n == 0 || n > crate::app::views::LEGEND_MAX {
         return None;
     }
     let painter = ui.painter_at(rect);

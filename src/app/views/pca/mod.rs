@@ -340,9 +340,5 @@ fn effective_columns(s: &PcaSettings, ds: &Dataset) -> Vec<String> {
 }
 
 fn color_label<'a>(s: &PcaSettings, ds: &'a Dataset) -> Option<&'a LabelColumn> {
-    match s.color.as_deref() {
-        Some("") => None,
-        Some(name) => ds.label(name),
-        None => ds.labels.first(),
-    }
+    ds.color_label(s.color.as_deref())
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Arrows, HoverPosition, Legend, PlotPoint, Text};
+use egui_plot::{Arrows, HoverPosition, PlotPoint, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
@@ -154,6 +154,7 @@ pub(super) fn scores_ui(
             (0..n).step_by(stride).map(|i| (i, fit.selection.rows[i])),
         )
     };
+    crate::app::views::legend_note(ui, label);
     let dark = ui.visuals().dark_mode;
     let series_ref = &series;
     let hover = move |pos: &HoverPosition<'_>| -> Option<String> {
@@ -180,8 +181,13 @@ pub(super) fn scores_ui(
         .data_aspect(1.0)
         // No crosshair; show_x/show_y stay on: egui_plot hovers only with one of them.
         .show_crosshair(false);
-    if let Some(l) = label {
-        plot = plot.legend(Legend::default().title(&l.name));
+    if let Some(legend) = crate::app::views::scatter_legend(
+        label,
+        (0..n)
+            .step_by(stride)
+            .map(|i| drawn_xy(fit, frame, kx, ky, i)),
+    ) {
+        plot = plot.legend(legend);
     }
     let text_color = ui.visuals().text_color();
     let mut h = key_hasher();

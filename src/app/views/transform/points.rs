@@ -74,11 +74,7 @@ pub(super) fn data_columns(s: &TransformSettings, ds: &Dataset) -> Vec<String> {
 }
 
 pub(super) fn color_label<'a>(s: &TransformSettings, ds: &'a Dataset) -> Option<&'a LabelColumn> {
-    match s.color.as_deref() {
-        Some("") => None,
-        Some(name) => ds.label(name),
-        None => ds.labels.first(),
-    }
+    ds.color_label(s.color.as_deref())
 }
 
 pub(super) fn point_color(label: Option<&LabelColumn>, row: usize, dark: bool) -> Color32 {
