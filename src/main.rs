@@ -52,6 +52,10 @@ struct PresentArgs {
     /// The deck (TOML: a title and [[slide]] tables with title, scene, captions, notes),
     /// or `builtin` for the shipped linear-algebra-for-ml deck.
     deck: PathBuf,
+    /// Open the presenter window too (notes, this step and the next, the
+    /// slide number and a clock), for the speaker's screen; P toggles it.
+    #[arg(long)]
+    presenter: bool,
 }
 
 fn main() -> ExitCode {
@@ -117,12 +121,12 @@ fn present(args: &PresentArgs) -> Result<(), Failure> {
         eigenlens::deck::load_deck(&args.deck)
     }
     .map_err(|e| Failure::input(e.to_string()))?;
-    run_gui(None, Some(deck))
+    run_gui(None, Some((deck, args.presenter)))
 }
 
 fn run_gui(
     path: Option<PathBuf>,
-    deck: Option<eigenlens::deck::LoadedDeck>,
+    deck: Option<(eigenlens::deck::LoadedDeck, bool)>,
 ) -> Result<(), Failure> {
     // A file named on the command line must load before a window opens: a bad
     // one is reported here, with exit status 2, like every other bad input.
@@ -153,8 +157,9 @@ fn run_gui(
             if let Some(e) = &choose {
                 app.offer_arrays(e);
             }
-            if let Some(deck) = deck {
+            if let Some((deck, presenter)) = deck {
                 app.start_presentation(&cc.egui_ctx, deck);
+                app.set_presenter_window(presenter);
             }
             Ok(Box::new(app))
         }),

@@ -152,3 +152,115 @@ fn keys_step_through_stages_and_slides() {
     assert!(harness.state().presentation().is_none());
     harness.get_by_label("File");
 }
+
+/// A step looks the same however it was reached: the trained Factorize
+/// slide's last step shows the trained epoch going back (←) from the next
+/// slide as it did going forward.
+#[test]
+fn going_back_to_a_factorize_step_shows_the_trained_model() {
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    let deck = load_builtin_deck().expect("deck");
+    let slide = deck
+        .deck
+        .slides
+        .iter()
+        .position(|s| s.scene.ends_with("factorize-training.toml"))
+        .expect("the deck has the training slide");
+    harness.state_mut().start_presentation(&ctx, deck);
+    let settle = |h: &mut egui_kittest::Harness<'_, eigenlens::app::EigenApp>| {
+        for _ in 0..3000 {
+            h.step();
+            let p = h.state().presentation().expect("presenting");
+            if !p.animating() && !h.state().factorize_view().is_training() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        h.run_steps(3);
+    };
+    while harness.state().presentation().expect("presenting").position().0 < slide {
+        harness.state_mut().present_next();
+        harness.run_steps(1);
+    }
+    // Forward through the training slide's steps.
+    let last_step = |h: &egui_kittest::Harness<'_, eigenlens::app::EigenApp>| {
+        h.state().presentation().expect("presenting").position()
+    };
+    while last_step(&harness).0 == slide {
+        settle(&mut harness);
+        if harness.state().presentation().expect("presenting").at_last_step() {
+            break;
+        }
+        harness.state_mut().present_next();
+    }
+    settle(&mut harness);
+    let trained = harness.state().factorize_view().settings.epoch;
+    assert!(trained > 0, "the scene trains");
+    assert_eq!(harness.state().factorize_view().shown_epoch(), trained, "forward");
+    // On to the next slide and back.
+    harness.state_mut().present_next();
+    settle(&mut harness);
+    assert_eq!(last_step(&harness).0, slide + 1);
+    harness.state_mut().present_previous();
+    settle(&mut harness);
+    assert_eq!(last_step(&harness).0, slide);
+    assert_eq!(
+        harness.state().factorize_view().shown_epoch(),
+        trained,
+        "back: the same trained model as forward, not epoch 0"
+    );
+}
+
+/// P opens the presenter window: the slide and step, a clock, this step's
+/// caption and the next one's, the notes; its Next button steps the deck,
+/// and the keys' hint leaves the audience's caption strip.
+#[test]
+fn presenter_window_shows_now_next_notes_and_steps() {
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .start_presentation(&ctx, load_builtin_deck().expect("deck"));
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("P: presenter window").is_some());
+    harness.key_press(Key::P);
+    harness.run_steps(3);
+    assert!(
+        harness
+            .state()
+            .presentation()
+            .expect("presenting")
+            .presenter_open()
+    );
+    harness.get_by_label_contains("Slide 1 of");
+    harness.get_by_label_contains("since the start");
+    // Now: slide 1's caption (also on the strip); next: slide 2's title.
+    assert!(
+        harness
+            .query_all_by_label_contains("Each row is a vector x ∈ ℝ⁴")
+            .count()
+            >= 2
+    );
+    harness.get_by_label_contains("Slide 2: A matrix is a transformation.");
+    harness.get_by_label_contains("Every dataset in ML starts as a matrix");
+    assert!(
+        harness.query_by_label_contains("P: presenter window").is_none(),
+        "the keys are not shown to the room"
+    );
+    harness.get_by_label("Next ▶").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().presentation().expect("presenting").position(),
+        (1, 0)
+    );
+    harness.get_by_label_contains("Slide 2 of");
+    harness.get_by_label("◀ Back").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().presentation().expect("presenting").position(),
+        (0, 0)
+    );
+}

@@ -32,6 +32,10 @@ pub struct Presentation {
     /// An animation toward the current step: from, to, started.
     moving: Option<(f32, f32, Instant)>,
     notes: bool,
+    /// Whether the presenter window (notes, now and next, a clock) is open.
+    presenter: bool,
+    /// When the presentation started (the presenter window's timer).
+    started: Instant,
     /// The zoom factor to restore on leaving.
     zoom_before: f32,
 }
@@ -43,15 +47,59 @@ impl Presentation {
         (self.slide, self.step)
     }
 
+    /// Whether an animation toward the current step is running.
+    #[must_use]
+    pub fn animating(&self) -> bool {
+        self.moving.is_some()
+    }
+
+    /// Whether the current step is its slide's last.
+    #[must_use]
+    pub fn at_last_step(&self) -> bool {
+        self.step + 1 >= self.steps().len()
+    }
+
+    /// Whether the presenter window is open.
+    #[must_use]
+    pub fn presenter_open(&self) -> bool {
+        self.presenter
+    }
+
     fn steps(&self) -> Vec<Step> {
-        let mut s = steps(&self.deck.scenes[self.slide].scene);
-        for (st, c) in s
-            .iter_mut()
-            .zip(&self.deck.deck.slides[self.slide].captions)
-        {
+        self.steps_of(self.slide)
+    }
+
+    /// Slide `slide`'s steps, with the deck's captions where it gives them.
+    fn steps_of(&self, slide: usize) -> Vec<Step> {
+        let Some(loaded) = self.deck.scenes.get(slide) else {
+            return Vec::new();
+        };
+        let mut s = steps(&loaded.scene);
+        for (st, c) in s.iter_mut().zip(&self.deck.deck.slides[slide].captions) {
             c.clone_into(&mut st.caption);
         }
         s
+    }
+
+    /// What comes next: the next step's caption, or the next slide's title
+    /// and first caption, or the end.
+    #[must_use]
+    pub fn next_text(&self) -> String {
+        let steps = self.steps();
+        if let Some(next) = steps.get(self.step + 1) {
+            return next.caption.clone();
+        }
+        match self.deck.deck.slides.get(self.slide + 1) {
+            Some(slide) => {
+                let first = self
+                    .steps_of(self.slide + 1)
+                    .first()
+                    .map(|s| s.caption.clone())
+                    .unwrap_or_default();
+                format!("Slide {}: {}. {first}", self.slide + 2, slide.title)
+            }
+            None => "The end of the deck.".to_owned(),
+        }
     }
 }
 
@@ -70,6 +118,8 @@ impl EigenApp {
             step: 0,
             moving: None,
             notes: false,
+            presenter: false,
+            started: Instant::now(),
             zoom_before,
         });
         self.show_slide(0, false);
@@ -80,6 +130,13 @@ impl EigenApp {
         if let Some(p) = self.presentation.take() {
             ctx.set_zoom_factor(p.zoom_before);
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+        }
+    }
+
+    /// Opens or closes the presenter window of the presentation under way.
+    pub fn set_presenter_window(&mut self, on: bool) {
+        if let Some(p) = &mut self.presentation {
+            p.presenter = on;
         }
     }
 
@@ -148,7 +205,7 @@ impl EigenApp {
     /// Keys, the running animation and the caption strip (before the view).
     pub(super) fn presentation_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let (next, prev, leave, notes, first) = ctx.input_mut(|i| {
+        let (next, prev, leave, notes, first, presenter) = ctx.input_mut(|i| {
             let mut any = |keys: &[Key]| {
                 keys.iter()
                     .any(|k| i.consume_key(egui::Modifiers::NONE, *k))
@@ -159,6 +216,7 @@ impl EigenApp {
                 any(&[Key::Escape]),
                 any(&[Key::N]),
                 any(&[Key::Home]),
+                any(&[Key::P]),
             )
         });
         if leave {
@@ -180,6 +238,9 @@ impl EigenApp {
         if notes {
             p.notes = !p.notes;
         }
+        if presenter {
+            p.presenter = !p.presenter;
+        }
         if let Some((from, to, started)) = p.moving {
             let t = if (to - from).abs() > 0.0 {
                 (started.elapsed().as_secs_f32() / STEP_SECONDS).min(1.0)
@@ -197,7 +258,7 @@ impl EigenApp {
         let slide = &p.deck.deck.slides[p.slide];
         let caption = steps.get(p.step).map_or("", |s| s.caption.as_str());
         let (n_slides, n_steps) = (p.deck.scenes.len(), steps.len());
-        let (slide_i, step_i, show_notes) = (p.slide, p.step, p.notes);
+        let (slide_i, step_i, show_notes, presenter) = (p.slide, p.step, p.notes, p.presenter);
         let deck_title = p.deck.deck.title.clone();
         egui::Panel::bottom("presentation-caption").show(ui, |ui| {
             ui.add_space(6.0);
@@ -215,13 +276,17 @@ impl EigenApp {
                 });
             });
             ui.label(RichText::new(caption).size(18.0));
-            ui.label(
-                RichText::new(
-                    "PageDown / → / Space: next   PageUp / ←: back   N: notes   Esc: leave",
-                )
-                .small()
-                .weak(),
-            );
+            // The keys are the speaker's business: with the presenter
+            // window open they are said there, not to the room.
+            if !presenter {
+                ui.label(
+                    RichText::new(
+                        "PageDown / → / Space: next   PageUp / ←: back   N: notes   P: presenter window   Esc: leave",
+                    )
+                    .small()
+                    .weak(),
+                );
+            }
             ui.add_space(4.0);
         });
         if show_notes {
@@ -236,5 +301,124 @@ impl EigenApp {
                     });
                 });
         }
+        if presenter {
+            self.presenter_window(&ctx);
+        }
     }
+
+    /// The presenter window, on the speaker's screen: the slide and step,
+    /// a clock and the time since the start, this step's caption, what
+    /// comes next, and the notes, large; its keys and buttons step the
+    /// slides like the audience window's. Where the system shows one window
+    /// only (and in tests) it is a window inside the slide.
+    fn presenter_window(&mut self, ctx: &egui::Context) {
+        let Some(p) = &self.presentation else { return };
+        let steps = p.steps();
+        let slide = &p.deck.deck.slides[p.slide];
+        let now = steps.get(p.step).map_or("", |s| s.caption.as_str()).to_owned();
+        let next = p.next_text();
+        let header = format!(
+            "Slide {} of {} · step {} of {} — {}",
+            p.slide + 1,
+            p.deck.scenes.len(),
+            p.step + 1,
+            steps.len(),
+            slide.title
+        );
+        let notes = slide.notes.trim().to_owned();
+        let elapsed = p.started.elapsed().as_secs();
+        let clock = format!(
+            "{}   ·   {:02}:{:02}:{:02} since the start",
+            chrono::Local::now().format("%H:%M"),
+            elapsed / 3600,
+            elapsed / 60 % 60,
+            elapsed % 60
+        );
+        let builder = egui::ViewportBuilder::default()
+            .with_title("eigenlens — presenter")
+            .with_inner_size([760.0, 560.0]);
+        let action = ctx.show_viewport_immediate(
+            egui::ViewportId::from_hash_of("eigenlens-presenter"),
+            builder,
+            |ui, class| {
+                let mut action = PresenterAction::None;
+                let body = |ui: &mut egui::Ui, action: &mut PresenterAction| {
+                    ui.label(RichText::new(&clock).size(20.0).monospace());
+                    ui.label(RichText::new(&header).size(22.0).strong());
+                    ui.add_space(8.0);
+                    ui.label(RichText::new("Now").weak());
+                    ui.label(RichText::new(&now).size(20.0));
+                    ui.add_space(6.0);
+                    ui.label(RichText::new("Next").weak());
+                    ui.label(RichText::new(&next).size(17.0).weak());
+                    ui.add_space(6.0);
+                    ui.horizontal(|ui| {
+                        if ui.button(RichText::new("◀ Back").size(18.0)).clicked() {
+                            *action = PresenterAction::Previous;
+                        }
+                        if ui.button(RichText::new("Next ▶").size(18.0)).clicked() {
+                            *action = PresenterAction::Next;
+                        }
+                    });
+                    ui.separator();
+                    ui.label(RichText::new("Notes").weak());
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        ui.label(
+                            RichText::new(if notes.is_empty() {
+                                "(no notes for this slide)"
+                            } else {
+                                notes.as_str()
+                            })
+                            .size(20.0),
+                        );
+                    });
+                };
+                if class == egui::ViewportClass::EmbeddedWindow {
+                    egui::Window::new("Presenter")
+                        .default_width(460.0)
+                        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-12.0, 12.0))
+                        .show(ui.ctx(), |ui| body(ui, &mut action));
+                } else {
+                    // Its own window: its keys step the slides too.
+                    let (next, prev, close) = ui.ctx().input_mut(|i| {
+                        let closing = i.viewport().close_requested();
+                        let mut any = |keys: &[Key]| {
+                            keys.iter()
+                                .any(|k| i.consume_key(egui::Modifiers::NONE, *k))
+                        };
+                        (
+                            any(&[Key::PageDown, Key::ArrowRight, Key::Space]),
+                            any(&[Key::PageUp, Key::ArrowLeft]),
+                            closing || any(&[Key::P]),
+                        )
+                    });
+                    egui::CentralPanel::default().show(ui, |ui| body(ui, &mut action));
+                    if next {
+                        action = PresenterAction::Next;
+                    } else if prev {
+                        action = PresenterAction::Previous;
+                    } else if close {
+                        action = PresenterAction::Close;
+                    }
+                }
+                action
+            },
+        );
+        // The clock ticks.
+        ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        match action {
+            PresenterAction::None => {}
+            PresenterAction::Next => self.present_next(),
+            PresenterAction::Previous => self.present_previous(),
+            PresenterAction::Close => self.set_presenter_window(false),
+        }
+    }
+}
+
+/// What the presenter window asked for.
+enum PresenterAction {
+    None,
+    Next,
+    Previous,
+    Close,
 }
