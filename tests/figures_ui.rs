@@ -108,6 +108,8 @@ fn view_screenshot_matches_the_saved_scene() {
 #[test]
 fn view_screenshot_saves_as_svg() {
     let dir = tempfile::tempdir().expect("a temporary directory");
+    // A bare name: the file gets the format's extension.
+    let typed = dir.path().join("view");
     let path = dir.path().join("view.svg");
     let mut harness = app_harness(app_on_scene("transform-shear"));
     harness.run_steps(2);
@@ -134,11 +136,12 @@ fn view_screenshot_saves_as_svg() {
     }
     harness
         .get_by_role(egui::accesskit::Role::TextInput)
-        .type_text(path.to_str().expect("utf-8"));
+        .type_text(typed.to_str().expect("utf-8"));
     harness.run_steps(1);
     harness.get_by_label("OK").click();
     harness.run_steps(3);
     let (status, error) = harness.state().status().expect("a status");
+    assert!(!typed.exists(), "no file without the extension");
     assert!(
         !error && status.starts_with("Saved the view as SVG"),
         "status: {status}"

@@ -180,7 +180,14 @@ fn going_back_to_a_factorize_step_shows_the_trained_model() {
         }
         h.run_steps(3);
     };
-    while harness.state().presentation().expect("presenting").position().0 < slide {
+    while harness
+        .state()
+        .presentation()
+        .expect("presenting")
+        .position()
+        .0
+        < slide
+    {
         harness.state_mut().present_next();
         harness.run_steps(1);
     }
@@ -190,7 +197,12 @@ fn going_back_to_a_factorize_step_shows_the_trained_model() {
     };
     while last_step(&harness).0 == slide {
         settle(&mut harness);
-        if harness.state().presentation().expect("presenting").at_last_step() {
+        if harness
+            .state()
+            .presentation()
+            .expect("presenting")
+            .at_last_step()
+        {
             break;
         }
         harness.state_mut().present_next();
@@ -198,7 +210,11 @@ fn going_back_to_a_factorize_step_shows_the_trained_model() {
     settle(&mut harness);
     let trained = harness.state().factorize_view().settings.epoch;
     assert!(trained > 0, "the scene trains");
-    assert_eq!(harness.state().factorize_view().shown_epoch(), trained, "forward");
+    assert_eq!(
+        harness.state().factorize_view().shown_epoch(),
+        trained,
+        "forward"
+    );
     // On to the next slide and back.
     harness.state_mut().present_next();
     settle(&mut harness);
@@ -225,7 +241,11 @@ fn presenter_window_shows_now_next_notes_and_steps() {
         .state_mut()
         .start_presentation(&ctx, load_builtin_deck().expect("deck"));
     harness.run_steps(2);
-    assert!(harness.query_by_label_contains("P: presenter window").is_some());
+    assert!(
+        harness
+            .query_by_label_contains("P: presenter window")
+            .is_some()
+    );
     harness.key_press(Key::P);
     harness.run_steps(3);
     assert!(
@@ -247,20 +267,30 @@ fn presenter_window_shows_now_next_notes_and_steps() {
     harness.get_by_label_contains("Slide 2: A matrix is a transformation.");
     harness.get_by_label_contains("Every dataset in ML starts as a matrix");
     assert!(
-        harness.query_by_label_contains("P: presenter window").is_none(),
+        harness
+            .query_by_label_contains("P: presenter window")
+            .is_none(),
         "the keys are not shown to the room"
     );
     harness.get_by_label("Next ▶").click();
     harness.run_steps(3);
     assert_eq!(
-        harness.state().presentation().expect("presenting").position(),
+        harness
+            .state()
+            .presentation()
+            .expect("presenting")
+            .position(),
         (1, 0)
     );
     harness.get_by_label_contains("Slide 2 of");
     harness.get_by_label("◀ Back").click();
     harness.run_steps(3);
     assert_eq!(
-        harness.state().presentation().expect("presenting").position(),
+        harness
+            .state()
+            .presentation()
+            .expect("presenting")
+            .position(),
         (0, 0)
     );
 }

@@ -28,6 +28,46 @@ pub(super) enum DialogPurpose {
     ImportWeights,
 }
 
+impl DialogPurpose {
+    /// The extension a file saved for this purpose gets when its name has
+    /// none; `None` for the purposes that read a file.
+    pub(super) fn save_extension(self) -> Option<&'static str> {
+        match self {
+            Self::Open | Self::OpenDeck | Self::OpenScene | Self::ImportWeights => None,
+            Self::SaveScene => Some("toml"),
+            Self::ExportScores => Some("csv"),
+            Self::ExportPicture | Self::SaveScreenshot => Some("png"),
+            Self::SaveSvg => Some("svg"),
+            Self::ExportWeights => Some("json"),
+        }
+    }
+
+    /// The typed-path field's placeholder: a path of the kind asked for.
+    pub(super) fn hint(self) -> &'static str {
+        match self {
+            Self::Open => "/path/to/data.csv",
+            Self::OpenDeck => "/path/to/deck.toml",
+            Self::OpenScene | Self::SaveScene => "/path/to/scene.toml",
+            Self::ExportScores => "/path/to/scores.csv",
+            Self::ExportPicture => "/path/to/picture.png",
+            Self::SaveScreenshot => "/path/to/screenshot.png",
+            Self::SaveSvg => "/path/to/figure.svg",
+            Self::ExportWeights | Self::ImportWeights => "/path/to/weights.json",
+        }
+    }
+
+    /// `path`, with this purpose's extension added to a bare name
+    /// (`figure` → `figure.png`); a name with an extension is kept.
+    pub(super) fn complete(self, path: PathBuf) -> PathBuf {
+        match self.save_extension() {
+            Some(ext) if path.extension().is_none() && path.file_name().is_some() => {
+                path.with_extension(ext)
+            }
+            _ => path,
+        }
+    }
+}
+
 /// A native file dialog running on its own thread.
 pub(super) struct Dialog {
     job: Job<DialogPurpose, Option<PathBuf>>,
@@ -170,6 +210,7 @@ impl EigenApp {
         purpose: DialogPurpose,
         path: PathBuf,
     ) {
+        let path = purpose.complete(path);
         match purpose {
             DialogPurpose::Open | DialogPurpose::OpenScene => self.open_in_background(ctx, path),
             DialogPurpose::OpenDeck => self.present_file(ctx, &path),
@@ -265,7 +306,7 @@ impl EigenApp {
                 }
                 let response = ui.add(
                     egui::TextEdit::singleline(&mut prompt.text)
-                        .hint_text("/path/to/file.csv")
+                        .hint_text(prompt.purpose.hint())
                         .desired_width(420.0),
                 );
                 // Enter makes a single-line field give up focus; check for it
@@ -285,5 +326,45 @@ impl EigenApp {
         } else if !open {
             self.prompt = None;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_name_gets_the_extension_of_what_is_saved() {
+        let c = |p: DialogPurpose, s: &str| p.complete(PathBuf::from(s));
+        assert_eq!(
+            c(DialogPurpose::SaveScreenshot, "/tmp/figure"),
+            PathBuf::from("/tmp/figure.png")
+        );
+        assert_eq!(
+            c(DialogPurpose::SaveSvg, "figure"),
+            PathBuf::from("figure.svg")
+        );
+        assert_eq!(
+            c(DialogPurpose::SaveScene, "talk"),
+            PathBuf::from("talk.toml")
+        );
+        assert_eq!(
+            c(DialogPurpose::ExportWeights, "w"),
+            PathBuf::from("w.json")
+        );
+        // A name with an extension, and files being opened, are kept.
+        assert_eq!(
+            c(DialogPurpose::SaveScreenshot, "a.jpeg.png"),
+            PathBuf::from("a.jpeg.png")
+        );
+        assert_eq!(
+            c(DialogPurpose::Open, "/data/ratings"),
+            PathBuf::from("/data/ratings")
+        );
+        assert_eq!(
+            DialogPurpose::SaveScreenshot.hint(),
+            "/path/to/screenshot.png"
+        );
+        assert!(DialogPurpose::SaveSvg.hint().ends_with(".svg"));
     }
 }

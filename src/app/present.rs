@@ -315,7 +315,10 @@ impl EigenApp {
         let Some(p) = &self.presentation else { return };
         let steps = p.steps();
         let slide = &p.deck.deck.slides[p.slide];
-        let now = steps.get(p.step).map_or("", |s| s.caption.as_str()).to_owned();
+        let now = steps
+            .get(p.step)
+            .map_or("", |s| s.caption.as_str())
+            .to_owned();
         let next = p.next_text();
         let header = format!(
             "Slide {} of {} · step {} of {} — {}",
