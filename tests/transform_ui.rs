@@ -248,12 +248,12 @@ fn the_caption_names_the_t_the_picture_is_at() {
             "{}",
             drawn.caption
         );
-        for i in 0..2 {
-            for j in 0..2 {
+        for (i, row) in a.iter().enumerate() {
+            for (j, &aij) in row.iter().enumerate() {
                 let id = if i == j { 1.0 } else { 0.0 };
-                let want = (1.0 - t) * id + t * a[i][j];
+                let want = (1.0 - t) * id + t * aij;
                 // The caption writes t to two decimals.
-                let tol = 0.005 * (a[i][j] - id).abs() + 1e-9;
+                let tol = 0.005 * (aij - id).abs() + 1e-9;
                 assert!(
                     (drawn.matrix[i][j] - want).abs() <= tol,
                     "at progress {progress} the caption says {:?} but entry ({i}, {j}) is drawn at {} (the formula gives {want})",
@@ -483,7 +483,7 @@ fn lab(c: egui::Color32) -> [f64; 3] {
     let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
     let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
     let f = |t: f64| {
-        if t > 0.008856 {
+        if t > 0.008_856 {
             t.cbrt()
         } else {
             7.787 * t + 16.0 / 116.0

@@ -221,7 +221,7 @@ impl Canvas2d<'_> {
             f.to_screen(m.column(1).into_owned()),
         ];
         let mut edited = None;
-        for j in 0..2 {
+        for (j, name) in BASIS_NAMES.iter().enumerate().take(2) {
             let col = m.column(j).into_owned();
             let tip = f.to_screen(col);
             let color = f.pal.basis[j];
@@ -235,11 +235,7 @@ impl Canvas2d<'_> {
             labels.add(
                 Rank::Basis,
                 [tip, tip + dir * 16.0, tip - dir * 24.0],
-                format!(
-                    "{} {}",
-                    BASIS_NAMES[j],
-                    fmt_vec(&[clean(col.x), clean(col.y)])
-                ),
+                format!("{name} {}", fmt_vec(&[clean(col.x), clean(col.y)])),
                 15.0,
                 color,
             );

@@ -369,7 +369,7 @@ fn data(scene: &mut Scene3d, w: &Space, pts: &Points, label: Option<&LabelColumn
 /// î ĵ k̂: the columns of the current matrix.
 fn basis(scene: &mut Scene3d, w: &Space, labels: &mut Labels) {
     let origin = w.screen(scene, Vector3::zeros());
-    for j in 0..3 {
+    for (j, name) in BASIS_NAMES.iter().enumerate() {
         let col = w.m.column(j).into_owned();
         let color = w.pal.basis[j];
         w.arrow(scene, labels, col, 3.0, color);
@@ -383,8 +383,7 @@ fn basis(scene: &mut Scene3d, w: &Space, labels: &mut Labels) {
                 Rank::Basis,
                 [tip, tip + dir * 16.0, tip - dir * 24.0],
                 format!(
-                    "{} {}",
-                    BASIS_NAMES[j],
+                    "{name} {}",
                     fmt_vec(&[clean(col.x), clean(col.y), clean(col.z)])
                 ),
                 14.0,
