@@ -17,7 +17,8 @@
 //!
 //! Files: `rows` (matrices as scene rows), `prepare` (the cache), `points`
 //! (the dataset's standardized points), `toolbar`, `canvas2d`, `canvas3d`,
-//! `paint` (arrows, labels, the caption), `side_panel` (editor and what the
+//! `paint` (arrows, and labels placed with the shared placement), `palette`
+//! (one colour per meaning, both themes), `side_panel` (editor and what the
 //! math says), `presets`, `composition`, `format` and `view_impl` (the
 //! [`View`](super::view::View) contract).
 
