@@ -596,3 +596,38 @@ fn matrix_cells_write_a_true_minus() {
     assert!(texts.iter().any(|t| t == "−0.30"), "{texts:?}");
     assert!(!texts.iter().any(|t| t == "-0.30"), "{texts:?}");
 }
+
+/// A singular A squashes the unit square flat: its image is drawn as the
+/// segment it became. Drawn as a closed outline it folded back on itself and
+/// the outline's mitred joins spiked into a band of the square's colour
+/// across the whole canvas (the singular scene at 700 points high).
+#[test]
+fn a_flattened_square_is_a_segment_not_a_band() {
+    use eigenlens::app::views::transform::Palette;
+    let (_dir, mut harness) = transform_at(
+        "[transform]\nmode = \"2d\"\nmatrix = [[1.0, 2.0], [0.5, 1.0]]\nprogress = 1.0\n",
+        SMALL,
+    );
+    let plot = harness.state().transform_view().drawn().plot;
+    let image = harness.render().expect("the frame renders");
+    let keep = Palette::of(false).keep;
+    let mut near = 0usize;
+    for y in plot.top() as u32..plot.bottom() as u32 {
+        for x in plot.left() as u32..plot.right() as u32 {
+            let p = image.get_pixel(x, y).0;
+            let d: i32 = [keep.r(), keep.g(), keep.b()]
+                .iter()
+                .zip(p)
+                .map(|(&c, q)| (i32::from(c) - i32::from(q)).abs())
+                .sum();
+            if d < 60 {
+                near += 1;
+            }
+        }
+    }
+    let area = (plot.width() * plot.height()) as usize;
+    assert!(
+        near * 100 < area,
+        "{near} of {area} pixels of the canvas have the unit square's colour"
+    );
+}
