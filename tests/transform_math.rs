@@ -1334,6 +1334,39 @@ fn path_agrees_with_the_interpolation_functions() {
     }
 }
 
+/// A frame's t is the parameter its matrix is at, what a caption must name:
+/// the eased progress on a straight or turning path (the matrix is lerp or
+/// polar_lerp at t, not at the progress), the eased progress within the
+/// current map of a composition, and the progress within an SVD step.
+#[test]
+fn a_frame_names_the_t_its_matrix_is_at() {
+    let a = Matrix2::new(1.2, 0.9, -0.3, 0.8);
+    let b = Matrix2::new(0.5, 0.0, 0.2, 1.5);
+    for i in 1..20 {
+        let p = f64::from(i) / 20.0;
+        let f = Path::new(&a, &[], Interpolation::Linear).frame(p);
+        assert_eq!(f.t.to_bits(), ease(p).to_bits());
+        assert_eq!(f.matrix, lerp(&a, f.t));
+        if (p - 0.5).abs() > 1e-12 {
+            assert!((f.t - p).abs() > 1e-3, "at {p} the eased t is {}", f.t);
+        }
+        let f = Path::new(&a, &[], Interpolation::Polar).frame(p);
+        assert_eq!(f.matrix, polar_lerp(&a, f.t));
+        let f = Path::new(&a, &[], Interpolation::Svd).frame(p);
+        assert_eq!(f.t.to_bits(), svd_steps(&a, p).progress.to_bits());
+        let f = Path::new(&(b * a), &[a, b], Interpolation::Linear).frame(p);
+        let Stage::Composition { index, .. } = f.stage else {
+            panic!("a composition's stage: {:?}", f.stage);
+        };
+        let m = if index == 0 {
+            lerp(&a, f.t)
+        } else {
+            lerp(&b, f.t) * a
+        };
+        assert_close(&f.matrix, &m, 1e-12, "the composition at its t");
+    }
+}
+
 /// The SVD path passes through Vᵀ at ⅓ and Σ·Vᵀ at ⅔ (in the rotation form:
 /// the last σ signed when A flips), in 2D and 3D.
 #[test]

@@ -20,10 +20,15 @@ pub const SIZE: egui::Vec2 = egui::vec2(1280.0, 800.0);
 /// A harness driving the whole app window, light theme, 1 pixel per point.
 /// The app's native file dialogs are off: File → Open… asks for a path in
 /// the window instead of waiting for a person at a desktop dialog.
-pub fn app_harness(mut app: EigenApp) -> Harness<'static, EigenApp> {
+pub fn app_harness(app: EigenApp) -> Harness<'static, EigenApp> {
+    app_harness_at(app, SIZE)
+}
+
+/// [`app_harness`] with a window of `size` points.
+pub fn app_harness_at(mut app: EigenApp, size: egui::Vec2) -> Harness<'static, EigenApp> {
     app.set_native_dialogs(false);
     Harness::builder()
-        .with_size(SIZE)
+        .with_size(size)
         .with_pixels_per_point(1.0)
         .with_theme(egui::Theme::Light)
         // llvmpipe is deterministic on one machine; allow for small

@@ -243,6 +243,8 @@ pub struct Frame<const N: usize> {
     /// The matrix to apply to the original points now.
     pub matrix: SMatrix<f64, N, N>,
     pub stage: Stage,
+    /// The parameter the matrix is at ([`Path::at_t`]): what a caption calls t.
+    pub t: f64,
     /// Its determinant: the signed area (volume) of the unit square's (cube's) image.
     pub det: f64,
     /// Its SVD: the semi-axes of the unit circle's (sphere's) image.
@@ -290,6 +292,18 @@ where
     /// composition of k maps plays map i (eased) during [i/k, (i+1)/k].
     #[must_use]
     pub fn at(&self, progress: f64) -> (SMatrix<f64, N, N>, Stage) {
+        let (matrix, stage, _) = self.at_t(progress);
+        (matrix, stage)
+    }
+
+    /// [`at`](Self::at) with the parameter t the matrix is at: the eased
+    /// progress of a straight or turning path (the matrix is
+    /// [`lerp`]`(A, t)` or [`polar_lerp`]`(A, t)`), the eased progress
+    /// within the current map of a composition, or the progress within the
+    /// current SVD step. What a caption names as "t" must be this, not the
+    /// progress.
+    #[must_use]
+    pub fn at_t(&self, progress: f64) -> (SMatrix<f64, N, N>, Stage, f64) {
         let t = progress.clamp(0.0, 1.0);
         let one = |i: Option<usize>, m: &SMatrix<f64, N, N>, t: f64| match &self.plan {
             Plan::Polar { a, steps } => match i {
@@ -300,7 +314,7 @@ where
         };
         if let Plan::Svd(plan) = &self.plan {
             let s = plan.at(t);
-            return (s.matrix, Stage::Svd { step: s.step });
+            return (s.matrix, Stage::Svd { step: s.step }, s.progress);
         }
         if self.steps.len() >= 2 {
             let count = self.steps.len();
@@ -310,18 +324,21 @@ where
             return (
                 one(Some(index), &self.steps[index], local) * self.before[index],
                 Stage::Composition { index, count },
+                local,
             );
         }
-        (one(None, &self.a, ease(t)), Stage::Plain)
+        let eased = ease(t);
+        (one(None, &self.a, eased), Stage::Plain, eased)
     }
 
     /// [`at`](Self::at) with the determinant and SVD of the matrix.
     #[must_use]
     pub fn frame(&self, progress: f64) -> Frame<N> {
-        let (matrix, stage) = self.at(progress);
+        let (matrix, stage, t) = self.at_t(progress);
         Frame {
             matrix,
             stage,
+            t,
             det: det(&matrix),
             svd: svd(&matrix),
         }

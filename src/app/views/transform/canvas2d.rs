@@ -9,14 +9,11 @@ use egui::{
 use nalgebra::{Matrix2, Vector2};
 
 use super::format::{caption, fmt_vec, subscript};
-use super::paint::{arrow, label_at};
+use super::paint::{Labels, Rank, arrow};
 use super::points::{Points, point_color};
 use super::prepare::Ready;
-use super::rows::clean;
-use super::{
-    BASIS_COLORS, BASIS_NAMES, EIGEN_COLORS, ENTRY_LIMIT, FLIP_FILL, FLIP_STROKE, KEEP_FILL,
-    KEEP_STROKE,
-};
+use super::rows::{clean, to_rows};
+use super::{BASIS_NAMES, Drawn, ENTRY_LIMIT, Palette};
 use crate::app::style::{category_color, fmt_count, fmt_num};
 use crate::data::LabelColumn;
 use crate::math::transform::{Eigen2, Subspaces, Svd};
@@ -58,6 +55,7 @@ struct Frame2d {
     text: Color32,
     label_bg: Color32,
     dark: bool,
+    pal: Palette,
 }
 
 impl Frame2d {
@@ -80,14 +78,29 @@ impl Frame2d {
         f64::from(fraction * self.rect.width().min(self.rect.height()) / self.scale)
     }
 
-    fn label(&self, pos: Pos2, anchor: Align2, text: &str, size: f32, color: Color32) {
-        label_at(&self.painter, pos, anchor, text, size, color, self.label_bg);
+    /// Screen points along the line through the origin in direction `v`, at
+    /// these fractions of the canvas's shorter side (negative: the other way).
+    fn along_line(&self, v: Vector2<f64>, fractions: &[f32]) -> Vec<Pos2> {
+        fractions
+            .iter()
+            .map(|&k| self.to_screen(v * self.along(k)))
+            .collect()
     }
 }
 
+/// Where on a line through the origin its label may go, in order.
+const LINE_SPOTS: [f32; 10] = [0.42, 0.3, 0.55, 0.2, 0.7, -0.42, -0.3, -0.55, -0.2, -0.7];
+
 impl Canvas2d<'_> {
-    /// Draws the canvas. Returns new rows for A when the user dragged a basis tip.
-    pub(super) fn show(&self, ui: &mut Ui, size: Vec2, nav: &mut Nav2d) -> Option<Vec<Vec<f64>>> {
+    /// Draws the canvas and records in `drawn` what it drew. Returns new
+    /// rows for A when the user dragged a basis tip.
+    pub(super) fn show(
+        &self,
+        ui: &mut Ui,
+        size: Vec2,
+        nav: &mut Nav2d,
+        drawn: &mut Drawn,
+    ) -> Option<Vec<Vec<f64>>> {
         let s = self.settings;
         let visuals = ui.visuals().clone();
         let bg = visuals.extreme_bg_color;
@@ -123,26 +136,51 @@ impl Canvas2d<'_> {
             text: visuals.text_color(),
             label_bg: bg.gamma_multiply(0.8),
             dark: visuals.dark_mode,
+            pal: Palette::of(visuals.dark_mode),
         };
         let math = self.prepared.math;
+        let mut labels = Labels::default();
+        drawn.plot = rect;
+        drawn.matrix = to_rows(&f.m);
+        drawn.eigen_arrows.clear();
+        drawn.caption = self.caption_and_legend(&f, &mut labels);
         if s.show_grid {
             grid(&f);
         }
         if s.show_circle || s.animation == TransformAnimation::Svd {
-            unit_circle(&f, &self.prepared.frame.svd);
+            unit_circle(&f, &self.prepared.frame.svd, &mut labels);
         }
-        unit_square(&f, self.prepared.frame.det);
+        let det_at = unit_square(&f, self.prepared.frame.det);
         if s.show_eigenvectors && math.steps.len() < 2 {
-            eigenvectors(&f, &math.eigen);
+            drawn.eigen_arrows = eigenvectors(&f, &math.eigen, &mut labels);
         }
         if math.subspaces.rank < 2 && s.progress >= 1.0 {
-            subspaces(&f, &math.subspaces);
+            subspaces(&f, &math.subspaces, &mut labels);
         }
         if let Some(p) = self.points {
             points(&f, p, self.label);
         }
-        let edited = self.basis(ui, &f, &mut nav.handles);
-        self.caption_and_legend(&f);
+        let edited = self.basis(ui, &f, &mut nav.handles, &mut labels);
+        // The det label after the basis labels: the arrows' names come first.
+        let det_now = self.prepared.frame.det;
+        labels.add(
+            Rank::Det,
+            det_at,
+            format!(
+                "det = {}{}",
+                fmt_num(clean(det_now), 3),
+                if det_now < 0.0 { " (flipped)" } else { "" }
+            ),
+            13.0,
+            if det_now < 0.0 {
+                f.pal.flip
+            } else {
+                f.pal.keep
+            },
+        );
+        let (shapes, placed) = labels.place(ui.ctx(), rect, f.label_bg);
+        f.painter.extend(shapes);
+        drawn.labels = placed;
         f.painter.rect_stroke(
             rect,
             4.0,
@@ -168,7 +206,13 @@ impl Canvas2d<'_> {
 
     /// î and ĵ: the columns of the current matrix; their tips can be dragged.
     /// Returns new rows for A when one was.
-    fn basis(&self, ui: &Ui, f: &Frame2d, handles: &mut [Pos2; 3]) -> Option<Vec<Vec<f64>>> {
+    fn basis(
+        &self,
+        ui: &Ui,
+        f: &Frame2d,
+        handles: &mut [Pos2; 3],
+        labels: &mut Labels,
+    ) -> Option<Vec<Vec<f64>>> {
         let m = f.m;
         let origin = f.to_screen(Vector2::zeros());
         *handles = [
@@ -177,25 +221,23 @@ impl Canvas2d<'_> {
             f.to_screen(m.column(1).into_owned()),
         ];
         let mut edited = None;
-        for j in 0..2 {
+        for (j, name) in BASIS_NAMES.iter().enumerate().take(2) {
             let col = m.column(j).into_owned();
             let tip = f.to_screen(col);
-            arrow(&f.painter, origin, tip, 3.0, BASIS_COLORS[j]);
+            let color = f.pal.basis[j];
+            arrow(&f.painter, origin, tip, 3.0, color);
+            labels.keep_segment_clear(origin, tip, 3.0);
             let dir = if (tip - origin).length() > 1.0 {
                 (tip - origin).normalized()
             } else {
                 vec2(1.0, 0.0)
             };
-            f.label(
-                tip + dir * 18.0,
-                Align2::CENTER_CENTER,
-                &format!(
-                    "{} {}",
-                    BASIS_NAMES[j],
-                    fmt_vec(&[clean(col.x), clean(col.y)])
-                ),
+            labels.add(
+                Rank::Basis,
+                [tip, tip + dir * 16.0, tip - dir * 24.0],
+                format!("{name} {}", fmt_vec(&[clean(col.x), clean(col.y)])),
                 15.0,
-                BASIS_COLORS[j],
+                color,
             );
             if self.editable
                 && let Some(rows) = self.drag_tip(ui, f, j, tip)
@@ -215,7 +257,7 @@ impl Canvas2d<'_> {
         );
         if handle.hovered() || handle.dragged() {
             f.painter
-                .circle_stroke(tip, 8.0, Stroke::new(2.0, BASIS_COLORS[j]));
+                .circle_stroke(tip, 8.0, Stroke::new(2.0, f.pal.basis[j]));
         }
         let handle = handle
             .on_hover_cursor(egui::CursorIcon::Grab)
@@ -243,46 +285,68 @@ impl Canvas2d<'_> {
         None
     }
 
-    /// The caption, the colour legend and the number of points.
-    fn caption_and_legend(&self, f: &Frame2d) {
+    /// The caption (wrapped to the canvas), the colour legend and the
+    /// number of points, kept clear of labels. Returns the caption.
+    fn caption_and_legend(&self, f: &Frame2d, labels: &mut Labels) -> String {
         let s = self.settings;
         let (painter, rect, text) = (&f.painter, f.rect, f.text);
-        painter.text(
-            rect.left_top() + vec2(10.0, 8.0),
-            Align2::LEFT_TOP,
-            caption(
-                self.prepared.frame.stage,
-                s.animation,
-                s.progress,
-                self.prepared.math.svd.sigma.as_slice(),
-            ),
+        let frame = &self.prepared.frame;
+        let svd = &self.prepared.math.svd;
+        let words = caption(
+            frame.stage,
+            frame.t,
+            s.animation,
+            s.progress,
+            svd.sigma.as_slice(),
+            svd.flips(),
+        );
+        let galley = painter.layout(
+            words.clone(),
             FontId::proportional(14.0),
             text,
+            (rect.width() - 20.0).max(40.0),
         );
+        let at = rect.left_top() + vec2(10.0, 8.0);
+        labels.keep_clear(Rect::from_min_size(at, galley.size()).expand(2.0));
+        painter.add(Shape::rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(2.0),
+            3.0,
+            f.label_bg,
+        ));
+        painter.galley(at, galley, text);
         if let (Some(l), Some(_)) = (self.label, self.points) {
-            let mut y = rect.bottom() - 10.0 - 18.0 * l.categories.len() as f32;
+            let top = rect.bottom() - 10.0 - 18.0 * l.categories.len() as f32;
+            let mut y = top;
+            let mut right = rect.right() - 150.0;
             for (k, name) in l.categories.iter().enumerate() {
                 let p = pos2(rect.right() - 150.0, y);
                 painter.circle_filled(p, 5.0, category_color(k));
-                painter.text(
+                let r = painter.text(
                     p + vec2(10.0, 0.0),
                     Align2::LEFT_CENTER,
                     name,
                     FontId::proportional(13.0),
                     text,
                 );
+                right = right.max(r.right());
                 y += 18.0;
             }
+            labels.keep_clear(Rect::from_min_max(
+                pos2(rect.right() - 160.0, top - 10.0),
+                pos2(right, rect.bottom()),
+            ));
         }
         if let Some(p) = self.points {
-            painter.text(
+            let r = painter.text(
                 rect.left_bottom() + vec2(10.0, -8.0),
                 Align2::LEFT_BOTTOM,
                 format!("{} points (standardized columns)", fmt_count(p.xyz.len())),
                 FontId::proportional(12.0),
                 text.gamma_multiply(0.7),
             );
+            labels.keep_clear(r.expand(2.0));
         }
+        words
     }
 }
 
@@ -320,11 +384,7 @@ fn grid(f: &Frame2d) {
         );
     }
     // The transformed grid: images of the same lines under the current matrix.
-    let grid = if f.dark {
-        Color32::from_rgba_unmultiplied(86, 180, 233, 90)
-    } else {
-        Color32::from_rgba_unmultiplied(0, 114, 178, 80)
-    };
+    let grid = f.pal.grid;
     let axis = grid.gamma_multiply(2.0);
     for i in -gi..=gi {
         let x = f64::from(i);
@@ -348,7 +408,7 @@ fn grid(f: &Frame2d) {
 
 /// The unit circle and its image, an ellipse with semi-axes σ₁ σ₂ (`svd_now`
 /// is the SVD of the current matrix).
-fn unit_circle(f: &Frame2d, svd_now: &Svd<2>) {
+fn unit_circle(f: &Frame2d, svd_now: &Svd<2>, labels: &mut Labels) {
     let circle: Vec<Vector2<f64>> = (0..96)
         .map(|k| {
             let t = std::f64::consts::TAU * f64::from(k) / 96.0;
@@ -368,25 +428,29 @@ fn unit_circle(f: &Frame2d, svd_now: &Svd<2>) {
         5.0,
         4.0,
     ));
-    let ellipse_col = Color32::from_rgb(204, 121, 167);
+    let ellipse_col = f.pal.sigma;
     f.painter.add(Shape::line(
         closed(circle.iter().map(|p| f.to_screen(f.m * p)).collect()),
         Stroke::new(2.0, ellipse_col),
     ));
+    let origin = f.to_screen(Vector2::zeros());
     for i in 0..2 {
         let sigma = svd_now.sigma[i];
         let u = svd_now.u.column(i).into_owned();
         let tip = f.to_screen(u * sigma);
-        f.painter.line_segment(
-            [f.to_screen(Vector2::zeros()), tip],
-            Stroke::new(1.5, ellipse_col),
-        );
+        f.painter
+            .line_segment([origin, tip], Stroke::new(1.5, ellipse_col));
         if sigma > 1e-9 {
-            let dir = (tip - f.to_screen(Vector2::zeros())).normalized();
-            f.label(
-                tip + dir * 14.0,
-                Align2::CENTER_CENTER,
-                &format!("σ{} = {}", subscript(i + 1), fmt_num(sigma, 3)),
+            let dir = (tip - origin).normalized();
+            labels.add(
+                Rank::Sigma,
+                [
+                    tip,
+                    tip + dir * 14.0,
+                    origin + (tip - origin) * 0.5,
+                    tip - (tip - origin) * 2.0,
+                ],
+                format!("σ{} = {}", subscript(i + 1), fmt_num(sigma, 3)),
                 13.0,
                 ellipse_col,
             );
@@ -395,8 +459,8 @@ fn unit_circle(f: &Frame2d, svd_now: &Svd<2>) {
 }
 
 /// The unit square and its image, shaded by the sign of the determinant
-/// `det_now` of the current matrix.
-fn unit_square(f: &Frame2d, det_now: f64) {
+/// `det_now` of the current matrix. Returns where its det label may go.
+fn unit_square(f: &Frame2d, det_now: f64) -> Vec<Pos2> {
     let corners = [
         Vector2::new(0.0, 0.0),
         Vector2::new(1.0, 0.0),
@@ -410,43 +474,49 @@ fn unit_square(f: &Frame2d, det_now: f64) {
     ));
     let mut image: Vec<Pos2> = corners.iter().map(|p| f.to_screen(f.m * p)).collect();
     let flipped = det_now < 0.0;
-    let (fill, edge) = if flipped {
-        (FLIP_FILL, FLIP_STROKE)
-    } else {
-        (KEEP_FILL, KEEP_STROKE)
-    };
+    let edge = if flipped { f.pal.flip } else { f.pal.keep };
     if flipped {
         image.reverse();
     }
-    if det_now.abs() > 1e-12 {
-        f.painter
-            .add(Shape::convex_polygon(image.clone(), fill, Stroke::NONE));
+    if f64::from(f.scale).powi(2) * det_now.abs() > 1.0 {
+        f.painter.add(Shape::convex_polygon(
+            image.clone(),
+            f.pal.fill(flipped),
+            Stroke::NONE,
+        ));
     }
-    f.painter
-        .add(Shape::closed_line(image, Stroke::new(1.5, edge)));
-    let centre = f.to_screen(f.m * Vector2::new(0.5, 0.5));
-    f.label(
-        centre,
-        Align2::CENTER_CENTER,
-        &format!(
-            "det = {}{}",
-            fmt_num(clean(det_now), 3),
-            if flipped { " (flipped)" } else { "" }
-        ),
-        13.0,
-        edge,
-    );
+    // Edge by edge: a square squashed flat folds back on itself, where a
+    // closed line's mitred joins would spike across the canvas.
+    for k in 0..4 {
+        f.painter
+            .line_segment([image[k], image[(k + 1) % 4]], Stroke::new(1.5, edge));
+    }
+    [
+        Vector2::new(0.5, 0.5),
+        Vector2::new(0.75, 0.25),
+        Vector2::new(0.25, 0.75),
+        Vector2::new(0.9, 0.9),
+        Vector2::new(0.1, 0.1),
+    ]
+    .iter()
+    .map(|p| f.to_screen(f.m * p))
+    .collect()
 }
 
-/// Eigenvectors of A: lines through the origin; the arrow A·v slides along them.
-fn eigenvectors(f: &Frame2d, eigen: &Eigen2) {
+/// Eigenvectors of A: lines through the origin, each with the arrow M·v of
+/// the current matrix M while that arrow lies on its line (always for the
+/// straight path (1 − t)·I + t·A; a turning path turns it off the line, and
+/// then only the line, which is A's, is drawn). Returns the arrows drawn, as
+/// (the line's direction, the tip).
+fn eigenvectors(f: &Frame2d, eigen: &Eigen2, labels: &mut Labels) -> Vec<(Vec<f64>, Vec<f64>)> {
     let eig: Vec<(f64, Vector2<f64>)> = match *eigen {
         Eigen2::Distinct { lambda, v } => vec![(lambda[0], v[0]), (lambda[1], v[1])],
         Eigen2::Defective { lambda, v } => vec![(lambda, v)],
         _ => Vec::new(),
     };
+    let mut arrows = Vec::new();
     for (k, (lambda, v)) in eig.iter().enumerate() {
-        let col = EIGEN_COLORS[k];
+        let col = f.pal.eigen[k];
         let far = v * f.g * 2.0;
         f.painter.add(Shape::dashed_line(
             &[f.to_screen(-far), f.to_screen(far)],
@@ -455,49 +525,55 @@ fn eigenvectors(f: &Frame2d, eigen: &Eigen2) {
             5.0,
         ));
         let image = f.m * v;
-        arrow(
-            &f.painter,
-            f.to_screen(Vector2::zeros()),
-            f.to_screen(image),
-            2.5,
-            col,
-        );
-        // The label sits on the line, inside the visible area.
-        let at = v * f.along(0.42);
-        f.label(
-            f.to_screen(at),
-            Align2::LEFT_BOTTOM,
-            &format!("λ{} = {}", subscript(k + 1), fmt_num(*lambda, 3)),
+        if on_line(&image, v) {
+            let (from, to) = (f.to_screen(Vector2::zeros()), f.to_screen(image));
+            arrow(&f.painter, from, to, 2.5, col);
+            labels.keep_segment_clear(from, to, 2.5);
+            arrows.push((vec![v.x, v.y], vec![image.x, image.y]));
+        }
+        labels.add(
+            Rank::Eigen,
+            f.along_line(*v, &LINE_SPOTS),
+            format!("λ{} = {}", subscript(k + 1), fmt_num(*lambda, 3)),
             14.0,
             col,
         );
     }
+    arrows
+}
+
+/// Whether `image` lies on the line through the origin along the unit vector `v`.
+pub(super) fn on_line<const N: usize>(
+    image: &nalgebra::SVector<f64, N>,
+    v: &nalgebra::SVector<f64, N>,
+) -> bool {
+    let off = image - v * image.dot(v);
+    off.norm() <= 1e-9 * image.norm().max(1.0)
 }
 
 /// A singular A: the line everything lands on, and the null space.
-fn subspaces(f: &Frame2d, sub: &Subspaces<2>) {
-    let warn = Color32::from_rgb(213, 94, 0);
+fn subspaces(f: &Frame2d, sub: &Subspaces<2>, labels: &mut Labels) {
+    let warn = f.pal.column_space;
     let far = f.g * 2.0;
     if let Some(cs) = sub.column_space.first() {
         f.painter.line_segment(
             [f.to_screen(-cs * far), f.to_screen(cs * far)],
             Stroke::new(3.0, warn.gamma_multiply(0.8)),
         );
-        let at = cs * f.along(0.3);
-        f.label(
-            f.to_screen(-at),
-            Align2::RIGHT_TOP,
-            "column space: everything lands here",
+        labels.add(
+            Rank::Subspace,
+            f.along_line(-cs, &LINE_SPOTS),
+            "column space: everything lands here".to_owned(),
             13.0,
             warn,
         );
     } else {
-        f.painter
-            .circle_filled(f.to_screen(Vector2::zeros()), 6.0, warn);
-        f.label(
-            f.to_screen(Vector2::zeros()) + vec2(10.0, 10.0),
-            Align2::LEFT_TOP,
-            "everything lands on the origin",
+        let origin = f.to_screen(Vector2::zeros());
+        f.painter.circle_filled(origin, 6.0, warn);
+        labels.add(
+            Rank::Subspace,
+            [origin],
+            "everything lands on the origin".to_owned(),
             13.0,
             warn,
         );
@@ -510,11 +586,10 @@ fn subspaces(f: &Frame2d, sub: &Subspaces<2>) {
             3.0,
             4.0,
         ));
-        let at = ns * f.along(0.3);
-        f.label(
-            f.to_screen(at),
-            Align2::LEFT_BOTTOM,
-            "null space: sent to 0",
+        labels.add(
+            Rank::Subspace,
+            f.along_line(ns, &LINE_SPOTS),
+            "null space: sent to 0".to_owned(),
             13.0,
             f.text,
         );

@@ -3,16 +3,16 @@
 //! grid, unit cube and its image, the unit sphere's semi-axes, eigenvector
 //! lines, the null space of a singular A, the data, î ĵ k̂, caption and legend.
 
-use egui::{Align2, Color32, Shape, Stroke, Ui, Vec2, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Ui, Vec2, pos2, vec2};
 use nalgebra::{Matrix3, Vector3};
 
+use super::canvas2d::on_line;
 use super::format::{caption, fmt_vec, subscript};
+use super::paint::{Labels, Rank};
 use super::points::{Points, point_color};
 use super::prepare::{Ready, cube};
-use super::rows::clean;
-use super::{
-    BASIS_COLORS, BASIS_NAMES, EIGEN_COLORS, FLIP_FILL, FLIP_STROKE, KEEP_FILL, KEEP_STROKE,
-};
+use super::rows::{clean, to_rows};
+use super::{BASIS_NAMES, Drawn, Palette};
 use crate::app::style::{category_color, fmt_num};
 use crate::app::widgets::{OrbitView, Scene3d};
 use crate::data::LabelColumn;
@@ -63,6 +63,7 @@ struct Space {
     m: Matrix3<f64>,
     dark: bool,
     text: Color32,
+    pal: Palette,
 }
 
 impl Space {
@@ -73,11 +74,38 @@ impl Space {
             (v.z * self.k) as f32,
         ]
     }
+
+    /// Where the world point `v` lands on screen, if in front of the camera.
+    fn screen(&self, scene: &Scene3d, v: Vector3<f64>) -> Option<Pos2> {
+        scene.proj.project(self.p(v)).map(|q| q.pos)
+    }
+
+    /// An arrow from the origin to `v`, kept clear of labels.
+    fn arrow(
+        &self,
+        scene: &mut Scene3d,
+        labels: &mut Labels,
+        v: Vector3<f64>,
+        width: f32,
+        col: Color32,
+    ) {
+        scene.arrow([0.0; 3], self.p(v), width, col, None);
+        if let (Some(a), Some(b)) = (self.screen(scene, Vector3::zeros()), self.screen(scene, v)) {
+            labels.keep_segment_clear(a, b, width);
+        }
+    }
 }
 
 impl Canvas3d<'_> {
-    /// Draws the canvas; the camera lives in `s`.
-    pub(super) fn show(&self, ui: &mut Ui, size: Vec2, s: &mut TransformSettings) {
+    /// Draws the canvas and records in `drawn` what it drew; the camera
+    /// lives in `s`.
+    pub(super) fn show(
+        &self,
+        ui: &mut Ui,
+        size: Vec2,
+        s: &mut TransformSettings,
+        drawn: &mut Drawn,
+    ) {
         let ext = self.prepared.fit;
         let (show_grid, show_eigen, show_circle, animation, progress) = (
             s.show_grid,
@@ -87,8 +115,12 @@ impl Canvas3d<'_> {
             s.progress,
         );
         let dark = ui.visuals().dark_mode;
+        let label_bg = ui.visuals().extreme_bg_color.gamma_multiply(0.8);
+        let ctx = ui.ctx().clone();
         let math = self.prepared.math;
         let frame = &self.prepared.frame;
+        drawn.matrix = to_rows(&frame.matrix);
+        drawn.eigen_arrows.clear();
         OrbitView::new("transform-orbit", &mut s.camera, self.home).show(ui, size, |scene| {
             let w = Space {
                 ext,
@@ -96,36 +128,85 @@ impl Canvas3d<'_> {
                 m: frame.matrix,
                 dark,
                 text: scene.text_color(),
+                pal: Palette::of(dark),
             };
+            let rect = scene.proj.rect();
+            let mut labels = Labels::default();
+            // The projection switch (top right) and the gizmo (bottom left).
+            labels.keep_clear(Rect::from_min_size(
+                rect.right_top() + vec2(-122.0, 2.0),
+                vec2(120.0, 28.0),
+            ));
+            labels.keep_clear(Rect::from_min_size(
+                rect.left_bottom() + vec2(0.0, -90.0),
+                vec2(90.0, 90.0),
+            ));
+            let svd = &math.svd;
+            let words = caption(
+                frame.stage,
+                frame.t,
+                animation,
+                progress,
+                svd.sigma.as_slice(),
+                svd.flips(),
+            );
+            let galley = ctx.fonts_mut(|f| {
+                f.layout(
+                    words.clone(),
+                    FontId::proportional(14.0),
+                    w.text,
+                    (rect.width() - 150.0).max(40.0),
+                )
+            });
+            let at = rect.left_top() + vec2(10.0, 8.0);
+            let backing = Rect::from_min_size(at, galley.size()).expand(2.0);
+            labels.keep_clear(backing);
+            scene.overlay(Shape::rect_filled(backing, 3.0, label_bg));
+            scene.overlay(Shape::galley(at, galley, w.text));
+            drawn.caption = words;
             axes(scene, &w);
             if show_grid {
                 grid(scene, &w);
             }
-            unit_cube(scene, &w, frame.det);
+            let det_at = unit_cube(scene, &w, frame.det);
             if show_circle || animation == TransformAnimation::Svd {
-                semi_axes(scene, &w, &frame.svd);
+                semi_axes(scene, &w, &frame.svd, &mut labels);
             }
             if show_eigen && math.steps.len() < 2 {
-                eigenvectors(scene, &w, &math.eigen);
+                drawn.eigen_arrows = eigenvectors(scene, &w, &math.eigen, &mut labels);
             }
             if math.subspaces.rank < 3 && progress >= 1.0 {
-                null_space(scene, &w, &math.subspaces);
+                null_space(scene, &w, &math.subspaces, &mut labels);
             }
             if let Some(pts) = self.points {
                 data(scene, &w, pts, self.label);
             }
-            basis(scene, &w);
-            let rect = scene.proj.rect();
-            scene.overlay_text(
-                rect.left_top() + vec2(10.0, 8.0),
-                Align2::LEFT_TOP,
-                &caption(frame.stage, animation, progress, math.svd.sigma.as_slice()),
-                14.0,
-                w.text,
-            );
             if let Some(l) = self.label.filter(|_| self.points.is_some()) {
-                legend(scene, &w, l);
+                labels.keep_clear(legend(scene, &w, l));
             }
+            basis(scene, &w, &mut labels);
+            let det_now = frame.det;
+            labels.add(
+                Rank::Det,
+                det_at,
+                format!(
+                    "det = {}{}",
+                    fmt_num(clean(det_now), 3),
+                    if det_now < 0.0 { " (flipped)" } else { "" }
+                ),
+                14.0,
+                if det_now < 0.0 {
+                    w.pal.flip
+                } else {
+                    w.pal.keep
+                },
+            );
+            let (shapes, placed) = labels.place(&ctx, rect, label_bg);
+            for shape in shapes {
+                scene.overlay(shape);
+            }
+            drawn.plot = rect;
+            drawn.labels = placed;
         });
     }
 }
@@ -142,11 +223,7 @@ fn axes(scene: &mut Scene3d, w: &Space) {
 
 /// Images of the grid lines of the three coordinate planes, −2..=2.
 fn grid(scene: &mut Scene3d, w: &Space) {
-    let grid = if w.dark {
-        Color32::from_rgba_unmultiplied(86, 180, 233, 70)
-    } else {
-        Color32::from_rgba_unmultiplied(0, 114, 178, 60)
-    };
+    let grid = w.pal.grid;
     for normal in 0..3 {
         let (u, v) = ((normal + 1) % 3, (normal + 2) % 3);
         for i in -2..=2 {
@@ -165,21 +242,22 @@ fn grid(scene: &mut Scene3d, w: &Space) {
 }
 
 /// The unit cube, faint, and its image, the parallelepiped, shaded by the
-/// sign of the determinant `det_now` of the current matrix.
-fn unit_cube(scene: &mut Scene3d, w: &Space, det_now: f64) {
+/// sign of the determinant `det_now` of the current matrix. Returns where
+/// its det label may go.
+fn unit_cube(scene: &mut Scene3d, w: &Space, det_now: f64) -> Vec<Pos2> {
     let cube = cube();
     let faint = w.text.gamma_multiply(0.3);
     for (i, j) in EDGES {
         scene.line(w.p(cube[i]), w.p(cube[j]), Stroke::new(1.0, faint));
     }
-    let (fill, edge) = if det_now < 0.0 {
-        (FLIP_FILL, FLIP_STROKE)
-    } else {
-        (KEEP_FILL, KEEP_STROKE)
-    };
+    let flipped = det_now < 0.0;
+    let (fill, edge) = (
+        w.pal.fill(flipped),
+        if flipped { w.pal.flip } else { w.pal.keep },
+    );
     for f in FACES {
         let corners: Vec<[f32; 3]> = f.iter().map(|&i| w.p(w.m * cube[i])).collect();
-        scene.polygon(&corners, fill.gamma_multiply(0.6), Stroke::NONE);
+        scene.polygon(&corners, fill, Stroke::NONE);
     }
     for (i, j) in EDGES {
         scene.line(
@@ -188,68 +266,91 @@ fn unit_cube(scene: &mut Scene3d, w: &Space, det_now: f64) {
             Stroke::new(1.5, edge),
         );
     }
-    scene.label(
-        w.p(w.m * Vector3::new(0.5, 0.5, 0.5)),
-        &format!(
-            "det = {}{}",
-            fmt_num(clean(det_now), 3),
-            if det_now < 0.0 { " (flipped)" } else { "" }
-        ),
-        edge,
-        14.0,
-    );
+    [
+        Vector3::new(0.5, 0.5, 0.5),
+        Vector3::new(0.8, 0.2, 0.5),
+        Vector3::new(0.2, 0.8, 0.5),
+        Vector3::new(0.5, 0.5, 0.9),
+        Vector3::new(1.0, 1.0, 1.0),
+    ]
+    .iter()
+    .filter_map(|p| w.screen(scene, w.m * p))
+    .collect()
 }
 
 /// The unit sphere's image: its semi-axes σᵢ·uᵢ (`d` is the SVD of the
 /// current matrix).
-fn semi_axes(scene: &mut Scene3d, w: &Space, d: &Svd<3>) {
-    let col = Color32::from_rgb(204, 121, 167);
+fn semi_axes(scene: &mut Scene3d, w: &Space, d: &Svd<3>, labels: &mut Labels) {
+    let col = w.pal.sigma;
     for i in 0..3 {
         let u = d.u.column(i).into_owned() * d.sigma[i];
-        scene.arrow(
-            [0.0; 3],
-            w.p(u),
-            2.0,
-            col,
-            Some(&format!(
-                "σ{} = {}",
-                subscript(i + 1),
-                fmt_num(d.sigma[i], 3)
-            )),
-        );
+        w.arrow(scene, labels, u, 2.0, col);
+        if d.sigma[i] > 1e-9
+            && let Some(tip) = w.screen(scene, u)
+        {
+            labels.add(
+                Rank::Sigma,
+                [tip],
+                format!("σ{} = {}", subscript(i + 1), fmt_num(d.sigma[i], 3)),
+                13.0,
+                col,
+            );
+        }
     }
 }
 
-/// Eigenvector lines of A, with the arrow A·v on each.
-fn eigenvectors(scene: &mut Scene3d, w: &Space, eigen: &Eigen3) {
-    let mut lines: Vec<(f64, Vector3<f64>)> = Vec::new();
-    for r in &eigen.real {
+/// Eigenvector lines of A, each with the arrow M·v of the current matrix M
+/// while it lies on its line (as in 2D). Returns the arrows drawn, as (the
+/// line's direction, the tip).
+fn eigenvectors(
+    scene: &mut Scene3d,
+    w: &Space,
+    eigen: &Eigen3,
+    labels: &mut Labels,
+) -> Vec<(Vec<f64>, Vec<f64>)> {
+    let mut lines: Vec<(usize, f64, Vector3<f64>)> = Vec::new();
+    for (k, r) in eigen.real.iter().enumerate() {
         if r.vectors.len() < 3 {
-            lines.extend(r.vectors.iter().map(|v| (r.lambda, *v)));
+            lines.extend(r.vectors.iter().map(|v| (k, r.lambda, *v)));
         }
     }
-    for (idx, (lambda, v)) in lines.iter().enumerate() {
-        let col = EIGEN_COLORS[idx % 3];
+    let mut arrows = Vec::new();
+    for (k, lambda, v) in &lines {
+        let col = w.pal.eigen[k % 3];
         scene.dashed(w.p(-v * w.ext), w.p(v * w.ext), Stroke::new(1.5, col));
-        scene.arrow([0.0; 3], w.p(w.m * v), 2.5, col, None);
-        scene.label(
-            w.p(v * w.ext * 0.9),
-            &format!("λ = {}", fmt_num(*lambda, 3)),
-            col,
+        let image = w.m * v;
+        if on_line(&image, v) {
+            w.arrow(scene, labels, image, 2.5, col);
+            arrows.push((v.as_slice().to_vec(), image.as_slice().to_vec()));
+        }
+        let spots: Vec<Pos2> = [0.9, 0.7, 0.5, -0.9, -0.7, -0.5, 0.3, -0.3]
+            .iter()
+            .filter_map(|&f| w.screen(scene, v * w.ext * f))
+            .collect();
+        labels.add(
+            Rank::Eigen,
+            spots,
+            format!("λ{} = {}", subscript(k + 1), fmt_num(*lambda, 3)),
             13.0,
+            col,
         );
     }
+    arrows
 }
 
 /// A singular A: the null space, sent to 0.
-fn null_space(scene: &mut Scene3d, w: &Space, sub: &Subspaces<3>) {
+fn null_space(scene: &mut Scene3d, w: &Space, sub: &Subspaces<3>, labels: &mut Labels) {
     for v in &sub.null_space {
         scene.dashed(
             w.p(-v * w.ext),
             w.p(v * w.ext),
             Stroke::new(2.0, w.text.gamma_multiply(0.7)),
         );
-        scene.label(w.p(v * w.ext * 0.8), "null space", w.text, 13.0);
+        let spots: Vec<Pos2> = [0.8, 0.6, -0.8, -0.6, 0.4, -0.4]
+            .iter()
+            .filter_map(|&f| w.screen(scene, v * w.ext * f))
+            .collect();
+        labels.add(Rank::Subspace, spots, "null space".to_owned(), 13.0, w.text);
     }
 }
 
@@ -266,31 +367,42 @@ fn data(scene: &mut Scene3d, w: &Space, pts: &Points, label: Option<&LabelColumn
 }
 
 /// î ĵ k̂: the columns of the current matrix.
-fn basis(scene: &mut Scene3d, w: &Space) {
-    for j in 0..3 {
+fn basis(scene: &mut Scene3d, w: &Space, labels: &mut Labels) {
+    let origin = w.screen(scene, Vector3::zeros());
+    for (j, name) in BASIS_NAMES.iter().enumerate() {
         let col = w.m.column(j).into_owned();
-        scene.arrow(
-            [0.0; 3],
-            w.p(col),
-            3.0,
-            BASIS_COLORS[j],
-            Some(&format!(
-                "{} {}",
-                BASIS_NAMES[j],
-                fmt_vec(&[clean(col.x), clean(col.y), clean(col.z)])
-            )),
-        );
+        let color = w.pal.basis[j];
+        w.arrow(scene, labels, col, 3.0, color);
+        if let (Some(o), Some(tip)) = (origin, w.screen(scene, col)) {
+            let dir = if (tip - o).length() > 1.0 {
+                (tip - o).normalized()
+            } else {
+                vec2(1.0, 0.0)
+            };
+            labels.add(
+                Rank::Basis,
+                [tip, tip + dir * 16.0, tip - dir * 24.0],
+                format!(
+                    "{name} {}",
+                    fmt_vec(&[clean(col.x), clean(col.y), clean(col.z)])
+                ),
+                14.0,
+                color,
+            );
+        }
     }
 }
 
-/// The colour legend of the points, bottom right.
-fn legend(scene: &mut Scene3d, w: &Space, l: &LabelColumn) {
+/// The colour legend of the points, bottom right. Returns the area it covers.
+fn legend(scene: &mut Scene3d, w: &Space, l: &LabelColumn) -> Rect {
     let rect = scene.proj.rect();
-    let mut y = rect.bottom() - 10.0 - 18.0 * l.categories.len() as f32;
+    let top = rect.bottom() - 10.0 - 18.0 * l.categories.len() as f32;
+    let mut y = top;
     for (c, name) in l.categories.iter().enumerate() {
         let q = pos2(rect.right() - 150.0, y);
         scene.overlay(Shape::circle_filled(q, 5.0, category_color(c)));
         scene.overlay_text(q + vec2(10.0, 0.0), Align2::LEFT_CENTER, name, 13.0, w.text);
         y += 18.0;
     }
+    Rect::from_min_max(pos2(rect.right() - 160.0, top - 10.0), rect.right_bottom())
 }

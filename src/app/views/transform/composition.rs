@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::format::{fmt_block, fmt_inline, subscript};
+use super::format::{fmt_block, subscript};
 use super::rows::identity_rows;
 use super::{ENTRY_LIMIT, TransformView};
 
@@ -33,8 +33,10 @@ impl TransformView {
         );
         let mut action: Option<(usize, char)> = None;
         for (i, m) in steps.iter().enumerate() {
+            // The matrix as a block, a row a line: a 3×3 written inline is
+            // wider than the panel and pushed the step's buttons off screen.
             ui.horizontal(|ui| {
-                let name = format!("M{} = {}", subscript(i + 1), fmt_inline(m));
+                let name = format!("M{} =\n{}", subscript(i + 1), fmt_block(m));
                 if ui
                     .selectable_label(self.selected_step == i, RichText::new(name).monospace())
                     .on_hover_text("Edit this step")

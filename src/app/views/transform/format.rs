@@ -38,18 +38,6 @@ pub(super) fn animation_help(a: TransformAnimation) -> &'static str {
     }
 }
 
-/// `[[1, 0.5], [0, 1]]`.
-pub(super) fn fmt_inline(rows: &[Vec<f64>]) -> String {
-    let inner: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            let cells: Vec<String> = r.iter().map(|x| fmt_num(*x, 3)).collect();
-            format!("[{}]", cells.join(", "))
-        })
-        .collect();
-    format!("[{}]", inner.join(", "))
-}
-
 /// A matrix as aligned rows, one line each.
 pub(super) fn fmt_block(rows: &[Vec<f64>]) -> String {
     let cells: Vec<Vec<String>> = rows
@@ -85,33 +73,34 @@ pub(super) fn fmt_deg(rad: f64) -> String {
     format!("{}°", fmt_num(rad.to_degrees(), 3))
 }
 
-/// The caption over the canvas.
+/// The caption over the canvas for a frame at `stage`, whose matrix is at
+/// the parameter `t` ([`Frame::t`](crate::math::transform::Frame)): the t
+/// named is the one drawn, not the playback's progress (the animation eases).
+/// `sigma` are A's singular values; `flips`: det A < 0, which the SVD
+/// animation plays as a stretch through zero along the last axis.
 pub(super) fn caption(
     stage: Stage,
+    t: f64,
     animation: TransformAnimation,
     progress: f32,
     sigma: &[f64],
+    flips: bool,
 ) -> String {
-    let t = fmt_num(f64::from(progress), 2);
+    let t_text = format!("{t:.2}");
     match stage {
         Stage::Svd { step } => {
             if progress <= 0.0 {
                 "SVD: A = U·Σ·Vᵀ, read right to left — press Play.".to_owned()
             } else if progress >= 1.0 {
-                "A = U·Σ·Vᵀ: the unit circle became an ellipse with semi-axes σ₁ and σ₂.".to_owned()
-            } else {
-                match step {
-                    0 => {
-                        "① Rotate by Vᵀ: the right singular vectors turn onto the axes.".to_owned()
-                    }
-                    1 => format!(
-                        "② Stretch by Σ: ×{} along the first axis, ×{} along the second.",
-                        fmt_num(sigma.first().copied().unwrap_or(0.0), 3),
-                        fmt_num(sigma.get(1).copied().unwrap_or(0.0), 3)
-                    ),
-                    _ => "③ Rotate by U: the stretched axes turn onto the left singular vectors."
-                        .to_owned(),
+                if sigma.len() == 2 {
+                    "A = U·Σ·Vᵀ: the unit circle became an ellipse with semi-axes σ₁ and σ₂."
+                        .to_owned()
+                } else {
+                    "A = U·Σ·Vᵀ: the unit sphere became an ellipsoid with semi-axes σ₁, σ₂, σ₃."
+                        .to_owned()
                 }
+            } else {
+                svd_step_caption(step, sigma, flips)
             }
         }
         Stage::Composition { index, count } => {
@@ -119,17 +108,50 @@ pub(super) fn caption(
                 format!("All {count} steps applied: A is their product.")
             } else {
                 format!(
-                    "Step {} of {count}: applying M{} to the result so far.",
+                    "Step {} of {count}: applying M{} to the result so far (t = {t_text}).",
                     index + 1,
                     subscript(index + 1)
                 )
             }
         }
         Stage::Plain => match animation {
-            TransformAnimation::Polar => {
-                format!("t = {t}: turning by the rotation of A = R·S while stretching by S.")
-            }
-            _ => format!("t = {t}: (1 − t)·I + t·A"),
+            TransformAnimation::Polar => format!(
+                "t = {t_text}: turning by t × the rotation of A = R·S while stretching by (1 − t)·I + t·S."
+            ),
+            _ => format!("t = {t_text}: (1 − t)·I + t·A"),
         },
+    }
+}
+
+/// The caption of SVD step `step` (0: Vᵀ, 1: Σ, 2: U).
+fn svd_step_caption(step: usize, sigma: &[f64], flips: bool) -> String {
+    match step {
+        0 => "① Rotate by Vᵀ: the right singular vectors turn onto the axes.".to_owned(),
+        1 => {
+            let by: Vec<String> = sigma
+                .iter()
+                .map(|s| format!("×{}", fmt_num(*s, 3)))
+                .collect();
+            let along = if by.len() == 2 {
+                format!("{} along the first axis, {} along the second", by[0], by[1])
+            } else {
+                format!("{} along the axes", by.join(", "))
+            };
+            if flips {
+                format!(
+                    "② Stretch by Σ: {along}; the last axis also flips (through zero): det A < 0, and this plays the reflection in U (det U = −1)."
+                )
+            } else {
+                format!("② Stretch by Σ: {along}.")
+            }
+        }
+        _ => {
+            if flips {
+                "③ Rotate by U (its reflection was played in ②): the stretched axes turn onto the left singular vectors."
+                    .to_owned()
+            } else {
+                "③ Rotate by U: the stretched axes turn onto the left singular vectors.".to_owned()
+            }
+        }
     }
 }

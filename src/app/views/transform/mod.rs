@@ -17,7 +17,8 @@
 //!
 //! Files: `rows` (matrices as scene rows), `prepare` (the cache), `points`
 //! (the dataset's standardized points), `toolbar`, `canvas2d`, `canvas3d`,
-//! `paint` (arrows, labels, the caption), `side_panel` (editor and what the
+//! `paint` (arrows, and labels placed with the shared placement), `palette`
+//! (one colour per meaning, both themes), `side_panel` (editor and what the
 //! math says), `presets`, `composition`, `format` and `view_impl` (the
 //! [`View`](super::view::View) contract).
 
@@ -26,6 +27,7 @@ mod canvas3d;
 mod composition;
 mod format;
 mod paint;
+mod palette;
 mod points;
 mod prepare;
 mod presets;
@@ -34,7 +36,7 @@ mod side_panel;
 mod toolbar;
 mod view_impl;
 
-use egui::{Color32, Pos2, Ui, Vec2, vec2};
+use egui::{Pos2, Rect, Ui, Vec2, vec2};
 
 use crate::app::DatasetHandle;
 use crate::data::Dataset;
@@ -46,6 +48,8 @@ use points::{Points, color_label};
 use prepare::Cache;
 use rows::{example, resize};
 
+pub use palette::Palette;
+
 /// Seconds the whole animation takes at 1× speed (a composition: per step).
 const ANIMATION_SECONDS: f32 = 4.0;
 /// Entries of the matrix editor stay within ±this (what a scene accepts).
@@ -55,25 +59,36 @@ const SIDE_WIDTH: f32 = 350.0;
 /// Points at most drawn from the dataset (every k-th row above it).
 const MAX_POINTS: usize = 50_000;
 
-/// Colours of î, ĵ, k̂ (Okabe–Ito, as the orbit gizmo's x, y, z).
-const BASIS_COLORS: [Color32; 3] = [
-    Color32::from_rgb(213, 94, 0),
-    Color32::from_rgb(0, 158, 115),
-    Color32::from_rgb(0, 114, 178),
-];
-/// Colours of the eigenvector lines.
-const EIGEN_COLORS: [Color32; 3] = [
-    Color32::from_rgb(204, 121, 167),
-    Color32::from_rgb(86, 180, 233),
-    Color32::from_rgb(230, 159, 0),
-];
-/// Fill of the unit square's image when A keeps orientation, and when it flips it.
-const KEEP_FILL: Color32 = Color32::from_rgba_premultiplied(0, 50, 80, 70);
-const FLIP_FILL: Color32 = Color32::from_rgba_premultiplied(90, 55, 0, 80);
-const KEEP_STROKE: Color32 = Color32::from_rgb(0, 114, 178);
-const FLIP_STROKE: Color32 = Color32::from_rgb(230, 120, 0);
-
 const BASIS_NAMES: [&str; 3] = ["î", "ĵ", "k̂"];
+
+/// What the canvas drew in its last frame: what a test (or a person
+/// checking a screenshot) compares the picture with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    /// The canvas's rectangle, in points.
+    pub plot: Rect,
+    /// The caption over the picture.
+    pub caption: String,
+    /// The matrix the picture is at, as rows: its columns are î, ĵ (k̂) as drawn.
+    pub matrix: Vec<Vec<f64>>,
+    /// Each label on the canvas with its rectangle (backing included), in points.
+    pub labels: Vec<(String, Rect)>,
+    /// Each eigenvector arrow drawn: the direction of its dashed line and
+    /// its tip, in world units.
+    pub eigen_arrows: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+impl Default for Drawn {
+    fn default() -> Self {
+        Self {
+            plot: Rect::NOTHING,
+            caption: String::new(),
+            matrix: Vec::new(),
+            labels: Vec::new(),
+            eigen_arrows: Vec::new(),
+        }
+    }
+}
 
 /// Which matrix the editor changes: A itself, or one step of a composition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +114,8 @@ pub struct TransformView {
     points: Option<Points>,
     /// What the math says about the current matrix, kept until it changes.
     cache: Cache,
+    /// What the canvas drew last.
+    drawn: Drawn,
 }
 
 impl Default for TransformView {
@@ -113,6 +130,12 @@ impl TransformView {
     #[must_use]
     pub fn handles(&self) -> [Pos2; 3] {
         self.nav.handles
+    }
+
+    /// What the canvas drew in its last frame.
+    #[must_use]
+    pub fn drawn(&self) -> &Drawn {
+        &self.drawn
     }
 
     /// A view showing `settings`.
@@ -134,6 +157,7 @@ impl TransformView {
             selected_step: 0,
             points: None,
             cache: Cache::default(),
+            drawn: Drawn::default(),
         };
         view.normalize();
         view
@@ -299,7 +323,7 @@ impl TransformView {
                     label,
                     editable,
                 };
-                if let Some(rows) = canvas.show(ui, size, &mut self.nav) {
+                if let Some(rows) = canvas.show(ui, size, &mut self.nav, &mut self.drawn) {
                     progress = 1.0;
                     self.playing = false;
                     self.settings.matrix = rows;
@@ -315,7 +339,7 @@ impl TransformView {
                     label,
                     home,
                 };
-                canvas.show(ui, size, &mut self.settings);
+                canvas.show(ui, size, &mut self.settings, &mut self.drawn);
             }
         }
     }

@@ -26,6 +26,7 @@ impl TransformView {
             Target::Step(i) => self.settings.steps.get(i).cloned().unwrap_or_default(),
         };
         let rows_before = rows.clone();
+        let numbers = ui.style().number_formatter.clone();
         egui::Grid::new("transform-editor")
             .spacing(vec2(6.0, 4.0))
             .show(ui, |ui| {
@@ -35,7 +36,12 @@ impl TransformView {
                             egui::DragValue::new(v)
                                 .speed(0.01)
                                 .max_decimals(3)
-                                .range(-ENTRY_LIMIT..=ENTRY_LIMIT),
+                                .range(-ENTRY_LIMIT..=ENTRY_LIMIT)
+                                // Shown with a true minus, as the rest of the
+                                // app; typing accepts "-" and "−" alike.
+                                .custom_formatter(|x, decimals| {
+                                    true_minus(&numbers.format(x, decimals))
+                                }),
                         )
                         .on_hover_text(format!(
                             "a{}{}: row {}, column {} — the {} coordinate of where {} lands",
@@ -73,6 +79,11 @@ impl TransformView {
         ui.separator();
         self.composition_ui(ui);
     }
+}
+
+/// `text` with its hyphen-minus written as the minus sign U+2212.
+pub(super) fn true_minus(text: &str) -> String {
+    text.replace('-', "−")
 }
 
 /// det A with what it does to areas (n = 2) or volumes (n = 3), the trace
@@ -243,23 +254,38 @@ where
         .map(|i| format!("σ{} = {}", subscript(i + 1), fmt_num(d.sigma[i], 4)))
         .collect();
     ui.label(sig.join("   "));
-    if N == 2 {
-        let (u, _, v_t) = d.rotation_form();
-        ui.label(
-            RichText::new(format!(
-                "Vᵀ turns by {}, Σ stretches the axes, U turns by {}{}.",
-                fmt_deg(v_t[(1, 0)].atan2(v_t[(0, 0)])),
-                fmt_deg(u[(1, 0)].atan2(u[(0, 0)])),
-                if d.flips() {
-                    " (with the flip put into σ₂ < 0)"
-                } else {
-                    ""
-                }
-            ))
-            .small(),
-        );
-    } else {
-        ui.label(RichText::new("Vᵀ turns space, Σ stretches the axes, U turns again.").small());
+    ui.label(RichText::new(svd_words(d)).small());
+}
+
+/// What the factors of the SVD do. Singular values are never negative, so
+/// when det A < 0 the flip is in U, a reflection (det U = −1; V is always a
+/// rotation): that is what is said, with the mirror's line in 2D.
+fn svd_words<const N: usize>(d: &tf::Svd<N>) -> String
+where
+    SMatrix<f64, N, N>: Square,
+{
+    let turn = |m: &SMatrix<f64, N, N>| fmt_deg(m[(1, 0)].atan2(m[(0, 0)]));
+    match (N, d.flips()) {
+        (2, false) => format!(
+            "Vᵀ turns by {}, Σ stretches the axes, U turns by {}.",
+            turn(&d.v_t),
+            turn(&d.u)
+        ),
+        (2, true) => {
+            // U = [[cos φ, sin φ], [sin φ, −cos φ]] mirrors across the line at φ/2.
+            let phi = d.u[(1, 0)].atan2(d.u[(0, 0)]);
+            let mut line = 0.5 * phi;
+            if line <= -std::f64::consts::FRAC_PI_2 {
+                line += std::f64::consts::PI;
+            }
+            format!(
+                "Vᵀ turns by {}, Σ stretches the axes (σ ≥ 0), and U reflects across the line at {} (det U = −1, det V = +1): the flip is in U.",
+                turn(&d.v_t),
+                fmt_deg(line)
+            )
+        }
+        (_, false) => "Vᵀ turns space, Σ stretches the axes, U turns again.".to_owned(),
+        (_, true) => "Vᵀ turns space, Σ stretches the axes (σ ≥ 0), and U turns and mirrors it (det U = −1, det V = +1): the flip is in U.".to_owned(),
     }
 }
 

@@ -13,7 +13,9 @@ use crate::scene::{TransformAnimation, TransformMode};
 impl TransformView {
     pub(super) fn toolbar(&mut self, ui: &mut Ui, ds: &Dataset) {
         let s = &mut self.settings;
-        ui.horizontal(|ui| {
+        // Wrapped: at 1024 points wide with the data's column pickers the
+        // row is wider than the window, and nothing may be cut off.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Matrix as a map");
             ui.add_space(12.0);
             let mut mode = s.mode;
@@ -48,8 +50,17 @@ impl TransformView {
             ui.add_space(8.0);
             ui.checkbox(&mut s.show_grid, "Grid");
             ui.checkbox(&mut s.show_eigenvectors, "Eigenvectors");
-            ui.checkbox(&mut s.show_circle, "Unit circle")
-                .on_hover_text("The unit circle (sphere) and its image: an ellipse whose semi-axes are the singular values");
+            // The SVD steps always draw the circle (it is what they turn and
+            // stretch): the box then shows ticked, and is kept as set.
+            let svd = s.animation == TransformAnimation::Svd;
+            let mut circle = s.show_circle || svd;
+            let circle_box = ui.add_enabled(!svd, egui::Checkbox::new(&mut circle, "Unit circle"));
+            if !svd {
+                s.show_circle = circle;
+            }
+            circle_box
+                .on_hover_text("The unit circle (sphere) and its image: an ellipse whose semi-axes are the singular values")
+                .on_disabled_hover_text("The SVD steps always show the unit circle: it is what they turn and stretch");
             let has_points = ds.columns.len() >= s.mode.n();
             // Without points the box shows unticked; the setting is kept.
             let mut shown = s.show_data && has_points;
