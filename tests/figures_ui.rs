@@ -152,7 +152,9 @@ fn view_screenshot_saves_as_svg() {
         "{}",
         &saved[..200]
     );
-    let scene = harness.state().current_scene(Theme::Light, 1.0, None);
+    // The picture alone (the window's default), as `render --no-controls`.
+    let mut scene = harness.state().current_scene(Theme::Light, 1.0, None);
+    scene.window.controls = false;
     let data = SceneData::Table(eigenlens::data::load_builtin("iris").expect("iris"));
     let direct =
         screenshot::render_view_svg(&scene, data, 1.0, eigenlens::render::SvgOptions::default())

@@ -294,3 +294,106 @@ fn presenter_window_shows_now_next_notes_and_steps() {
         (0, 0)
     );
 }
+
+/// A slide shows the view's picture, not its controls (toolbars, pickers),
+/// and small text is as large as the body's; leaving brings them back.
+#[test]
+fn slides_hide_the_controls_and_enlarge_small_text() {
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("colour by").is_some(),
+        "the Data view's picker"
+    );
+    let small = |h: &egui_kittest::Harness<'_, eigenlens::app::EigenApp>| {
+        h.ctx
+            .global_style()
+            .text_styles
+            .get(&egui::TextStyle::Small)
+            .map_or(0.0, |f| f.size)
+    };
+    let before = small(&harness);
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .start_presentation(&ctx, load_builtin_deck().expect("deck"));
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label("colour by").is_none(),
+        "no pickers on a slide"
+    );
+    assert!(
+        harness.query_by_label("Scatter").is_none(),
+        "no panel tabs on a slide"
+    );
+    assert!(small(&harness) >= 13.0, "small text as large as the body's");
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label("colour by").is_some(),
+        "controls are back"
+    );
+    assert!((small(&harness) - before).abs() < 1e-6);
+}
+
+/// One source for a step's words: on every step of the SVD and PCA slides
+/// the caption drawn in the view is the caption strip's, going forward.
+#[test]
+fn the_view_and_the_strip_say_the_same_at_every_step() {
+    let mut harness = app_harness(fresh_app());
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    let deck = load_builtin_deck().expect("deck");
+    let slide_of = |name: &str| {
+        deck.deck
+            .slides
+            .iter()
+            .position(|s| s.scene.ends_with(name))
+            .expect("in the deck")
+    };
+    let (svd, pca) = (
+        slide_of("transform-svd.toml"),
+        slide_of("pca-iris-flatten.toml"),
+    );
+    harness.state_mut().start_presentation(&ctx, deck);
+    let mut checked = 0;
+    loop {
+        for _ in 0..600 {
+            harness.step();
+            if !harness
+                .state()
+                .presentation()
+                .expect("presenting")
+                .animating()
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        harness.run_steps(3);
+        let (slide, step) = harness
+            .state()
+            .presentation()
+            .expect("presenting")
+            .position();
+        if slide > pca {
+            break;
+        }
+        let in_view = if slide == svd {
+            Some(harness.state().transform_view().drawn().caption.clone())
+        } else if slide == pca {
+            Some(harness.state().pca_view().story_caption())
+        } else {
+            None
+        };
+        if let Some(words) = in_view {
+            assert!(
+                harness.query_by_label(&words).is_some(),
+                "slide {slide} step {step}: the view says {words:?}, the strip does not"
+            );
+            checked += 1;
+        }
+        harness.state_mut().present_next();
+    }
+    assert_eq!(checked, 8, "four steps on each of the two slides");
+}

@@ -28,7 +28,8 @@ impl EigenApp {
                 };
                 let ppp = ctx.pixels_per_point();
                 let scale = if options.double { 2.0 * ppp } else { ppp };
-                let scene = self.current_scene(style::theme_of(ctx), ppp, None);
+                let mut scene = self.current_scene(style::theme_of(ctx), ppp, None);
+                scene.window.controls = options.controls;
                 if options.format == screenshot::Format::Svg {
                     let svg = SvgOptions {
                         embed_fonts: options.embed_fonts,
@@ -93,6 +94,12 @@ impl EigenApp {
             .show(ctx, |ui| {
                 ui.radio_value(&mut o.area, screenshot::Area::View, "The view")
                     .on_hover_text("The view under the tabs, drawn again as `eigenlens render` draws its scene");
+                ui.add_enabled_ui(o.area == screenshot::Area::View, |ui| {
+                    ui.indent("shot-controls", |ui| {
+                        ui.checkbox(&mut o.controls, "with its toolbars and buttons")
+                            .on_hover_text("Off: the picture alone, for a paper or a slide");
+                    });
+                });
                 ui.radio_value(&mut o.area, screenshot::Area::Window, "The whole window")
                     .on_hover_text("Everything on screen, menus included, as shown");
                 ui.horizontal(|ui| {

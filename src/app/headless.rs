@@ -205,6 +205,7 @@ pub(crate) fn scene_harness(
 ) -> Result<SceneHarness, RenderError> {
     let (view, data) = view_state(scene, data)?;
     let theme = window.theme;
+    let controls = window.controls;
     let state = RenderState {
         view,
         data,
@@ -221,7 +222,10 @@ pub(crate) fn scene_harness(
         .allow_missing_glyphs()
         // Accessibility is checked by the UI tests; a render must not fail on it.
         .with_accessibility_check(false)
-        .with_context_setup(move |ctx| style::setup(ctx, theme))
+        .with_context_setup(move |ctx| {
+            style::setup(ctx, theme);
+            super::views::show_controls(ctx, controls);
+        })
         .renderer(renderer)
         .build_ui_state(
             |ui, state: &mut RenderState| {

@@ -36,8 +36,9 @@ pub struct Presentation {
     presenter: bool,
     /// When the presentation started (the presenter window's timer).
     started: Instant,
-    /// The zoom factor to restore on leaving.
+    /// The zoom factor and style to restore on leaving.
     zoom_before: f32,
+    style_before: std::sync::Arc<egui::Style>,
 }
 
 impl Presentation {
@@ -111,6 +112,19 @@ impl EigenApp {
         }
         let zoom_before = ctx.zoom_factor();
         ctx.set_zoom_factor(zoom_before * ZOOM);
+        // The picture alone, and no text smaller than the body's: the back
+        // of the room reads it.
+        super::views::show_controls(ctx, false);
+        let style_before = ctx.global_style();
+        ctx.global_style_mut(|style| {
+            let body = style
+                .text_styles
+                .get(&egui::TextStyle::Body)
+                .map_or(13.0, |f| f.size);
+            if let Some(small) = style.text_styles.get_mut(&egui::TextStyle::Small) {
+                small.size = small.size.max(body);
+            }
+        });
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
         self.presentation = Some(Presentation {
             deck,
@@ -121,6 +135,7 @@ impl EigenApp {
             presenter: false,
             started: Instant::now(),
             zoom_before,
+            style_before,
         });
         self.show_slide(0, false);
     }
@@ -129,6 +144,8 @@ impl EigenApp {
     pub fn stop_presentation(&mut self, ctx: &egui::Context) {
         if let Some(p) = self.presentation.take() {
             ctx.set_zoom_factor(p.zoom_before);
+            ctx.set_global_style(p.style_before);
+            super::views::show_controls(ctx, true);
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
         }
     }
@@ -161,6 +178,20 @@ impl EigenApp {
         let progress = p.steps()[p.step].progress;
         self.apply_scene(loaded);
         self.set_progress(progress);
+    }
+
+    /// The current slide's steps as its view, open in the window, words
+    /// them (with what it has computed, e.g. the variance PCA keeps), with
+    /// the deck's captions where it gives them.
+    fn live_steps(&self) -> Vec<Step> {
+        let Some(p) = &self.presentation else {
+            return Vec::new();
+        };
+        let mut s = self.views.get(self.state.view).steps();
+        for (st, c) in s.iter_mut().zip(&p.deck.deck.slides[p.slide].captions) {
+            c.clone_into(&mut st.caption);
+        }
+        s
     }
 
     /// Puts the current view's animation at `progress`.
@@ -253,8 +284,8 @@ impl EigenApp {
             ctx.request_repaint();
             self.set_progress(from + (to - from) * t);
         }
+        let steps = self.live_steps();
         let Some(p) = &self.presentation else { return };
-        let steps = p.steps();
         let slide = &p.deck.deck.slides[p.slide];
         let caption = steps.get(p.step).map_or("", |s| s.caption.as_str());
         let (n_slides, n_steps) = (p.deck.scenes.len(), steps.len());
@@ -312,8 +343,8 @@ impl EigenApp {
     /// slides like the audience window's. Where the system shows one window
     /// only (and in tests) it is a window inside the slide.
     fn presenter_window(&mut self, ctx: &egui::Context) {
+        let steps = self.live_steps();
         let Some(p) = &self.presentation else { return };
-        let steps = p.steps();
         let slide = &p.deck.deck.slides[p.slide];
         let now = steps
             .get(p.step)

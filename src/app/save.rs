@@ -46,6 +46,7 @@ impl EigenApp {
                     .clamp(*scene::SIZE_RANGE.start(), *scene::SIZE_RANGE.end()),
                 theme,
                 scale: scale.clamp(*scene::SCALE_RANGE.start(), *scene::SCALE_RANGE.end()),
+                controls: true,
             },
             ..Scene::default()
         };

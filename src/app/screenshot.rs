@@ -66,6 +66,8 @@ pub struct Options {
     pub format: Format,
     /// SVG: embed DejaVu Sans (about 1 MB) instead of naming it.
     pub embed_fonts: bool,
+    /// The view with its toolbars and buttons (else the picture alone).
+    pub controls: bool,
 }
 
 impl Default for Options {
@@ -76,6 +78,7 @@ impl Default for Options {
             copy: true,
             format: Format::Png,
             embed_fonts: false,
+            controls: false,
         }
     }
 }

@@ -60,8 +60,18 @@ pub fn font_definitions() -> FontDefinitions {
 /// Everything the window and `render` set up before the first frame.
 pub fn setup(ctx: &egui::Context, theme: Theme) {
     install_fonts(ctx);
+    // Help and notes in small text stay readable: egui's 9 points is too
+    // small for a projector or a laptop at arm's length.
+    ctx.all_styles_mut(|style| {
+        if let Some(small) = style.text_styles.get_mut(&egui::TextStyle::Small) {
+            small.size = SMALL_TEXT;
+        }
+    });
     set_theme(ctx, theme);
 }
+
+/// Size of small text (help, notes, captions under pictures), in points.
+pub const SMALL_TEXT: f32 = 11.0;
 
 /// Switches between the light and dark look.
 pub fn set_theme(ctx: &egui::Context, theme: Theme) {
@@ -256,6 +266,22 @@ mod tests {
             for c in "東京人口とうきょう서울λσΣθμᵀ₁≈√".chars() {
                 assert!(ctx.fonts_mut(|f| f.has_glyph(&id, c)), "{c} in {id:?}");
             }
+        }
+    }
+
+    /// Help text is not tiny: small text is at least 11 points in both themes.
+    #[test]
+    fn small_text_is_readable() {
+        let ctx = egui::Context::default();
+        for theme in [Theme::Light, Theme::Dark] {
+            setup(&ctx, theme);
+            let size = ctx
+                .global_style()
+                .text_styles
+                .get(&egui::TextStyle::Small)
+                .map(|f| f.size);
+            assert_eq!(size, Some(SMALL_TEXT));
+            assert!(SMALL_TEXT >= 11.0);
         }
     }
 

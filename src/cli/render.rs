@@ -58,6 +58,10 @@ pub struct RenderArgs {
     /// their own background.
     #[arg(long)]
     pub transparent: bool,
+    /// Draw the picture alone, without the view's toolbars and buttons
+    /// (the scene's `[window] controls = false`).
+    #[arg(long)]
+    pub no_controls: bool,
     /// What a directory batch writes: png (GIFs with --frames) or svg. A
     /// file's own extension decides otherwise, and must agree.
     #[arg(long, value_enum)]
@@ -366,6 +370,7 @@ pub fn run(args: &RenderArgs) -> Result<(), Failure> {
         window.height = args.height.unwrap_or(window.height);
         window.scale = args.scale.unwrap_or(window.scale);
         window.theme = args.theme.unwrap_or(window.theme);
+        window.controls &= !args.no_controls;
         let view = loaded.scene.view.title();
         let no_animation = || {
             Failure::input(format!(

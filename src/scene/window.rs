@@ -41,6 +41,14 @@ pub struct WindowSettings {
     /// Pixels per point.
     #[serde(deserialize_with = "de_scale")]
     pub scale: f32,
+    /// Whether the view draws its controls (toolbars, pickers, buttons);
+    /// `false` draws the picture alone, for a figure or a slide.
+    #[serde(skip_serializing_if = "is_true")]
+    pub controls: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl Default for WindowSettings {
@@ -50,6 +58,7 @@ impl Default for WindowSettings {
             height: 1000,
             theme: Theme::Light,
             scale: 1.0,
+            controls: true,
         }
     }
 }

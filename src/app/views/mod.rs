@@ -108,6 +108,26 @@ pub(crate) fn sparse_x_axis<'a>(label: impl Into<egui::WidgetText>) -> Vec<AxisH
     vec![axes::x_axis(label)]
 }
 
+/// Where the context remembers that the views draw their pictures alone.
+fn bare_id() -> egui::Id {
+    egui::Id::unique("eigenlens-views-bare")
+}
+
+/// Whether the views draw their controls (toolbars, pickers, buttons): not
+/// while presenting, nor for a picture without them (a screenshot's "the
+/// picture alone", `render --no-controls`).
+#[must_use]
+pub fn controls_shown(ui: &egui::Ui) -> bool {
+    !ui.ctx()
+        .data(|d| d.get_temp::<bool>(bare_id()).unwrap_or(false))
+}
+
+/// Makes the views in `ctx` draw their controls (`true`) or their pictures
+/// alone.
+pub fn show_controls(ctx: &egui::Context, on: bool) {
+    ctx.data_mut(|d| d.insert_temp(bare_id(), !on));
+}
+
 /// Most entries a plot legend lists. A label column with more values still
 /// colours the points, without a legend that would cover them:
 /// [`legend_note`] says so above the plot.

@@ -93,11 +93,13 @@ impl DataView {
                 .weak(),
             );
         });
-        ui.horizontal(|ui| {
-            for panel in DataPanel::ALL {
-                ui.selectable_value(&mut self.settings.panel, panel, panel.title());
-            }
-        });
+        if super::controls_shown(ui) {
+            ui.horizontal(|ui| {
+                for panel in DataPanel::ALL {
+                    ui.selectable_value(&mut self.settings.panel, panel, panel.title());
+                }
+            });
+        }
         ui.separator();
         match self.settings.panel {
             DataPanel::Table => table_ui(ui, ds),

@@ -47,7 +47,9 @@ pub(super) fn scatter_ui(
     };
     let label = ds.color_label(settings.color.as_deref());
 
-    scatter_controls(ui, ds, [&xc.name, &yc.name], label, settings);
+    if super::super::controls_shown(ui) {
+        scatter_controls(ui, ds, [&xc.name, &yc.name], label, settings);
+    }
 
     // One series per category, so the legend names each colour; above
     // RASTER_POINTS rows, every row in one image instead.

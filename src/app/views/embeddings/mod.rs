@@ -274,7 +274,9 @@ impl EmbeddingsView {
         self.adapt_to(&ds);
         self.update_space(ui.ctx(), handle);
         self.note = None;
-        self.toolbar(ui, &ds);
+        if super::controls_shown(ui) {
+            self.toolbar(ui, &ds);
+        }
 
         if self.space.running().is_some() {
             ui.horizontal(|ui| {

@@ -245,7 +245,9 @@ impl FactorizeView {
         if let Some(note) = counts.note() {
             ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
         }
-        self.controls(ui, handle);
+        if super::controls_shown(ui) {
+            self.controls(ui, handle);
+        }
         controls::rank_warning(ui, &r, self.settings.rank);
         ui.separator();
 

@@ -120,7 +120,9 @@ impl ImageView {
 
     /// Draws the view.
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.toolbar(ui);
+        if super::controls_shown(ui) {
+            self.toolbar(ui);
+        }
         let picture = match &self.picture {
             Ok(p) => Arc::clone(p),
             Err(e) => {

@@ -280,8 +280,10 @@ impl NetworkView {
         if self.is_training() {
             ui.ctx().request_repaint();
         }
-        controls::toolbar(ui, self, h);
-        ui.separator();
+        if super::controls_shown(ui) {
+            controls::toolbar(ui, self, h);
+            ui.separator();
+        }
         let error = match &self.run {
             Some(Err((_, e))) => Some(e.clone()),
             _ => None,

@@ -189,11 +189,21 @@ impl PcaView {
     }
 
     /// Draws the view for `handle`'s dataset.
+    /// The caption the 3D story draws now (the words of presentation mode's
+    /// step at this progress).
+    #[must_use]
+    pub fn story_caption(&self) -> String {
+        let fit = self.fits.result().and_then(|(_, r)| r.as_ref().ok());
+        story3d::caption(self.settings.progress, fit.map(|f| &f.pca))
+    }
+
     pub fn ui(&mut self, ui: &mut Ui, handle: &DatasetHandle) {
         let ds = handle.data.clone();
         self.adapt_to(&ds);
         self.update_fit(&Waker::new(ui.ctx()), handle);
-        self.toolbar(ui, &ds);
+        if super::controls_shown(ui) {
+            self.toolbar(ui, &ds);
+        }
 
         match self
             .fits

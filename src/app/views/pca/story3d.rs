@@ -25,20 +25,30 @@ const MAX_3D_SEGMENTS: usize = 2_000;
 /// Seconds the whole animation takes at 1× speed.
 const ANIMATION_SECONDS: f32 = 9.0;
 
-/// The caption for the animation at `progress`.
-fn caption(progress: f32, pca: &Pca) -> String {
-    let ratio = &pca.explained_variance_ratio;
-    let kept = 100.0 * (ratio[0] + ratio.get(1).copied().unwrap_or(0.0));
-    if progress <= 0.0 {
-        "The data: each row is a point in 3D. Arrows: the principal axes, each as long as √λ (its standard deviation).".to_owned()
-    } else if progress < 1.0 / 3.0 {
-        "① Centre and rotate: subtract the mean μ and turn the cloud so that PC1, PC2 and PC3 line up with the axes.".to_owned()
-    } else if progress < 2.0 / 3.0 {
-        "② Project: every point slides along PC3 onto the PC1–PC2 plane; its segment is what is lost (the reconstruction error).".to_owned()
-    } else if progress < 1.0 {
-        "③ Turn the plane to face us: its coordinates are the scores on PC1 and PC2.".to_owned()
-    } else {
-        format!("The 2D scatter of PC1 and PC2 scores keeps {kept:.1}% of the variance.")
+/// Where the story's steps stop: the data, then the end of each stage.
+pub(super) const STOPS: [f32; 4] = [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0];
+
+/// The caption for the animation at `progress`: the one of the step being
+/// played toward (or stopped at), so the view and presentation mode's
+/// caption strip say the same at every step. With the fit, the last says
+/// how much of the variance the scores keep.
+pub(super) fn caption(progress: f32, pca: Option<&Pca>) -> String {
+    let step = STOPS
+        .iter()
+        .position(|&s| progress <= s + 1e-6)
+        .unwrap_or(STOPS.len() - 1);
+    match step {
+        0 => "The data: each row is a point in 3D. Arrows: the principal axes, each as long as √λ (its standard deviation); Σ = XᵀX / (n − 1) for centred X.".to_owned(),
+        1 => "① Centre and rotate: subtract the mean μ and turn the cloud so that PC1, PC2 and PC3 line up with the axes (X·V).".to_owned(),
+        2 => "② Project: every point slides along PC3 onto the PC1–PC2 plane; its segment is what is lost (the reconstruction error).".to_owned(),
+        _ => match pca {
+            Some(pca) => {
+                let ratio = &pca.explained_variance_ratio;
+                let kept = 100.0 * (ratio[0] + ratio.get(1).copied().unwrap_or(0.0));
+                format!("③ Turn the plane to face us: its coordinates are the scores on PC1 and PC2, which keep (λ₁ + λ₂) / Σλ = {kept:.1}% of the variance.")
+            }
+            None => "③ Turn the plane to face us: its coordinates are the scores on PC1 and PC2, which keep (λ₁ + λ₂) / Σλ of the variance.".to_owned(),
+        },
     }
 }
 
@@ -399,7 +409,7 @@ fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) 
     scene.overlay_text(
         rect.left_top() + vec2(10.0, 8.0),
         Align2::LEFT_TOP,
-        &wrap_caption(&caption(frame.progress, pca), rect.width() - 140.0),
+        &wrap_caption(&caption(frame.progress, Some(pca)), rect.width() - 140.0),
         14.0,
         text,
     );

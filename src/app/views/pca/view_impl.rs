@@ -37,24 +37,12 @@ impl View for PcaView {
     }
 
     fn steps(&self) -> Vec<Step> {
-        vec![
-            Step::new(
-                0.0,
-                "Σ = XᵀX / (n − 1) for centred X: its eigenvectors are the principal axes, λ their variances.",
-            ),
-            Step::new(
-                1.0 / 3.0,
-                "① Centre and rotate: X·V puts PC1, PC2 and PC3 on the axes.",
-            ),
-            Step::new(
-                2.0 / 3.0,
-                "② Project onto the PC1–PC2 plane: each point loses its PC3 score, the reconstruction error.",
-            ),
-            Step::new(
-                1.0,
-                "③ The scores on PC1 and PC2 keep (λ₁ + λ₂) / Σλ of the variance.",
-            ),
-        ]
+        // One source for each step's words: the view's own caption.
+        let fit = self.fits.result().and_then(|(_, r)| r.as_ref().ok());
+        super::story3d::STOPS
+            .iter()
+            .map(|&p| Step::new(p, super::story3d::caption(p, fit.map(|f| &f.pca))))
+            .collect()
     }
 
     fn animated(&self) -> bool {

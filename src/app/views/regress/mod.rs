@@ -125,8 +125,10 @@ impl RegressView {
     /// Draws the view for `h`.
     pub fn ui(&mut self, ui: &mut Ui, h: &DatasetHandle) {
         self.advance(ui);
-        toolbar::ui(ui, self, &h.data);
-        ui.separator();
+        if super::controls_shown(ui) {
+            toolbar::ui(ui, self, &h.data);
+            ui.separator();
+        }
         let (key, p) = self.take_prepared(h);
         if let Err(e) = &p.model {
             ui.label(RichText::new(e).color(ui.visuals().warn_fg_color));

@@ -88,21 +88,7 @@ pub(super) fn caption(
 ) -> String {
     let t_text = format!("{t:.2}");
     match stage {
-        Stage::Svd { step } => {
-            if progress <= 0.0 {
-                "SVD: A = U·Σ·Vᵀ, read right to left — press Play.".to_owned()
-            } else if progress >= 1.0 {
-                if sigma.len() == 2 {
-                    "A = U·Σ·Vᵀ: the unit circle became an ellipse with semi-axes σ₁ and σ₂."
-                        .to_owned()
-                } else {
-                    "A = U·Σ·Vᵀ: the unit sphere became an ellipsoid with semi-axes σ₁, σ₂, σ₃."
-                        .to_owned()
-                }
-            } else {
-                svd_step_caption(step, sigma, flips)
-            }
-        }
+        Stage::Svd { .. } => svd_caption(progress, sigma, flips),
         Stage::Composition { index, count } => {
             if progress >= 1.0 {
                 format!("All {count} steps applied: A is their product.")
@@ -120,6 +106,26 @@ pub(super) fn caption(
             ),
             _ => format!("t = {t_text}: (1 − t)·I + t·A"),
         },
+    }
+}
+
+/// The SVD animation's caption at `progress`: the one of the step being
+/// played toward (or stopped at) — the same words the view's steps give
+/// presentation mode's caption strip, so the two never disagree.
+pub(super) fn svd_caption(progress: f32, sigma: &[f64], flips: bool) -> String {
+    if progress <= 0.0 {
+        "SVD: A = U·Σ·Vᵀ, read right to left — press Play.".to_owned()
+    } else if progress >= 1.0 {
+        if sigma.len() == 2 {
+            "A = U·Σ·Vᵀ: the unit circle became an ellipse with semi-axes σ₁ and σ₂.".to_owned()
+        } else {
+            "A = U·Σ·Vᵀ: the unit sphere became an ellipsoid with semi-axes σ₁, σ₂, σ₃.".to_owned()
+        }
+    } else {
+        let step = ((progress * 3.0 - 1e-4).ceil() as usize)
+            .saturating_sub(1)
+            .min(2);
+        svd_step_caption(step, sigma, flips)
     }
 }
 

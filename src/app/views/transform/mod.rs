@@ -254,8 +254,10 @@ impl TransformView {
         }
         self.normalize();
         self.advance(ui);
-        self.toolbar(ui, ds);
-        ui.separator();
+        if super::controls_shown(ui) {
+            self.toolbar(ui, ds);
+            ui.separator();
+        }
         if self.settings.show_data
             && let Some(handle) = handle
         {

@@ -229,3 +229,21 @@ fn fit_3d(math: &tf::Prepared<3>, points: Option<&Points>) -> f64 {
     }
     ext
 }
+
+/// A's singular values and whether det A < 0: the words of the SVD
+/// animation's steps (the same the canvas's caption says).
+pub(super) fn singular_values(s: &TransformSettings) -> (Vec<f64>, bool) {
+    fn of<const N: usize>(s: &TransformSettings) -> (Vec<f64>, bool)
+    where
+        SMatrix<f64, N, N>: Square,
+    {
+        let a: SMatrix<f64, N, N> = from_rows(&s.matrix);
+        let svd = tf::svd(&a);
+        (svd.sigma.as_slice().to_vec(), svd.flips())
+    }
+    if s.mode.n() == 3 {
+        of::<3>(s)
+    } else {
+        of::<2>(s)
+    }
+}

@@ -43,24 +43,12 @@ impl View for TransformView {
         let t = &self.settings;
         let n = t.mode.n();
         if t.animation == TransformAnimation::Svd {
-            vec![
-                Step::new(
-                    0.0,
-                    "A = U·Σ·Vᵀ: every matrix is a rotation, a stretch along the axes, and a rotation.",
-                ),
-                Step::new(
-                    1.0 / 3.0,
-                    "① Vᵀ turns the right singular vectors onto the axes.",
-                ),
-                Step::new(
-                    2.0 / 3.0,
-                    "② Σ stretches by σ₁ and σ₂: the unit circle becomes an ellipse.",
-                ),
-                Step::new(
-                    1.0,
-                    "③ U turns the stretched axes into place: A = U·Σ·Vᵀ, semi-axes σ₁ and σ₂.",
-                ),
-            ]
+            // One source for each step's words: the canvas's own caption.
+            let (sigma, flips) = super::prepare::singular_values(t);
+            [0.0, 1.0 / 3.0, 2.0 / 3.0, 1.0]
+                .into_iter()
+                .map(|p| Step::new(p, super::format::svd_caption(p, &sigma, flips)))
+                .collect()
         } else if !t.steps.is_empty() {
             let k = t.steps.len();
             let mut out = vec![Step::new(
