@@ -534,8 +534,8 @@ fn embedding_cases() -> Vec<Case> {
             what: "a word2vec vector shorter than the others",
             file: "vectors.txt",
             bytes: b"king 0.1 0.2 0.3\nqueen 0.3 0.4 0.5\nman 0.5 0.6\n".to_vec(),
-            kind: |e| matches!(e, Load(L::Ragged { line: 3, .. })),
-            says: &["line 3"],
+            kind: |e| matches!(e, Load(L::VectorLength { line: 3, .. })),
+            says: &["line 3", "expected 3 numbers after the word, found 2"],
             beside: &[],
         },
         Case {
