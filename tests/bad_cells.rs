@@ -85,7 +85,15 @@ fn missing_reads_them_and_reports_the_count() {
     assert_eq!(v["rows_used"], 6, "{v}");
     assert_eq!(v["rows_left_out"]["missing"], 2, "{v}");
 
-    let o = eigenlens(&["regress", file, "--y", "a", "--bad-cells", "missing", "--json"]);
+    let o = eigenlens(&[
+        "regress",
+        file,
+        "--y",
+        "a",
+        "--bad-cells",
+        "missing",
+        "--json",
+    ]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(err.contains("2 unparseable cells read as missing"), "{err}");
@@ -154,7 +162,10 @@ fn the_loader_reads_bad_cells_as_nan_and_counts_them() {
     let c = &ds.column("c").expect("c is numeric").values;
     assert!(c[4].is_nan(), "{c:?}");
     assert_eq!(
-        ds.columns.iter().map(|c| c.values.iter().filter(|v| v.is_nan()).count()).sum::<usize>(),
+        ds.columns
+            .iter()
+            .map(|c| c.values.iter().filter(|v| v.is_nan()).count())
+            .sum::<usize>(),
         2
     );
     assert_eq!(ds.label("kind").expect("kind holds labels").get(1), "q");

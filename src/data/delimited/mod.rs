@@ -90,7 +90,8 @@ pub fn read_delimited<R: Read>(
     name: &str,
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
-    read_delimited_tuned(input, name, progress, BadCells::Error, Tuning::default()).map(|(ds, _)| ds)
+    read_delimited_tuned(input, name, progress, BadCells::Error, Tuning::default())
+        .map(|(ds, _)| ds)
 }
 
 /// [`read_delimited`], where `bad_cells` says what a cell of a numeric
