@@ -42,6 +42,8 @@ fn by_default_every_table_command_names_line_and_column() {
     let path = write_file(dir.path(), "stray.csv", TABLE.as_bytes());
     let file = path.to_str().expect("utf-8 path");
     for args in [
+        // The window's PATH: refused before a window opens.
+        vec![file],
         vec!["pca", file],
         vec!["regress", file, "--y", "a"],
         vec!["neighbors", file, "--row", "0"],
