@@ -215,7 +215,10 @@ fn a_trained_model_stays_with_its_dataset() {
     harness.get_by_label("Movie night (100 × 40)").click();
     harness.run_steps(3);
     assert_eq!(
-        harness.state().current_ratings().map(|r| r.n_items()),
+        harness
+            .state()
+            .current_ratings()
+            .map(eigenlens::data::Ratings::n_items),
         Some(40)
     );
     assert_eq!(harness.state().factorize_view().epochs_done(), 0);
