@@ -28,13 +28,19 @@ fn stray_table(dir: &Path) -> PathBuf {
 }
 
 /// Opening a table with unparseable cells shows the error (file, line,
-/// column, cell) with the offer; pressing it opens the table with those
-/// cells missing, and the status bar counts them.
+/// column, cell) with the offer, inside a 1024 × 700 window however long
+/// the path; pressing it opens the table with those cells missing, and the
+/// status bar counts them.
 #[test]
 fn the_error_offers_to_read_bad_cells_as_missing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = stray_table(dir.path());
+    let deep = dir
+        .path()
+        .join("a-project-with-a-long-name/data/experiments/2026-12-06/measured");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    let path = stray_table(&deep);
     let mut harness = app_harness(fresh_app());
+    harness.set_size(egui::vec2(1024.0, 700.0));
     harness.run_steps(2);
     harness.state_mut().open_now(&path);
     harness.run_steps(2);
@@ -50,9 +56,10 @@ fn the_error_offers_to_read_bad_cells_as_missing() {
         Some("stray.csv")
     );
 
-    harness
-        .get_by_label("Read unparseable cells as missing")
-        .click();
+    let button = harness.get_by_label("Read unparseable cells as missing");
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
+    assert!(window.contains_rect(button.rect()), "{:?}", button.rect());
+    button.click();
     assert!(step_until(&mut harness, 2_000, |app| {
         app.current_dataset().is_some_and(|d| d.name == "stray.csv")
     }));

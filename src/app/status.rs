@@ -21,6 +21,15 @@ pub(super) struct Status {
 /// The button of a load error that offers to read unparseable cells as missing.
 pub const READ_AS_MISSING: &str = "Read unparseable cells as missing";
 
+/// The width a button saying `text` takes, with the space after it.
+fn button_width(ui: &Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let galley = ui
+        .painter()
+        .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER);
+    galley.size().x + 2.0 * ui.spacing().button_padding.x + 2.0 * ui.spacing().item_spacing.x
+}
+
 /// Frames the frame-time readout averages over.
 const FRAME_TIME_WINDOW: usize = 60;
 
@@ -134,7 +143,19 @@ impl EigenApp {
                         .color(ui.visuals().error_fg_color)
                         .strong(),
                 );
-                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+                // The message wraps in the room the buttons after it leave, so
+                // a long path cannot push them out of the window.
+                let mut reserve = button_width(ui, "✕");
+                if retry_as_missing.is_some() {
+                    reserve += button_width(ui, READ_AS_MISSING);
+                }
+                ui.scope(|ui| {
+                    ui.set_max_width((ui.available_width() - reserve).max(120.0));
+                    ui.add(
+                        egui::Label::new(RichText::new(text).color(ui.visuals().error_fg_color))
+                            .wrap(),
+                    );
+                });
                 if let Some(path) = retry_as_missing
                     && ui
                         .button(READ_AS_MISSING)
