@@ -771,7 +771,7 @@ fn gui_keeps_state_and_shows_message_once() {
         let mut after = app.current_scene(Theme::Light, 1.0, None);
         // A long message wraps onto a second line of the status bar, which
         // leaves the view a line less: its size is layout, not state.
-        after.window = before.window.clone();
+        after.window = before.window;
         assert_eq!(after, before, "{}: the state changed", case.what);
         let (msg, is_error) = app.status().expect("a message");
         assert!(is_error, "{}: {msg}", case.what);
