@@ -21,6 +21,8 @@ struct Cli {
     /// user,item,rating CSV), a picture (PNG, JPEG) or a scene (.toml) to open; without it the
     /// default built-in scene opens.
     path: Option<PathBuf>,
+    #[command(flatten)]
+    table: cli::table::TableArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -73,7 +75,7 @@ fn main() -> ExitCode {
         Some(Command::Svd(args)) => cli::svd::run(&args),
         Some(Command::Net(args)) => cli::net::run(&args),
         Some(Command::Present(args)) => present(&args),
-        None => run_gui(cli.path, None),
+        None => run_gui(cli.path, cli.table, None),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,22 +123,34 @@ fn present(args: &PresentArgs) -> Result<(), Failure> {
         eigenlens::deck::load_deck(&args.deck)
     }
     .map_err(|e| Failure::input(e.to_string()))?;
-    run_gui(None, Some((deck, args.presenter)))
+    run_gui(
+        None,
+        cli::table::TableArgs::default(),
+        Some((deck, args.presenter)),
+    )
 }
 
 fn run_gui(
     path: Option<PathBuf>,
+    table: cli::table::TableArgs,
     deck: Option<(eigenlens::deck::LoadedDeck, bool)>,
 ) -> Result<(), Failure> {
     // A file named on the command line must load before a window opens: a bad
     // one is reported here, with exit status 2, like every other bad input.
     // An archive of several arrays is not an error: the window asks which.
+    let progress = eigenlens::data::LoadProgress::new();
     let (opened, choose) = match path {
-        Some(p) => match app::open_path(&p) {
-            Ok(opened) => (Some((p, opened)), None),
+        Some(p) => match app::open_path_reading(&p, &progress, table.policy()) {
+            Ok((opened, bad)) => {
+                if table.bad_cells == cli::table::BadCellsArg::Missing {
+                    cli::table::note_read_as_missing(&p.display().to_string(), bad);
+                }
+                (Some((p, opened)), None)
+            }
             Err(e @ app::OpenError::Load(eigenlens::data::LoadError::NpzChoose { .. })) => {
                 (None, Some(e))
             }
+            Err(app::OpenError::Load(e)) => return Err(cli::table::load_failure(&e)),
             Err(e) => return Err(Failure::input(e.to_string())),
         },
         None => (None, None),

@@ -409,21 +409,41 @@ fn word2vec_errors_name_the_line() {
         "w.txt: line 1: the header promises 3 vectors, but the file holds 2"
     );
 
+    // A vector's length counts the numbers after the word, not the word.
     let e = err(parse_word2vec(b"a 1 2 3\nb 1 2\n", "w.txt"));
     assert!(
         matches!(
             e,
-            LoadError::Ragged {
+            LoadError::VectorLength {
                 line: 2,
-                expected: 4,
-                found: 3,
+                expected: 3,
+                found: 2,
                 ..
             }
         ),
         "{e:?}"
     );
+    assert_eq!(
+        e.to_string(),
+        "w.txt: line 2: expected 3 numbers after the word, found 2"
+    );
     let e = err(parse_word2vec(b"a 1 2\n\nb 1 2 3\n", "w.txt"));
-    assert!(matches!(e, LoadError::Ragged { line: 3, .. }), "{e:?}");
+    assert!(
+        matches!(e, LoadError::VectorLength { line: 3, .. }),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "w.txt: line 3: expected 2 numbers after the word, found 3"
+    );
+    // With a `count dim` header: 50 numbers promised, 51 found.
+    let values = |n: usize| vec!["0.5"; n].join(" ");
+    let text = format!("2 50\nking {}\nqueen {}\n", values(50), values(51));
+    let e = err(parse_word2vec(text.as_bytes(), "glove.txt"));
+    assert_eq!(
+        e.to_string(),
+        "glove.txt: line 3: expected 50 numbers after the word, found 51"
+    );
 
     let e = err(parse_word2vec(b"2 3\na 1 2 3\nb 1 x 3\n", "w.txt"));
     assert!(

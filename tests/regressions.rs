@@ -124,10 +124,10 @@ fn word2vec_header_cannot_allocate_what_the_file_does_not_hold() {
     assert!(
         matches!(
             e,
-            eigenlens::data::LoadError::Ragged {
+            eigenlens::data::LoadError::VectorLength {
                 line: 2,
-                expected: 1_131_211_112,
-                found: 3,
+                expected: 1_131_211_111,
+                found: 2,
                 ..
             }
         ),
@@ -159,10 +159,10 @@ fn word2vec_header_of_dimension_zero_is_a_vector() {
     assert!(
         matches!(
             e,
-            eigenlens::data::LoadError::Ragged {
+            eigenlens::data::LoadError::VectorLength {
                 line: 2,
-                expected: 2,
-                found: 1,
+                expected: 1,
+                found: 0,
                 ..
             }
         ),
@@ -174,7 +174,8 @@ fn word2vec_header_of_dimension_zero_is_a_vector() {
 
 /// Fuzzer (word2vec): a header promising vectors of 2⁶⁴ − 1 values made the
 /// "expected d + 1 fields" of the error overflow (a panic in debug builds, a
-/// wrong number in release).
+/// wrong number in release). The error now counts the d numbers after the
+/// word.
 #[test]
 fn word2vec_header_of_the_largest_dimension_is_an_error() {
     let e = eigenlens::data::parse_word2vec(b"1 18446744073709551615\na 1\n", "v.txt")
@@ -182,10 +183,10 @@ fn word2vec_header_of_the_largest_dimension_is_an_error() {
     assert!(
         matches!(
             e,
-            eigenlens::data::LoadError::Ragged {
+            eigenlens::data::LoadError::VectorLength {
                 line: 2,
                 expected: usize::MAX,
-                found: 2,
+                found: 1,
                 ..
             }
         ),

@@ -85,7 +85,7 @@ impl EigenApp {
         let p = path.clone();
         let job = Job::spawn(path, Waker::new(ctx), move |progress| {
             data::load_table(&p, Some(&name), progress)
-                .map(Opened::Dataset)
+                .map(|ds| (Opened::Dataset(ds), 0))
                 .map_err(OpenError::from)
         });
         self.loading.push(job);

@@ -5,23 +5,34 @@ use std::path::{Path, PathBuf};
 
 use super::handles::Entry;
 use super::job::{Job, JobError, Waker};
-use super::open::{OpenError, Opened, open_path, open_path_with};
-use super::views::embeddings::EmbeddingsView;
+use super::open::{OpenError, Opened, open_path, open_path_reading};
 use super::views::registry::Views;
 use super::{DatasetHandle, EigenApp, EntryData, RatingsHandle, style};
-use crate::data::{self, Dataset};
+use crate::data::{self, BadCells, Dataset};
 use crate::scene::{DatasetRef, LoadedScene, SceneData, ViewKind};
 
 /// A file loading on a background thread (its progress is bytes read of
 /// the file's size; Cancel stops it).
-pub(super) type Loading = Job<PathBuf, Result<Opened, OpenError>>;
+pub(super) type Loading = Job<PathBuf, Result<(Opened, usize), OpenError>>;
 
 impl EigenApp {
     /// Starts loading `path` on a background thread; the result arrives in a later frame.
     pub fn open_in_background(&mut self, ctx: &egui::Context, path: PathBuf) {
+        self.open_in_background_reading(ctx, path, BadCells::Error);
+    }
+
+    /// [`open_in_background`](Self::open_in_background), reading a table's
+    /// unparseable cells as `bad_cells` says (the status bar counts those
+    /// read as missing).
+    pub fn open_in_background_reading(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        bad_cells: BadCells,
+    ) {
         let p = path.clone();
         let job = Job::spawn(path, Waker::new(ctx), move |progress| {
-            open_path_with(&p, progress)
+            open_path_reading(&p, progress, bad_cells)
         });
         self.loading.push(job);
     }
@@ -47,10 +58,10 @@ impl EigenApp {
                 _ if cancelled => {
                     self.set_info(format!("Cancelled loading {}.", data::file_label(&path)));
                 }
-                Ok(opened) => self.apply_opened(&path, opened),
+                Ok((opened, bad)) => self.apply_opened_counting(&path, opened, bad),
                 Err(JobError::Failed(e)) => {
                     if !self.offer_arrays(&e) {
-                        self.set_error(e.to_string());
+                        self.set_load_error(&path, &e);
                     }
                 }
                 Err(JobError::Cancelled) => {
@@ -77,20 +88,34 @@ impl EigenApp {
         match open_path(path) {
             Ok(opened) => self.apply_opened(path, opened),
             Err(e) if self.offer_arrays(&e) => {}
-            Err(e) => self.set_error(e.to_string()),
+            Err(e) => self.set_load_error(path, &e),
         }
     }
 
     pub(super) fn apply_opened(&mut self, path: &Path, opened: Opened) {
+        self.apply_opened_counting(path, opened, 0);
+    }
+
+    /// [`apply_opened`](Self::apply_opened) for a table whose `bad`
+    /// unparseable cells were read as missing (said in the status bar).
+    fn apply_opened_counting(&mut self, path: &Path, opened: Opened, bad: usize) {
         self.state.remember(path);
         match opened {
             Opened::Dataset(ds) => {
                 let origin = DatasetRef::File(path.to_path_buf());
                 let text = format!(
-                    "Opened {}: {} rows × {} numeric columns.",
+                    "Opened {}: {} rows × {} numeric columns{}.",
                     data::file_label(path),
                     style::fmt_count(ds.n_rows),
-                    ds.columns.len()
+                    ds.columns.len(),
+                    match bad {
+                        0 => String::new(),
+                        1 => "; 1 unparseable cell read as missing".to_owned(),
+                        n => format!(
+                            "; {} unparseable cells read as missing",
+                            style::fmt_count(n)
+                        ),
+                    }
                 );
                 let embedding = data::is_embedding(&ds);
                 self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
@@ -149,12 +174,17 @@ impl EigenApp {
             dataset_ref,
         } = loaded;
         self.state.view = scene.view;
-        self.views = Views::from_scene(&scene);
+        // The scene's views are its dataset's; the dataset shown until now
+        // keeps its own.
+        let before = std::mem::replace(&mut self.views, Views::from_scene(&scene));
+        if let Some(e) = self.entries.get_mut(self.current) {
+            e.views = Some(before.into_stash());
+        }
         let data = match data {
             SceneData::Table(ds) => EntryData::Table(DatasetHandle::new(ds)),
             SceneData::Ratings(r) => EntryData::Ratings(RatingsHandle::new(r)),
         };
-        self.add_entry(data, dataset_ref);
+        self.place_entry(data, dataset_ref);
     }
 
     /// Makes the views' settings fit `data`.
@@ -167,11 +197,40 @@ impl EigenApp {
         self.state.view = self.views.fit(self.state.view, data);
     }
 
-    /// Adds a dataset or ratings (replacing one from the same origin) and shows it.
+    /// Adds a dataset or ratings (replacing one from the same origin) and
+    /// shows it: the entry shown until now keeps its views, and the new data
+    /// gets fresh ones (reloading the entry shown keeps its views, fitted
+    /// to the new data).
     pub(super) fn add_entry(&mut self, data: EntryData, origin: DatasetRef) {
+        let reloads_current = self
+            .entries
+            .get(self.current)
+            .is_some_and(|e| e.origin == origin);
+        if !reloads_current {
+            self.put_views_aside();
+        }
+        self.place_entry(data, origin);
+    }
+
+    /// Puts the views of the entry shown now aside with it, leaving fresh
+    /// ones (the default scene's settings) for the next.
+    fn put_views_aside(&mut self) {
+        if let Some(e) = self.entries.get_mut(self.current) {
+            e.views = Some(self.views.stash());
+        }
+    }
+
+    /// Puts `data` in the list (in place of the entry from the same origin)
+    /// and shows it with the views as they are, fitted to it. The status
+    /// bar's message was about what was shown before: it goes.
+    fn place_entry(&mut self, data: EntryData, origin: DatasetRef) {
         self.adapt_views(&data);
         self.fit_view_to(&data);
-        let entry = Entry { data, origin };
+        let entry = Entry {
+            data,
+            origin,
+            views: None,
+        };
         if let Some(i) = self.entries.iter().position(|e| e.origin == entry.origin) {
             self.entries[i] = entry;
             self.current = i;
@@ -179,9 +238,22 @@ impl EigenApp {
             self.entries.push(entry);
             self.current = self.entries.len() - 1;
         }
+        self.status = None;
     }
 
+    /// Shows entry `i` with its own views (as it was left); the entry shown
+    /// until now keeps its views, and the status bar's message about it goes.
     pub(super) fn select_entry(&mut self, i: usize) {
+        if i >= self.entries.len() {
+            return;
+        }
+        if i != self.current {
+            self.put_views_aside();
+            if let Some(views) = self.entries.get_mut(i).and_then(|e| e.views.take()) {
+                self.views.restore(views);
+            }
+            self.status = None;
+        }
         if let Some(e) = self.entries.get(i) {
             let data = e.data.clone();
             self.adapt_views(&data);
@@ -223,7 +295,6 @@ impl EigenApp {
             ds.columns.len()
         );
         let origin = DatasetRef::Derived(ds.name.clone());
-        self.views.embeddings = EmbeddingsView::default();
         self.add_entry(EntryData::Table(DatasetHandle::new(ds)), origin);
         self.state.view = ViewKind::Embeddings;
         self.set_info(text);

@@ -88,8 +88,12 @@ impl EntryData {
     }
 }
 
-/// An entry of the dataset list: its data and where it came from.
+/// An entry of the dataset list: its data, where it came from and, while
+/// another entry is shown, its views (model, selection, camera).
 pub(super) struct Entry {
     pub(super) data: EntryData,
     pub(super) origin: DatasetRef,
+    /// Its views, put aside while another entry is shown (`None` while it is
+    /// shown, or before it ever was).
+    pub(super) views: Option<super::views::registry::Stash>,
 }

@@ -28,7 +28,7 @@ use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
 pub use handles::{DatasetHandle, EntryData, RatingsHandle};
-pub use open::{OpenError, Opened, open_path, open_path_with};
+pub use open::{OpenError, Opened, open_path, open_path_reading, open_path_with};
 
 use crate::data::{Dataset, Ratings};
 use crate::scene::{self, Theme, ViewKind};

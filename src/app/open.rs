@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::data::{self, Dataset, LoadError, LoadProgress, Ratings};
+use crate::data::{self, BadCells, Dataset, LoadError, LoadProgress, Ratings};
 use crate::scene::{self, LoadedScene, SceneError};
 
 /// Something opened from a path: a dataset, ratings, or a scene with its data.
@@ -46,16 +46,46 @@ pub fn open_path(path: &Path) -> Result<Opened, OpenError> {
 /// # Errors
 /// As [`open_path`]; a cancelled load says so.
 pub fn open_path_with(path: &Path, progress: &LoadProgress) -> Result<Opened, OpenError> {
+    open_path_reading(path, progress, BadCells::Error).map(|(opened, _)| opened)
+}
+
+/// [`open_path_with`], where `bad_cells` says what a cell of a table's
+/// numeric column that is not a number does ([`BadCells::Missing`]: read as
+/// missing). Returns what was opened and how many cells were read as missing.
+///
+/// # Errors
+/// As [`open_path`].
+pub fn open_path_reading(
+    path: &Path,
+    progress: &LoadProgress,
+    bad_cells: BadCells,
+) -> Result<(Opened, usize), OpenError> {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
-        Ok(Opened::Scene(Box::new(scene::load_scene(path)?)))
+        Ok((Opened::Scene(Box::new(scene::load_scene(path)?)), 0))
     } else if data::looks_like_picture(path) {
-        Ok(Opened::Picture(Box::new(data::load_picture(path)?)))
+        Ok((Opened::Picture(Box::new(data::load_picture(path)?)), 0))
     } else if data::looks_like_ratings(path) {
-        Ok(Opened::Ratings(data::load_ratings(path)?))
+        Ok((Opened::Ratings(data::load_ratings(path)?), 0))
     } else {
-        Ok(Opened::Dataset(data::load_dataset_with(path, progress)?))
+        let (ds, bad) = data::load_table_with(path, None, progress, bad_cells)?;
+        Ok((Opened::Dataset(ds), bad))
+    }
+}
+
+impl OpenError {
+    /// Whether opening again with [`BadCells::Missing`] would read the cell
+    /// at fault as missing (a table's cell that is not a number).
+    #[must_use]
+    pub fn readable_as_missing(&self) -> bool {
+        matches!(
+            self,
+            Self::Load(LoadError::NotANumber {
+                readable_as_missing: true,
+                ..
+            })
+        )
     }
 }

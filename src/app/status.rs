@@ -1,15 +1,33 @@
 //! The status bar: loads in progress with Cancel, the last message (errors
 //! stay until dismissed or replaced) and the frame-time readout.
 
+use std::path::{Path, PathBuf};
+
 use egui::{RichText, Ui};
 
 use super::EigenApp;
-use crate::data;
+use super::open::OpenError;
+use crate::data::{self, BadCells};
 
 /// A message in the status bar; errors stay until dismissed or replaced.
 pub(super) struct Status {
     pub(super) text: String,
     pub(super) error: bool,
+    /// A table that failed on a cell that is not a number: the error offers
+    /// to open it again reading such cells as missing.
+    pub(super) retry_as_missing: Option<PathBuf>,
+}
+
+/// The button of a load error that offers to read unparseable cells as missing.
+pub const READ_AS_MISSING: &str = "Read unparseable cells as missing";
+
+/// The width a button saying `text` takes, with the space after it.
+fn button_width(ui: &Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let galley = ui
+        .painter()
+        .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER);
+    galley.size().x + 2.0 * ui.spacing().button_padding.x + 2.0 * ui.spacing().item_spacing.x
 }
 
 /// Frames the frame-time readout averages over.
@@ -17,11 +35,29 @@ const FRAME_TIME_WINDOW: usize = 60;
 
 impl EigenApp {
     pub(super) fn set_error(&mut self, text: String) {
-        self.status = Some(Status { text, error: true });
+        self.status = Some(Status {
+            text,
+            error: true,
+            retry_as_missing: None,
+        });
     }
 
     pub(super) fn set_info(&mut self, text: String) {
-        self.status = Some(Status { text, error: false });
+        self.status = Some(Status {
+            text,
+            error: false,
+            retry_as_missing: None,
+        });
+    }
+
+    /// Shows why `path` did not open; a table's cell that is not a number
+    /// comes with the offer to open it again reading such cells as missing.
+    pub(super) fn set_load_error(&mut self, path: &Path, e: &OpenError) {
+        self.status = Some(Status {
+            text: e.to_string(),
+            error: true,
+            retry_as_missing: e.readable_as_missing().then(|| path.to_path_buf()),
+        });
     }
 
     /// Records the CPU time of the previous frame, if the readout is on.
@@ -95,17 +131,46 @@ impl EigenApp {
             return;
         }
         let mut dismiss = false;
+        let mut retry = None;
         match &self.status {
-            Some(Status { text, error: true }) => {
+            Some(Status {
+                text,
+                error: true,
+                retry_as_missing,
+            }) => {
                 ui.label(
                     RichText::new("⚠")
                         .color(ui.visuals().error_fg_color)
                         .strong(),
                 );
-                ui.label(RichText::new(text).color(ui.visuals().error_fg_color));
+                // The message wraps in the room the buttons after it leave, so
+                // a long path cannot push them out of the window.
+                let mut reserve = button_width(ui, "✕");
+                if retry_as_missing.is_some() {
+                    reserve += button_width(ui, READ_AS_MISSING);
+                }
+                ui.scope(|ui| {
+                    ui.set_max_width((ui.available_width() - reserve).max(120.0));
+                    ui.add(
+                        egui::Label::new(RichText::new(text).color(ui.visuals().error_fg_color))
+                            .wrap(),
+                    );
+                });
+                if let Some(path) = retry_as_missing
+                    && ui
+                        .button(READ_AS_MISSING)
+                        .on_hover_text(
+                            "Open the file again, reading every cell of a numeric column that is not a number as a missing value (as an empty cell is), and count them",
+                        )
+                        .clicked()
+                {
+                    retry = Some(path.clone());
+                }
                 dismiss = ui.small_button("✕").on_hover_text("Dismiss").clicked();
             }
-            Some(Status { text, error: false }) => {
+            Some(Status {
+                text, error: false, ..
+            }) => {
                 ui.label(text);
             }
             None => {
@@ -114,6 +179,11 @@ impl EigenApp {
         }
         if dismiss {
             self.status = None;
+        }
+        if let Some(path) = retry {
+            self.status = None;
+            let ctx = ui.ctx().clone();
+            self.open_in_background_reading(&ctx, path, BadCells::Missing);
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod project;
 pub mod regress;
 pub mod render;
 pub mod svd;
+pub mod table;
 
 /// A failure and the exit status it maps to.
 #[derive(Debug)]

@@ -64,6 +64,8 @@ pub struct NeighborsArgs {
     /// dimensions, index_seconds, query_seconds.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub table: super::table::TableArgs,
 }
 
 /// One neighbour in the JSON output.
@@ -88,6 +90,9 @@ struct JsonOut<'a> {
     index_seconds: f64,
     /// The query alone: one exact pass over every row.
     query_seconds: f64,
+    /// Unparseable cells read as missing (with `--bad-cells missing` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells_read_as_missing: Option<usize>,
 }
 
 /// What to find the neighbours of.
@@ -106,7 +111,14 @@ enum Target {
 /// k out of range, non-finite values. Exit 1 if stdout cannot be written.
 pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     let shown = args.file.display().to_string();
-    let ds = load(&args.file, args.labels.as_deref(), args.array.as_deref())?;
+    let loaded = load(
+        &args.file,
+        args.labels.as_deref(),
+        args.array.as_deref(),
+        args.table,
+    )?;
+    let read_as_missing = loaded.read_as_missing;
+    let ds = loaded.dataset;
     if !(1..=MAX_NEIGHBORS).contains(&args.k) {
         return Err(Failure::input(format!(
             "-k: must be between 1 and {MAX_NEIGHBORS}, got {}",
@@ -146,6 +158,7 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
         dimensions: ds.columns.len(),
         index_seconds,
         query_seconds,
+        read_as_missing,
     };
     let mut out = super::out::stdout();
     let written = if args.json {
@@ -163,21 +176,28 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
 /// Loads FILE as `neighbors` (and `project`) take it: `builtin:NAME`, an
 /// embeddings file with a labels file, or anything `load_table` reads.
 ///
+/// `table` is `--bad-cells` (a table's cells; embeddings have none).
+///
 /// # Errors
 /// The file cannot be read or parsed (exit 2).
 pub(crate) fn load(
     file: &Path,
     labels: Option<&Path>,
     array: Option<&str>,
-) -> Result<Dataset, Failure> {
-    let loaded = match file.to_str().and_then(|s| s.strip_prefix("builtin:")) {
-        Some(id) => data::load_builtin(id),
+    table: super::table::TableArgs,
+) -> Result<super::table::Loaded, Failure> {
+    match file.to_str().and_then(|s| s.strip_prefix("builtin:")) {
+        Some(id) => super::table::load_builtin(id, table),
         None => match labels {
-            Some(labels) => data::load_embeddings(file, Some(labels)),
-            None => data::load_table(file, array, &data::LoadProgress::new()),
+            Some(labels) => data::load_embeddings(file, Some(labels))
+                .map(|dataset| super::table::Loaded {
+                    dataset,
+                    read_as_missing: None,
+                })
+                .map_err(|e| super::table::load_failure(&e)),
+            None => super::table::load_file(file, array, table),
         },
-    };
-    loaded.map_err(|e| Failure::input(e.to_string()))
+    }
 }
 
 /// The row, or the analogy's three rows, the arguments name.
@@ -239,6 +259,7 @@ struct Answer<'a> {
     dimensions: usize,
     index_seconds: f64,
     query_seconds: f64,
+    read_as_missing: Option<usize>,
 }
 
 impl Answer<'_> {
@@ -261,6 +282,7 @@ impl Answer<'_> {
             dimensions: self.dimensions,
             index_seconds: self.index_seconds,
             query_seconds: self.query_seconds,
+            cells_read_as_missing: self.read_as_missing,
         }
     }
 

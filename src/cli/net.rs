@@ -116,6 +116,8 @@ pub struct NetArgs {
     /// Write the trained weights file (JSON) here.
     #[arg(long, value_name = "FILE")]
     pub save_weights: Option<PathBuf>,
+    #[command(flatten)]
+    pub table: super::table::TableArgs,
 }
 
 /// A network error in the command line's words (`--layers 20: ...`).
@@ -183,7 +185,7 @@ fn config(args: &NetArgs) -> Result<NetConfig, Failure> {
 
 /// DATA: a generated set (with --points, --noise, --data-seed), another
 /// built-in, or a file.
-fn load(args: &NetArgs) -> Result<Dataset, Failure> {
+fn load(args: &NetArgs) -> Result<super::table::Loaded, Failure> {
     let id = args.data.to_str().and_then(|s| s.strip_prefix("builtin:"));
     let generated = id.and_then(data::generator);
     let tuned = args.points.is_some() || args.noise.is_some() || args.data_seed.is_some();
@@ -199,11 +201,16 @@ fn load(args: &NetArgs) -> Result<Dataset, Failure> {
         {
             return Err(Failure::input(format!("--noise {x}: must be a number ≥ 0")));
         }
-        return Ok(g.generate(
+        let dataset = g.generate(
             args.points.unwrap_or(g.default_count),
             args.noise.unwrap_or(g.default_noise),
             args.data_seed.unwrap_or(data::DEFAULT_SEED),
-        ));
+        );
+        return Ok(super::table::Loaded {
+            dataset,
+            read_as_missing: (args.table.bad_cells == super::table::BadCellsArg::Missing)
+                .then_some(0),
+        });
     }
     if tuned {
         let ids: Vec<&str> = data::GENERATORS.iter().map(|g| g.id).collect();
@@ -213,10 +220,9 @@ fn load(args: &NetArgs) -> Result<Dataset, Failure> {
         )));
     }
     match id {
-        Some(id) => data::load_builtin(id),
-        None => data::load_dataset(&args.data),
+        Some(id) => super::table::load_builtin(id, args.table),
+        None => super::table::load_file(&args.data, None, args.table),
     }
-    .map_err(|e| Failure::input(e.to_string()))
 }
 
 /// The problem of DATA: the label and features chosen or defaulted.
@@ -265,7 +271,9 @@ fn at(shown: &str, f: &Failure) -> Failure {
 pub fn run(args: &NetArgs) -> Result<(), Failure> {
     let config = config(args)?;
     let shown = args.data.display().to_string();
-    let ds = load(args)?;
+    let loaded = load(args)?;
+    let read_as_missing = loaded.read_as_missing;
+    let ds = loaded.dataset;
     let problem = problem(&ds, args, &shown)?;
     let started = Instant::now();
     let mut trainer = Trainer::new(config, &problem).map_err(|e| at(&shown, &failure(&e)))?;
@@ -296,7 +304,13 @@ pub fn run(args: &NetArgs) -> Result<(), Failure> {
         return Err(failure(&e));
     }
     printed(if args.json {
-        json(&mut out, &trainer, problem.len(), fit_seconds)
+        json(
+            &mut out,
+            &trainer,
+            problem.len(),
+            fit_seconds,
+            read_as_missing,
+        )
     } else {
         last_line(&mut out, &trainer, fit_seconds)
     })
@@ -374,7 +388,13 @@ fn last_line(out: &mut impl Write, t: &Trainer, fit_seconds: f64) -> io::Result<
 }
 
 /// The JSON document of the command-line contract.
-fn json(out: &mut impl Write, t: &Trainer, samples: usize, fit_seconds: f64) -> io::Result<()> {
+fn json(
+    out: &mut impl Write,
+    t: &Trainer,
+    samples: usize,
+    fit_seconds: f64,
+    read_as_missing: Option<usize>,
+) -> io::Result<()> {
     let net = t.network();
     let c = t.config();
     let s = t.last();
@@ -391,7 +411,7 @@ fn json(out: &mut impl Write, t: &Trainer, samples: usize, fit_seconds: f64) -> 
             })
         })
         .collect();
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "samples": samples,
         "train_samples": t.split().train.len(),
         "test_samples": t.split().test.len(),
@@ -415,6 +435,9 @@ fn json(out: &mut impl Write, t: &Trainer, samples: usize, fit_seconds: f64) -> 
         "test_accuracy": s.test_accuracy,
         "fit_seconds": fit_seconds,
     });
+    if let (Some(count), Some(map)) = (read_as_missing, doc.as_object_mut()) {
+        map.insert("cells_read_as_missing".to_owned(), count.into());
+    }
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
 }

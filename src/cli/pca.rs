@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
 
 use super::Failure;
-use crate::data::{self, Dataset};
+use crate::data::Dataset;
 use crate::math::pca::{Pca, PcaOptions, RowSelection, TableFit, fit_table};
 
 /// Fit a PCA and print it (table or JSON).
@@ -52,6 +52,8 @@ pub struct PcaArgs {
     /// have empty scores.
     #[arg(long, value_name = "FILE")]
     pub save_scores: Option<PathBuf>,
+    #[command(flatten)]
+    pub table: super::table::TableArgs,
 }
 
 /// Runs `eigenlens pca`.
@@ -63,7 +65,9 @@ pub struct PcaArgs {
 /// cannot be written.
 pub fn run(args: &PcaArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let (ds, shown) = load(&args.data, args.array.as_deref())?;
+    let (loaded, shown) = load(&args.data, args.array.as_deref(), args.table)?;
+    let read_as_missing = loaded.read_as_missing;
+    let ds = loaded.dataset;
     let load_seconds = started.elapsed().as_secs_f64();
     let at = |msg: &dyn std::fmt::Display| Failure::input(format!("{shown}: {msg}"));
     let chosen = choose_columns(&ds, args.columns.as_deref()).map_err(|m| at(&m))?;
@@ -117,6 +121,7 @@ pub fn run(args: &PcaArgs) -> Result<(), Failure> {
                 fit: fit_seconds,
             },
             printed_scores,
+            read_as_missing,
         )
     } else {
         let table = Table {
@@ -146,7 +151,11 @@ fn left_out_note(selection: &RowSelection) -> String {
 }
 
 /// Loads `DATA`: `builtin:NAME` or a file. Returns the dataset and how to name it.
-fn load(data: &Path, array: Option<&str>) -> Result<(Dataset, String), Failure> {
+fn load(
+    data: &Path,
+    array: Option<&str>,
+    table: super::table::TableArgs,
+) -> Result<(super::table::Loaded, String), Failure> {
     let shown = data.display().to_string();
     let loaded = match data.to_str().and_then(|s| s.strip_prefix("builtin:")) {
         Some(_) if array.is_some() => {
@@ -154,12 +163,10 @@ fn load(data: &Path, array: Option<&str>) -> Result<(Dataset, String), Failure> 
                 "--array applies to .npz and safetensors files, not to built-in datasets",
             ));
         }
-        Some(id) => data::load_builtin(id),
-        None => data::load_table(data, array, &data::LoadProgress::new()),
+        Some(id) => super::table::load_builtin(id, table)?,
+        None => super::table::load_file(data, array, table)?,
     };
-    loaded
-        .map(|ds| (ds, shown))
-        .map_err(|e| Failure::input(e.to_string()))
+    Ok((loaded, shown))
 }
 
 /// Most columns `pca` analyses: the d × d covariance and its eigenvectors
@@ -218,6 +225,9 @@ struct Report<'a> {
     load_seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     scores: Option<Rows<'a>>,
+    /// Unparseable cells read as missing (with `--bad-cells missing` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells_read_as_missing: Option<usize>,
 }
 
 /// `rows_left_out` in the JSON: rows with a missing value, and rows with an
@@ -259,6 +269,7 @@ fn write_json(
     k: usize,
     seconds: Seconds,
     scores: Option<&nalgebra::DMatrix<f64>>,
+    cells_read_as_missing: Option<usize>,
 ) -> std::io::Result<()> {
     let TableFit { pca, selection } = fit;
     let report = Report {
@@ -280,6 +291,7 @@ fn write_json(
         },
         load_seconds: seconds.load,
         scores: scores.map(|m| Rows { m, k: m.nrows() }),
+        cells_read_as_missing,
     };
     serde_json::to_writer(&mut *out, &report)?;
     writeln!(out)

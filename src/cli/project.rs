@@ -80,6 +80,8 @@ pub struct ProjectArgs {
     /// quality_k, quality_points, iterations, loss, settings.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub table: super::table::TableArgs,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,9 @@ struct JsonOut {
     /// t-SNE's final KL divergence; null otherwise.
     loss: Option<f64>,
     settings: serde_json::Value,
+    /// Unparseable cells read as missing (with `--bad-cells missing` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells_read_as_missing: Option<usize>,
 }
 
 /// Runs `eigenlens project`.
@@ -114,7 +119,14 @@ struct JsonOut {
 /// cannot be written.
 pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
     let shown = args.file.display().to_string();
-    let ds = super::neighbors::load(&args.file, args.labels.as_deref(), args.array.as_deref())?;
+    let loaded = super::neighbors::load(
+        &args.file,
+        args.labels.as_deref(),
+        args.array.as_deref(),
+        args.table,
+    )?;
+    let read_as_missing = loaded.read_as_missing;
+    let ds = loaded.dataset;
     let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
     let names: Vec<String> = ds.columns.iter().map(|c| c.name.clone()).collect();
     let init = if args.init == "random" {
@@ -203,6 +215,7 @@ pub fn run(args: &ProjectArgs) -> Result<(), Failure> {
         iterations: embedding.iterations,
         loss: embedding.loss,
         settings,
+        cells_read_as_missing: read_as_missing,
     };
     let text = if args.json {
         serde_json::to_string_pretty(&out).map_err(|e| Failure::other(e.to_string()))? + "\n"

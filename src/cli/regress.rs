@@ -15,7 +15,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Failure;
-use crate::data::{self, Dataset};
+use crate::data::Dataset;
 use crate::math::regress::{fit_table, ridge};
 
 /// Fit least squares and print it (table or JSON).
@@ -36,6 +36,8 @@ pub struct RegressArgs {
     /// std_error, t}], intercept first), r2, adjusted_r2, residual_std, seconds.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub table: super::table::TableArgs,
 }
 
 #[derive(Serialize)]
@@ -55,6 +57,9 @@ struct Report {
     adjusted_r2: f64,
     residual_std: f64,
     seconds: f64,
+    /// Unparseable cells read as missing (with `--bad-cells missing` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells_read_as_missing: Option<usize>,
 }
 
 fn column_index(ds: &Dataset, name: &str, flag: &str) -> Result<usize, String> {
@@ -81,10 +86,11 @@ fn column_index(ds: &Dataset, name: &str, flag: &str) -> Result<usize, String> {
 pub fn run(args: &RegressArgs) -> Result<(), Failure> {
     let shown = args.data.display().to_string();
     let loaded = match args.data.to_str().and_then(|s| s.strip_prefix("builtin:")) {
-        Some(id) => data::load_builtin(id),
-        None => data::load_dataset(&args.data),
-    };
-    let ds = loaded.map_err(|e| Failure::input(e.to_string()))?;
+        Some(id) => super::table::load_builtin(id, args.table),
+        None => super::table::load_file(&args.data, None, args.table),
+    }?;
+    let read_as_missing = loaded.read_as_missing;
+    let ds = loaded.dataset;
     let at = |msg: &dyn std::fmt::Display| Failure::input(format!("{shown}: {msg}"));
     let yj = column_index(&ds, &args.y, "--y").map_err(|m| at(&m))?;
     let xj: Vec<usize> = match &args.x {
@@ -145,6 +151,7 @@ pub fn run(args: &RegressArgs) -> Result<(), Failure> {
         adjusted_r2: ols.adjusted_r2,
         residual_std: ols.residual_std,
         seconds: 0.0,
+        cells_read_as_missing: read_as_missing,
     };
     if let Some(lambda) = args.ridge.filter(|&l| l > 0.0) {
         let used = sel.gather(

@@ -462,6 +462,7 @@ fn parse_value(
             column,
             name: dim_name(dim),
             value: quote_cell(cell),
+            readable_as_missing: false,
         }),
     }
 }
@@ -540,7 +541,7 @@ pub fn parse_projector_vectors(bytes: &[u8], name: &str) -> Result<Dataset, Load
 /// # Errors
 /// [`Empty`](LoadError::Empty), [`NotUtf8`](LoadError::NotUtf8),
 /// [`TooFewFields`](LoadError::TooFewFields) (a token without values),
-/// [`Ragged`](LoadError::Ragged), [`NotANumber`](LoadError::NotANumber),
+/// [`VectorLength`](LoadError::VectorLength) (a vector of another length), [`NotANumber`](LoadError::NotANumber),
 /// [`NotFinite`](LoadError::NotFinite) or
 /// [`CountMismatch`](LoadError::CountMismatch) (the header's count is not the
 /// number of vectors), naming `name` and the line.
@@ -597,11 +598,11 @@ pub fn parse_word2vec(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
         let n_token = fields.len().saturating_sub(d);
         let too_wide = n_token > 1 && fields.get(1).is_some_and(|f| f.parse::<f64>().is_ok());
         if n_token == 0 || too_wide {
-            return Err(LoadError::Ragged {
+            return Err(LoadError::VectorLength {
                 path,
                 line,
-                expected: d.saturating_add(1),
-                found: fields.len(),
+                expected: d,
+                found: fields.len().saturating_sub(1),
             });
         }
         if columns.is_empty() {

@@ -61,6 +61,21 @@ pub enum LoadError {
         found: usize,
     },
 
+    /// A word2vec/GloVe text row whose vector is not as long as the others
+    /// (or as the `count dim` header says): the word is not counted.
+    #[error(
+        "{}: line {line}: expected {expected} numbers after the word, found {found}",
+        path.display()
+    )]
+    VectorLength {
+        path: PathBuf,
+        line: usize,
+        /// The vectors' length.
+        expected: usize,
+        /// The fields after the row's first (its word).
+        found: usize,
+    },
+
     /// A cell of a numeric column is neither a number nor a missing-value marker.
     #[error(
         "{}: line {line}, column {column} ({name:?}): expected a number, found {value:?}",
@@ -74,6 +89,10 @@ pub enum LoadError {
         name: String,
         /// The offending cell, trimmed; long values are cut short with `…`.
         value: String,
+        /// Whether the cell is a table's, which loading with
+        /// [`BadCells::Missing`](super::BadCells::Missing) reads as missing
+        /// (a rating or a vector's value is not).
+        readable_as_missing: bool,
     },
 
     /// The file is not UTF-8 text (and does not start with the `.npy` magic).
@@ -372,6 +391,7 @@ impl LoadError {
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }
+            | Self::VectorLength { path, .. }
             | Self::NotANumber { path, .. }
             | Self::NotUtf8 { path, .. }
             | Self::DuplicateColumn { path, .. }
@@ -411,6 +431,7 @@ impl LoadError {
             | Self::Empty { path }
             | Self::HeaderOnly { path }
             | Self::Ragged { path, .. }
+            | Self::VectorLength { path, .. }
             | Self::NotANumber { path, .. }
             | Self::NotUtf8 { path, .. }
             | Self::DuplicateColumn { path, .. }
@@ -447,6 +468,7 @@ impl LoadError {
     pub fn line(&self) -> Option<usize> {
         match self {
             Self::Ragged { line, .. }
+            | Self::VectorLength { line, .. }
             | Self::NotANumber { line, .. }
             | Self::NotUtf8 { line, .. }
             | Self::DuplicateColumn { line, .. }

@@ -21,7 +21,7 @@ pub use builtin::{
     BUILTINS, Builtin, BuiltinRatings, RATINGS_BUILTINS, builtin, builtin_ratings, load_builtin,
     load_builtin_ratings,
 };
-pub use delimited::{parse_delimited, read_delimited};
+pub use delimited::{parse_delimited, read_delimited, read_delimited_with};
 pub use digits::{DIGIT_PIXELS, digits};
 pub use embeddings::{
     EmbeddingKind, LABEL_COLUMN, WORD_COLUMN, dim_name, is_embedding, is_projector_vectors_name,
@@ -65,6 +65,18 @@ pub(crate) fn check_width(columns: u64, path: &Path) -> Result<(), LoadError> {
         });
     }
     Ok(())
+}
+
+/// What a cell of a table's numeric column that is not a number (a stray
+/// `x` among numbers) does when the table is loaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BadCells {
+    /// The load stops with [`LoadError::NotANumber`], naming the file, line,
+    /// column and cell.
+    #[default]
+    Error,
+    /// The cell is read as missing (`NaN`, as an empty cell is) and counted.
+    Missing,
 }
 
 /// A numeric column: one f64 per row; a missing cell is `NaN` and counted as missing.
@@ -221,6 +233,23 @@ pub fn load_table(
     array: Option<&str>,
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
+    load_table_with(path, array, progress, BadCells::Error).map(|(ds, _)| ds)
+}
+
+/// [`load_table`], where `bad_cells` says what a cell of a delimited
+/// table's numeric column that is not a number does (arrays, embeddings and
+/// other binary formats have no such cells). Returns the dataset and how
+/// many cells were read as missing.
+///
+/// # Errors
+/// As [`load_table`].
+pub fn load_table_with(
+    path: &Path,
+    array: Option<&str>,
+    progress: &LoadProgress,
+    bad_cells: BadCells,
+) -> Result<(Dataset, usize), LoadError> {
+    let plain = |r: Result<Dataset, LoadError>| r.map(|ds| (ds, 0));
     let io = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
@@ -231,7 +260,7 @@ pub fn load_table(
                 path: path.to_path_buf(),
                 array: array.to_owned(),
             }),
-            None => load_parquet(path, progress),
+            None => plain(load_parquet(path, progress)),
         };
     }
     let file = std::fs::File::open(path).map_err(io)?;
@@ -271,14 +300,14 @@ pub fn load_table(
             .map_err(|e| limit_reached(io(e)))
     };
     if looks_like_zip(&head) && has_extension(path, "npz") {
-        return load_npz(path, array, progress);
+        return plain(load_npz(path, array, progress));
     }
     if looks_like_parquet(&head) && array.is_none() {
         drop(file);
-        return load_parquet(path, progress);
+        return plain(load_parquet(path, progress));
     }
     if looks_like_safetensors(&head) {
-        return parse_safetensors(&read_rest(head, file)?, path, array);
+        return plain(parse_safetensors(&read_rest(head, file)?, path, array));
     }
     if let Some(array) = array {
         return Err(LoadError::ArrayNotApplicable {
@@ -287,7 +316,12 @@ pub fn load_table(
         });
     }
     if let Some(kind) = embeddings::sniff(path, &head) {
-        return embeddings::load_kind(path, read_rest(head, file)?, kind, None);
+        return plain(embeddings::load_kind(
+            path,
+            read_rest(head, file)?,
+            kind,
+            None,
+        ));
     }
     if let Some((what, hint)) = other_format(path, &head) {
         return Err(LoadError::OtherFormat {
@@ -299,14 +333,14 @@ pub fn load_table(
     let head = head.as_slice();
     let input = head.chain(file);
     let name = file_label(path);
-    let mut ds = if head.starts_with(b"\x93NUMPY") || has_extension(path, "npy") {
-        read_npy(input, &name, progress)
+    let (mut ds, bad) = if head.starts_with(b"\x93NUMPY") || has_extension(path, "npy") {
+        read_npy(input, &name, progress).map(|ds| (ds, 0))
     } else {
-        read_delimited(input, &name, progress)
+        read_delimited_with(input, &name, progress, bad_cells)
     }
     .map_err(|e| limit_reached(e.with_path(path)))?;
     ds.source = Some(path.to_path_buf());
-    Ok(ds)
+    Ok((ds, bad))
 }
 
 fn has_extension(path: &Path, ext: &str) -> bool {

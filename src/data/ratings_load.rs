@@ -447,6 +447,7 @@ fn rating_value(
             column,
             name: name.to_owned(),
             value: quote_cell(cell),
+            readable_as_missing: false,
         }),
     }
 }

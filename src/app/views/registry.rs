@@ -3,6 +3,12 @@
 //! of `ViewKind` and one line in [`views!`] below; the window's tabs, its
 //! dispatch, headless rendering, presentation mode, screenshots and scene
 //! save/open then reach it through [`Views`] and the [`View`] contract.
+//!
+//! Each dataset keeps its own views while the app runs: switching datasets
+//! puts the views of the one shown until then aside in a [`Stash`] (the
+//! window keeps it with that dataset's entry) and brings back the other's,
+//! so nothing a view holds about one dataset (a trained model, a selection
+//! by id, a camera) is shown on another.
 
 use super::data::DataView;
 use super::embeddings::EmbeddingsView;
@@ -60,6 +66,39 @@ macro_rules! views {
             pub fn all(&self) -> Vec<&dyn View> {
                 vec![$(&self.$field as &dyn View,)*]
             }
+
+            /// Takes out every view that keeps its state per dataset
+            /// ([`View::per_dataset`]), leaving in its place a fresh one
+            /// with the default scene's settings.
+            pub fn stash(&mut self) -> Stash {
+                let fresh = Scene::default();
+                Stash {
+                    $($field: self.$field.per_dataset().then(|| {
+                        std::mem::replace(&mut self.$field, <$ty as View>::from_scene(&fresh))
+                    }),)*
+                }
+            }
+
+            /// The views that keep their state per dataset, the others dropped.
+            #[must_use]
+            pub fn into_stash(self) -> Stash {
+                Stash {
+                    $($field: self.$field.per_dataset().then_some(self.$field),)*
+                }
+            }
+
+            /// Puts back the views [`stash`](Self::stash) took out.
+            pub fn restore(&mut self, stash: Stash) {
+                $(if let Some(v) = stash.$field {
+                    self.$field = v;
+                })*
+            }
+        }
+
+        /// The views of one dataset, kept while another is shown: each view
+        /// that keeps its state per dataset (model, selection, camera).
+        pub struct Stash {
+            $($field: Option<$ty>,)*
         }
     };
 }

@@ -120,4 +120,12 @@ pub trait View {
     fn take_request(&mut self) -> Option<Request> {
         None
     }
+
+    /// Whether the view's state belongs to the dataset shown (its columns,
+    /// selection, trained model, camera): each dataset then keeps its own
+    /// view, put aside while another is shown. A view that ignores the
+    /// datasets (the Image view's picture) says no and is one for all.
+    fn per_dataset(&self) -> bool {
+        true
+    }
 }

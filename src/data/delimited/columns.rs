@@ -171,6 +171,8 @@ impl ColumnBuilder {
 pub(super) struct Table {
     columns: Vec<ColumnBuilder>,
     pub n_rows: usize,
+    /// Unparseable cells read as missing ([`BadCells::Missing`](crate::data::BadCells)).
+    pub bad: usize,
     /// `\n` bytes before the next chunk: its line 1 is line `lines + 1`.
     lines: usize,
 }
@@ -181,6 +183,7 @@ impl Table {
         Self {
             columns: vec![ColumnBuilder::Undecided { missing: 0 }; width],
             n_rows: 0,
+            bad: 0,
             lines: 0,
         }
     }
@@ -221,6 +224,7 @@ impl Table {
                 .map_err(|_| too_many_labels(ctx.path, None, j))?;
         }
         self.n_rows += parsed.rows;
+        self.bad += parsed.bad;
         self.lines += parsed.newlines;
         Ok(())
     }

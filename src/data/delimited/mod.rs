@@ -37,7 +37,7 @@ mod sniff;
 use std::io::Read;
 use std::path::PathBuf;
 
-use super::{Dataset, LoadError, LoadProgress};
+use super::{BadCells, Dataset, LoadError, LoadProgress};
 use chunks::{Source, parse_rest};
 use columns::Table;
 use parse::{ChunkContext, parse_chunk};
@@ -90,7 +90,25 @@ pub fn read_delimited<R: Read>(
     name: &str,
     progress: &LoadProgress,
 ) -> Result<Dataset, LoadError> {
-    read_delimited_tuned(input, name, progress, Tuning::default())
+    read_delimited_tuned(input, name, progress, BadCells::Error, Tuning::default())
+        .map(|(ds, _)| ds)
+}
+
+/// [`read_delimited`], where `bad_cells` says what a cell of a numeric
+/// column that is not a number does: with [`BadCells::Missing`] it is read
+/// as missing (`NaN`, like an empty cell) and counted. Returns the dataset
+/// and that count.
+///
+/// # Errors
+/// As [`read_delimited`]; with [`BadCells::Missing`] never
+/// [`NotANumber`](LoadError::NotANumber).
+pub fn read_delimited_with<R: Read>(
+    input: R,
+    name: &str,
+    progress: &LoadProgress,
+    bad_cells: BadCells,
+) -> Result<(Dataset, usize), LoadError> {
+    read_delimited_tuned(input, name, progress, bad_cells, Tuning::default())
 }
 
 /// Chunk sizes and thread count, small in unit tests to exercise every seam.
@@ -117,8 +135,9 @@ fn read_delimited_tuned<R: Read>(
     input: R,
     name: &str,
     progress: &LoadProgress,
+    bad_cells: BadCells,
     tuning: Tuning,
-) -> Result<Dataset, LoadError> {
+) -> Result<(Dataset, usize), LoadError> {
     let path = PathBuf::from(name);
     let mut src = Source::new(input, progress, &path);
     src.fill(tuning.head)?;
@@ -142,6 +161,7 @@ fn read_delimited_tuned<R: Read>(
         delimiter,
         width,
         names: &names,
+        bad_cells,
     };
 
     // The first chunk (what was read for sniffing) settles the column kinds on
@@ -160,22 +180,24 @@ fn read_delimited_tuned<R: Read>(
         return Err(LoadError::HeaderOnly { path });
     }
     let n_rows = table.n_rows;
+    let bad = table.bad;
     let (columns, labels) = table.into_columns(names);
     if columns.is_empty() {
         return Err(LoadError::NoNumericColumns { path });
     }
-    Ok(Dataset {
+    let ds = Dataset {
         name: name.to_owned(),
         source: None,
         n_rows,
         columns,
         labels,
-    })
+    };
+    Ok((ds, bad))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{LoadProgress, Tuning, read_delimited_tuned};
+    use super::{BadCells, LoadProgress, Tuning, read_delimited_tuned};
 
     /// A random small delimited file with every feature that could straddle a
     /// chunk seam: quoted delimiters, newlines and quotes, stray quotes, CRLF,
@@ -238,15 +260,16 @@ mod tests {
         bytes
     }
 
-    fn load(bytes: &[u8], tuning: Tuning) -> String {
-        match read_delimited_tuned(bytes, "t.csv", &LoadProgress::new(), tuning) {
-            Ok(ds) => format!("{ds:?}"),
+    fn load(bytes: &[u8], bad_cells: BadCells, tuning: Tuning) -> String {
+        match read_delimited_tuned(bytes, "t.csv", &LoadProgress::new(), bad_cells, tuning) {
+            Ok((ds, bad)) => format!("{ds:?}, {bad} read as missing"),
             Err(e) => format!("error: {e} ({e:?})"),
         }
     }
 
     /// Cutting the input into chunks (of any size, parsed on any number of
-    /// threads) gives exactly what one chunk gives: the same dataset, or the
+    /// threads) gives exactly what one chunk gives: the same dataset (and,
+    /// reading unparseable cells as missing, the same count of them), or the
     /// same first error with the same line and column.
     #[test]
     fn chunking_never_changes_the_result() {
@@ -258,19 +281,21 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(8);
         for case in 0..400 {
             let bytes = random_file(&mut rng);
-            let expected = load(&bytes, whole);
-            for (head, chunk, workers) in [(1, 1, 1), (7, 13, 2), (16, 5, 3), (64, 40, 2)] {
-                let tuning = Tuning {
-                    head,
-                    chunk,
-                    workers,
-                };
-                assert_eq!(
-                    load(&bytes, tuning),
-                    expected,
-                    "case {case}, {tuning:?}, file {:?}",
-                    String::from_utf8_lossy(&bytes)
-                );
+            for bad_cells in [BadCells::Error, BadCells::Missing] {
+                let expected = load(&bytes, bad_cells, whole);
+                for (head, chunk, workers) in [(1, 1, 1), (7, 13, 2), (16, 5, 3), (64, 40, 2)] {
+                    let tuning = Tuning {
+                        head,
+                        chunk,
+                        workers,
+                    };
+                    assert_eq!(
+                        load(&bytes, bad_cells, tuning),
+                        expected,
+                        "case {case}, {bad_cells:?}, {tuning:?}, file {:?}",
+                        String::from_utf8_lossy(&bytes)
+                    );
+                }
             }
         }
     }

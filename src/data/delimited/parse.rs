@@ -8,8 +8,8 @@ use csv::StringRecord;
 use super::chunks::last_record_end;
 use super::columns::{CellError, ColumnBuilder, Kind};
 use super::records::{checked_width, line_of_offset, next_record, reader};
-use crate::data::LoadError;
 use crate::data::error::quote_cell;
+use crate::data::{BadCells, LoadError};
 
 /// What the chunk parsers share.
 pub(super) struct ChunkContext<'a> {
@@ -17,13 +17,17 @@ pub(super) struct ChunkContext<'a> {
     pub delimiter: u8,
     pub width: usize,
     pub names: &'a [String],
+    /// What a cell of a numeric column that is not a number does.
+    pub bad_cells: BadCells,
 }
 
-/// The rows of one chunk, as column builders, and how many `\n` it held.
+/// The rows of one chunk, as column builders, how many `\n` it held and
+/// how many unparseable cells were read as missing.
 pub(super) struct Parsed {
     pub columns: Vec<ColumnBuilder>,
     pub rows: usize,
     pub newlines: usize,
+    pub bad: usize,
 }
 
 /// Parses one chunk whose first line is line 1 (the caller shifts lines),
@@ -55,10 +59,11 @@ pub(super) fn parse_chunk(
     };
     if memchr::memchr(b'"', bytes).is_none() {
         return parse_plain_chunk(text, ctx, kinds, skip_header, newlines).map(
-            |(columns, rows)| Parsed {
+            |(columns, rows, bad)| Parsed {
                 columns,
                 rows,
                 newlines,
+                bad,
             },
         );
     }
@@ -66,42 +71,59 @@ pub(super) fn parse_chunk(
     let mut reader = reader(text, ctx.delimiter);
     let mut record = StringRecord::new();
     let mut rows = 0usize;
+    let mut bad = 0usize;
     let mut skip = skip_header;
     while next_record(&mut reader, &mut record, ctx.path)? {
         if std::mem::take(&mut skip) {
             continue;
         }
         let line = checked_width(&record, ctx.width, ctx.path)?;
-        push_row(&mut columns, record.iter(), line, ctx)?;
+        bad += push_row(&mut columns, record.iter(), line, ctx)?;
         rows += 1;
     }
     Ok(Parsed {
         columns,
         rows,
         newlines,
+        bad,
     })
 }
 
-/// Adds one record's cells (already checked to be `ctx.width`) to `columns`.
+/// Adds one record's cells (already checked to be `ctx.width`) to
+/// `columns`; returns how many unparseable cells it read as missing (with
+/// [`BadCells::Missing`]; with [`BadCells::Error`] the first is an error).
 fn push_row<'a>(
     columns: &mut [ColumnBuilder],
     cells: impl Iterator<Item = &'a str>,
     line: usize,
     ctx: &ChunkContext<'_>,
-) -> Result<(), LoadError> {
+) -> Result<usize, LoadError> {
+    let mut bad = 0;
     for (j, (cell, builder)) in cells.zip(columns).enumerate() {
-        builder.push(cell.trim()).map_err(|bad| match bad {
-            CellError::NotANumber => LoadError::NotANumber {
-                path: ctx.path.to_path_buf(),
-                line,
-                column: j + 1,
-                name: ctx.names.get(j).cloned().unwrap_or_default(),
-                value: quote_cell(cell.trim()),
-            },
-            CellError::TooManyLabels => too_many_labels(ctx.path, Some(line), j),
-        })?;
+        let cell = cell.trim();
+        match builder.push(cell) {
+            Ok(()) => {}
+            Err(CellError::NotANumber) if ctx.bad_cells == BadCells::Missing => {
+                // An empty cell is a missing one: NaN in a numeric column.
+                builder
+                    .push("")
+                    .map_err(|_| too_many_labels(ctx.path, Some(line), j))?;
+                bad += 1;
+            }
+            Err(CellError::NotANumber) => {
+                return Err(LoadError::NotANumber {
+                    path: ctx.path.to_path_buf(),
+                    line,
+                    column: j + 1,
+                    name: ctx.names.get(j).cloned().unwrap_or_default(),
+                    value: quote_cell(cell),
+                    readable_as_missing: true,
+                });
+            }
+            Err(CellError::TooManyLabels) => return Err(too_many_labels(ctx.path, Some(line), j)),
+        }
     }
-    Ok(())
+    Ok(bad)
 }
 
 /// [`parse_chunk`] for a chunk without quotes, splitting lines and fields
@@ -114,7 +136,7 @@ fn parse_plain_chunk(
     kinds: &[Kind],
     skip_header: bool,
     newlines: usize,
-) -> Result<(Vec<ColumnBuilder>, usize), LoadError> {
+) -> Result<(Vec<ColumnBuilder>, usize, usize), LoadError> {
     let bytes = text.as_bytes();
     let mut columns: Vec<ColumnBuilder> = kinds.iter().map(|&k| ColumnBuilder::new(k)).collect();
     // At most one row a line: no regrowing the numeric columns.
@@ -126,6 +148,7 @@ fn parse_plain_chunk(
     // Byte ranges of the current line's fields.
     let mut fields: Vec<(usize, usize)> = Vec::with_capacity(ctx.width);
     let mut rows = 0usize;
+    let mut bad = 0usize;
     let mut skip = skip_header;
     let mut line = 1usize;
     let mut start = 0usize;
@@ -144,7 +167,7 @@ fn parse_plain_chunk(
                     found: fields.len(),
                 });
             }
-            push_row(&mut columns, fields.iter().map(cell), line, ctx)?;
+            bad += push_row(&mut columns, fields.iter().map(cell), line, ctx)?;
             rows += 1;
         }
         fields.clear();
@@ -162,7 +185,7 @@ fn parse_plain_chunk(
         fields.push((start, bytes.len()));
         end_line(&mut fields, line)?;
     }
-    Ok((columns, rows))
+    Ok((columns, rows, bad))
 }
 
 pub(super) fn too_many_labels(path: &Path, line: Option<usize>, j: usize) -> LoadError {

@@ -27,6 +27,10 @@ impl View for ImageView {
 
     fn adapt_to(&mut self, _data: &EntryData) {}
 
+    fn per_dataset(&self) -> bool {
+        false
+    }
+
     fn ui(&mut self, ui: &mut Ui, _data: &EntryData) {
         Self::ui(self, ui);
     }
