@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Arrows, HoverPosition, Legend, Plot, PlotPoint, Text};
+use egui_plot::{Arrows, HoverPosition, Legend, MarkerShape, Plot, PlotPoint, Points, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
@@ -92,13 +92,15 @@ fn axis_title(pca: &Pca, k: usize) -> String {
 /// The scores of two components (chosen above the plot), one point per used
 /// row, with the biplot's loading arrows on top; or, with t-SNE or UMAP
 /// switched on, the map of the same rows with its controls and what it keeps.
+/// The point `linked` (hovered in the 3D view last frame) gets a ring.
+/// Returns the point under the pointer and the one ringed.
 pub(super) fn scores_ui(
     ui: &mut Ui,
     draw: &Draw<'_>,
     settings: &mut PcaSettings,
-    raster: &RasterScatter,
-    map: &mut ScoresMap,
-) {
+    (raster, map): (&RasterScatter, &mut ScoresMap),
+    linked: Option<usize>,
+) -> (Option<usize>, Option<usize>) {
     let &Draw {
         ds,
         fit,
@@ -184,6 +186,7 @@ pub(super) fn scores_ui(
         plot = plot.legend(Legend::default().title(&l.name));
     }
     let text_color = ui.visuals().text_color();
+    let selection_color = ui.visuals().selection.stroke.color;
     let mut h = key_hasher();
     (
         fit_key,
@@ -230,12 +233,30 @@ pub(super) fn scores_ui(
         if settings.biplot && frame.is_none() {
             biplot(plot_ui, fit, (kx, ky), text_color);
         }
+        let marked = linked.filter(|&i| i < n);
+        if let Some(i) = marked {
+            plot_ui.points(
+                Points::new("", vec![drawn_xy(fit, frame, kx, ky, i)])
+                    .shape(MarkerShape::Circle)
+                    .radius(8.0)
+                    .filled(false)
+                    .color(selection_color)
+                    .allow_hover(false),
+            );
+        }
+        marked
     });
     // A newly hovered point's lines are computed next frame: ask for it.
     if frame.is_some() && hovered_cell.get().is_some() && hovered_cell.get() != fate_row {
         ui.ctx().request_repaint();
     }
     map.transform = Some(shown.transform);
+    let hovered = if shown.response.hovered() {
+        map.hovered.get()
+    } else {
+        None
+    };
+    (hovered, shown.inner)
 }
 
 /// The map's settings, buttons and progress, why it cannot run, and what it
