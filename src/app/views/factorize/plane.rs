@@ -4,7 +4,7 @@
 //! covers another, the history scrubber, and hover details.
 
 use egui::{Align2, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, Vec2, vec2};
-use egui_plot::{Arrows, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points, Text};
+use egui_plot::{Arrows, MarkerShape, Plot, PlotPoint, PlotPoints, PlotUi, Points};
 
 use super::matrices::paint_bar;
 use super::prepare::{Frame, MAX_NAMED_MOVIES, N_BINS, Plane};
@@ -173,6 +173,7 @@ fn plot_ui(
     } else {
         ("factor 1", "factor 2")
     };
+    let mut placed = Vec::new();
     let response = Plot::new("factorize-embedding")
         .data_aspect(1.0)
         .x_axis_label(x_label)
@@ -183,13 +184,14 @@ fn plot_ui(
         .show(ui, |plot_ui| {
             draw_points(plot_ui, f, plane, &users_pts, text_color);
             out.drawn.plane_marked = draw_linked(plot_ui, f.linked, plane, &users_pts, text_color);
-            out.drawn.names = draw_names(plot_ui, &names);
+            placed = place_names(plot_ui, &names);
             let screen = |p: &[f64; 2]| plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1]));
             out.drawn.users_on_screen = users_pts.iter().map(screen).collect();
             out.drawn.items_on_screen = plane.items.iter().map(screen).collect();
             nearest(plot_ui, plane, &users_pts)
         });
     out.drawn.plane_rect = Some(response.response.rect);
+    out.drawn.names = paint_names(ui, &names, &placed);
     response.inner.map(|h| (h, response.response))
 }
 
@@ -368,49 +370,42 @@ fn names(
         .collect()
 }
 
-/// Writes `names` where each fits inside the plot without covering another
-/// (the shared label placement, in order); a name with no free spot is left
-/// out. Returns the movies named and where.
-fn draw_names(plot_ui: &mut PlotUi<'_>, names: &[Name]) -> Vec<(u32, egui::Rect)> {
+/// Where each of `names` fits inside the plot without covering another
+/// (the shared label placement, in order); `None` for a name with no free
+/// spot, which is left out.
+fn place_names(plot_ui: &PlotUi<'_>, names: &[Name]) -> Vec<Option<egui::Rect>> {
     let ctx = plot_ui.ctx().clone();
-    let size_of = |text: &str, strong: bool| {
-        let font = if strong {
-            FontId::proportional(LABEL_SIZE + 1.0)
-        } else {
-            FontId::proportional(LABEL_SIZE)
-        };
-        ctx.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, Color32::WHITE))
-            .size()
-    };
     let candidates: Vec<(Pos2, Vec2)> = names
         .iter()
         .map(|(text, p, _, strong, _)| {
-            (
-                plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1])),
-                size_of(text, *strong),
-            )
+            let size = ctx
+                .fonts_mut(|f| f.layout_no_wrap(text.clone(), name_font(*strong), Color32::WHITE))
+                .size();
+            (plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1])), size)
         })
         .collect();
     let bounds = plot_ui.response().rect.shrink(2.0);
-    let placed = place_labels(&candidates, bounds, 6.0, &[]);
+    place_labels(&candidates, bounds, 6.0, &[])
+}
+
+fn name_font(strong: bool) -> FontId {
+    FontId::proportional(if strong { LABEL_SIZE + 1.0 } else { LABEL_SIZE })
+}
+
+/// Writes the placed names over the plot, each on a translucent backing so
+/// that it stays legible over dense points; returns the movies named and
+/// where.
+fn paint_names(ui: &Ui, names: &[Name], placed: &[Option<egui::Rect>]) -> Vec<(u32, egui::Rect)> {
+    let painter = ui.painter();
+    let backing = ui.visuals().extreme_bg_color.gamma_multiply(0.75);
     let mut named = Vec::new();
     for ((text, _, color, strong, item), spot) in names.iter().zip(placed) {
-        let Some(spot) = spot else { continue };
+        let Some(spot) = *spot else { continue };
         if let Some(i) = item {
             named.push((*i, spot));
         }
-        let at = plot_ui.plot_from_screen(spot.min);
-        let rich = if *strong {
-            RichText::new(text).size(LABEL_SIZE + 1.0).strong()
-        } else {
-            RichText::new(text).size(LABEL_SIZE)
-        };
-        plot_ui.text(
-            Text::new("", at, rich)
-                .anchor(Align2::LEFT_TOP)
-                .color(*color)
-                .allow_hover(false),
-        );
+        painter.rect_filled(spot.expand(1.0), 2.0, backing);
+        painter.text(spot.min, Align2::LEFT_TOP, text, name_font(*strong), *color);
     }
     named
 }

@@ -63,6 +63,35 @@ pub(super) fn point_details(ds: &Dataset, fit: &PreparedFit, i: usize) -> String
     text
 }
 
+/// "Scores", the PCA / t-SNE / UMAP switch, and with PCA the components on
+/// each axis and the biplot switch.
+fn toolbar_ui(ui: &mut Ui, settings: &mut PcaSettings, d: usize) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Scores").strong());
+        ui.add_space(8.0);
+        Projector::switch_ui(ui, &mut settings.projection);
+        ui.separator();
+        if settings.projection.method != ProjectionMethod::Pca {
+            return;
+        }
+        for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
+            let l = ui.label(axis);
+            egui::ComboBox::from_id_salt(("pca-axis", axis))
+                .selected_text(format!("PC{k}"))
+                .width(64.0)
+                .show_ui(ui, |ui| {
+                    for c in 1..=d {
+                        ui.selectable_value(k, c, format!("PC{c}"));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        }
+        ui.checkbox(&mut settings.biplot, "Biplot")
+            .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");
+    });
+}
+
 /// Where the scatter draws used row i: on the map when there is one, else
 /// at its scores on components `kx` and `ky` (0-based).
 pub(super) fn drawn_xy(
@@ -109,30 +138,7 @@ pub(super) fn scores_ui(
     } = draw;
     let pca = &fit.pca;
     let d = pca.n_features();
-    ui.horizontal(|ui| {
-        ui.label(RichText::new("Scores").strong());
-        ui.add_space(8.0);
-        Projector::switch_ui(ui, &mut settings.projection);
-        ui.separator();
-        if settings.projection.method != ProjectionMethod::Pca {
-            return;
-        }
-        for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
-            let l = ui.label(axis);
-            egui::ComboBox::from_id_salt(("pca-axis", axis))
-                .selected_text(format!("PC{k}"))
-                .width(64.0)
-                .show_ui(ui, |ui| {
-                    for c in 1..=d {
-                        ui.selectable_value(k, c, format!("PC{c}"));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        }
-        ui.checkbox(&mut settings.biplot, "Biplot")
-            .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");
-    });
+    toolbar_ui(ui, settings, d);
     let method = settings.projection.method;
     if method != ProjectionMethod::Pca {
         map_controls_ui(ui, settings, map, fit.scores.nrows());
