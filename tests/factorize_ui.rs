@@ -517,3 +517,50 @@ fn hovering_links_the_factor_plane_and_the_heatmaps() {
     let tip = format!("user {user} × {title}: ");
     harness.get_by_label_contains(&tip);
 }
+
+/// `users` × `items` ratings, every third cell empty.
+fn grid_ratings(users: usize, items: usize) -> Ratings {
+    let names: Vec<String> = (0..users).map(|u| format!("user{u}")).collect();
+    let movies: Vec<Item> = (0..items).map(|j| Item::new(format!("film{j}"))).collect();
+    let mut entries = Vec::new();
+    for u in 0..users as u32 {
+        for j in 0..items as u32 {
+            if (u + 2 * j) % 3 != 0 {
+                let value = 1.0 + ((u * 5 + j * 3) % 5) as f32;
+                entries.push(Rating {
+                    user: u,
+                    item: j,
+                    value,
+                });
+            }
+        }
+    }
+    Ratings::new("grid", names, movies, entries)
+}
+
+/// The heatmaps name their rows and columns whenever the cells are big
+/// enough for the names (20 × 10 in a large window, not only up to 12 × 12),
+/// and not when they are too small (100 × 40 in a small one).
+#[test]
+fn heatmap_rows_and_columns_are_named_when_the_names_fit() {
+    for (users, items, size, named) in [
+        (20, 10, egui::vec2(1600.0, 1000.0), true),
+        (100, 40, egui::vec2(1024.0, 700.0), false),
+    ] {
+        let settings = FactorizeSettings {
+            rank: 2,
+            epochs: 5,
+            epoch: 5,
+            user: None,
+            item: None,
+            ..FactorizeSettings::default()
+        };
+        let mut view = FactorizeView::new(settings);
+        view.set_blocking(true);
+        let data = EntryData::Ratings(RatingsHandle::new(grid_ratings(users, items)));
+        let mut harness = view_harness(view, data, size);
+        harness.run_steps(4);
+        let drawn = harness.state().0.drawn();
+        assert_eq!(drawn.heatmap_named, named, "{users} × {items} at {size:?}");
+    }
+}

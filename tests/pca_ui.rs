@@ -398,6 +398,8 @@ fn hovering_a_point_highlights_it_in_the_other_panel() {
     assert_eq!(view.last_frame().scores_hovered, Some(i));
     assert_eq!(view.linked(), Some(i));
     assert_eq!(view.last_frame().story.marked, Some(i), "ringed in 3D");
+    // The table shows the point's scores, in its own row.
+    harness.get_by(|n| text_of(n).is_some_and(|t| t == format!("scores of row {i}")));
     // And back: a point of the 3D view.
     let points = view.last_frame().story.points.clone();
     let j = lone_point(&points);

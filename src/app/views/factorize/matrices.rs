@@ -13,7 +13,7 @@ use crate::app::style::{fmt_count, fmt_num, text_on, viridis};
 
 /// Rows and columns are named once a cell is at least this many points on
 /// a side (the names' text fits beside it).
-const NAMED_CELL: f32 = 14.0;
+const NAMED_CELL: f32 = 16.0;
 use crate::data::Ratings;
 use crate::math::factorize::Model;
 use crate::scene::{FactorizeSettings, find_item};
@@ -42,6 +42,8 @@ struct MatrixOut {
     marked: Linked,
     /// The cells' rectangle.
     cells: Option<Rect>,
+    /// Whether rows and columns were named.
+    named: bool,
 }
 
 /// The blocks, the two heatmaps, their colour bar and the cell editor.
@@ -93,6 +95,7 @@ pub(super) fn matrices_ui(
             ui.label(RichText::new("R: ratings (gaps unknown)").strong());
             let o = matrix_ui(ui, &grid, "rating", |k| cells.observed[k]);
             result.cells = o.cells;
+            result.named = o.named;
             merge(result, o);
         });
         ui.vertical(|ui| {
@@ -117,6 +120,7 @@ pub(super) fn matrices_ui(
     }
     out.drawn.heatmap_marked = result.marked;
     out.drawn.heatmap_rect = result.cells;
+    out.drawn.heatmap_named = result.named;
     if let Some((u, i)) = result.hovered {
         out.hover = Linked {
             user: Some(u),
@@ -473,6 +477,7 @@ fn matrix_ui(
     let mut out = MatrixOut {
         marked: outline_rows_cols(&painter, grid, origin, cell, visuals),
         cells: Some(Rect::from_min_size(origin, grid_size)),
+        named,
         ..MatrixOut::default()
     };
     if named {
@@ -600,6 +605,7 @@ fn name_rows_cols(
     text: Color32,
 ) {
     let font = FontId::proportional(12.0);
+    let col_font = FontId::proportional(11.0);
     for (a, &u) in rows.iter().enumerate() {
         painter.text(
             origin + vec2(-6.0, (a as f32 + 0.5) * cell),
@@ -612,7 +618,7 @@ fn name_rows_cols(
     for (b, &i) in cols.iter().enumerate() {
         let p = origin + vec2((b as f32 + 0.5) * cell, -4.0);
         let name = short_label(&r.items[i as usize].id);
-        let galley = painter.layout_no_wrap(name, font.clone(), text);
+        let galley = painter.layout_no_wrap(name, col_font.clone(), text);
         // Names run up at an angle so long titles fit over narrow columns.
         let angle = -std::f32::consts::FRAC_PI_4;
         painter.add(egui::epaint::TextShape::new(p, galley, text).with_angle(angle));

@@ -109,6 +109,8 @@ pub struct Drawn {
     pub items_on_screen: Vec<egui::Pos2>,
     /// The ratings heatmap's cells on screen (the grid, without names).
     pub heatmap_rect: Option<egui::Rect>,
+    /// Whether the heatmaps' rows and columns were named (cells big enough).
+    pub heatmap_named: bool,
 }
 
 /// What the user did while the view was drawn, applied after drawing.

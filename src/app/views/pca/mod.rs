@@ -302,7 +302,16 @@ impl PcaView {
                         ui.vertical(|ui| panels::scree_ui(ui, &fit.pca));
                     });
                     ui.separator();
-                    ui.vertical(|ui| panels::matrix_panel_ui(ui, &fit.pca, &mut settings.panel));
+                    let point =
+                        linked
+                            .filter(|&i| i < fit.scores.nrows())
+                            .map(|i| panels::PointScores {
+                                row: fit.selection.rows[i],
+                                scores: fit.scores.row(i).iter().copied().collect(),
+                            });
+                    ui.vertical(|ui| {
+                        panels::matrix_panel_ui(ui, &fit.pca, &mut settings.panel, point.as_ref());
+                    });
                 });
             });
         });

@@ -14,14 +14,28 @@ use crate::scene::PcaPanel;
 /// Components shown in the loadings table.
 const MAX_LOADINGS: usize = 8;
 
-/// The Loadings / Covariance tabs and the one chosen.
-pub(super) fn matrix_panel_ui(ui: &mut Ui, pca: &Pca, panel: &mut PcaPanel) {
+/// The point hovered in another panel, for the loadings table: its row in
+/// the data and its scores on each component.
+pub(super) struct PointScores {
+    pub row: usize,
+    pub scores: Vec<f64>,
+}
+
+/// The Loadings / Covariance tabs and the one chosen. With a point hovered
+/// in the 3D view or the scores, the loadings table adds its scores as a
+/// highlighted row.
+pub(super) fn matrix_panel_ui(
+    ui: &mut Ui,
+    pca: &Pca,
+    panel: &mut PcaPanel,
+    linked: Option<&PointScores>,
+) {
     ui.horizontal(|ui| {
         ui.selectable_value(panel, PcaPanel::Loadings, "Loadings");
         ui.selectable_value(panel, PcaPanel::Covariance, "Covariance");
     });
     match *panel {
-        PcaPanel::Loadings => loadings_ui(ui, pca),
+        PcaPanel::Loadings => loadings_ui(ui, pca, linked),
         PcaPanel::Covariance => covariance_ui(ui, pca),
     }
 }
@@ -119,7 +133,7 @@ const NUMBER_SIZE: f32 = 13.0;
 /// The loadings table: a row per column, a column per component, then each
 /// component's variance and ratio. Numbers are monospace and right-aligned
 /// in padded cells, so their decimal points line up down each column.
-fn loadings_ui(ui: &mut Ui, pca: &Pca) {
+fn loadings_ui(ui: &mut Ui, pca: &Pca, linked: Option<&PointScores>) {
     let d = pca.n_features();
     let k = d.min(MAX_LOADINGS);
     let loading = |v: f64| format!("{v:+.3}").replace('-', "−");
@@ -144,6 +158,11 @@ fn loadings_ui(ui: &mut Ui, pca: &Pca) {
                 ratio(pca.explained_variance_ratio[c]),
             ])
         })
+        .chain(
+            linked
+                .iter()
+                .flat_map(|p| p.scores.iter().take(k).map(|v| format!("{v:+.2}"))),
+        )
         .map(|t| ui.fonts_mut(|f| f.layout_no_wrap(t, font.clone(), Color32::WHITE).size().x))
         .fold(0.0f32, f32::max);
     let width = widest + 2.0 * CELL_PAD;
@@ -179,6 +198,20 @@ fn loadings_ui(ui: &mut Ui, pca: &Pca) {
                     number_cell(ui, text, width, None);
                 }
                 ui.end_row();
+                if let Some(p) = linked {
+                    // The hovered point's scores, in the selection's colours.
+                    let sel = ui.visuals().selection;
+                    row_name(ui, RichText::new(format!("scores of row {}", p.row)).color(sel.stroke.color));
+                    for c in 0..k {
+                        let v = p.scores.get(c).copied().unwrap_or(f64::NAN);
+                        let text = RichText::new(format!("{v:+.2}").replace('-', "−"))
+                            .monospace()
+                            .size(NUMBER_SIZE)
+                            .color(text_on(sel.bg_fill));
+                        number_cell(ui, text, width, Some(sel.bg_fill));
+                    }
+                    ui.end_row();
+                }
             });
         if d > k {
             ui.label(RichText::new(format!("First {k} of {d} components.")).weak());
