@@ -564,3 +564,42 @@ fn heatmap_rows_and_columns_are_named_when_the_names_fit() {
         assert_eq!(drawn.heatmap_named, named, "{users} × {items} at {size:?}");
     }
 }
+
+/// Zooming the heatmaps (ctrl + scroll, here a pinch's zoom events) over
+/// a cell shows fewer rows and columns around it, big enough to be named;
+/// "Show all" shows them all again.
+#[test]
+fn zooming_the_heatmaps_names_rows_and_columns() {
+    let mut harness = app_harness(app_on_scene("factorize-movie-night"));
+    harness.run_steps(6);
+    let drawn = harness.state().factorize_view().drawn().clone();
+    assert!(!drawn.heatmap_named, "100 × 40 cells are too small to name");
+    let at = drawn.heatmap_rect.expect("the heatmap").center();
+    harness.hover_at(at);
+    harness.run_steps(2);
+    for _ in 0..6 {
+        harness.event(egui::Event::Zoom(1.5));
+        harness.run_steps(2);
+        let at = harness
+            .state()
+            .factorize_view()
+            .drawn()
+            .heatmap_rect
+            .expect("the heatmap");
+        harness.hover_at(at.center());
+        harness.run_steps(1);
+    }
+    let drawn = harness.state().factorize_view().drawn().clone();
+    assert!(drawn.heatmap_zoom > 4.0, "zoom {}", drawn.heatmap_zoom);
+    assert!(drawn.heatmap_named, "zoomed in, the names fit");
+    harness.get_by_label_contains("Zoomed ×");
+    harness.get_by_label("Show all").click();
+    harness.run_steps(3);
+    let drawn = harness.state().factorize_view().drawn().clone();
+    assert!(
+        (drawn.heatmap_zoom - 1.0).abs() < 1e-6,
+        "zoom {}",
+        drawn.heatmap_zoom
+    );
+    assert!(!drawn.heatmap_named);
+}

@@ -33,6 +33,38 @@ struct Grid<'a> {
     linked: Linked,
 }
 
+/// The heatmaps zoom in at most this far.
+const MAX_ZOOM: f32 = 16.0;
+
+/// How far the heatmaps are zoomed, and around which row and column (as
+/// shares of those shown, 0 to 1).
+#[derive(Clone, Copy, Debug)]
+struct HeatmapZoom {
+    level: f32,
+    center: [f32; 2],
+}
+
+impl Default for HeatmapZoom {
+    fn default() -> Self {
+        Self {
+            level: 1.0,
+            center: [0.5, 0.5],
+        }
+    }
+}
+
+impl HeatmapZoom {
+    /// The rows and columns in view, of `m` × `n`.
+    fn window(self, m: usize, n: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let span = |len: usize, c: f32| {
+            let k = ((len as f32 / self.level).ceil() as usize).clamp(1.min(len), len);
+            let start = ((c * len as f32 - k as f32 / 2.0).round().max(0.0) as usize).min(len - k);
+            start..start + k
+        };
+        (span(m, self.center[0]), span(n, self.center[1]))
+    }
+}
+
 /// What one heatmap hands back: the cell clicked, the cell under the
 /// pointer, and the hover highlight it drew.
 #[derive(Default)]
@@ -44,6 +76,8 @@ struct MatrixOut {
     cells: Option<Rect>,
     /// Whether rows and columns were named.
     named: bool,
+    /// Whether the heatmap was double-clicked (back to all rows and columns).
+    double_clicked: bool,
 }
 
 /// The blocks, the two heatmaps, their colour bar and the cell editor.
@@ -72,12 +106,45 @@ pub(super) fn matrices_ui(
             .weak(),
         );
     }
-    let (two_wide, size) = heatmap_size(ui.available_size(), r, &layout.users, &layout.items);
+    // Ctrl + scroll (or a pinch) over a heatmap zooms both into a window of
+    // rows and columns around the pointer; a double click shows all again.
+    let zoom_id = ui.scope_id().with("factorize-heatmap-zoom");
+    let mut zoom: HeatmapZoom = ui.data(|d| d.get_temp(zoom_id)).unwrap_or_default();
+    if zoom.level > 1.0 {
+        let (rw, cw) = zoom.window(layout.users.len(), layout.items.len());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Zoomed ×{:.1}: users {}–{} × movies {}–{} of those shown",
+                    zoom.level,
+                    rw.start + 1,
+                    rw.end,
+                    cw.start + 1,
+                    cw.end
+                ))
+                .weak(),
+            );
+            if ui
+                .small_button("Show all")
+                .on_hover_text("Back to every row and column (or double-click a heatmap)")
+                .clicked()
+            {
+                zoom = HeatmapZoom::default();
+                ui.data_mut(|d| d.insert_temp(zoom_id, zoom));
+            }
+        });
+    }
+    let (rw, cw) = zoom.window(layout.users.len(), layout.items.len());
+    let (rows, cols) = (&layout.users[rw.clone()], &layout.items[cw.clone()]);
+    let n_full = layout.items.len();
+    let full =
+        |k: usize| (rw.start + k / cols.len().max(1)) * n_full + cw.start + k % cols.len().max(1);
+    let (two_wide, size) = heatmap_size(ui.available_size(), r, rows, cols);
     let grid = Grid {
         size,
         r,
-        rows: &layout.users,
-        cols: &layout.items,
+        rows,
+        cols,
         range,
         user: f.user,
         item: f.item,
@@ -87,13 +154,14 @@ pub(super) fn matrices_ui(
     let draw = |ui: &mut Ui, result: &mut MatrixOut| {
         let merge = |result: &mut MatrixOut, o: MatrixOut| {
             result.clicked = result.clicked.or(o.clicked);
+            result.double_clicked |= o.double_clicked;
             result.hovered = result.hovered.or(o.hovered);
             result.marked.user = result.marked.user.or(o.marked.user);
             result.marked.item = result.marked.item.or(o.marked.item);
         };
         ui.vertical(|ui| {
             ui.label(RichText::new("R: ratings (gaps unknown)").strong());
-            let o = matrix_ui(ui, &grid, "rating", |k| cells.observed[k]);
+            let o = matrix_ui(ui, &grid, "rating", |k| cells.observed[full(k)]);
             result.cells = o.cells;
             result.named = o.named;
             merge(result, o);
@@ -108,7 +176,7 @@ pub(super) fn matrices_ui(
                 .strong(),
             );
             let o = matrix_ui(ui, &grid, "r̂", |k| {
-                (Some(cells.predicted[k]), CellMark::None)
+                (Some(cells.predicted[full(k)]), CellMark::None)
             });
             merge(result, o);
         });
@@ -121,6 +189,27 @@ pub(super) fn matrices_ui(
     out.drawn.heatmap_marked = result.marked;
     out.drawn.heatmap_rect = result.cells;
     out.drawn.heatmap_named = result.named;
+    out.drawn.heatmap_zoom = zoom.level;
+    let zoomed = if result.double_clicked {
+        Some(HeatmapZoom::default())
+    } else {
+        result.hovered.and_then(|(u, i)| {
+            let delta = ui.input(egui::InputState::zoom_delta);
+            let a = rows.iter().position(|&x| x == u)?;
+            let b = cols.iter().position(|&x| x == i)?;
+            ((delta - 1.0).abs() > 1e-6).then(|| HeatmapZoom {
+                level: (zoom.level * delta).clamp(1.0, MAX_ZOOM),
+                center: [
+                    (rw.start + a) as f32 / layout.users.len() as f32,
+                    (cw.start + b) as f32 / n_full as f32,
+                ],
+            })
+        })
+    };
+    if let Some(z) = zoomed {
+        ui.data_mut(|d| d.insert_temp(zoom_id, z));
+        ui.ctx().request_repaint();
+    }
     if let Some((u, i)) = result.hovered {
         out.hover = Linked {
             user: Some(u),
@@ -510,6 +599,7 @@ fn matrix_ui(
             r.item_name(i)
         ));
     }
+    out.double_clicked = response.double_clicked();
     if response.clicked()
         && let Some((a, b)) = response.interact_pointer_pos().and_then(cell_at)
     {
@@ -617,7 +707,7 @@ fn name_rows_cols(
     }
     for (b, &i) in cols.iter().enumerate() {
         let p = origin + vec2((b as f32 + 0.5) * cell, -4.0);
-        let name = short_label(&r.items[i as usize].id);
+        let name = short_label(r.item_name(i));
         let galley = painter.layout_no_wrap(name, col_font.clone(), text);
         // Names run up at an angle so long titles fit over narrow columns.
         let angle = -std::f32::consts::FRAC_PI_4;
@@ -631,7 +721,7 @@ fn name_rows_cols(
 fn name_margins(r: &Ratings, rows: &[u32], cols: &[u32], size: Vec2) -> (f32, f32, f32) {
     let longest = cols
         .iter()
-        .map(|&i| short_label(&r.items[i as usize].id).chars().count())
+        .map(|&i| short_label(r.item_name(i)).chars().count())
         .max()
         .unwrap_or(0);
     let t = (longest as f32 * 6.2 * std::f32::consts::FRAC_1_SQRT_2 + 14.0).min(120.0);

@@ -111,6 +111,8 @@ pub struct Drawn {
     pub heatmap_rect: Option<egui::Rect>,
     /// Whether the heatmaps' rows and columns were named (cells big enough).
     pub heatmap_named: bool,
+    /// How far the heatmaps are zoomed in (1: every row and column shown).
+    pub heatmap_zoom: f32,
 }
 
 /// What the user did while the view was drawn, applied after drawing.
