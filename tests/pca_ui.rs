@@ -4,7 +4,8 @@
 mod common;
 
 use common::{app_harness, app_on_scene};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use eigenlens::app::{EigenApp, style};
 use eigenlens::scene::ViewKind;
 
 fn snapshot_scene(name: &str) {
@@ -249,4 +250,166 @@ fn the_view_and_the_cli_use_the_same_rows() {
             assert!((a - b).abs() < 1e-9, "{a} vs {b}");
         }
     }
+}
+
+/// The app on the shipped scene `name` at `size` points, light theme.
+fn sized_harness(name: &str, size: egui::Vec2) -> egui_kittest::Harness<'static, EigenApp> {
+    let mut app = app_on_scene(name);
+    app.set_native_dialogs(false);
+    egui_kittest::Harness::builder()
+        .with_size(size)
+        .with_pixels_per_point(1.0)
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(|ctx| style::setup(ctx, eigenlens::scene::Theme::Light))
+        .build_ui_state(|ui, app: &mut EigenApp| app.ui(ui), app)
+}
+
+/// The 3D view's axis names ("PC1 95.8%", …, and the columns' names) are
+/// placed so that none covers another ("PC3 1.5%" was written over "PC2
+/// 6.0%" at the origin), all inside the view.
+#[test]
+fn the_3d_axis_names_do_not_collide() {
+    for name in [
+        "pca-iris-3d",
+        "pca-iris-flatten",
+        "pca-cloud",
+        "pca-standardized",
+    ] {
+        for size in [egui::vec2(1024.0, 700.0), egui::vec2(1600.0, 1000.0)] {
+            let mut harness = sized_harness(name, size);
+            harness.run_steps(6);
+            let labels = harness.state().pca_view().last_frame().story.labels.clone();
+            for pc in ["PC1 ", "PC2 "] {
+                assert!(
+                    labels.iter().any(|(t, _)| t.starts_with(pc)),
+                    "{name} {size:?}: {pc} missing from {labels:?}"
+                );
+            }
+            let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+            for (k, (ta, a)) in labels.iter().enumerate() {
+                assert!(window.contains_rect(*a), "{name}: {ta} at {a:?}");
+                for (tb, b) in &labels[k + 1..] {
+                    assert!(
+                        !a.intersects(*b),
+                        "{name} {size:?}: {ta} {a:?} over {tb} {b:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A label's text (egui puts it in the value; its text run child, left
+/// out, repeats it).
+fn text_of(n: &egui_kittest::kittest::AccessKitNode<'_>) -> Option<String> {
+    (n.role() == egui::accesskit::Role::Label)
+        .then(|| n.label().or_else(|| n.value()))
+        .flatten()
+}
+
+/// Whether `text` is a loading as the table writes it: "+0.364", "−0.276".
+fn is_loading(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(chars.next(), Some('+' | '−'))
+        && chars.as_str().len() == 5
+        && chars.as_str().chars().nth(1) == Some('.')
+}
+
+/// The loadings table pads its cells and right-aligns its numbers (in
+/// monospace, with a fixed number of decimals), so decimal points line up
+/// down a column and neighbours never touch ("+0.390+0.639",
+/// "variance λ1.688").
+#[test]
+fn the_loadings_table_is_padded_and_aligned() {
+    let mut harness = sized_harness("pca-iris-3d", egui::vec2(1280.0, 800.0));
+    harness.run_steps(6);
+    let cells: Vec<(String, egui::Rect)> = harness
+        .query_all_by(|n| text_of(n).is_some_and(|l| is_loading(&l)))
+        .map(|n| (text_of(&n.accesskit_node()).unwrap_or_default(), n.rect()))
+        .collect();
+    assert_eq!(cells.len(), 9, "3 columns × 3 components: {cells:?}");
+    // Three columns, each with one right edge.
+    let mut rights: Vec<f32> = cells.iter().map(|(_, r)| r.right()).collect();
+    rights.sort_by(f32::total_cmp);
+    rights.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    assert_eq!(rights.len(), 3, "right edges {rights:?} of {cells:?}");
+    // Neighbours in a row stand apart.
+    for (ta, a) in &cells {
+        for (tb, b) in &cells {
+            let same_row = (a.center().y - b.center().y).abs() < 2.0;
+            if same_row && b.left() > a.right() - 0.5 {
+                assert!(b.left() - a.right() >= 6.0, "{ta} {a:?} touches {tb} {b:?}");
+            }
+        }
+    }
+    // λ: aligned with the loadings above it, clear of its row's name.
+    let name = harness
+        .get_by(|n| text_of(n).is_some_and(|t| t == "variance λ"))
+        .rect();
+    let lambdas: Vec<egui::Rect> = harness
+        .query_all_by(|n| {
+            text_of(n).is_some_and(|l| {
+                l.contains('.') && l.chars().all(|c| c.is_ascii_digit() || c == '.')
+            })
+        })
+        .map(|n| n.rect())
+        .filter(|r| (r.center().y - name.center().y).abs() < 2.0)
+        .collect();
+    assert_eq!(lambdas.len(), 3, "{lambdas:?}");
+    for l in &lambdas {
+        assert!(
+            l.left() - name.right() >= 6.0,
+            "variance λ {name:?} touches {l:?}"
+        );
+        assert!(
+            rights.iter().any(|r| (r - l.right()).abs() < 0.5),
+            "λ {l:?} not aligned with {rights:?}"
+        );
+    }
+}
+
+/// A point with no other within 12 points of it among `points`.
+fn lone_point(points: &[Option<egui::Pos2>]) -> usize {
+    (0..points.len())
+        .find(|&i| {
+            points[i].is_some_and(|p| {
+                points
+                    .iter()
+                    .enumerate()
+                    .all(|(j, q)| j == i || q.is_none_or(|q| q.distance(p) >= 12.0))
+            })
+        })
+        .expect("a point standing alone")
+}
+
+/// Hovering a point of the scores scatter rings it in the 3D view, and
+/// hovering one in the 3D view rings it in the scatter.
+#[test]
+fn hovering_a_point_highlights_it_in_the_other_panel() {
+    let mut harness = sized_harness("pca-iris-3d", egui::vec2(1280.0, 800.0));
+    harness.run_steps(6);
+    let view = harness.state().pca_view();
+    let n = view.drawn().len();
+    let scores: Vec<Option<egui::Pos2>> = (0..n).map(|i| view.screen_of(i)).collect();
+    let i = lone_point(&scores);
+    harness.hover_at(scores[i].expect("drawn"));
+    harness.run_steps(3);
+    let view = harness.state().pca_view();
+    assert_eq!(view.last_frame().scores_hovered, Some(i));
+    assert_eq!(view.linked(), Some(i));
+    assert_eq!(view.last_frame().story.marked, Some(i), "ringed in 3D");
+    // The table shows the point's scores, in its own row.
+    harness.get_by(|n| text_of(n).is_some_and(|t| t == format!("scores of row {i}")));
+    // And back: a point of the 3D view.
+    let points = view.last_frame().story.points.clone();
+    let j = lone_point(&points);
+    harness.hover_at(points[j].expect("drawn"));
+    harness.run_steps(3);
+    let view = harness.state().pca_view();
+    assert_eq!(view.last_frame().story.hovered, Some(j));
+    assert_eq!(
+        view.last_frame().scores_marked,
+        Some(j),
+        "ringed in the scores"
+    );
 }

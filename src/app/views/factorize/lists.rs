@@ -1,18 +1,43 @@
 //! The RMSE curves and the lists: a user's recommendations, a movie's
 //! look-alikes (ranked by math's `recommend` and `similar_items`, prepared).
 
-use egui::{Color32, RichText, Ui};
-use egui_plot::{Legend, Line, PlotPoints, VLine};
+use egui::{Color32, FontId, RichText, Sense, Stroke, Ui, vec2};
+use egui_plot::{Line, PlotPoints, VLine};
 
+use super::Drawn;
 use super::prepare::Frame;
-use super::text::{fmt_fixed, short_title};
+use super::text::{fit_width, fmt_fixed};
 use super::{TEST_COLOR, TRAIN_COLOR};
 use crate::scene::{FactorizeSettings, MAX_TOP_N, Metric};
 
-/// The train and test RMSE per epoch, a line at the epoch shown.
-pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize) {
-    ui.label(RichText::new("RMSE per epoch").strong());
+/// Width kept for each number column of the lists (r̂, cos θ, ‖q‖).
+const NUMBER_COLUMN: f32 = 40.0;
+
+/// The train and test RMSE per epoch, a line at the epoch shown. The legend
+/// sits above the plot, beside its title, where it covers no tick label and
+/// no curve.
+pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize, drawn: &mut Drawn) {
     let run = f.run;
+    let has_test =
+        run.history.iter().any(|s| s.test_rmse.is_some()) || run.initial.test_rmse.is_some();
+    ui.set_max_width(ui.available_width());
+    ui.label(RichText::new("RMSE per epoch").strong());
+    ui.horizontal_wrapped(|ui| {
+        let mut entry = |ui: &mut Ui, color: Color32, name: &str| {
+            let (rect, _) = ui.allocate_exact_size(vec2(16.0, 10.0), Sense::hover());
+            ui.painter().line_segment(
+                [rect.left_center(), rect.right_center()],
+                Stroke::new(2.0, color),
+            );
+            let l = ui.label(name);
+            drawn.curves_legend.push(rect.union(l.rect));
+            ui.add_space(6.0);
+        };
+        entry(ui, TRAIN_COLOR, "train");
+        if has_test {
+            entry(ui, TEST_COLOR, "test (held out)");
+        }
+    });
     let train: Vec<[f64; 2]> = std::iter::once(&run.initial)
         .chain(&run.history)
         .filter(|s| s.train_rmse.is_finite())
@@ -24,10 +49,9 @@ pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize) {
         .collect();
     let shown = f.shown;
     let epochs = epochs.max(run.epochs_done());
-    crate::app::views::axes::plot("factorize-curves")
+    let shown_plot = crate::app::views::axes::plot("factorize-curves")
         .x_axis_label("epoch")
         .y_axis_label("RMSE")
-        .legend(Legend::default().position(egui_plot::Corner::RightTop))
         .include_x(0.0)
         .include_x(epochs as f64)
         .include_y(0.0)
@@ -49,16 +73,22 @@ pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize) {
             }
             plot_ui.vline(VLine::new("", shown as f64).color(Color32::GRAY).width(1.0));
         });
+    drawn.curves_rect = Some(shown_plot.response.rect);
 }
 
 /// The selected user's recommendations (dot or cosine), the selected movie's
-/// look-alikes, and the list length.
+/// look-alikes, and the list length. Titles are shortened to the column's
+/// width (the whole title on hover), so the number columns always show.
 pub(super) fn lists_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSettings) {
     let (r, user, item) = (f.r, f.user, f.item);
-    egui::ScrollArea::vertical().id_salt("factorize-lists").show(ui, |ui| {
+    egui::ScrollArea::vertical()
+        .id_salt("factorize-lists")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let font = FontId::proportional(ui.style().text_styles[&egui::TextStyle::Body].size);
             match user {
                 Some(u) => {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label(
                             RichText::new(format!("Top {} for {}", settings.top_n, r.users[u as usize])).strong(),
                         );
@@ -80,6 +110,7 @@ pub(super) fn lists_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSetti
                     if f.prep.recommendations().is_empty() {
                         ui.label(RichText::new("Nothing left to recommend: this user rated every movie.").weak());
                     }
+                    let title_w = (ui.available_width() - 3.0 * NUMBER_COLUMN - 32.0).max(60.0);
                     egui::Grid::new("factorize-recs").striped(true).num_columns(4).show(ui, |ui| {
                         ui.label(RichText::new("movie").weak());
                         ui.label(RichText::new("r̂").weak());
@@ -87,8 +118,13 @@ pub(super) fn lists_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSetti
                         ui.label(RichText::new("‖q‖").weak());
                         ui.end_row();
                         for (k, x) in f.prep.recommendations().iter().enumerate() {
-                            let title = format!("{}. {}", k + 1, short_title(&x.title));
-                            if ui.selectable_label(item == Some(x.item), title).clicked() {
+                            let whole = format!("{}. {}", k + 1, x.title);
+                            let title = fit_width(ui, &whole, &font, title_w);
+                            let mut resp = ui.selectable_label(item == Some(x.item), &title);
+                            if title != whole {
+                                resp = resp.on_hover_text(&x.title);
+                            }
+                            if resp.clicked() {
                                 settings.item = r.items.get(x.item as usize).map(|it| it.id.clone());
                             }
                             ui.monospace(fmt_fixed(x.value, 2));
@@ -104,14 +140,24 @@ pub(super) fn lists_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSetti
                 }
             }
             if let Some(i) = item {
-                ui.label(RichText::new(format!("Most like {}", short_title(r.item_name(i)))).strong());
+                let whole = format!("Most like {}", r.item_name(i));
+                let heading = fit_width(ui, &whole, &font, ui.available_width() - 8.0);
+                let l = ui.label(RichText::new(&heading).strong());
+                if heading != whole {
+                    l.on_hover_text(whole);
+                }
+                let title_w = (ui.available_width() - 2.0 * NUMBER_COLUMN - 24.0).max(60.0);
                 egui::Grid::new("factorize-similar").striped(true).num_columns(3).show(ui, |ui| {
                     ui.label(RichText::new("movie").weak());
                     ui.label(RichText::new("cos θ").weak());
                     ui.label(RichText::new("‖q‖").weak());
                     ui.end_row();
                     for x in f.prep.similar() {
-                        ui.label(short_title(&x.title));
+                        let title = fit_width(ui, &x.title, &font, title_w);
+                        let l = ui.label(&title);
+                        if title != x.title {
+                            l.on_hover_text(&x.title);
+                        }
                         ui.monospace(fmt_fixed(x.value, 2));
                         ui.monospace(fmt_fixed(x.length, 2));
                         ui.end_row();

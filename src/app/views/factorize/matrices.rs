@@ -8,8 +8,12 @@ use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Stroke, Ui, Vec2, pos
 
 use super::prepare::{CellMark, Frame};
 use super::text::short_label;
-use super::{Event, ITEM_COLOR, USER_COLOR};
+use super::{Event, ITEM_COLOR, Linked, Out, USER_COLOR, no_rating_color, rating_color};
 use crate::app::style::{fmt_count, fmt_num, text_on, viridis};
+
+/// Rows and columns are named once a cell is at least this many points on
+/// a side (the names' text fits beside it).
+const NAMED_CELL: f32 = 16.0;
 use crate::data::Ratings;
 use crate::math::factorize::Model;
 use crate::scene::{FactorizeSettings, find_item};
@@ -25,6 +29,55 @@ struct Grid<'a> {
     range: (f64, f64),
     user: Option<u32>,
     item: Option<u32>,
+    /// The user and movie hovered in another panel last frame.
+    linked: Linked,
+}
+
+/// The heatmaps zoom in at most this far.
+const MAX_ZOOM: f32 = 16.0;
+
+/// How far the heatmaps are zoomed, and around which row and column (as
+/// shares of those shown, 0 to 1).
+#[derive(Clone, Copy, Debug)]
+struct HeatmapZoom {
+    level: f32,
+    center: [f32; 2],
+}
+
+impl Default for HeatmapZoom {
+    fn default() -> Self {
+        Self {
+            level: 1.0,
+            center: [0.5, 0.5],
+        }
+    }
+}
+
+impl HeatmapZoom {
+    /// The rows and columns in view, of `m` × `n`.
+    fn window(self, m: usize, n: usize) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let span = |len: usize, c: f32| {
+            let k = ((len as f32 / self.level).ceil() as usize).clamp(1.min(len), len);
+            let start = ((c * len as f32 - k as f32 / 2.0).round().max(0.0) as usize).min(len - k);
+            start..start + k
+        };
+        (span(m, self.center[0]), span(n, self.center[1]))
+    }
+}
+
+/// What one heatmap hands back: the cell clicked, the cell under the
+/// pointer, and the hover highlight it drew.
+#[derive(Default)]
+struct MatrixOut {
+    clicked: Option<(u32, u32)>,
+    hovered: Option<(u32, u32)>,
+    marked: Linked,
+    /// The cells' rectangle.
+    cells: Option<Rect>,
+    /// Whether rows and columns were named.
+    named: bool,
+    /// Whether the heatmap was double-clicked (back to all rows and columns).
+    double_clicked: bool,
 }
 
 /// The blocks, the two heatmaps, their colour bar and the cell editor.
@@ -33,6 +86,7 @@ pub(super) fn matrices_ui(
     f: &Frame<'_>,
     settings: &mut FactorizeSettings,
     events: &mut Vec<Event>,
+    out: &mut Out,
 ) {
     let (r, model, run) = (f.r, f.model, f.run);
     let (Some(layout), Some(cells)) = (f.prep.layout(), f.prep.cells()) else {
@@ -52,23 +106,65 @@ pub(super) fn matrices_ui(
             .weak(),
         );
     }
-    let (two_wide, size) = heatmap_size(ui.available_size(), r, &layout.users, &layout.items);
+    // Ctrl + scroll (or a pinch) over a heatmap zooms both into a window of
+    // rows and columns around the pointer; a double click shows all again.
+    let zoom_id = ui.scope_id().with("factorize-heatmap-zoom");
+    let mut zoom: HeatmapZoom = ui.data(|d| d.get_temp(zoom_id)).unwrap_or_default();
+    if zoom.level > 1.0 {
+        let (rw, cw) = zoom.window(layout.users.len(), layout.items.len());
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "Zoomed ×{:.1}: users {}–{} × movies {}–{} of those shown",
+                    zoom.level,
+                    rw.start + 1,
+                    rw.end,
+                    cw.start + 1,
+                    cw.end
+                ))
+                .weak(),
+            );
+            if ui
+                .small_button("Show all")
+                .on_hover_text("Back to every row and column (or double-click a heatmap)")
+                .clicked()
+            {
+                zoom = HeatmapZoom::default();
+                ui.data_mut(|d| d.insert_temp(zoom_id, zoom));
+            }
+        });
+    }
+    let (rw, cw) = zoom.window(layout.users.len(), layout.items.len());
+    let (rows, cols) = (&layout.users[rw.clone()], &layout.items[cw.clone()]);
+    let n_full = layout.items.len();
+    let full =
+        |k: usize| (rw.start + k / cols.len().max(1)) * n_full + cw.start + k % cols.len().max(1);
+    let (two_wide, size) = heatmap_size(ui.available_size(), r, rows, cols);
     let grid = Grid {
         size,
         r,
-        rows: &layout.users,
-        cols: &layout.items,
+        rows,
+        cols,
         range,
         user: f.user,
         item: f.item,
+        linked: f.linked,
     };
-    let mut clicked = None;
-    let draw = |ui: &mut Ui, clicked: &mut Option<(u32, u32)>| {
+    let mut result = MatrixOut::default();
+    let draw = |ui: &mut Ui, result: &mut MatrixOut| {
+        let merge = |result: &mut MatrixOut, o: MatrixOut| {
+            result.clicked = result.clicked.or(o.clicked);
+            result.double_clicked |= o.double_clicked;
+            result.hovered = result.hovered.or(o.hovered);
+            result.marked.user = result.marked.user.or(o.marked.user);
+            result.marked.item = result.marked.item.or(o.marked.item);
+        };
         ui.vertical(|ui| {
             ui.label(RichText::new("R: ratings (gaps unknown)").strong());
-            if let Some(c) = matrix_ui(ui, &grid, |k| cells.observed[k]) {
-                *clicked = Some(c);
-            }
+            let o = matrix_ui(ui, &grid, "rating", |k| cells.observed[full(k)]);
+            result.cells = o.cells;
+            result.named = o.named;
+            merge(result, o);
         });
         ui.vertical(|ui| {
             ui.label(
@@ -79,16 +175,48 @@ pub(super) fn matrices_ui(
                 })
                 .strong(),
             );
-            if let Some(c) = matrix_ui(ui, &grid, |k| (Some(cells.predicted[k]), CellMark::None)) {
-                *clicked = Some(c);
-            }
+            let o = matrix_ui(ui, &grid, "r̂", |k| {
+                (Some(cells.predicted[full(k)]), CellMark::None)
+            });
+            merge(result, o);
         });
     };
     if two_wide {
-        ui.horizontal_top(|ui| draw(ui, &mut clicked));
+        ui.horizontal_top(|ui| draw(ui, &mut result));
     } else {
-        draw(ui, &mut clicked);
+        draw(ui, &mut result);
     }
+    out.drawn.heatmap_marked = result.marked;
+    out.drawn.heatmap_rect = result.cells;
+    out.drawn.heatmap_named = result.named;
+    out.drawn.heatmap_zoom = zoom.level;
+    let zoomed = if result.double_clicked {
+        Some(HeatmapZoom::default())
+    } else {
+        result.hovered.and_then(|(u, i)| {
+            let delta = ui.input(egui::InputState::zoom_delta);
+            let a = rows.iter().position(|&x| x == u)?;
+            let b = cols.iter().position(|&x| x == i)?;
+            ((delta - 1.0).abs() > 1e-6).then(|| HeatmapZoom {
+                level: (zoom.level * delta).clamp(1.0, MAX_ZOOM),
+                center: [
+                    (rw.start + a) as f32 / layout.users.len() as f32,
+                    (cw.start + b) as f32 / n_full as f32,
+                ],
+            })
+        })
+    };
+    if let Some(z) = zoomed {
+        ui.data_mut(|d| d.insert_temp(zoom_id, z));
+        ui.ctx().request_repaint();
+    }
+    if let Some((u, i)) = result.hovered {
+        out.hover = Linked {
+            user: Some(u),
+            item: Some(i),
+        };
+    }
+    let clicked = result.clicked;
     color_bar(ui, range, "rating");
     ui.label(
         RichText::new(
@@ -123,8 +251,8 @@ fn heatmap_size(avail: Vec2, r: &Ratings, users: &[u32], items: &[u32]) -> (bool
     let editor_h = 64.0;
     let legend_h = 34.0;
     let (m, n) = (users.len().max(1) as f32, items.len().max(1) as f32);
-    let (left, top, right) = name_margins(r, users, items);
     let h = avail.y - editor_h - legend_h - 40.0;
+    let (left, top, right) = name_margins(r, users, items, vec2(avail.x / 2.0, h));
     let side = ((avail.x / 2.0 - left - right) / n).min((h - top) / m);
     let stacked = ((avail.x - left - right) / n).min((h / 2.0 - top) / m);
     let two_wide = side * 1.3 >= stacked;
@@ -217,9 +345,7 @@ fn cell_editor(
 /// The shapes as blocks: m × n ≈ (m × k)(k × n), with the current numbers.
 fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: usize) {
     let (m, n, k) = (r.n_users(), r.n_items(), model.rank());
-    let text = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
-    let font = FontId::proportional(13.0);
     // Block sizes: R's longer side is 64 points; P and Qᵀ keep R's height and
     // width, their thin side as k is to m (or n), within limits that keep
     // each block visible.
@@ -242,7 +368,41 @@ fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: us
         slot(r_w, &q_label),
     );
     let height = big + 26.0;
-    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
+    let width = 4.0 + s_r + 4.0 + 22.0 + s_p + 6.0 + 14.0 + s_q + 12.0;
+    let lines = block_notes(r, model, n_train, n_test);
+    // The numbers beside the blocks, wrapped to the room left; below them
+    // when little is left.
+    let beside = ui.available_width() - width >= 170.0;
+    let layout = if beside {
+        egui::Layout::left_to_right(egui::Align::Min)
+    } else {
+        egui::Layout::top_down(egui::Align::Min)
+    };
+    ui.with_layout(layout, |ui| {
+        let (rect, _) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
+        draw_blocks(
+            ui,
+            rect,
+            [(r_w, r_h), (p_w, q_h)],
+            [s_r, s_p, s_q],
+            [&r_label, &p_label, &q_label],
+        );
+        ui.add(egui::Label::new(RichText::new(lines).size(12.0).color(weak)).wrap());
+    });
+}
+
+/// The blocks R ≈ P · Qᵀ in `rect`: R's and the thin sides' sizes, each
+/// block's slot width and size label.
+fn draw_blocks(
+    ui: &Ui,
+    rect: Rect,
+    [(r_w, r_h), (p_w, q_h)]: [(f32, f32); 2],
+    [s_r, s_p, s_q]: [f32; 3],
+    [r_label, p_label, q_label]: [&str; 3],
+) {
+    let big = 64.0f32;
+    let text = ui.visuals().text_color();
+    let font = FontId::proportional(13.0);
     let painter = ui.painter_at(rect);
     let mid = rect.top() + 4.0 + big / 2.0;
     let mut x = rect.left() + 4.0;
@@ -279,7 +439,7 @@ fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: us
             text,
         );
     };
-    block(x, s_r, vec2(r_w, r_h), viridis(0.55), "R", &r_label);
+    block(x, s_r, vec2(r_w, r_h), viridis(0.55), "R", r_label);
     x += s_r + 4.0;
     painter.text(
         pos2(x + 9.0, mid),
@@ -289,7 +449,7 @@ fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: us
         text,
     );
     x += 22.0;
-    block(x, s_p, vec2(p_w, r_h), USER_COLOR, "P", &p_label);
+    block(x, s_p, vec2(p_w, r_h), USER_COLOR, "P", p_label);
     x += s_p + 6.0;
     painter.text(
         pos2(x + 5.0, mid),
@@ -299,8 +459,13 @@ fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: us
         text,
     );
     x += 14.0;
-    block(x, s_q, vec2(r_w, q_h), ITEM_COLOR, "Qᵀ", &q_label);
-    x += s_q + 16.0;
+    block(x, s_q, vec2(r_w, q_h), ITEM_COLOR, "Qᵀ", q_label);
+}
+
+/// What the blocks hold: cells, observed, train and test, the numbers in P
+/// and Q, and the prediction formula with μ.
+fn block_notes(r: &Ratings, model: &Model, n_train: usize, n_test: usize) -> String {
+    let (m, n, k) = (r.n_users(), r.n_items(), model.rank());
     let cells = m as f64 * n as f64;
     let numbers = (m + n) * k;
     let mut lines = format!(
@@ -325,42 +490,45 @@ fn blocks_ui(ui: &mut Ui, r: &Ratings, model: &Model, n_train: usize, n_test: us
         },
         fmt_num(model.mu(), 3)
     );
-    if x < rect.right() - 160.0 {
-        let galley = painter.layout(lines, FontId::proportional(12.0), weak, rect.right() - x);
-        painter.galley(pos2(x, rect.top() + 2.0), galley, weak);
-    }
+    lines
 }
 
-/// A users × items matrix as coloured cells; returns the clicked cell.
+/// A users × items matrix as coloured cells, its rows and columns named when
+/// the cells are big enough, the hovered cell's user, movie and `what`
+/// (rating or r̂) in a tooltip, and the user and movie hovered elsewhere
+/// outlined.
 fn matrix_ui(
     ui: &mut Ui,
     grid: &Grid<'_>,
+    what: &str,
     value: impl Fn(usize) -> (Option<f64>, CellMark),
-) -> Option<(u32, u32)> {
+) -> MatrixOut {
     let Grid {
         size,
         r,
         rows,
         cols,
         range: (lo, hi),
-        user,
-        item,
+        ..
     } = *grid;
     let (m, n) = (rows.len().max(1), cols.len().max(1));
-    let small = m <= 12 && n <= 12;
-    // Room for names on small matrices.
-    let (left, top, right) = name_margins(r, rows, cols);
+    // Room for names when the cells are big enough to be named.
+    let (left, top, right) = name_margins(r, rows, cols, size);
+    let named = top > 0.0;
     let cell = ((size.x - left - right) / n as f32)
         .min((size.y - top) / m as f32)
         .max(1.0);
-    let grid = vec2(cell * n as f32, cell * m as f32);
-    let (rect, response) =
-        ui.allocate_exact_size(vec2(left + grid.x + right, top + grid.y), Sense::click());
+    let grid_size = vec2(cell * n as f32, cell * m as f32);
+    let (rect, response) = ui.allocate_exact_size(
+        vec2(left + grid_size.x + right, top + grid_size.y),
+        Sense::click(),
+    );
     // Column names may run past the grid: clip to the panel, not the grid.
     let painter = ui.painter().clone();
     let origin = rect.min + vec2(left, top);
     let visuals = ui.visuals();
-    let gap_fill = visuals.extreme_bg_color;
+    let dark = visuals.dark_mode;
+    let gap_fill = no_rating_color(visuals);
     let text = visuals.text_color();
     let stroke = visuals.widgets.noninteractive.bg_stroke;
     let span = (hi - lo).max(1e-9);
@@ -371,109 +539,203 @@ fn matrix_ui(
                 vec2(cell, cell),
             );
             let (v, mark) = value(a * cols.len() + b);
-            let fill = v.map_or(gap_fill, |v| viridis(((v - lo) / span) as f32));
+            let fill = v.map_or(gap_fill, |v| rating_color(((v - lo) / span) as f32, dark));
             painter.rect_filled(if cell > 6.0 { c.shrink(0.5) } else { c }, 0.0, fill);
             if cell >= 22.0 {
-                if let Some(v) = v {
-                    painter.text(
-                        c.center(),
-                        Align2::CENTER_CENTER,
-                        fmt_num(v, 2),
-                        FontId::proportional((cell * 0.32).min(14.0)),
-                        text_on(fill),
-                    );
-                } else {
-                    painter.text(
-                        c.center(),
-                        Align2::CENTER_CENTER,
-                        "?",
-                        FontId::proportional((cell * 0.32).min(14.0)),
-                        visuals.weak_text_color(),
-                    );
-                }
+                let (t, color) = match v {
+                    Some(v) => (fmt_num(v, 2), text_on(fill)),
+                    None => ("?".to_owned(), visuals.weak_text_color()),
+                };
+                painter.text(
+                    c.center(),
+                    Align2::CENTER_CENTER,
+                    t,
+                    FontId::proportional((cell * 0.32).min(14.0)),
+                    color,
+                );
             }
-            match mark {
-                CellMark::Test => {
-                    painter.circle_stroke(
-                        c.center(),
-                        (cell * 0.42).max(1.5),
-                        Stroke::new(if cell > 10.0 { 1.5 } else { 0.8 }, text_on(fill)),
-                    );
-                }
-                CellMark::Edited => {
-                    painter.rect_stroke(
-                        c.shrink(1.5),
-                        0.0,
-                        Stroke::new(2.0, text_on(fill)),
-                        egui::StrokeKind::Inside,
-                    );
-                }
-                CellMark::None => {}
-            }
+            mark_cell(&painter, c, cell, mark, text_on(fill));
         }
     }
     painter.rect_stroke(
-        Rect::from_min_size(origin, grid),
+        Rect::from_min_size(origin, grid_size),
         0.0,
         stroke,
         egui::StrokeKind::Outside,
     );
-    let highlight = Stroke::new(2.0, visuals.selection.stroke.color);
-    if let Some(a) = user.and_then(|u| rows.iter().position(|&x| x == u)) {
-        let row = Rect::from_min_size(origin + vec2(0.0, a as f32 * cell), vec2(grid.x, cell));
-        painter.rect_stroke(row, 0.0, highlight, egui::StrokeKind::Outside);
+    let mut out = MatrixOut {
+        marked: outline_rows_cols(&painter, grid, origin, cell, visuals),
+        cells: Some(Rect::from_min_size(origin, grid_size)),
+        named,
+        ..MatrixOut::default()
+    };
+    if named {
+        name_rows_cols(&painter, r, rows, cols, origin, cell, text);
     }
-    if let Some(b) = item.and_then(|i| cols.iter().position(|&x| x == i)) {
-        let col = Rect::from_min_size(origin + vec2(b as f32 * cell, 0.0), vec2(cell, grid.y));
-        painter.rect_stroke(col, 0.0, highlight, egui::StrokeKind::Outside);
-    }
-    if small {
-        let font = FontId::proportional(12.0);
-        for (a, &u) in rows.iter().enumerate() {
-            painter.text(
-                origin + vec2(-6.0, (a as f32 + 0.5) * cell),
-                Align2::RIGHT_CENTER,
-                &r.users[u as usize],
-                font.clone(),
-                text,
-            );
+    let cell_at = |pos: egui::Pos2| -> Option<(usize, usize)> {
+        let d = pos - origin;
+        if d.x < 0.0 || d.y < 0.0 {
+            return None;
         }
-        for (b, &i) in cols.iter().enumerate() {
-            let p = origin + vec2((b as f32 + 0.5) * cell, -4.0);
-            let name = short_label(&r.items[i as usize].id);
-            let galley = painter.layout_no_wrap(name, font.clone(), text);
-            // Names run up at an angle so long titles fit over narrow columns.
-            let angle = -std::f32::consts::FRAC_PI_4;
-            painter.add(egui::epaint::TextShape::new(p, galley, text).with_angle(angle));
-        }
+        let (a, b) = ((d.y / cell) as usize, (d.x / cell) as usize);
+        (a < rows.len() && b < cols.len()).then_some((a, b))
+    };
+    if let Some((a, b)) = response.hover_pos().and_then(cell_at) {
+        let (u, i) = (rows[a], cols[b]);
+        out.hovered = Some((u, i));
+        let (v, mark) = value(a * cols.len() + b);
+        let shown = v.map_or_else(
+            || "no rating".to_owned(),
+            |v| format!("{what} {}", fmt_num(v, 3)),
+        );
+        let note = match mark {
+            CellMark::Test => " (held out for the test RMSE)",
+            CellMark::Edited => " (edited)",
+            CellMark::None => "",
+        };
+        response.clone().on_hover_text_at_pointer(format!(
+            "user {} × {}: {shown}{note}",
+            r.users[u as usize],
+            r.item_name(i)
+        ));
     }
-    let pos = response
-        .interact_pointer_pos()
-        .filter(|_| response.clicked())?;
-    let d = pos - origin;
-    if d.x < 0.0 || d.y < 0.0 {
-        return None;
+    out.double_clicked = response.double_clicked();
+    if response.clicked()
+        && let Some((a, b)) = response.interact_pointer_pos().and_then(cell_at)
+    {
+        out.clicked = Some((rows[a], cols[b]));
     }
-    let (a, b) = ((d.y / cell) as usize, (d.x / cell) as usize);
-    Some((*rows.get(a)?, *cols.get(b)?))
+    out
 }
 
-/// Room for row and column names around a small matrix (left, top, right):
-/// column names run up and right at 45°.
-fn name_margins(r: &Ratings, rows: &[u32], cols: &[u32]) -> (f32, f32, f32) {
-    if rows.len() > 12 || cols.len() > 12 {
-        return (0.0, 0.0, 0.0);
+/// A held-out cell's ring or an edited cell's box.
+fn mark_cell(painter: &egui::Painter, c: Rect, cell: f32, mark: CellMark, color: Color32) {
+    match mark {
+        CellMark::Test => {
+            painter.circle_stroke(
+                c.center(),
+                (cell * 0.42).max(1.5),
+                Stroke::new(if cell > 10.0 { 1.5 } else { 0.8 }, color),
+            );
+        }
+        CellMark::Edited => {
+            painter.rect_stroke(
+                c.shrink(1.5),
+                0.0,
+                Stroke::new(2.0, color),
+                egui::StrokeKind::Inside,
+            );
+        }
+        CellMark::None => {}
     }
+}
+
+/// Outlines the selected user's row and movie's column, and (dashed, in the
+/// text colour) those hovered in another panel; returns the hovered ones
+/// outlined.
+fn outline_rows_cols(
+    painter: &egui::Painter,
+    grid: &Grid<'_>,
+    origin: egui::Pos2,
+    cell: f32,
+    visuals: &egui::Visuals,
+) -> Linked {
+    let (rows, cols) = (grid.rows, grid.cols);
+    let size = vec2(cell * cols.len() as f32, cell * rows.len() as f32);
+    let row_rect =
+        |a: usize| Rect::from_min_size(origin + vec2(0.0, a as f32 * cell), vec2(size.x, cell));
+    let col_rect =
+        |b: usize| Rect::from_min_size(origin + vec2(b as f32 * cell, 0.0), vec2(cell, size.y));
+    let highlight = Stroke::new(2.0, visuals.selection.stroke.color);
+    if let Some(a) = grid.user.and_then(|u| rows.iter().position(|&x| x == u)) {
+        painter.rect_stroke(row_rect(a), 0.0, highlight, egui::StrokeKind::Outside);
+    }
+    if let Some(b) = grid.item.and_then(|i| cols.iter().position(|&x| x == i)) {
+        painter.rect_stroke(col_rect(b), 0.0, highlight, egui::StrokeKind::Outside);
+    }
+    let hover = Stroke::new(1.5, visuals.text_color());
+    let mut marked = Linked::default();
+    let dashed = |r: Rect| {
+        let c = [
+            r.left_top(),
+            r.right_top(),
+            r.right_bottom(),
+            r.left_bottom(),
+            r.left_top(),
+        ];
+        painter.extend(egui::Shape::dashed_line(&c, hover, 4.0, 3.0));
+    };
+    if let Some(a) = grid
+        .linked
+        .user
+        .and_then(|u| rows.iter().position(|&x| x == u))
+    {
+        dashed(row_rect(a).expand(1.0));
+        marked.user = grid.linked.user;
+    }
+    if let Some(b) = grid
+        .linked
+        .item
+        .and_then(|i| cols.iter().position(|&x| x == i))
+    {
+        dashed(col_rect(b).expand(1.0));
+        marked.item = grid.linked.item;
+    }
+    marked
+}
+
+/// Row (user) names on the left, column (movie) names running up at 45°.
+fn name_rows_cols(
+    painter: &egui::Painter,
+    r: &Ratings,
+    rows: &[u32],
+    cols: &[u32],
+    origin: egui::Pos2,
+    cell: f32,
+    text: Color32,
+) {
+    let font = FontId::proportional(12.0);
+    let col_font = FontId::proportional(11.0);
+    for (a, &u) in rows.iter().enumerate() {
+        painter.text(
+            origin + vec2(-6.0, (a as f32 + 0.5) * cell),
+            Align2::RIGHT_CENTER,
+            short_label(&r.users[u as usize]),
+            font.clone(),
+            text,
+        );
+    }
+    for (b, &i) in cols.iter().enumerate() {
+        let p = origin + vec2((b as f32 + 0.5) * cell, -4.0);
+        let name = short_label(r.item_name(i));
+        let galley = painter.layout_no_wrap(name, col_font.clone(), text);
+        // Names run up at an angle so long titles fit over narrow columns.
+        let angle = -std::f32::consts::FRAC_PI_4;
+        painter.add(egui::epaint::TextShape::new(p, galley, text).with_angle(angle));
+    }
+}
+
+/// Room for row and column names around a matrix (left, top, right) when
+/// its cells, in `size`, are at least [`NAMED_CELL`] on a side; nothing
+/// otherwise. Column names run up and right at 45°.
+fn name_margins(r: &Ratings, rows: &[u32], cols: &[u32], size: Vec2) -> (f32, f32, f32) {
     let longest = cols
         .iter()
-        .map(|&i| short_label(&r.items[i as usize].id).chars().count())
+        .map(|&i| short_label(r.item_name(i)).chars().count())
         .max()
         .unwrap_or(0);
     let t = (longest as f32 * 6.2 * std::f32::consts::FRAC_1_SQRT_2 + 14.0).min(120.0);
-    (52.0, t, t - 14.0)
+    let margins = (52.0, t, t - 14.0);
+    let (m, n) = (rows.len().max(1) as f32, cols.len().max(1) as f32);
+    let cell = ((size.x - margins.0 - margins.2) / n).min((size.y - margins.1) / m);
+    if cell >= NAMED_CELL {
+        margins
+    } else {
+        (0.0, 0.0, 0.0)
+    }
 }
 
-/// A horizontal viridis colour bar from `lo` to `hi`.
+/// A horizontal colour bar of the ratings map from `lo` to `hi`.
 fn color_bar(ui: &mut Ui, (lo, hi): (f64, f64), title: &str) {
     ui.horizontal(|ui| {
         ui.label(RichText::new(title).weak());
@@ -483,7 +745,7 @@ fn color_bar(ui: &mut Ui, (lo, hi): (f64, f64), title: &str) {
         ui.label(fmt_num(hi, 3));
         let (gap, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
         ui.painter()
-            .rect_filled(gap, 0.0, ui.visuals().extreme_bg_color);
+            .rect_filled(gap, 0.0, no_rating_color(ui.visuals()));
         ui.painter().rect_stroke(
             gap,
             0.0,
@@ -496,6 +758,7 @@ fn color_bar(ui: &mut Ui, (lo, hi): (f64, f64), title: &str) {
 
 pub(super) fn paint_bar(ui: &Ui, rect: Rect) {
     let steps = 32;
+    let dark = ui.visuals().dark_mode;
     let w = rect.width() / steps as f32;
     for s in 0..steps {
         let r = Rect::from_min_size(
@@ -503,6 +766,6 @@ pub(super) fn paint_bar(ui: &Ui, rect: Rect) {
             vec2(w + 0.5, rect.height()),
         );
         ui.painter()
-            .rect_filled(r, 0.0, viridis((s as f32 + 0.5) / steps as f32));
+            .rect_filled(r, 0.0, rating_color((s as f32 + 0.5) / steps as f32, dark));
     }
 }

@@ -43,6 +43,31 @@ const ITEM_COLOR: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
 const TRAIN_COLOR: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
 const TEST_COLOR: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
 
+/// Where the ratings colour map starts on viridis in the dark theme: its
+/// darkest third is nearly the black of "no rating" there, so 1 star starts
+/// at a steel blue instead.
+const DARK_MAP_START: f32 = 0.36;
+
+/// The colour of a rating `t` of the way up the scale (0: the lowest, 1: the
+/// highest): viridis, its dark end left out in the dark theme so that the
+/// lowest rating stays apart from [`no_rating_color`] in both themes.
+#[must_use]
+pub fn rating_color(t: f32, dark: bool) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    if dark {
+        crate::app::style::viridis(DARK_MAP_START + (1.0 - DARK_MAP_START) * t)
+    } else {
+        crate::app::style::viridis(t)
+    }
+}
+
+/// The fill of a cell with no rating: the theme's darkest (dark theme) or
+/// lightest (light theme) background.
+#[must_use]
+pub fn no_rating_color(visuals: &egui::Visuals) -> Color32 {
+    visuals.extreme_bg_color
+}
+
 /// One entry of a recommendation or similarity list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranked {
@@ -54,6 +79,40 @@ pub struct Ranked {
     pub cosine: f64,
     /// ‖q_i‖, the movie vector's length.
     pub length: f64,
+}
+
+/// What the pointer is over in one panel, for the others to highlight: a
+/// user or a movie (a point of the embedding plot), or both (a heatmap cell).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Linked {
+    pub user: Option<u32>,
+    pub item: Option<u32>,
+}
+
+/// What the last frame drew, for tests and for the next frame.
+#[derive(Clone, Debug, Default)]
+pub struct Drawn {
+    /// The hover highlight the embedding plot drew (rings on these points).
+    pub plane_marked: Linked,
+    /// The hover highlight the heatmaps drew (this row and column outlined).
+    pub heatmap_marked: Linked,
+    /// The movies named on the embedding plot and where, in screen points.
+    pub names: Vec<(u32, egui::Rect)>,
+    /// The embedding plot's frame on screen.
+    pub plane_rect: Option<egui::Rect>,
+    /// The RMSE plot's frame on screen.
+    pub curves_rect: Option<egui::Rect>,
+    /// The legend entries of the RMSE plot on screen.
+    pub curves_legend: Vec<egui::Rect>,
+    /// Where the embedding plot drew each user and each movie.
+    pub users_on_screen: Vec<egui::Pos2>,
+    pub items_on_screen: Vec<egui::Pos2>,
+    /// The ratings heatmap's cells on screen (the grid, without names).
+    pub heatmap_rect: Option<egui::Rect>,
+    /// Whether the heatmaps' rows and columns were named (cells big enough).
+    pub heatmap_named: bool,
+    /// How far the heatmaps are zoomed in (1: every row and column shown).
+    pub heatmap_zoom: f32,
 }
 
 /// What the user did while the view was drawn, applied after drawing.
@@ -83,6 +142,10 @@ pub struct FactorizeView {
     /// The movie factors the user asked to explore in the Embeddings view,
     /// waiting for the app to open them.
     explore: Option<Dataset>,
+    /// What the pointer was over last frame (highlighted in the other panels).
+    linked: Linked,
+    /// What the last frame drew.
+    drawn: Drawn,
 }
 
 impl Default for FactorizeView {
@@ -105,6 +168,8 @@ impl FactorizeView {
             prepared: Prepared::default(),
             replay: true,
             explore: None,
+            linked: Linked::default(),
+            drawn: Drawn::default(),
         }
     }
 
@@ -178,6 +243,18 @@ impl FactorizeView {
     #[must_use]
     pub fn recommendations(&self) -> &[Ranked] {
         self.prepared.recommendations()
+    }
+
+    /// What the pointer was over last frame, in either panel.
+    #[must_use]
+    pub fn linked(&self) -> Linked {
+        self.linked
+    }
+
+    /// What the last frame drew: hover highlights, named movies, plot frames.
+    #[must_use]
+    pub fn drawn(&self) -> &Drawn {
+        &self.drawn
     }
 
     /// The selected movie's most similar movies as drawn last frame.
@@ -283,9 +360,13 @@ impl FactorizeView {
             item: self.settings.item.as_deref().and_then(|i| find_item(&r, i)),
             shown,
             done: run.epochs_done(),
+            linked: self.linked,
         };
         let mut events = Vec::new();
-        draw(ui, &frame, &mut self.settings, &mut events);
+        let mut out = Out::default();
+        draw(ui, &frame, &mut self.settings, &mut events, &mut out);
+        self.linked = out.hover;
+        self.drawn = out.drawn;
         for event in events {
             self.apply(event, &r, &model);
         }
@@ -302,37 +383,58 @@ impl FactorizeView {
     }
 }
 
+/// What one frame's drawing hands back besides events: what the pointer is
+/// over and what was drawn.
+#[derive(Default)]
+struct Out {
+    hover: Linked,
+    drawn: Drawn,
+}
+
 /// The view's body below the controls: matrices on the left; the embedding
-/// plot, the curves and the lists on the right.
-fn draw(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSettings, events: &mut Vec<Event>) {
+/// plot, the curves and the lists on the right. Each column keeps to its
+/// width: long text wraps or is shortened (whole on hover), and the left
+/// column and the lists scroll when they are taller than the window.
+fn draw(
+    ui: &mut Ui,
+    f: &Frame<'_>,
+    settings: &mut FactorizeSettings,
+    events: &mut Vec<Event>,
+    out: &mut Out,
+) {
     let avail = ui.available_size();
     let left_w = (avail.x * 0.42).floor();
     ui.horizontal_top(|ui| {
         ui.allocate_ui(vec2(left_w, avail.y), |ui| {
-            ui.vertical(|ui| matrices::matrices_ui(ui, f, settings, events));
+            ui.set_max_width(left_w);
+            egui::ScrollArea::vertical()
+                .id_salt("factorize-left")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    ui.vertical(|ui| matrices::matrices_ui(ui, f, settings, events, out));
+                });
         });
         ui.separator();
         ui.vertical(|ui| {
             let right = ui.available_size();
+            ui.set_max_width(right.x);
             let top_h = (right.y * 0.58).floor();
             ui.allocate_ui(vec2(right.x, top_h), |ui| {
-                ui.vertical(|ui| plane::embedding_ui(ui, f, settings, events));
+                ui.vertical(|ui| plane::embedding_ui(ui, f, settings, events, out));
             });
             ui.separator();
             let bottom = ui.available_size();
             ui.horizontal_top(|ui| {
                 let curves_w = (bottom.x * 0.4).floor();
                 ui.allocate_ui(vec2(curves_w, bottom.y), |ui| {
-                    ui.vertical(|ui| lists::curves_ui(ui, f, settings.epochs));
+                    ui.vertical(|ui| lists::curves_ui(ui, f, settings.epochs, &mut out.drawn));
                 });
                 ui.separator();
-                // Long lists scroll rather than run off the window.
-                egui::ScrollArea::both()
-                    .id_salt("factorize-lists")
-                    .max_height(bottom.y)
-                    .show(ui, |ui| {
-                        ui.vertical(|ui| lists::lists_ui(ui, f, settings));
-                    });
+                let lists_w = ui.available_width();
+                ui.allocate_ui(vec2(lists_w, bottom.y), |ui| {
+                    ui.set_max_width(lists_w);
+                    ui.vertical(|ui| lists::lists_ui(ui, f, settings));
+                });
             });
         });
     });

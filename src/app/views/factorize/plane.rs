@@ -4,17 +4,18 @@
 //! covers another, the history scrubber, and hover details.
 
 use egui::{Align2, Color32, FontId, Pos2, RichText, Sense, Stroke, Ui, Vec2, vec2};
-use egui_plot::{Arrows, MarkerShape, PlotPoint, PlotPoints, PlotUi, Points, Text};
+use egui_plot::{Arrows, MarkerShape, PlotPoint, PlotPoints, PlotUi, Points};
 
 use super::matrices::paint_bar;
-use super::prepare::{Frame, N_BINS, Plane};
+use super::prepare::{Frame, MAX_NAMED_MOVIES, N_BINS, Plane};
 use super::text::{item_details, short_title, user_details};
-use super::{Event, ITEM_COLOR, USER_COLOR};
-use crate::app::style::{fmt_num, viridis};
+use super::{Event, ITEM_COLOR, Linked, Out, USER_COLOR, rating_color};
+use crate::app::style::fmt_num;
 use crate::app::widgets::place_labels;
 use crate::scene::FactorizeSettings;
 
-/// Movies labelled on the embedding plot when there are at most this many.
+/// Movies labelled on the embedding plot when there are at most this many
+/// (the most rated first, so that a crowded plot names those).
 const MAX_LABELLED_ITEMS: usize = 60;
 /// Text size of the names in the embedding plot (the user's is one larger).
 const LABEL_SIZE: f32 = 12.0;
@@ -27,8 +28,9 @@ enum Hit {
     Item(u32),
 }
 
-/// One name to place: text, plot position, colour, strong (the user's).
-type Name = (String, [f64; 2], Color32, bool);
+/// One name to place: text, plot position, colour, strong (the user's), and
+/// the movie it names (`None`: a user).
+type Name = (String, [f64; 2], Color32, bool, Option<u32>);
 
 /// The heading, the scrubber, the legend and the plot.
 pub(super) fn embedding_ui(
@@ -36,13 +38,24 @@ pub(super) fn embedding_ui(
     f: &Frame<'_>,
     settings: &mut FactorizeSettings,
     events: &mut Vec<Event>,
+    out: &mut Out,
 ) {
     let Some(plane) = f.prep.plane() else { return };
     heading_ui(ui, f, plane, events);
     scrubber_ui(ui, f, settings);
     legend_ui(ui, f);
-    let hit = plot_ui(ui, f, plane, settings.labels);
+    let hit = plot_ui(ui, f, plane, settings.labels, out);
     let Some((h, resp)) = hit else { return };
+    out.hover = match h {
+        Hit::User(u) => Linked {
+            user: Some(u),
+            item: None,
+        },
+        Hit::Item(i) => Linked {
+            user: None,
+            item: Some(i),
+        },
+    };
     let (r, model) = (f.r, f.model);
     let predicted = f.prep.selection().and_then(|s| s.predicted.as_ref());
     let text = match h {
@@ -58,10 +71,11 @@ pub(super) fn embedding_ui(
     }
 }
 
-/// "Embeddings", the explore button, and what the plane is.
+/// "Embeddings", the explore button, and what the plane is (wrapped to the
+/// column's width).
 fn heading_ui(ui: &mut Ui, f: &Frame<'_>, plane: &Plane, events: &mut Vec<Event>) {
     let k = f.model.rank();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Embeddings").strong());
         if ui
             .small_button("Explore item embeddings")
@@ -70,21 +84,22 @@ fn heading_ui(ui: &mut Ui, f: &Frame<'_>, plane: &Plane, events: &mut Vec<Event>
         {
             events.push(Event::Explore(f.shown));
         }
-        match &plane.pca {
-            None => ui.label(format!("k = {k}: the plane of the factors (f₁, f₂)")),
-            Some(p) => ui.label(format!(
-                "k = {k}: PCA projection of the factors onto PC1 ({:.0}%) and PC2 ({:.0}%); dot products are approximate here",
-                100.0 * p.explained_variance_ratio[0],
-                100.0 * p.explained_variance_ratio[1]
-            )),
-        };
     });
+    let text = match &plane.pca {
+        None => format!("k = {k}: the plane of the factors (f₁, f₂)"),
+        Some(p) => format!(
+            "k = {k}: PCA projection of the factors onto PC1 ({:.0}%) and PC2 ({:.0}%); dot products are approximate here",
+            100.0 * p.explained_variance_ratio[0],
+            100.0 * p.explained_variance_ratio[1]
+        ),
+    };
+    ui.add(egui::Label::new(text).wrap());
 }
 
 /// The history scrubber and the names switch.
 fn scrubber_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSettings) {
     let (done, shown) = (f.done, f.shown);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let l = ui.label("history");
         let mut e = shown;
         let slider = ui.add_enabled(
@@ -112,7 +127,7 @@ fn scrubber_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSettings) {
 /// What the markers and the shading mean.
 fn legend_ui(ui: &mut Ui, f: &Frame<'_>) {
     let r = f.r;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         legend_marker(ui, USER_COLOR, true);
         ui.label("users");
         legend_marker(ui, ITEM_COLOR, false);
@@ -138,6 +153,7 @@ fn plot_ui(
     f: &Frame<'_>,
     plane: &Plane,
     labels: bool,
+    out: &mut Out,
 ) -> Option<(Hit, egui::Response)> {
     let text_color = ui.visuals().text_color();
     let item_color = if ui.visuals().dark_mode {
@@ -157,6 +173,7 @@ fn plot_ui(
     } else {
         ("factor 1", "factor 2")
     };
+    let mut placed = Vec::new();
     let response = crate::app::views::axes::plot("factorize-embedding")
         .data_aspect(1.0)
         .x_axis_label(x_label)
@@ -166,10 +183,51 @@ fn plot_ui(
         .label_formatter(|_: &egui_plot::HoverPosition<'_>| None)
         .show(ui, |plot_ui| {
             draw_points(plot_ui, f, plane, &users_pts, text_color);
-            draw_names(plot_ui, &names);
+            out.drawn.plane_marked = draw_linked(plot_ui, f.linked, plane, &users_pts, text_color);
+            placed = place_names(plot_ui, &names);
+            let screen = |p: &[f64; 2]| plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1]));
+            out.drawn.users_on_screen = users_pts.iter().map(screen).collect();
+            out.drawn.items_on_screen = plane.items.iter().map(screen).collect();
             nearest(plot_ui, plane, &users_pts)
         });
+    out.drawn.plane_rect = Some(response.response.rect);
+    out.drawn.names = paint_names(ui, &names, &placed);
     response.inner.map(|h| (h, response.response))
+}
+
+/// Rings on the user and the movie the pointer is over in the other panel
+/// (a heatmap cell) or on this plot; returns what it marked.
+fn draw_linked(
+    plot_ui: &mut PlotUi<'_>,
+    linked: Linked,
+    plane: &Plane,
+    users_pts: &[[f64; 2]],
+    color: Color32,
+) -> Linked {
+    let mut marked = Linked::default();
+    if let Some(p) = linked.user.and_then(|u| users_pts.get(u as usize)) {
+        plot_ui.points(
+            Points::new("", vec![*p])
+                .shape(MarkerShape::Circle)
+                .color(color)
+                .radius(9.0)
+                .filled(false)
+                .allow_hover(false),
+        );
+        marked.user = linked.user;
+    }
+    if let Some(p) = linked.item.and_then(|i| plane.items.get(i as usize)) {
+        plot_ui.points(
+            Points::new("", vec![*p])
+                .shape(MarkerShape::Square)
+                .color(color)
+                .radius(9.0)
+                .filled(false)
+                .allow_hover(false),
+        );
+        marked.item = linked.item;
+    }
+    marked
 }
 
 /// Movies (shaded by the selected user's prediction), users, the user's
@@ -192,7 +250,10 @@ fn draw_points(
             continue;
         }
         let color = if shaded {
-            viridis((b as f32 + 0.5) / N_BINS as f32)
+            rating_color(
+                (b as f32 + 0.5) / N_BINS as f32,
+                plot_ui.ctx().global_style().visuals.dark_mode,
+            )
         } else {
             ITEM_COLOR
         };
@@ -265,11 +326,13 @@ fn names(
     }
     let recs: Vec<u32> = f.prep.recommendations().iter().map(|x| x.item).collect();
     let sims: Vec<u32> = f.prep.similar().iter().map(|x| x.item).collect();
+    // The most rated first: their places are the best estimated, where a
+    // movie rated once (often far out) says little.
+    let by_count: &[u32] = f.prep.layout().map_or(&[], |l| l.by_count.as_slice());
     let label_items: Vec<u32> = if r.n_items() <= MAX_LABELLED_ITEMS {
-        (0..r.n_items() as u32).collect()
+        by_count.to_vec()
     } else if recs.is_empty() && sims.is_empty() {
-        // Nothing selected: name the longest vectors, which span the plane.
-        plane.longest.clone()
+        by_count.iter().take(MAX_NAMED_MOVIES).copied().collect()
     } else {
         recs.iter().chain(&sims).copied().chain(f.item).collect()
     };
@@ -292,6 +355,7 @@ fn names(
                 users_pts[u as usize],
                 USER_COLOR,
                 true,
+                None,
             )
         })
         .chain(order.iter().map(|&i| {
@@ -300,50 +364,50 @@ fn names(
                 plane.items[i as usize],
                 item_color,
                 false,
+                Some(i),
             )
         }))
         .collect()
 }
 
-/// Writes `names` where each fits without covering another; a name with no
-/// free spot is left out.
-fn draw_names(plot_ui: &mut PlotUi<'_>, names: &[Name]) {
+/// Where each of `names` fits inside the plot without covering another
+/// (the shared label placement, in order); `None` for a name with no free
+/// spot, which is left out.
+fn place_names(plot_ui: &PlotUi<'_>, names: &[Name]) -> Vec<Option<egui::Rect>> {
     let ctx = plot_ui.ctx().clone();
-    let size_of = |text: &str, strong: bool| {
-        let font = if strong {
-            FontId::proportional(LABEL_SIZE + 1.0)
-        } else {
-            FontId::proportional(LABEL_SIZE)
-        };
-        ctx.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, Color32::WHITE))
-            .size()
-    };
     let candidates: Vec<(Pos2, Vec2)> = names
         .iter()
-        .map(|(text, p, _, strong)| {
-            (
-                plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1])),
-                size_of(text, *strong),
-            )
+        .map(|(text, p, _, strong, _)| {
+            let size = ctx
+                .fonts_mut(|f| f.layout_no_wrap(text.clone(), name_font(*strong), Color32::WHITE))
+                .size();
+            (plot_ui.screen_from_plot(PlotPoint::new(p[0], p[1])), size)
         })
         .collect();
     let bounds = plot_ui.response().rect.shrink(2.0);
-    let placed = place_labels(&candidates, bounds, 6.0, &[]);
-    for ((text, _, color, strong), spot) in names.iter().zip(placed) {
-        let Some(spot) = spot else { continue };
-        let at = plot_ui.plot_from_screen(spot.min);
-        let rich = if *strong {
-            RichText::new(text).size(LABEL_SIZE + 1.0).strong()
-        } else {
-            RichText::new(text).size(LABEL_SIZE)
-        };
-        plot_ui.text(
-            Text::new("", at, rich)
-                .anchor(Align2::LEFT_TOP)
-                .color(*color)
-                .allow_hover(false),
-        );
+    place_labels(&candidates, bounds, 6.0, &[])
+}
+
+fn name_font(strong: bool) -> FontId {
+    FontId::proportional(if strong { LABEL_SIZE + 1.0 } else { LABEL_SIZE })
+}
+
+/// Writes the placed names over the plot, each on a translucent backing so
+/// that it stays legible over dense points; returns the movies named and
+/// where.
+fn paint_names(ui: &Ui, names: &[Name], placed: &[Option<egui::Rect>]) -> Vec<(u32, egui::Rect)> {
+    let painter = ui.painter();
+    let backing = ui.visuals().extreme_bg_color.gamma_multiply(0.75);
+    let mut named = Vec::new();
+    for ((text, _, color, strong, item), spot) in names.iter().zip(placed) {
+        let Some(spot) = *spot else { continue };
+        if let Some(i) = item {
+            named.push((*i, spot));
+        }
+        painter.rect_filled(spot.expand(1.0), 2.0, backing);
+        painter.text(spot.min, Align2::LEFT_TOP, text, name_font(*strong), *color);
     }
+    named
 }
 
 /// The point nearest the pointer (within 10 points on screen).

@@ -22,8 +22,10 @@ use crate::scene::{FactorizeSettings, MAX_TOP_N, Metric, find_item};
 /// The heatmaps show at most this many users and items (the most active).
 const MAX_HEATMAP_USERS: usize = 100;
 const MAX_HEATMAP_ITEMS: usize = 120;
-/// With more movies and none selected, the longest movie vectors are named.
-pub(super) const MAX_EXTREME_LABELS: usize = 10;
+/// With more movies and none selected, this many of the most-rated movies
+/// are named (their places are the best estimated; a movie rated once can
+/// land anywhere).
+pub(super) const MAX_NAMED_MOVIES: usize = 12;
 /// Colour bins of the movies shaded by the selected user's prediction.
 pub(super) const N_BINS: usize = 10;
 
@@ -73,6 +75,9 @@ pub(super) struct Frame<'a> {
     /// The epoch shown and the epochs trained.
     pub shown: usize,
     pub done: usize,
+    /// What the pointer was over last frame, in either panel: the others
+    /// highlight it.
+    pub linked: super::Linked,
 }
 
 /// How many ratings each user and item has (edits aside), to explain those
@@ -165,6 +170,9 @@ pub(super) struct Layout {
     /// The step between ratings on this scale: 1 for stars, 0.5 for half
     /// stars, 0 when ratings are not on a grid.
     pub step: f32,
+    /// Every item, the most rated first (ties in id order): the order in
+    /// which the embedding plot names movies.
+    pub by_count: Vec<u32>,
 }
 
 impl Layout {
@@ -185,10 +193,13 @@ impl Layout {
             }
             idx
         };
+        let mut by_count: Vec<u32> = (0..item_counts.len() as u32).collect();
+        by_count.sort_by_key(|&i| std::cmp::Reverse(item_counts[i as usize]));
         Self {
             users: pick(&user_counts, MAX_HEATMAP_USERS),
             items: pick(&item_counts, MAX_HEATMAP_ITEMS),
             step: rating_step(r),
+            by_count,
         }
     }
 }
@@ -216,9 +227,6 @@ pub(super) struct Plane {
     pub items: Vec<[f64; 2]>,
     /// The PCA used for k > 2 (None: the factors are the plane).
     pub pca: Option<Pca>,
-    /// The items with the longest vectors, longest first (named when
-    /// nothing is selected).
-    pub longest: Vec<u32>,
 }
 
 impl Plane {
@@ -469,7 +477,6 @@ fn plane(model: &Model) -> Plane {
         users: Vec::new(),
         items: Vec::new(),
         pca,
-        longest: Vec::new(),
     };
     plane.users = (0..nu)
         .map(|u| plane.project(model.user_factors(u)))
@@ -477,12 +484,6 @@ fn plane(model: &Model) -> Plane {
     plane.items = (0..ni)
         .map(|i| plane.project(model.item_factors(i)))
         .collect();
-    let mut by_length: Vec<u32> = (0..ni as u32).collect();
-    by_length.sort_by(|&a, &b| {
-        norm(model.item_factors(b as usize)).total_cmp(&norm(model.item_factors(a as usize)))
-    });
-    by_length.truncate(MAX_EXTREME_LABELS);
-    plane.longest = by_length;
     plane
 }
 

@@ -31,6 +31,32 @@ pub(super) fn short_title(t: &str) -> String {
     }
 }
 
+/// `text` as it fits in `width` points in `font`: whole, or cut with "…".
+pub(super) fn fit_width(ui: &egui::Ui, text: &str, font: &egui::FontId, width: f32) -> String {
+    let measure = |t: &str| {
+        ui.fonts_mut(|f| f.layout_no_wrap(t.to_owned(), font.clone(), egui::Color32::WHITE))
+            .size()
+            .x
+    };
+    if measure(text) <= width {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // The longest prefix that fits with the ellipsis, by bisection.
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let cut: String = chars[..mid].iter().collect();
+        if measure(&format!("{}…", cut.trim_end())) <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let cut: String = chars[..lo].iter().collect();
+    format!("{}…", cut.trim_end())
+}
+
 pub(super) fn user_details(r: &Ratings, model: &Model, u: u32, v: &UserVector) -> String {
     let mut text = format!("user {}", r.users[u as usize]);
     let _ = write!(

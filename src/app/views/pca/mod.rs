@@ -39,6 +39,19 @@ use crate::scene::{CameraSettings, PcaSettings};
 
 use fit::FitKey;
 pub use fit::{ExportError, FitError};
+pub use story3d::StoryDrawn;
+
+/// What the last frame drew that links the panels: the point under the
+/// pointer in one panel is highlighted in the others.
+#[derive(Clone, Debug, Default)]
+pub struct PcaDrawn {
+    /// The 3D view: its hovered and ringed points, axis names, positions.
+    pub story: StoryDrawn,
+    /// The used row the scores scatter ringed for another panel.
+    pub scores_marked: Option<usize>,
+    /// The used row under the pointer in the scores scatter.
+    pub scores_hovered: Option<usize>,
+}
 
 /// Fits of more rows than this, or more cells (rows × columns), run on a
 /// background thread with a progress bar and a Cancel button.
@@ -62,6 +75,8 @@ pub struct PcaView {
     story_raster: PointRaster,
     /// The scores' t-SNE or UMAP map, when one is chosen.
     map: map::ScoresMap,
+    /// What the last frame drew (hover links, axis names).
+    drawn: PcaDrawn,
 }
 
 impl Default for PcaView {
@@ -84,7 +99,22 @@ impl PcaView {
             scores_raster: RasterScatter::default(),
             story_raster: PointRaster::default(),
             map: map::ScoresMap::default(),
+            drawn: PcaDrawn::default(),
         }
+    }
+
+    /// What the last frame drew: the hovered point in each panel, the one
+    /// each ringed for the other, the 3D view's axis names.
+    #[must_use]
+    pub fn last_frame(&self) -> &PcaDrawn {
+        &self.drawn
+    }
+
+    /// The used row under the pointer last frame, in either panel: the
+    /// others highlight it.
+    #[must_use]
+    pub fn linked(&self) -> Option<usize> {
+        self.drawn.story.hovered.or(self.drawn.scores_hovered)
     }
 
     /// Fit on the UI thread even for large data (for headless rendering).
@@ -238,6 +268,7 @@ impl PcaView {
         );
 
         let label = color_label(&self.settings, &ds);
+        let linked = self.linked();
         let avail = ui.available_size();
         let left_w = (avail.x * 0.5).floor();
         let settings = &mut self.settings;
@@ -253,12 +284,14 @@ impl PcaView {
             playing: &mut self.playing,
             speed: &mut self.speed,
             raster: &mut self.story_raster,
+            linked,
         };
         let scores_raster = &self.scores_raster;
         let scores_map = &mut self.map;
+        let drawn = &mut self.drawn;
         ui.horizontal_top(|ui| {
             ui.allocate_ui(vec2(left_w, avail.y), |ui| {
-                ui.vertical(|ui| story.ui(ui, &draw));
+                drawn.story = ui.vertical(|ui| story.ui(ui, &draw)).inner;
             });
             ui.separator();
             ui.vertical(|ui| {
@@ -266,17 +299,29 @@ impl PcaView {
                 let top_h = (right.y * 0.55).floor();
                 let settings = &mut *story.settings;
                 ui.allocate_ui(vec2(right.x, top_h), |ui| {
-                    scores::scores_ui(ui, &draw, settings, scores_raster, scores_map);
+                    let (hovered, marked) =
+                        scores::scores_ui(ui, &draw, settings, (scores_raster, scores_map), linked);
+                    drawn.scores_hovered = hovered;
+                    drawn.scores_marked = marked;
                 });
                 ui.separator();
                 let bottom = ui.available_size();
                 ui.horizontal_top(|ui| {
-                    let scree_w = (bottom.x * 0.42).floor();
+                    let scree_w = (bottom.x * 0.36).floor();
                     ui.allocate_ui(vec2(scree_w, bottom.y), |ui| {
                         ui.vertical(|ui| panels::scree_ui(ui, &fit.pca));
                     });
                     ui.separator();
-                    ui.vertical(|ui| panels::matrix_panel_ui(ui, &fit.pca, &mut settings.panel));
+                    let point =
+                        linked
+                            .filter(|&i| i < fit.scores.nrows())
+                            .map(|i| panels::PointScores {
+                                row: fit.selection.rows[i],
+                                scores: fit.scores.row(i).iter().copied().collect(),
+                            });
+                    ui.vertical(|ui| {
+                        panels::matrix_panel_ui(ui, &fit.pca, &mut settings.panel, point.as_ref());
+                    });
                 });
             });
         });

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Arrows, HoverPosition, PlotPoint, Text};
+use egui_plot::{Arrows, HoverPosition, MarkerShape, PlotPoint, Points, Text};
 
 use super::Draw;
 use crate::app::style::{category_color, fmt_num, neutral_point_color};
@@ -63,6 +63,35 @@ pub(super) fn point_details(ds: &Dataset, fit: &PreparedFit, i: usize) -> String
     text
 }
 
+/// "Scores", the PCA / t-SNE / UMAP switch, and with PCA the components on
+/// each axis and the biplot switch.
+fn toolbar_ui(ui: &mut Ui, settings: &mut PcaSettings, d: usize) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Scores").strong());
+        ui.add_space(8.0);
+        Projector::switch_ui(ui, &mut settings.projection);
+        ui.separator();
+        if settings.projection.method != ProjectionMethod::Pca {
+            return;
+        }
+        for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
+            let l = ui.label(axis);
+            egui::ComboBox::from_id_salt(("pca-axis", axis))
+                .selected_text(format!("PC{k}"))
+                .width(64.0)
+                .show_ui(ui, |ui| {
+                    for c in 1..=d {
+                        ui.selectable_value(k, c, format!("PC{c}"));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        }
+        ui.checkbox(&mut settings.biplot, "Biplot")
+            .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");
+    });
+}
+
 /// Where the scatter draws used row i: on the map when there is one, else
 /// at its scores on components `kx` and `ky` (0-based).
 pub(super) fn drawn_xy(
@@ -92,13 +121,15 @@ fn axis_title(pca: &Pca, k: usize) -> String {
 /// The scores of two components (chosen above the plot), one point per used
 /// row, with the biplot's loading arrows on top; or, with t-SNE or UMAP
 /// switched on, the map of the same rows with its controls and what it keeps.
+/// The point `linked` (hovered in the 3D view last frame) gets a ring.
+/// Returns the point under the pointer and the one ringed.
 pub(super) fn scores_ui(
     ui: &mut Ui,
     draw: &Draw<'_>,
     settings: &mut PcaSettings,
-    raster: &RasterScatter,
-    map: &mut ScoresMap,
-) {
+    (raster, map): (&RasterScatter, &mut ScoresMap),
+    linked: Option<usize>,
+) -> (Option<usize>, Option<usize>) {
     let &Draw {
         ds,
         fit,
@@ -107,30 +138,7 @@ pub(super) fn scores_ui(
     } = draw;
     let pca = &fit.pca;
     let d = pca.n_features();
-    ui.horizontal(|ui| {
-        ui.label(RichText::new("Scores").strong());
-        ui.add_space(8.0);
-        Projector::switch_ui(ui, &mut settings.projection);
-        ui.separator();
-        if settings.projection.method != ProjectionMethod::Pca {
-            return;
-        }
-        for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
-            let l = ui.label(axis);
-            egui::ComboBox::from_id_salt(("pca-axis", axis))
-                .selected_text(format!("PC{k}"))
-                .width(64.0)
-                .show_ui(ui, |ui| {
-                    for c in 1..=d {
-                        ui.selectable_value(k, c, format!("PC{c}"));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-        }
-        ui.checkbox(&mut settings.biplot, "Biplot")
-            .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");
-    });
+    toolbar_ui(ui, settings, d);
     let method = settings.projection.method;
     if method != ProjectionMethod::Pca {
         map_controls_ui(ui, settings, map, fit.scores.nrows());
@@ -190,6 +198,7 @@ pub(super) fn scores_ui(
         plot = plot.legend(legend);
     }
     let text_color = ui.visuals().text_color();
+    let selection_color = ui.visuals().selection.stroke.color;
     let mut h = key_hasher();
     (
         fit_key,
@@ -236,12 +245,30 @@ pub(super) fn scores_ui(
         if settings.biplot && frame.is_none() {
             biplot(plot_ui, fit, (kx, ky), text_color);
         }
+        let marked = linked.filter(|&i| i < n);
+        if let Some(i) = marked {
+            plot_ui.points(
+                Points::new("", vec![drawn_xy(fit, frame, kx, ky, i)])
+                    .shape(MarkerShape::Circle)
+                    .radius(8.0)
+                    .filled(false)
+                    .color(selection_color)
+                    .allow_hover(false),
+            );
+        }
+        marked
     });
     // A newly hovered point's lines are computed next frame: ask for it.
     if frame.is_some() && hovered_cell.get().is_some() && hovered_cell.get() != fate_row {
         ui.ctx().request_repaint();
     }
     map.transform = Some(shown.transform);
+    let hovered = if shown.response.hovered() {
+        map.hovered.get()
+    } else {
+        None
+    };
+    (hovered, shown.inner)
 }
 
 /// The map's settings, buttons and progress, why it cannot run, and what it

@@ -5,14 +5,16 @@
 
 use std::hash::{Hash as _, Hasher as _};
 
-use egui::{Align2, Color32, RichText, Stroke, Ui, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Stroke, Ui, pos2, vec2};
 use nalgebra::Vector3;
 
 use super::Draw;
 use super::scores::{point_color, point_details};
 use crate::app::style::{category_color, fmt_count};
 use crate::app::widgets::raster::{hash_camera, hash_f64, hash_rect, key_hasher};
-use crate::app::widgets::{OrbitView, PointRaster, Projector, RASTER_POINTS, Scene3d};
+use crate::app::widgets::{
+    OrbitView, PointRaster, Projector, RASTER_POINTS, Scene3d, place_labels,
+};
 use crate::data::LabelColumn;
 use crate::math::pca::{Pca, PreparedFit, Story, StoryFrame};
 use crate::scene::{CameraSettings, PcaSettings};
@@ -61,6 +63,30 @@ pub(super) struct Story3d<'a> {
     pub speed: &'a mut f32,
     /// The points as one image, above RASTER_POINTS.
     pub raster: &'a mut PointRaster,
+    /// The point hovered last frame in another panel (a used row), ringed here.
+    pub linked: Option<usize>,
+}
+
+/// What the 3D view drew in one frame, for the other panels and for tests.
+#[derive(Clone, Debug, Default)]
+pub struct StoryDrawn {
+    /// The used row under the pointer.
+    pub hovered: Option<usize>,
+    /// The used row ringed because another panel has it under the pointer.
+    pub marked: Option<usize>,
+    /// The axis names and where they were written, in screen points.
+    pub labels: Vec<(String, Rect)>,
+    /// Where each used row was drawn (`None`: not drawn as a shape).
+    pub points: Vec<Option<Pos2>>,
+}
+
+/// A name to write beside a point of the scene, placed with the others so
+/// that none covers another.
+struct Label3d {
+    text: String,
+    at: [f32; 3],
+    color: Color32,
+    size: f32,
 }
 
 /// What one frame of the 3D scene draws.
@@ -77,11 +103,13 @@ struct Frame<'a> {
     data_key: u64,
     /// What their picture depends on besides (the rectangle is added later).
     story_key: u64,
+    /// The used row to ring for another panel.
+    linked: Option<usize>,
 }
 
 impl Story3d<'_> {
     /// The orbit view, then Play, the progress slider and the speed.
-    pub fn ui(&mut self, ui: &mut Ui, draw: &Draw<'_>) {
+    pub fn ui(&mut self, ui: &mut Ui, draw: &Draw<'_>) -> StoryDrawn {
         let &Draw {
             ds,
             fit,
@@ -97,7 +125,7 @@ impl Story3d<'_> {
                 )
                 .weak(),
             );
-            return;
+            return StoryDrawn::default();
         }
         let settings = &mut *self.settings;
         // Playback controls.
@@ -144,20 +172,24 @@ impl Story3d<'_> {
             ctx: &ctx,
             data_key,
             story_key,
+            linked: self.linked,
         };
         let raster = &mut *self.raster;
+        let mut drawn = StoryDrawn::default();
         let mut hovered: Option<(f32, usize)> = None;
         let response = OrbitView::new("pca-orbit", &mut settings.camera, self.home)
             .axis_names(axis_names)
             .show(ui, size, |scene| {
-                hovered = draw_story(scene, &frame, raster);
+                hovered = draw_story(scene, &frame, raster, &mut drawn);
             });
         if let Some((_, i)) = hovered
             && response.hovered()
         {
+            drawn.hovered = Some(i);
             response.on_hover_text_at_pointer(point_details(ds, fit, i));
         }
         self.controls(ui);
+        drawn
     }
 
     /// Play / Pause, the progress slider and the speed.
@@ -202,6 +234,7 @@ fn draw_story(
     scene: &mut Scene3d,
     frame: &Frame<'_>,
     raster: &mut PointRaster,
+    drawn: &mut StoryDrawn,
 ) -> Option<(f32, usize)> {
     let fit = frame.fit;
     let pca = &fit.pca;
@@ -219,6 +252,7 @@ fn draw_story(
     let faint = scene.text_color().gamma_multiply(0.35);
 
     // The original column axes, attached to the data (only for three columns).
+    let mut column_labels = Vec::new();
     if frame.three && t3 < 1.0 {
         let fade = 1.0 - t3;
         let comps = &pca.components;
@@ -228,7 +262,12 @@ fn draw_story(
             let tip = at.place(a, 0.0);
             let tail = at.place(-a, 0.0);
             scene.dashed(tail, tip, Stroke::new(1.0, faint.gamma_multiply(fade)));
-            scene.label(tip, &pca.columns[j], faint.gamma_multiply(fade * 2.0), 12.0);
+            column_labels.push(Label3d {
+                text: pca.columns[j].clone(),
+                at: tip,
+                color: faint.gamma_multiply(fade * 2.0),
+                size: 12.0,
+            });
         }
     }
 
@@ -247,9 +286,66 @@ fn draw_story(
         Stroke::new(1.0, Color32::from_rgba_unmultiplied(60, 110, 220, 90)),
     );
 
-    let hovered = draw_points(scene, frame, &at, raster);
-    draw_axes_and_notes(scene, frame, &at);
+    let hovered = draw_points(scene, frame, &at, raster, drawn);
+    let mut labels = draw_axes_and_notes(scene, frame, &at);
+    // The principal axes' names first: they matter most.
+    labels.extend(column_labels);
+    drawn.labels = place_scene_labels(scene, frame, &labels);
     hovered
+}
+
+/// Writes `labels` beside their points, in order, each where it covers no
+/// other name, the caption or the legend, inside the view (the shared label
+/// placement); a name with no free spot is left out. Returns the names
+/// written and where.
+fn place_scene_labels(
+    scene: &mut Scene3d,
+    frame: &Frame<'_>,
+    labels: &[Label3d],
+) -> Vec<(String, Rect)> {
+    let rect = scene.proj.rect();
+    let size_of = |l: &Label3d| {
+        frame
+            .ctx
+            .fonts_mut(|f| f.layout_no_wrap(l.text.clone(), FontId::proportional(l.size), l.color))
+            .size()
+    };
+    let mut shown = Vec::new();
+    let mut candidates = Vec::new();
+    for l in labels {
+        if let Some(q) = scene.proj.project(l.at) {
+            candidates.push((q.pos, size_of(l)));
+            shown.push(l);
+        }
+    }
+    // The caption (top left, three lines at most), the legend (bottom right)
+    // and the axis gizmo (bottom left) stay clear.
+    let n_legend = frame.label.map_or(0, |l| l.categories.len()) as f32;
+    let keep_clear = [
+        Rect::from_min_size(rect.left_top(), vec2(rect.width() - 130.0, 62.0)),
+        Rect::from_min_max(
+            pos2(rect.right() - 160.0, rect.bottom() - 14.0 - 18.0 * n_legend),
+            rect.right_bottom(),
+        ),
+        Rect::from_min_size(rect.left_bottom() - vec2(0.0, 90.0), vec2(110.0, 90.0)),
+    ];
+    let placed = place_labels(&candidates, rect.shrink(4.0), 4.0, &keep_clear);
+    // A translucent backing keeps a name legible over the points.
+    let backing = frame
+        .ctx
+        .global_style()
+        .visuals
+        .extreme_bg_color
+        .gamma_multiply(0.7);
+    let mut out = Vec::new();
+    for (l, spot) in shown.into_iter().zip(placed) {
+        if let Some(r) = spot {
+            scene.overlay(egui::Shape::rect_filled(r.expand(1.0), 2.0, backing));
+            scene.overlay_text(r.min, Align2::LEFT_TOP, &l.text, l.size, l.color);
+            out.push((l.text.clone(), r));
+        }
+    }
+    out
 }
 
 /// The points (as shapes, or as one image above RASTER_POINTS), their
@@ -259,6 +355,7 @@ fn draw_points(
     frame: &Frame<'_>,
     at: &StoryFrame,
     raster: &mut PointRaster,
+    drawn: &mut StoryDrawn,
 ) -> Option<(f32, usize)> {
     let Frame {
         fit,
@@ -275,6 +372,7 @@ fn draw_points(
     let stride = story_stride(n);
     let radius = if n > 5_000 { 2.0 } else { 3.5 };
     let seg_alpha = (t2.min(1.0) * (1.0 - t3 * 0.6)).clamp(0.0, 1.0);
+    drawn.points = vec![None; if big { 0 } else { n }];
     if big {
         // `place` as one linear map of the scores: world = M·a.
         let m = at.linear_map();
@@ -327,7 +425,11 @@ fn draw_points(
         if big {
             continue;
         }
-        if let Some(pos) = scene.point(p, radius, color)
+        let pos = scene.point(p, radius, color);
+        if let Some(slot) = drawn.points.get_mut(i) {
+            *slot = pos;
+        }
+        if let Some(pos) = pos
             && let Some(ptr) = pointer
         {
             let dist = pos.distance(ptr);
@@ -344,6 +446,16 @@ fn draw_points(
             Color32::TRANSPARENT,
             Stroke::new(2.0, text),
         );
+    }
+    // The point hovered in the scores scatter: a ring in the selection colour.
+    if let Some(i) = frame.linked.filter(|&i| i < n) {
+        scene.point_outlined(
+            at.point(&fit.scores, i),
+            radius + 4.0,
+            Color32::TRANSPARENT,
+            Stroke::new(2.5, ctx.global_style().visuals.selection.stroke.color),
+        );
+        drawn.marked = Some(i);
     }
     hovered
 }
@@ -365,8 +477,8 @@ fn score3(fit: &PreparedFit, i: usize) -> Vector3<f64> {
 }
 
 /// The mean and the principal axes (√λ long), the caption, what is drawn
-/// and how, and the legend.
-fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) {
+/// and how, and the legend; returns the axes' names to place.
+fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) -> Vec<Label3d> {
     let pca = &frame.fit.pca;
     let [_, t2, t3] = at.stages;
     let text = scene.text_color();
@@ -383,9 +495,15 @@ fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) 
     let axis_colors = [
         Color32::from_rgb(213, 94, 0),
         Color32::from_rgb(0, 158, 115),
-        Color32::from_rgb(0, 114, 178),
+        // Okabe–Ito blue is dim on black: sky blue in the dark theme.
+        if frame.dark {
+            Color32::from_rgb(86, 180, 233)
+        } else {
+            Color32::from_rgb(0, 114, 178)
+        },
     ];
     let ratio = &pca.explained_variance_ratio;
+    let mut labels = Vec::new();
     for k in 0..3 {
         let len = pca.explained_variance[k].max(0.0).sqrt() * 2.0;
         let mut a = Vector3::zeros();
@@ -395,14 +513,19 @@ fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) 
             continue;
         }
         let tip = at.place(a, if k == 2 { f64::from(t2) } else { 0.0 });
-        let name = format!("PC{} {:.1}%", k + 1, 100.0 * ratio[k]);
         scene.arrow(
             [0.0; 3],
             tip,
             3.0,
             axis_colors[k].gamma_multiply(fade),
-            Some(&name),
+            None,
         );
+        labels.push(Label3d {
+            text: format!("PC{} {:.1}%", k + 1, 100.0 * ratio[k]),
+            at: tip,
+            color: axis_colors[k].gamma_multiply(fade),
+            size: 14.0,
+        });
     }
 
     let rect = scene.proj.rect();
@@ -462,6 +585,7 @@ fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) 
             y += 18.0;
         }
     }
+    labels
 }
 
 /// The world direction that appears as screen right (0) or up (1).
