@@ -72,6 +72,9 @@ fn clipped(harness: &Harness<'_, EigenApp>, size: Vec2) -> Vec<String> {
         if r.min.y >= window.max.y || r.max.y <= window.min.y {
             continue;
         }
+        if in_scroll_area(&ak, &widgets) {
+            continue;
+        }
         let what = format!("{:?} {:?} at {r:?}", ak.role(), shorten(&text));
         if r.max.x > window.max.x + SLACK || r.min.x < window.min.x - SLACK {
             found.push(format!("{what}: runs past the window's side"));
@@ -88,6 +91,32 @@ fn clipped(harness: &Harness<'_, EigenApp>, size: Vec2) -> Vec<String> {
         }
     }
     found
+}
+
+/// Whether the widget is content of a scroll area (scrolled, or to be
+/// scrolled, into view): an enclosing `Ui` shown only in part (its clip
+/// smaller than its rect) inside one shown whole. Content that overflows
+/// its panel instead clips every enclosing `Ui` up to the panel.
+fn in_scroll_area(
+    node: &egui_kittest::kittest::AccessKitNode<'_>,
+    widgets: &std::collections::HashMap<u64, (Rect, Rect)>,
+) -> bool {
+    let clipped = |(full, shown): &(Rect, Rect)| shown.width() + SLACK < full.width();
+    let mut at = node.parent();
+    while let Some(p) = at {
+        let parent = p.parent();
+        if let Some(w) = widgets.get(&p.locate().0.0)
+            && clipped(w)
+            && let Some(pp) = &parent
+            && let Some(pw) = widgets.get(&pp.locate().0.0)
+            && !clipped(pw)
+            && pp.role() == Role::GenericContainer
+        {
+            return true;
+        }
+        at = parent;
+    }
+    false
 }
 
 fn shorten(text: &str) -> String {
