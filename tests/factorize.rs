@@ -189,6 +189,34 @@ fn fold_in_equals_an_als_user_step() {
     }
 }
 
+/// The same on data large enough for the half-steps to run on several threads
+/// (ratings × (k + 1)² above `PARALLEL_WORK`): every user's trained factors are
+/// their exact least-squares step, each row written where it belongs, with
+/// users that have fewer ratings than unknowns (the n × n system) and more.
+#[test]
+fn fold_in_equals_the_user_step_for_every_user_on_many_threads() {
+    let data = planted(300, 150, 3, 0.2, 0.15, 11);
+    let train_ratings = data.train.clone();
+    let (lambda, rank) = (0.05, 24);
+    let fit = train(&config(Method::Als, rank, lambda, 3, true), data).unwrap();
+    let mut sizes = std::collections::BTreeSet::new();
+    for u in 0..fit.model.n_users() {
+        let rated: Vec<(u32, f64)> = train_ratings
+            .iter()
+            .filter(|r| r.user as usize == u)
+            .map(|r| (r.item, f64::from(r.value)))
+            .collect();
+        sizes.insert(rated.len() > rank);
+        let folded = fold_in_user(&fit.model, &rated, lambda).unwrap();
+        let trained = fit.model.user(u);
+        for (a, b) in folded.factors.iter().zip(&trained.factors) {
+            assert!((a - b).abs() < 1e-10, "user {u}: {a} vs {b}");
+        }
+        assert!((folded.bias - trained.bias).abs() < 1e-10, "user {u}");
+    }
+    assert_eq!(sizes.len(), 2, "both kinds of system are exercised");
+}
+
 /// A what-if: a new viewer who loves two children's films and dislikes an
 /// adult thriller gets children's films recommended, none they already rated.
 #[test]

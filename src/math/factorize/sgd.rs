@@ -132,6 +132,7 @@ impl<T: Real> Params<'_, T> {
 }
 
 /// Σ a_f b_f in f32, with eight running sums so the compiler can vectorize it.
+#[inline]
 fn dot32(a: &[f32], b: &[f32]) -> f32 {
     let (a8, a_rest) = a.as_chunks::<8>();
     let (b8, b_rest) = b.as_chunks::<8>();

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use super::als::{HalfStep, Scratch, als_half_step};
+use super::als::{HalfStep, als_half_step};
 use super::model::fill_normal;
 use super::sgd::{Params, Real, SgdState};
 use super::{
@@ -10,6 +10,10 @@ use super::{
     TrainingSet, invalid,
 };
 use crate::data::Rating;
+
+/// From this many multiply-adds (training ratings × k) on, an epoch's
+/// statistics use two threads.
+const STATS_PARALLEL_WORK: usize = 200_000;
 
 /// What one epoch achieved.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,6 +87,11 @@ impl Csr {
         (&self.col[range.clone()], &self.value[range])
     }
 
+    /// The number of entries.
+    pub(super) fn nnz(&self) -> usize {
+        self.col.len()
+    }
+
     pub(super) fn len(&self, r: usize) -> usize {
         self.start[r + 1] - self.start[r]
     }
@@ -109,8 +118,6 @@ pub struct Trainer {
     history: Vec<EpochStats>,
     /// Set once training diverged: every later epoch returns it again.
     stopped: Option<FactorizeError>,
-    /// Scratch space for ALS's least-squares rows.
-    scratch: Scratch,
 }
 
 impl Trainer {
@@ -184,7 +191,6 @@ impl Trainer {
             initial: EpochStats::unmeasured(),
             history: Vec::new(),
             stopped: None,
-            scratch: Scratch::default(),
         };
         trainer.initial = trainer.stats(0, started);
         Ok(trainer)
@@ -335,50 +341,83 @@ impl Trainer {
         }
     }
 
-    /// (train RMSE, test RMSE, loss) of `m`.
-    fn stats_of<T: Real>(&self, m: &Params<'_, T>) -> (f64, Option<f64>, f64) {
-        let clip = |x: f64| x.clamp(self.model.scale.0, self.model.scale.1);
-        let (mut sse_raw, mut sse_clipped) = (0.0, 0.0);
-        // User by user, so that p_u stays in cache.
-        for u in 0..self.by_user.start.len() - 1 {
-            let (items, values) = self.by_user.row(u);
-            for (&i, &y) in items.iter().zip(values) {
-                let raw = m.predict_raw(u, i as usize);
-                sse_raw += (y - raw) * (y - raw);
-                sse_clipped += (y - clip(raw)) * (y - clip(raw));
+    /// (train RMSE, test RMSE, loss) of `m`. The training ratings' errors are
+    /// summed in two halves (users split where half the ratings lie), the
+    /// second with the test errors and the penalty: on two threads when there
+    /// is enough work, the same sums in the same order either way.
+    fn stats_of<T: Real + Sync>(&self, m: &Params<'_, T>) -> (f64, Option<f64>, f64) {
+        let (lo, hi) = self.model.scale;
+        let clip = |x: f64| x.clamp(lo, hi);
+        let by_user = &self.by_user;
+        let n_users = by_user.start.len() - 1;
+        let half = by_user
+            .start
+            .partition_point(|&s| s < by_user.nnz() / 2)
+            .min(n_users);
+        // (Σ raw squared errors, Σ clipped squared errors) over `users`, user by
+        // user so that p_u stays in cache.
+        let train_sse = |users: std::ops::Range<usize>| -> (f64, f64) {
+            let (mut sse_raw, mut sse_clipped) = (0.0, 0.0);
+            for u in users {
+                let (items, values) = by_user.row(u);
+                for (&i, &y) in items.iter().zip(values) {
+                    let raw = m.predict_raw(u, i as usize);
+                    sse_raw += (y - raw) * (y - raw);
+                    sse_clipped += (y - clip(raw)) * (y - clip(raw));
+                }
             }
-        }
-        let n_train = self.data.train.len() as f64;
-        let test_rmse = (!self.test_by_user.is_empty()).then(|| {
-            let sse: f64 = self
-                .test_by_user
-                .iter()
-                .map(|r| {
-                    let e =
-                        f64::from(r.value) - clip(m.predict_raw(r.user as usize, r.item as usize));
-                    e * e
-                })
-                .sum();
-            (sse / self.test_by_user.len() as f64).sqrt()
-        });
-        // λ Σ_u n_u (‖p_u‖² + b_u²) + λ Σ_i n_i (‖q_i‖² + b_i²)
-        let k = m.k;
-        let penalty = |csr: &Csr, factors: &[T], bias: &[T]| -> f64 {
-            bias.iter()
-                .enumerate()
-                .map(|(r, &b)| {
-                    let f = &factors[r * k..(r + 1) * k];
-                    let b: f64 = b.into();
-                    csr.len(r) as f64 * (T::dot(f, f).into() + b * b)
-                })
-                .sum()
+            (sse_raw, sse_clipped)
         };
-        let reg =
-            penalty(&self.by_user, m.p, m.user_bias) + penalty(&self.by_item, m.q, m.item_bias);
+        let rest = || {
+            let second = train_sse(half..n_users);
+            let test_rmse = (!self.test_by_user.is_empty()).then(|| {
+                let sse: f64 = self
+                    .test_by_user
+                    .iter()
+                    .map(|r| {
+                        let e = f64::from(r.value)
+                            - clip(m.predict_raw(r.user as usize, r.item as usize));
+                        e * e
+                    })
+                    .sum();
+                (sse / self.test_by_user.len() as f64).sqrt()
+            });
+            // λ Σ_u n_u (‖p_u‖² + b_u²) + λ Σ_i n_i (‖q_i‖² + b_i²)
+            let k = m.k;
+            let penalty = |csr: &Csr, factors: &[T], bias: &[T]| -> f64 {
+                bias.iter()
+                    .enumerate()
+                    .map(|(r, &b)| {
+                        let f = &factors[r * k..(r + 1) * k];
+                        let b: f64 = b.into();
+                        csr.len(r) as f64 * (T::dot(f, f).into() + b * b)
+                    })
+                    .sum()
+            };
+            let reg = penalty(by_user, m.p, m.user_bias) + penalty(&self.by_item, m.q, m.item_bias);
+            (second, test_rmse, reg)
+        };
+        let parallel = by_user.nnz().saturating_mul(m.k) >= STATS_PARALLEL_WORK;
+        let (first, (second, test_rmse, reg)) = std::thread::scope(|s| {
+            let helper = parallel
+                .then(|| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, || train_sse(0..half))
+                        .ok()
+                })
+                .flatten();
+            let rest = rest();
+            let first = match helper {
+                Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                None => train_sse(0..half),
+            };
+            (first, rest)
+        });
+        let n_train = self.data.train.len() as f64;
         (
-            (sse_clipped / n_train).sqrt(),
+            ((first.1 + second.1) / n_train).sqrt(),
             test_rmse,
-            sse_raw + self.config.lambda * reg,
+            (first.0 + second.0) + self.config.lambda * reg,
         )
     }
 
@@ -422,14 +461,12 @@ impl Trainer {
             (&mut q[..], &mut item_bias[..]),
             (&p[..], &user_bias[..]),
             &step("item"),
-            &mut self.scratch,
         )?;
         als_half_step(
             &self.by_user,
             (&mut p[..], &mut user_bias[..]),
             (&q[..], &item_bias[..]),
             &step("user"),
-            &mut self.scratch,
         )
     }
 }
