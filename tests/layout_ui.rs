@@ -80,14 +80,15 @@ fn clipped(harness: &Harness<'_, EigenApp>, size: Vec2) -> Vec<String> {
             found.push(format!("{what}: runs past the window's side"));
             continue;
         }
-        if let Some((full, shown)) = widgets.get(&ak.locate().0.0) {
-            if shown.width() > 0.0 && shown.width() + SLACK < full.width() {
-                found.push(format!(
-                    "{what}: cut by its panel ({:.0} of {:.0} points wide shown)",
-                    shown.width(),
-                    full.width()
-                ));
-            }
+        if let Some((full, shown)) = widgets.get(&ak.locate().0.0)
+            && shown.width() > 0.0
+            && shown.width() + SLACK < full.width()
+        {
+            found.push(format!(
+                "{what}: cut by its panel ({:.0} of {:.0} points wide shown)",
+                shown.width(),
+                full.width()
+            ));
         }
     }
     found

@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::{app_harness, write_file};
 use egui_kittest::kittest::Queryable;
 use eigenlens::app::{EigenApp, PersistedState, open_path};
@@ -22,7 +24,7 @@ fn movies(dir: &std::path::Path) -> std::path::PathBuf {
         } else {
             (10.0 - f64::from(i) * 0.01, 10.0 - f64::from(i) * 0.01)
         };
-        csv.push_str(&format!("Movie {i},{},{x},{y}\n", GENRES[i as usize % 3]));
+        let _ = writeln!(csv, "Movie {i},{},{x},{y}", GENRES[i as usize % 3]);
     }
     write_file(dir, "movies.csv", csv.as_bytes())
 }

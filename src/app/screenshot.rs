@@ -57,6 +57,10 @@ pub enum Format {
 
 /// The options the Save screenshot window edits (kept between uses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent on/off choices of the Save screenshot window"
+)]
 pub struct Options {
     pub area: Area,
     /// Twice the pixels (the view only: the window is captured as shown).

@@ -72,6 +72,7 @@ pub fn setup(ctx: &egui::Context, theme: Theme) {
 
 /// Size of small text (help, notes, captions under pictures), in points.
 pub const SMALL_TEXT: f32 = 11.0;
+const _: () = assert!(SMALL_TEXT >= 11.0, "help text stays readable");
 
 /// Switches between the light and dark look.
 pub fn set_theme(ctx: &egui::Context, theme: Theme) {
@@ -104,16 +105,19 @@ const OKABE_ITO: [Color32; 7] = [
 ];
 
 /// The colour of category `i` of a label column: the seven Okabe–Ito
-/// colours, then the same seven darker, then lighter, so that up to 21
+/// colours, then the same seven muted darker, then muted lighter, so that up to 21
 /// categories stay apart even where every point is a plain dot (a scatter
 /// drawn as one image has no marker shapes).
 #[must_use]
 pub fn category_color(i: usize) -> Color32 {
     let base = OKABE_ITO[i % OKABE_ITO.len()];
+    // The second and third rounds are muted toward a dark and a light grey
+    // (not toward black and white, which vanish on the dark and the light
+    // theme), so every colour stands out on both backgrounds.
     match (i / OKABE_ITO.len()) % 3 {
         0 => base,
-        1 => base.lerp_to_gamma(Color32::BLACK, 0.45),
-        _ => base.lerp_to_gamma(Color32::WHITE, 0.5),
+        1 => base.lerp_to_gamma(Color32::from_gray(90), 0.5),
+        _ => base.lerp_to_gamma(Color32::from_gray(150), 0.5),
     }
 }
 
@@ -281,7 +285,42 @@ mod tests {
                 .get(&egui::TextStyle::Small)
                 .map(|f| f.size);
             assert_eq!(size, Some(SMALL_TEXT));
-            assert!(SMALL_TEXT >= 11.0);
+        }
+    }
+
+    /// Group colours are not dim on the dark theme's black (the issue's
+    /// complaint about the darker round) nor pale on the light theme's white.
+    #[test]
+    fn group_colours_stand_out_on_both_themes() {
+        fn lum(c: Color32) -> f32 {
+            let lin = |v: u8| {
+                let v = f32::from(v) / 255.0;
+                if v <= 0.04045 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+        }
+        let contrast = |a: Color32, b: Color32| {
+            let (x, y) = (lum(a), lum(b));
+            (x.max(y) + 0.05) / (x.min(y) + 0.05)
+        };
+        let dark = egui::Visuals::dark().panel_fill;
+        let light = egui::Visuals::light().panel_fill;
+        for i in 0..21 {
+            let c = category_color(i);
+            assert!(contrast(c, dark) >= 2.5, "colour {i} {c:?} is dim on black");
+            if i >= 7 {
+                assert!(
+                    contrast(c, light) >= 1.8,
+                    "colour {i} {c:?} is pale on white"
+                );
+            }
+            for j in 0..i {
+                assert_ne!(category_color(j), c, "colours {j} and {i}");
+            }
         }
     }
 

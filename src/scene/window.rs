@@ -47,6 +47,10 @@ pub struct WindowSettings {
     pub controls: bool,
 }
 
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn is_true(b: &bool) -> bool {
     *b
 }

@@ -122,7 +122,16 @@ fn count(bounds: (f64, f64), step: f64) -> f64 {
 /// their labels; a finer one (labels still with room) where that would label
 /// fewer than three ticks.
 fn label_step(bounds: (f64, f64), per_point: f64, x_axis: bool) -> f64 {
-    let gap = if x_axis { X_LABEL_GAP } else { Y_LABEL_GAP };
+    // A long x axis spaces its labels out (about eight across), a short one
+    // keeps them at the least gap. (Not y: its labels' width sets the
+    // plot's width, which with a fixed aspect sets the bounds — a step
+    // that followed the length could feed back on itself frame to frame.)
+    let length = (bounds.1 - bounds.0).abs() / per_point;
+    let gap = if x_axis {
+        (length / 8.0).clamp(X_LABEL_GAP, 90.0)
+    } else {
+        Y_LABEL_GAP
+    };
     let mut step = nice_at_least(gap * per_point);
     for _ in 0..8 {
         let need = label_room(bounds, step, x_axis);

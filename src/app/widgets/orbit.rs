@@ -547,12 +547,13 @@ fn paint_gizmo(
     // Farthest first, so the nearest axis is drawn on top.
     order.sort_by(|a, b| b.0.total_cmp(&a.0));
     painter.circle_filled(centre, 3.0, text);
+    let dirs = axes.map(|a| proj.screen_direction(a));
+    let at = gizmo_label_positions(centre, dirs, len);
     for (_, i) in order {
-        let tip = centre + proj.screen_direction(axes[i]) * len;
+        let tip = centre + dirs[i] * len;
         painter.line_segment([centre, tip], Stroke::new(2.0, colors[i]));
-        let dir = (tip - centre).normalized();
         painter.text(
-            tip + dir * 9.0,
+            at[i],
             Align2::CENTER_CENTER,
             names[i],
             FontId::proportional(12.0),
@@ -561,9 +562,73 @@ fn paint_gizmo(
     }
 }
 
+/// Where the gizmo names its axes: past each axis's tip; an axis seen end
+/// on (pointing at or away from the viewer, its tip near the centre) is
+/// named beside the centre instead, and names that would overlap move
+/// apart, so that "PC3" never sits on "PC1".
+fn gizmo_label_positions(centre: Pos2, dirs: [Vec2; 3], len: f32) -> [Pos2; 3] {
+    // A name is about 26 × 14 points.
+    let apart = |a: Pos2, b: Pos2| (a.x - b.x).abs() > 28.0 || (a.y - b.y).abs() > 15.0;
+    let mut at = [centre; 3];
+    let mut placed: Vec<Pos2> = Vec::new();
+    // Longest axes first: their names are where the eye looks for them.
+    let mut order = [0, 1, 2];
+    order.sort_by(|&a, &b| dirs[b].length().total_cmp(&dirs[a].length()));
+    for i in order {
+        let d = dirs[i];
+        let mut p = if d.length() * len > 10.0 {
+            centre + d * len + d.normalized() * 11.0
+        } else {
+            // End on: below the centre dot.
+            centre + vec2(0.0, 16.0)
+        };
+        let step = if d.length() * len > 10.0 {
+            d.normalized() * 8.0
+        } else {
+            vec2(0.0, 8.0)
+        };
+        for _ in 0..6 {
+            if placed.iter().all(|&q| apart(p, q)) {
+                break;
+            }
+            p += step;
+        }
+        placed.push(p);
+        at[i] = p;
+    }
+    at
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The gizmo's names stay apart when an axis points at the viewer (the
+    /// PCA story's PC3 at the start): the "PC3" over "PC1".
+    #[test]
+    fn gizmo_names_do_not_overlap() {
+        let centre = pos2(42.0, 158.0);
+        let cases = [
+            // x right, y up, z at the viewer.
+            [vec2(1.0, 0.0), vec2(0.0, -1.0), vec2(0.0, 0.0)],
+            // z nearly at the viewer, a little to the right (onto x's name).
+            [vec2(1.0, 0.0), vec2(0.0, -1.0), vec2(0.15, 0.0)],
+            // Two axes nearly along each other.
+            [vec2(1.0, 0.0), vec2(0.97, 0.1), vec2(0.0, -1.0)],
+        ];
+        for dirs in cases {
+            let at = gizmo_label_positions(centre, dirs, 28.0);
+            for a in 0..3 {
+                for b in a + 1..3 {
+                    let (p, q) = (at[a], at[b]);
+                    assert!(
+                        (p.x - q.x).abs() > 28.0 || (p.y - q.y).abs() > 15.0,
+                        "{dirs:?}: names {a} at {p:?} and {b} at {q:?} overlap"
+                    );
+                }
+            }
+        }
+    }
 
     fn rect() -> Rect {
         Rect::from_min_size(Pos2::ZERO, vec2(200.0, 200.0))

@@ -6,8 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use egui::{Pos2, Rect, Ui};
 use egui_plot::{
-    Arrows, AxisHints, GridMark, HoverPosition, Line, LineStyle, MarkerShape, PlotPoint,
-    PlotTransform, PlotUi, Points,
+    Arrows, HoverPosition, Line, LineStyle, MarkerShape, PlotPoint, PlotTransform, PlotUi, Points,
 };
 
 use super::names::{draw_names, label_order, paint_legend};
@@ -43,29 +42,24 @@ pub(super) fn plot_2d(
         Some(sc.details(i))
     };
     let response = crate::app::views::axes::plot("embeddings-2d")
-        .custom_x_axes(vec![
-            AxisHints::new_x()
-                .label(if sc.map().is_some() {
-                    sc.axis_name(0)
-                } else {
-                    format!(
-                        "PC{} ({:.1}% of the variance)",
-                        c[0],
-                        100.0 * proj.ratios[0]
-                    )
-                })
-                .formatter(tick),
-        ])
-        .custom_y_axes(vec![
-            AxisHints::new_y()
-                .label(if sc.map().is_some() {
-                    sc.axis_name(1)
-                } else {
-                    format!("PC{} ({:.1}%)", c[1], 100.0 * proj.ratios[1])
-                })
-                .label_spacing(30.0..=45.0)
-                .formatter(tick),
-        ])
+        .custom_x_axes(vec![crate::app::views::axes::x_axis("").label(
+            if sc.map().is_some() {
+                sc.axis_name(0)
+            } else {
+                format!(
+                    "PC{} ({:.1}% of the variance)",
+                    c[0],
+                    100.0 * proj.ratios[0]
+                )
+            },
+        )])
+        .custom_y_axes(vec![crate::app::views::axes::y_axis("").label(
+            if sc.map().is_some() {
+                sc.axis_name(1)
+            } else {
+                format!("PC{} ({:.1}%)", c[1], 100.0 * proj.ratios[1])
+            },
+        )])
         .label_formatter(hover)
         .data_aspect(1.0)
         // No crosshair; show_x/show_y stay on: egui_plot 0.38 calls the
@@ -107,21 +101,6 @@ pub(super) fn plot_2d(
         None
     };
     (clicked, hovered)
-}
-
-/// A tick's number, short whatever the scale: a t-SNE map starts about
-/// 10⁻⁴ wide, where egui_plot's default writes a dozen zeros.
-fn tick(mark: GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
-    let v = mark.value;
-    let step = mark.step_size.abs();
-    if v == 0.0 {
-        "0".to_owned()
-    } else if step < 1e-3 || v.abs() >= 1e5 {
-        format!("{v:.1e}")
-    } else {
-        let decimals = (-step.log10()).ceil().max(0.0) as usize;
-        format!("{v:.decimals$}")
-    }
 }
 
 /// Every point as one image (more than [`RASTER_POINTS`]).

@@ -306,6 +306,7 @@ impl FactorizeView {
     }
 
     /// The epoch on screen: the scrubber's, else the latest.
+    #[must_use]
     pub fn shown_epoch(&self) -> usize {
         let done = self.epochs_done();
         self.settings.history.map_or(done, |h| h.min(done))

@@ -25,65 +25,8 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
         ))
         .small(),
     );
-    ui.add_space(4.0);
-    let mut k = s.shown_rank();
-    let label = ui.label("k, layers kept");
-    ui.horizontal(|ui| {
-        ui.spacing_mut().slider_width = (ui.available_width() - 70.0).max(60.0);
-        let changed = ui
-            .add(Slider::new(&mut k, 0..=full).clamping(egui::SliderClamping::Always))
-            .labelled_by(label.id)
-            .changed();
-        if changed {
-            s.rank = k;
-            s.progress = 1.0;
-            *playing = false;
-        }
-    });
-    ui.horizontal(|ui| {
-        if ui.button("−1").clicked() && s.rank > 0 {
-            s.rank = s.shown_rank().saturating_sub(1);
-            s.progress = 1.0;
-        }
-        if ui.button("+1").clicked() {
-            s.rank = (s.shown_rank() + 1).min(full);
-            s.progress = 1.0;
-        }
-        let play = if *playing { "Pause" } else { "▶ Play" };
-        if ui
-            .button(play)
-            .on_hover_text("Add the layers one by one, from 0 to k")
-            .clicked()
-        {
-            if !*playing && s.progress >= 1.0 {
-                s.progress = 0.0;
-            }
-            *playing = !*playing;
-        }
-    });
-    match s.panel {
-        ImagePanel::Pictures => {
-            ui.checkbox(&mut s.residual, "Show the residual A − Aₖ, amplified");
-            if s.residual {
-                ui.horizontal(|ui| {
-                    ui.spacing_mut().slider_width = (ui.available_width() - 90.0).max(60.0);
-                    ui.add(
-                        Slider::new(&mut s.amplify, 1.0..=64.0)
-                            .logarithmic(true)
-                            .text("×"),
-                    );
-                });
-            }
-        }
-        ImagePanel::Layers => {
-            let label = ui.label("layers shown");
-            ui.horizontal(|ui| {
-                ui.spacing_mut().slider_width = (ui.available_width() - 70.0).max(60.0);
-                ui.add(Slider::new(&mut s.layers, 1..=MAX_GALLERY))
-                    .labelled_by(label.id);
-            });
-        }
-        ImagePanel::Spectrum => {}
+    if crate::app::views::controls_shown(ui) {
+        controls_ui(ui, s, playing, full);
     }
     ui.add_space(6.0);
     let k = shown.rank();
@@ -151,4 +94,69 @@ pub(super) fn ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, shown: 
         )
         .small(),
     );
+}
+
+/// The rank slider, −1 / +1 / Play, and the panel's own settings (hidden on
+/// a slide and in a picture without controls).
+fn controls_ui(ui: &mut Ui, s: &mut ImageSettings, playing: &mut bool, full: usize) {
+    ui.add_space(4.0);
+    let mut k = s.shown_rank();
+    let label = ui.label("k, layers kept");
+    ui.horizontal(|ui| {
+        ui.spacing_mut().slider_width = (ui.available_width() - 70.0).max(60.0);
+        let changed = ui
+            .add(Slider::new(&mut k, 0..=full).clamping(egui::SliderClamping::Always))
+            .labelled_by(label.id)
+            .changed();
+        if changed {
+            s.rank = k;
+            s.progress = 1.0;
+            *playing = false;
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.button("−1").clicked() && s.rank > 0 {
+            s.rank = s.shown_rank().saturating_sub(1);
+            s.progress = 1.0;
+        }
+        if ui.button("+1").clicked() {
+            s.rank = (s.shown_rank() + 1).min(full);
+            s.progress = 1.0;
+        }
+        let play = if *playing { "Pause" } else { "▶ Play" };
+        if ui
+            .button(play)
+            .on_hover_text("Add the layers one by one, from 0 to k")
+            .clicked()
+        {
+            if !*playing && s.progress >= 1.0 {
+                s.progress = 0.0;
+            }
+            *playing = !*playing;
+        }
+    });
+    match s.panel {
+        ImagePanel::Pictures => {
+            ui.checkbox(&mut s.residual, "Show the residual A − Aₖ, amplified");
+            if s.residual {
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().slider_width = (ui.available_width() - 90.0).max(60.0);
+                    ui.add(
+                        Slider::new(&mut s.amplify, 1.0..=64.0)
+                            .logarithmic(true)
+                            .text("×"),
+                    );
+                });
+            }
+        }
+        ImagePanel::Layers => {
+            let label = ui.label("layers shown");
+            ui.horizontal(|ui| {
+                ui.spacing_mut().slider_width = (ui.available_width() - 70.0).max(60.0);
+                ui.add(Slider::new(&mut s.layers, 1..=MAX_GALLERY))
+                    .labelled_by(label.id);
+            });
+        }
+        ImagePanel::Spectrum => {}
+    }
 }

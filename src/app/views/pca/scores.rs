@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::hash::{Hash as _, Hasher as _};
 
+use crate::app::widgets::together;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Arrows, HoverPosition, MarkerShape, PlotPoint, Points, Text};
 
@@ -66,26 +67,30 @@ pub(super) fn point_details(ds: &Dataset, fit: &PreparedFit, i: usize) -> String
 /// "Scores", the PCA / t-SNE / UMAP switch, and with PCA the components on
 /// each axis and the biplot switch.
 fn toolbar_ui(ui: &mut Ui, settings: &mut PcaSettings, d: usize) {
-    ui.horizontal(|ui| {
+    // Wraps at a narrow window (each picker with its name kept together)
+    // rather than pushing the panel past the window's edge.
+    ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Scores").strong());
         ui.add_space(8.0);
-        Projector::switch_ui(ui, &mut settings.projection);
+        together(ui, "switch", |ui| Projector::switch_ui(ui, &mut settings.projection));
         ui.separator();
         if settings.projection.method != ProjectionMethod::Pca {
             return;
         }
         for (axis, k) in [("x", &mut settings.x_component), ("y", &mut settings.y_component)] {
-            let l = ui.label(axis);
-            egui::ComboBox::from_id_salt(("pca-axis", axis))
-                .selected_text(format!("PC{k}"))
-                .width(64.0)
-                .show_ui(ui, |ui| {
-                    for c in 1..=d {
-                        ui.selectable_value(k, c, format!("PC{c}"));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            together(ui, axis, |ui| {
+                let l = ui.label(axis);
+                egui::ComboBox::from_id_salt(("pca-axis", axis))
+                    .selected_text(format!("PC{k}"))
+                    .width(64.0)
+                    .show_ui(ui, |ui| {
+                        for c in 1..=d {
+                            ui.selectable_value(k, c, format!("PC{c}"));
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+            });
         }
         ui.checkbox(&mut settings.biplot, "Biplot")
             .on_hover_text("Draw each column's loading vector: where a unit step in that column moves a point on these two components.");

@@ -529,10 +529,14 @@ fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) 
     }
 
     let rect = scene.proj.rect();
+    let caption_text = wrap_caption(&caption(frame.progress, Some(pca)), rect.width() - 140.0);
+    // The note about the columns goes below the caption, however many
+    // lines it wrapped to (about 17 points a line at 14 points).
+    let caption_lines = caption_text.lines().count().max(1) as f32;
     scene.overlay_text(
         rect.left_top() + vec2(10.0, 8.0),
         Align2::LEFT_TOP,
-        &wrap_caption(&caption(frame.progress, Some(pca)), rect.width() - 140.0),
+        &caption_text,
         14.0,
         text,
     );
@@ -565,7 +569,7 @@ fn draw_axes_and_notes(scene: &mut Scene3d, frame: &Frame<'_>, at: &StoryFrame) 
     }
     if !frame.three {
         scene.overlay_text(
-            rect.left_top() + vec2(10.0, 48.0),
+            rect.left_top() + vec2(10.0, 14.0 + 17.0 * caption_lines),
             Align2::LEFT_TOP,
             &format!(
                 "{} columns: showing their first three principal component scores",

@@ -166,11 +166,7 @@ impl Canvas2d<'_> {
         labels.add(
             Rank::Det,
             det_at,
-            format!(
-                "det = {}{}",
-                fmt_num(clean(det_now), 3),
-                if det_now < 0.0 { " (flipped)" } else { "" }
-            ),
+            super::format::det_label(det_now),
             13.0,
             if det_now < 0.0 {
                 f.pal.flip

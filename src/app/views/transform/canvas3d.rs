@@ -189,11 +189,7 @@ impl Canvas3d<'_> {
             labels.add(
                 Rank::Det,
                 det_at,
-                format!(
-                    "det = {}{}",
-                    fmt_num(clean(det_now), 3),
-                    if det_now < 0.0 { " (flipped)" } else { "" }
-                ),
+                super::format::det_label(det_now),
                 14.0,
                 if det_now < 0.0 {
                     w.pal.flip

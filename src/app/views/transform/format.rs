@@ -161,3 +161,13 @@ fn svd_step_caption(step: usize, sigma: &[f64], flips: bool) -> String {
         }
     }
 }
+
+/// The determinant's label on the unit square's image: its value, and
+/// "(flipped)" when the orientation turned over.
+pub(super) fn det_label(det: f64) -> String {
+    format!(
+        "det = {}{}",
+        fmt_num(super::rows::clean(det), 3),
+        if det < 0.0 { " (flipped)" } else { "" }
+    )
+}

@@ -70,14 +70,21 @@ impl TransformView {
             self.set_edited(rows);
         }
         ui.add_space(6.0);
-        self.presets_ui(ui);
-        ui.separator();
+        // On a slide (and in a picture without controls) the matrix's
+        // properties stay; the presets and the composition editor go.
+        let controls = crate::app::views::controls_shown(ui);
+        if controls {
+            self.presets_ui(ui);
+            ui.separator();
+        }
         match self.settings.mode {
             TransformMode::Plane => properties_2d(ui, self.cache.plane_math(&self.settings)),
             TransformMode::Space => properties_3d(ui, self.cache.space_math(&self.settings)),
         }
-        ui.separator();
-        self.composition_ui(ui);
+        if controls {
+            ui.separator();
+            self.composition_ui(ui);
+        }
     }
 }
 
