@@ -75,11 +75,17 @@ impl Presentation {
         let Some(loaded) = self.deck.scenes.get(slide) else {
             return Vec::new();
         };
-        let mut s = steps(&loaded.scene);
-        for (st, c) in s.iter_mut().zip(&self.deck.deck.slides[slide].captions) {
-            c.clone_into(&mut st.caption);
+        self.with_captions(slide, steps(&loaded.scene))
+    }
+
+    /// `steps` of slide `slide`, with the deck's captions where it gives them.
+    fn with_captions(&self, slide: usize, mut steps: Vec<Step>) -> Vec<Step> {
+        if let Some(s) = self.deck.deck.slides.get(slide) {
+            for (st, c) in steps.iter_mut().zip(&s.captions) {
+                c.clone_into(&mut st.caption);
+            }
         }
-        s
+        steps
     }
 
     /// What comes next: the next step's caption, or the next slide's title
@@ -187,11 +193,7 @@ impl EigenApp {
         let Some(p) = &self.presentation else {
             return Vec::new();
         };
-        let mut s = self.views.get(self.state.view).steps();
-        for (st, c) in s.iter_mut().zip(&p.deck.deck.slides[p.slide].captions) {
-            c.clone_into(&mut st.caption);
-        }
-        s
+        p.with_captions(p.slide, self.views.get(self.state.view).steps())
     }
 
     /// Puts the current view's animation at `progress`.

@@ -14,11 +14,6 @@ use crate::app::style::category_color;
 use crate::math::network::{MAX_HIDDEN_LAYERS, MAX_UNITS};
 use crate::scene::{NetActivation, NetOptimizer, NetworkPanel};
 
-/// A y axis titled `label` whose ticks print their own value (0.25, not 0).
-fn value_axis<'a>(label: &str) -> Vec<egui_plot::AxisHints<'a>> {
-    super::flow::value_axis(crate::app::views::axes::y_axis(""), label.to_owned())
-}
-
 /// The curves' colours: train and test.
 const TRAIN: egui::Color32 = egui::Color32::from_rgb(0x00, 0x72, 0xB2);
 const TEST: egui::Color32 = egui::Color32::from_rgb(0xD5, 0x5E, 0x00);
@@ -453,7 +448,7 @@ impl Curve {
             .include_x(0.0)
             .include_x(1.0)
             .custom_x_axes(crate::app::views::sparse_x_axis("epoch"))
-            .custom_y_axes(value_axis(label));
+            .custom_y_axes(crate::app::views::sparse_y_axis(label));
         if let Some(top) = top {
             plot = plot.include_y(top);
         }

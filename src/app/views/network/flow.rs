@@ -383,14 +383,6 @@ pub(super) fn draw(
         .allow_scroll(false)
         .allow_double_click_reset(false)
         .show_axes([true, true])
-        .custom_x_axes(value_axis(
-            crate::app::views::axes::x_axis(""),
-            String::new(),
-        ))
-        .custom_y_axes(value_axis(
-            crate::app::views::axes::y_axis(""),
-            String::new(),
-        ))
         .show(ui, |plot_ui| {
             plot_ui.set_plot_bounds(bounds);
             for (k, line) in grid.chunks(GRID_SAMPLES).enumerate() {
@@ -441,14 +433,6 @@ pub(super) fn draw(
                 );
             }
         });
-}
-
-/// An axis titled `label` whose ticks print their own value (0.5, not 0).
-pub(super) fn value_axis(
-    hints: egui_plot::AxisHints<'_>,
-    label: String,
-) -> Vec<egui_plot::AxisHints<'_>> {
-    vec![hints.label(label)]
 }
 
 /// For a W x stage between two planes: where the unit vectors e₁, e₂ have

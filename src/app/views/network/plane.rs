@@ -63,12 +63,10 @@ pub(super) fn ui(ui: &mut Ui, v: &mut NetworkView, size: Vec2) {
                 .text_style(egui::TextStyle::Small)
                 .follow_insertion_order(true),
         )
-        .custom_x_axes(super::flow::value_axis(
-            crate::app::views::axes::x_axis(""),
+        .custom_x_axes(crate::app::views::sparse_x_axis(
             plane.map_or("PC1".to_owned(), |_| problem.inputs[0].clone()),
         ))
-        .custom_y_axes(super::flow::value_axis(
-            crate::app::views::axes::y_axis(""),
+        .custom_y_axes(crate::app::views::sparse_y_axis(
             plane.map_or("PC2".to_owned(), |_| problem.inputs[1].clone()),
         ))
         .show(ui, |p| {
