@@ -173,6 +173,10 @@ pub enum LoadError {
     #[error("{}: Parquet: {reason}", path.display())]
     Parquet { path: PathBuf, reason: String },
 
+    /// A saved model (Spark ALS, implicit) whose parts do not fit together.
+    #[error("{}: saved model: {reason}", path.display())]
+    SavedModel { path: PathBuf, reason: String },
+
     /// A safetensors file that cannot be read, or has no usable tensor by
     /// that name.
     #[error("{}: safetensors: {reason}", path.display())]
@@ -408,6 +412,7 @@ impl LoadError {
             | Self::Safetensors { path, .. }
             | Self::Picture { path, .. }
             | Self::Parquet { path, .. }
+            | Self::SavedModel { path, .. }
             | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }
@@ -448,6 +453,7 @@ impl LoadError {
             | Self::Safetensors { path, .. }
             | Self::Picture { path, .. }
             | Self::Parquet { path, .. }
+            | Self::SavedModel { path, .. }
             | Self::ArrayNotApplicable { path, .. }
             | Self::NpyTruncated { path, .. }
             | Self::UnknownBuiltin { path, .. }

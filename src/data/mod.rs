@@ -14,6 +14,7 @@ mod playground;
 mod progress;
 mod ratings;
 mod ratings_load;
+mod saved_model;
 mod tensors;
 mod word2vec_bin;
 
@@ -43,6 +44,9 @@ pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
     RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
     parse_items, parse_ratings, parse_ratings_as,
+};
+pub use saved_model::{
+    ModelRatings, SavedFormat, SavedModel, is_saved_model, load_saved_model, ratings_beside,
 };
 pub use tensors::{TOKEN_COLUMN, looks_like_safetensors, parse_safetensors};
 pub use word2vec_bin::{looks_like_binary as looks_like_word2vec_binary, parse_word2vec_binary};

@@ -30,6 +30,29 @@ pub struct UserVector {
 }
 
 impl Model {
+    /// A model trained elsewhere (Spark's ALS, implicit): r̂_ui = p_u · q_i
+    /// (+ b_i where `saved` has item biases), μ = 0 and no user bias, as its
+    /// tool scores; predictions are not clipped (Spark's are not), so its
+    /// RMSE is the one Spark's `RegressionEvaluator` reports.
+    #[must_use]
+    pub fn from_saved(saved: &crate::data::SavedModel) -> Self {
+        let n_users = saved.users.len();
+        let n_items = saved.items.len();
+        Self {
+            rank: saved.rank,
+            biases: saved.item_bias.is_some(),
+            mu: 0.0,
+            scale: (f64::NEG_INFINITY, f64::INFINITY),
+            user_bias: vec![0.0; n_users],
+            item_bias: saved
+                .item_bias
+                .clone()
+                .unwrap_or_else(|| vec![0.0; n_items]),
+            p: saved.user_factors.clone(),
+            q: saved.item_factors.clone(),
+        }
+    }
+
     #[must_use]
     pub fn n_users(&self) -> usize {
         self.user_bias.len()
