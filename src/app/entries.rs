@@ -145,6 +145,7 @@ impl EigenApp {
                 self.add_entry(EntryData::Ratings(RatingsHandle::new(r)), origin);
                 self.set_info(text);
             }
+            Opened::Model(m) => self.add_saved_model(path, *m),
             Opened::Picture(p) => {
                 let text = format!(
                     "Opened {}: {} × {} pixels{}.",
@@ -164,6 +165,50 @@ impl EigenApp {
                 self.apply_scene(*s);
                 self.set_info(text);
             }
+        }
+    }
+
+    /// A saved model: a ratings entry of its users and items (with the
+    /// ratings beside it, matched by id) shown in the Factorize view.
+    fn add_saved_model(&mut self, path: &Path, opened: super::open::OpenedModel) {
+        let super::open::OpenedModel {
+            model,
+            ratings,
+            ratings_error,
+        } = opened;
+        let handle =
+            RatingsHandle::from_saved(&model, ratings.as_ref().map(|(r, f)| (r, f.clone())));
+        let info = handle.saved.clone();
+        let mut text = format!(
+            "Opened {} ({}): {} users × {} items, k = {}",
+            data::file_label(path),
+            model.format.name(),
+            style::fmt_count(model.users.len()),
+            style::fmt_count(model.items.len()),
+            model.rank
+        );
+        if let (Some((_, file)), Some(info)) = (&ratings, &info) {
+            text.push_str(&format!(
+                "; {} ratings of {} matched by id",
+                style::fmt_count(handle.data.len()),
+                data::file_label(file),
+            ));
+            if info.unknown > 0 {
+                text.push_str(&format!(
+                    " ({} of users or items the model does not know left out)",
+                    style::fmt_count(info.unknown)
+                ));
+            }
+        }
+        text.push('.');
+        self.add_entry(
+            EntryData::Ratings(handle),
+            DatasetRef::File(path.to_path_buf()),
+        );
+        self.state.view = ViewKind::Factorize;
+        match ratings_error {
+            Some(e) => self.set_error(format!("{text} The ratings beside it did not open: {e}")),
+            None => self.set_info(text),
         }
     }
 

@@ -5,7 +5,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::data::{Dataset, Ratings};
+use std::path::PathBuf;
+
+use crate::data::{Dataset, ModelRatings, Ratings, SavedFormat, SavedModel};
+use crate::math::factorize::Model;
 use crate::scene::DatasetRef;
 
 /// A dataset shared by the views, with an id that changes whenever the data does
@@ -34,11 +37,27 @@ impl DatasetHandle {
 }
 
 /// A ratings matrix shared by the views, with an id that changes whenever
-/// the ratings do.
+/// the ratings do, and the model trained elsewhere that came with it (a
+/// Spark ALS or implicit model opened from disk), if any.
 #[derive(Clone, Debug)]
 pub struct RatingsHandle {
     pub id: u64,
     pub data: Arc<Ratings>,
+    pub saved: Option<Arc<SavedInfo>>,
+}
+
+/// A model trained elsewhere, shown by the Factorize view instead of one it
+/// trains: the model, what wrote it, and the ratings file paired with it.
+#[derive(Debug)]
+pub struct SavedInfo {
+    pub model: Arc<Model>,
+    pub format: SavedFormat,
+    /// The model's directory or file.
+    pub source: PathBuf,
+    /// The ratings file whose ratings the model is measured on, if any.
+    pub ratings_file: Option<PathBuf>,
+    /// Ratings of that file left out: the model does not know their user or item.
+    pub unknown: usize,
 }
 
 impl RatingsHandle {
@@ -48,6 +67,26 @@ impl RatingsHandle {
         Self {
             id: DatasetHandle::new_id(),
             data: Arc::new(data),
+            saved: None,
+        }
+    }
+
+    /// `saved`'s users and items, holding the ratings of `given` (matched by
+    /// id) that the model knows, with the model to show.
+    #[must_use]
+    pub fn from_saved(saved: &SavedModel, given: Option<(&Ratings, PathBuf)>) -> Self {
+        let ModelRatings { ratings, unknown } = saved.ratings(given.as_ref().map(|g| g.0));
+        let model = Model::from_saved(saved);
+        Self {
+            id: DatasetHandle::new_id(),
+            data: Arc::new(ratings),
+            saved: Some(Arc::new(SavedInfo {
+                model: Arc::new(model),
+                format: saved.format,
+                source: saved.source.clone(),
+                ratings_file: given.map(|g| g.1),
+                unknown,
+            })),
         }
     }
 }

@@ -27,7 +27,7 @@ use std::time::Duration;
 use egui::{Color32, RichText, Ui};
 use serde::{Deserialize, Serialize};
 
-pub use handles::{DatasetHandle, EntryData, RatingsHandle};
+pub use handles::{DatasetHandle, EntryData, RatingsHandle, SavedInfo};
 pub use open::{OpenError, Opened, open_path, open_path_reading, open_path_with};
 
 use crate::data::{Dataset, Ratings};

@@ -14,6 +14,19 @@ pub enum Opened {
     Scene(Box<LoadedScene>),
     /// A PNG or JPEG, for the Image view.
     Picture(Box<crate::data::Picture>),
+    /// A model trained elsewhere (Spark ALS, implicit), for the Factorize view.
+    Model(Box<OpenedModel>),
+}
+
+/// A saved model and the ratings file found beside it.
+#[derive(Debug)]
+pub struct OpenedModel {
+    pub model: data::SavedModel,
+    /// The ratings beside the model, and their file.
+    pub ratings: Option<(Ratings, std::path::PathBuf)>,
+    /// Why the ratings beside it did not open, if they did not (the model
+    /// opens without them).
+    pub ratings_error: Option<LoadError>,
 }
 
 /// Why a path could not be opened (each names the file, and the line where
@@ -65,6 +78,8 @@ pub fn open_path_reading(
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
     {
         Ok((Opened::Scene(Box::new(scene::load_scene(path)?)), 0))
+    } else if data::is_saved_model(path) {
+        Ok((Opened::Model(Box::new(open_model(path, progress)?)), 0))
     } else if data::looks_like_picture(path) {
         Ok((Opened::Picture(Box::new(data::load_picture(path)?)), 0))
     } else if data::looks_like_ratings(path) {
@@ -73,6 +88,27 @@ pub fn open_path_reading(
         let (ds, bad) = data::load_table_with(path, None, progress, bad_cells)?;
         Ok((Opened::Dataset(ds), bad))
     }
+}
+
+/// The saved model at `path`, with the ratings file beside it
+/// ([`data::ratings_beside`]) when there is one that opens.
+///
+/// # Errors
+/// The model's loader's error, naming the file.
+pub fn open_model(path: &Path, progress: &LoadProgress) -> Result<OpenedModel, OpenError> {
+    let model = data::load_saved_model(path, progress)?;
+    let (ratings, ratings_error) = match data::ratings_beside(path) {
+        Some(file) => match data::load_ratings(&file) {
+            Ok(r) => (Some((r, file)), None),
+            Err(e) => (None, Some(e)),
+        },
+        None => (None, None),
+    };
+    Ok(OpenedModel {
+        model,
+        ratings,
+        ratings_error,
+    })
 }
 
 impl OpenError {

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use egui::{RichText, Ui};
 
 use super::FactorizeView;
-use crate::app::RatingsHandle;
 use crate::app::style::{fmt_count, fmt_num};
-use crate::data::Ratings;
+use crate::app::{RatingsHandle, SavedInfo};
+use crate::data::{Ratings, file_label};
 use crate::scene::{FactorizeMethod, FactorizeSettings, VIEW_MAX_EPOCHS, VIEW_MAX_RANK};
 
 #[derive(Clone, Copy)]
@@ -121,9 +121,103 @@ fn parameters_ui(ui: &mut Ui, s: &mut FactorizeSettings) {
         });
 }
 
+/// What a model trained elsewhere is, and how well it fits the ratings
+/// paired with it.
+pub(super) fn saved_summary(r: &Ratings, saved: &SavedInfo, rmse: f64) -> String {
+    let mut text = format!(
+        "{} from {}, k = {}: r̂ = p_u · q_i{}, as it scores.",
+        saved.format.name(),
+        file_label(&saved.source),
+        saved.model.rank(),
+        if saved.model.has_biases() {
+            " + b_i"
+        } else {
+            ""
+        }
+    );
+    match &saved.ratings_file {
+        Some(file) if !r.is_empty() => {
+            let _ = write!(
+                text,
+                " RMSE on the {} ratings of {} it knows: {}",
+                fmt_count(r.len()),
+                file_label(file),
+                fmt_num(rmse, 4)
+            );
+            if saved.unknown > 0 {
+                let _ = write!(
+                    text,
+                    " ({} more of users or items it does not know left out)",
+                    fmt_count(saved.unknown)
+                );
+            }
+            text.push('.');
+        }
+        Some(file) => {
+            let _ = write!(
+                text,
+                " None of the ratings of {} are of its users and items.",
+                file_label(file)
+            );
+        }
+        None => text.push_str(
+            " No ratings file beside it (ratings.csv, u.data, …): put the ratings it was tested on beside the model to measure its RMSE.",
+        ),
+    }
+    text
+}
+
 impl FactorizeView {
+    /// For a model trained elsewhere: what it is and its RMSE, and a button
+    /// to train one here on the same ratings (or to go back to it).
+    /// Returns whether the saved model is shown (then there is nothing to
+    /// train).
+    fn saved_controls(&mut self, ui: &mut Ui, handle: &RatingsHandle) -> bool {
+        let Some(saved) = handle.saved.as_deref() else {
+            return false;
+        };
+        let r = &handle.data;
+        if self.shows_saved() {
+            let rmse = self
+                .run
+                .as_ref()
+                .map_or(f64::NAN, |run| run.initial.train_rmse);
+            ui.add(egui::Label::new(saved_summary(r, saved, rmse)).wrap());
+            if ui
+                .add_enabled(
+                    !r.is_empty(),
+                    egui::Button::new("Train eigenlens's own model on these ratings"),
+                )
+                .on_hover_text("Factorize the same ratings here (same k, no biases, as Spark's ALS), to compare; the saved model stays one click away")
+                .on_disabled_hover_text("There are no ratings to train on: put the ratings file beside the model")
+                .clicked()
+            {
+                self.own = true;
+                self.start_run(handle, 0);
+                self.train(handle);
+            }
+            return true;
+        }
+        if ui
+            .button(format!("Back to the {}", saved.format.name()))
+            .on_hover_text(format!(
+                "Show the model from {} again",
+                file_label(&saved.source)
+            ))
+            .clicked()
+        {
+            self.own = false;
+            self.start_run(handle, 0);
+            return true;
+        }
+        false
+    }
+
     /// The parameters, then the buttons and the progress of training.
     pub(super) fn controls(&mut self, ui: &mut Ui, handle: &RatingsHandle) {
+        if self.saved_controls(ui, handle) {
+            return;
+        }
         parameters_ui(ui, &mut self.settings);
         let mut action = None;
         let training = self.is_training();

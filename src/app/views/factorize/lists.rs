@@ -21,6 +21,19 @@ pub(super) fn curves_ui(ui: &mut Ui, f: &Frame<'_>, epochs: usize, drawn: &mut D
     let has_test =
         run.history.iter().any(|s| s.test_rmse.is_some()) || run.initial.test_rmse.is_some();
     ui.set_max_width(ui.available_width());
+    if f.saved.is_some() {
+        ui.label(RichText::new("RMSE").strong());
+        let text = if run.initial.train_rmse.is_finite() {
+            format!(
+                "{} on the paired ratings. Trained elsewhere: no epochs to plot here (train one with the button above to compare).",
+                crate::app::style::fmt_num(run.initial.train_rmse, 4)
+            )
+        } else {
+            "Trained elsewhere, and no ratings to measure it on.".to_owned()
+        };
+        ui.add(egui::Label::new(text).wrap());
+        return;
+    }
     ui.label(RichText::new("RMSE per epoch").strong());
     ui.horizontal_wrapped(|ui| {
         let mut entry = |ui: &mut Ui, color: Color32, name: &str| {
@@ -97,7 +110,9 @@ pub(super) fn lists_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSetti
                         ui.selectable_value(&mut settings.metric, Metric::Cosine, "cosine")
                             .on_hover_text("Rank by cos θ between p_u and q_i: direction only, so a movie's vector length (popularity) no longer counts.");
                     });
-                    let unrated = f.prep.selection().is_some_and(|s| s.unrated);
+                    // A saved model placed every user itself, rated here or not.
+                    let unrated =
+                        f.saved.is_none() && f.prep.selection().is_some_and(|s| s.unrated);
                     if unrated {
                         ui.label(
                             RichText::new(format!(

@@ -146,6 +146,8 @@ pub struct FactorizeView {
     linked: Linked,
     /// What the last frame drew.
     drawn: Drawn,
+    /// Train a model here even though the ratings came with a saved one.
+    own: bool,
 }
 
 impl Default for FactorizeView {
@@ -170,6 +172,7 @@ impl FactorizeView {
             explore: None,
             linked: Linked::default(),
             drawn: Drawn::default(),
+            own: false,
         }
     }
 
@@ -296,6 +299,7 @@ impl FactorizeView {
     fn key(&self, handle: &RatingsHandle) -> RunKey {
         RunKey {
             ratings_id: handle.id,
+            saved: handle.saved.is_some() && !self.own,
             config: FactorizeConfig {
                 // The number of epochs is a goal, not part of the model.
                 epochs: 1,
@@ -320,13 +324,15 @@ impl FactorizeView {
         self.advance_training(ui.ctx(), handle);
         controls::header(ui, &r);
         let counts = self.prepared.counts(handle.id, &r);
-        if let Some(note) = counts.note() {
+        if let Some(note) = counts.note().filter(|_| !self.shows_saved()) {
             ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
         }
         if super::controls_shown(ui) {
             self.controls(ui, handle);
         }
-        controls::rank_warning(ui, &r, self.settings.rank);
+        if !self.shows_saved() {
+            controls::rank_warning(ui, &r, self.settings.rank);
+        }
         ui.separator();
 
         let Some(run) = self.run.as_ref() else {
@@ -362,23 +368,46 @@ impl FactorizeView {
             shown,
             done: run.epochs_done(),
             linked: self.linked,
+            saved: handle.saved.as_deref().filter(|_| run.key.saved),
         };
         let mut events = Vec::new();
         let mut out = Out::default();
         draw(ui, &frame, &mut self.settings, &mut events, &mut out);
         self.linked = out.hover;
         self.drawn = out.drawn;
+        let saved = handle.saved.clone();
         for event in events {
-            self.apply(event, &r, &model);
+            self.apply(event, &r, &model, saved.as_deref());
         }
     }
 
+    /// Whether the model shown is one trained elsewhere (a saved model the
+    /// ratings came with), not one trained here.
+    #[must_use]
+    pub fn shows_saved(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.key.saved)
+    }
+
     /// Applies what the user did this frame.
-    fn apply(&mut self, event: Event, r: &Ratings, model: &crate::math::factorize::Model) {
+    fn apply(
+        &mut self,
+        event: Event,
+        r: &Ratings,
+        model: &crate::math::factorize::Model,
+        saved: Option<&crate::app::SavedInfo>,
+    ) {
         match event {
             Event::Edit(user, item, rating) => self.edit_rating(&user, &item, rating),
             Event::Explore(epoch) => {
-                self.explore = Some(crate::math::factorize::item_embeddings(r, model, epoch));
+                let mut ds = crate::math::factorize::item_embeddings(r, model, epoch);
+                if let Some(saved) = saved.filter(|_| self.shows_saved()) {
+                    ds.name = format!(
+                        "{} item factors (k = {})",
+                        crate::data::file_label(&saved.source),
+                        model.rank()
+                    );
+                }
+                self.explore = Some(ds);
             }
         }
     }

@@ -99,6 +99,10 @@ fn heading_ui(ui: &mut Ui, f: &Frame<'_>, plane: &Plane, events: &mut Vec<Event>
 /// The history scrubber and the names switch.
 fn scrubber_ui(ui: &mut Ui, f: &Frame<'_>, settings: &mut FactorizeSettings) {
     let (done, shown) = (f.done, f.shown);
+    if f.saved.is_some() {
+        ui.checkbox(&mut settings.labels, "names");
+        return;
+    }
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("history");
         let mut e = shown;

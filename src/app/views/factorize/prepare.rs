@@ -78,6 +78,8 @@ pub(super) struct Frame<'a> {
     /// What the pointer was over last frame, in either panel: the others
     /// highlight it.
     pub linked: super::Linked,
+    /// The model trained elsewhere that is shown, if it is one.
+    pub saved: Option<&'a crate::app::SavedInfo>,
 }
 
 /// How many ratings each user and item has (edits aside), to explain those

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::RatingsHandle;
 use crate::app::job::{Job, JobError, Waker};
+use crate::data::Ratings;
 use crate::math::factorize::{
     EpochStats, FactorizeConfig, FactorizeError, Model, Trainer, TrainingSet,
 };
@@ -40,6 +41,9 @@ const PARK: Duration = Duration::from_millis(200);
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct RunKey {
     pub ratings_id: u64,
+    /// Shows the model the ratings came with (trained elsewhere) instead of
+    /// training one.
+    pub saved: bool,
     pub config: FactorizeConfig,
     pub test_fraction: f64,
 }
@@ -121,6 +125,38 @@ impl Run {
             live: false,
             last_epoch_at: None,
             error: Some(Stopped::new(JobError::Failed(error))),
+            engine: Engine::Done,
+        }
+    }
+
+    /// A model trained elsewhere, shown as it is: its ratings (those the
+    /// model knows, from the file paired with it) as the training set, its
+    /// RMSE on them measured, nothing more to train.
+    fn saved(key: RunKey, serial: u64, r: &Ratings, model: Arc<Model>) -> Self {
+        let data = TrainingSet {
+            n_users: r.n_users(),
+            n_items: r.n_items(),
+            scale: (f64::from(r.scale.0), f64::from(r.scale.1)),
+            train: r.entries.clone(),
+            test: Vec::new(),
+        };
+        let initial = EpochStats {
+            train_rmse: model.rmse(&data.train).unwrap_or(f64::NAN),
+            ..EpochStats::unmeasured()
+        };
+        Self {
+            key,
+            serial,
+            data: Arc::new(data),
+            test_cells: HashSet::new(),
+            initial,
+            history: Vec::new(),
+            snapshots: vec![Snapshot { epoch: 0, model }],
+            stride: 1,
+            target: 0,
+            live: false,
+            last_epoch_at: None,
+            error: None,
             engine: Engine::Done,
         }
     }
@@ -374,6 +410,13 @@ impl FactorizeView {
         let key = self.key(handle);
         let serial = self.next_serial;
         self.next_serial += 1;
+        if let (true, Some(saved)) = (key.saved, &handle.saved) {
+            self.settings.rank = saved.model.rank().clamp(1, crate::scene::VIEW_MAX_RANK);
+            self.settings.biases = false;
+            self.run = Some(Run::saved(self.key(handle), serial, r, saved.model.clone()));
+            self.settings.history = None;
+            return;
+        }
         let config = FactorizeConfig {
             epochs: self.settings.epochs,
             ..key.config.clone()
