@@ -11,6 +11,8 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::activation::Activation;
+use super::kernels::{self, Coef};
 use super::model::Layer;
 use super::problem::Target;
 
@@ -75,6 +77,8 @@ pub(crate) struct Backprop {
     a: Vec<Vec<f64>>,
     delta: Vec<f64>,
     delta_prev: Vec<f64>,
+    /// log Σ e^z per point of a softmax output (for the loss).
+    lse: Vec<f64>,
     pub(crate) grad: Gradient,
 }
 
@@ -92,6 +96,7 @@ impl Backprop {
                 .collect(),
             delta: vec![0.0; capacity * widest],
             delta_prev: vec![0.0; capacity * widest],
+            lse: vec![0.0; capacity],
             grad: Gradient::zeros_like(layers),
         }
     }
@@ -107,14 +112,28 @@ impl Backprop {
         l1: f64,
         l2: f64,
     ) -> f64 {
+        let last = layers.len() - 1;
         for (l, layer) in layers.iter().enumerate() {
             let (done, rest) = self.a.split_at_mut(l);
             let input = if l == 0 { x } else { &done[l - 1][..] };
-            layer.forward(input, n, &mut self.z[l], &mut rest[0]);
+            if l == last {
+                let classes = matches!(target, BatchTarget::Classes(_));
+                let bufs = [&mut self.z[l][..], &mut rest[0][..], &mut self.lse[..]];
+                output_forward(layer, input, n, bufs, classes);
+            } else {
+                layer.forward(input, n, &mut self.z[l], &mut rest[0]);
+            }
         }
-        let last = layers.len() - 1;
         let k = layers[last].outputs();
-        let loss = output_delta(&self.z[last], &self.a[last], k, n, target, &mut self.delta);
+        let loss = output_delta(
+            &self.lse,
+            &self.z[last],
+            &self.a[last],
+            k,
+            n,
+            target,
+            &mut self.delta,
+        );
         for l in (0..layers.len()).rev() {
             let layer = &layers[l];
             let (din, dout) = (layer.inputs(), layer.outputs());
@@ -122,23 +141,24 @@ impl Backprop {
             let delta = &self.delta[..n * dout];
             accumulate(layer, input, delta, n, &mut self.grad, l, l1, l2);
             if l > 0 {
-                let below = layers[l - 1].activation;
+                // δ_{l−1} = Wᵀ δ_l (Wᵀ_io = W_oi at o + i·out), summed in
+                // order of o, then ⊙ σ'(z_{l−1}).
+                let wt = Coef {
+                    data: layer.weights.as_slice(),
+                    rows: din,
+                    cols: dout,
+                    row_stride: dout,
+                    col_stride: 1,
+                };
                 let prev = &mut self.delta_prev[..n * din];
-                for i in 0..din {
-                    let dp = &mut prev[i * n..(i + 1) * n];
-                    dp.fill(0.0);
-                    for o in 0..dout {
-                        let w = layer.weights[(o, i)];
-                        for (p, d) in dp.iter_mut().zip(&delta[o * n..(o + 1) * n]) {
-                            *p += w * d;
-                        }
-                    }
-                    let zi = &self.z[l - 1][i * n..(i + 1) * n];
-                    let ai = &self.a[l - 1][i * n..(i + 1) * n];
-                    for ((p, &z), &a) in dp.iter_mut().zip(zi).zip(ai) {
-                        *p *= below.derivative(z, a);
-                    }
-                }
+                kernels::combine(wt, delta, n, prev);
+                let below = layers[l - 1].activation;
+                kernels::times_derivative(
+                    below,
+                    prev,
+                    &self.z[l - 1][..n * din],
+                    &self.a[l - 1][..n * din],
+                );
                 std::mem::swap(&mut self.delta, &mut self.delta_prev);
             }
         }
@@ -146,9 +166,10 @@ impl Backprop {
     }
 }
 
-/// The mean data loss of the output (z, a: k × n, unit-major) and
-/// δ = ∂loss/∂z into `delta`.
+/// The mean data loss of the output (z, a: k × n, unit-major; `lse`: log
+/// Σ e^z per point of a softmax output) and δ = ∂loss/∂z into `delta`.
 fn output_delta(
+    lse: &[f64],
     z: &[f64],
     a: &[f64],
     k: usize,
@@ -162,7 +183,8 @@ fn output_delta(
         BatchTarget::Classes(codes) => {
             for (r, &y) in codes.iter().enumerate().take(n) {
                 let y = y as usize;
-                loss += cross_entropy(z, n, k, r, y);
+                // −log p_y = log Σ e^z − z_y.
+                loss += lse[r] - z[y * n + r];
                 for o in 0..k {
                     let t = if o == y { 1.0 } else { 0.0 };
                     delta[o * n + r] = (a[o * n + r] - t) * scale;
@@ -180,10 +202,10 @@ fn output_delta(
     loss * scale
 }
 
-/// −log softmax(z)_y = log Σ e^{z_j} − z_y for point r of unit-major `z`
-/// (k units, stride n), computed stably.
-#[inline]
-pub(crate) fn cross_entropy(z: &[f64], n: usize, k: usize, r: usize, y: usize) -> f64 {
+/// log Σ_o e^{z_o} = m + log Σ e^{z_o − m} (m = max z) for point r of
+/// unit-major `z` (k units, stride n), summed in order of o: what the
+/// softmax computes on the way.
+pub(crate) fn log_sum_exp(z: &[f64], n: usize, k: usize, r: usize) -> f64 {
     let mut m = f64::NEG_INFINITY;
     for o in 0..k {
         m = m.max(z[o * n + r]);
@@ -192,7 +214,28 @@ pub(crate) fn cross_entropy(z: &[f64], n: usize, k: usize, r: usize, y: usize) -
     for o in 0..k {
         s += (z[o * n + r] - m).exp();
     }
-    m + s.ln() - z[y * n + r]
+    m + s.ln()
+}
+
+/// The output layer's forward pass for `n` points; for a classifier also
+/// log Σ e^z per point into `lse` (from the softmax's own sums).
+pub(crate) fn output_forward(
+    layer: &Layer,
+    x: &[f64],
+    n: usize,
+    [z, a, lse]: [&mut [f64]; 3],
+    classes: bool,
+) {
+    if layer.activation == Activation::Softmax {
+        layer.forward_softmax(x, n, z, a, lse);
+    } else {
+        layer.forward(x, n, z, a);
+        if classes {
+            for (r, l) in lse[..n].iter_mut().enumerate() {
+                *l = log_sum_exp(z, n, layer.outputs(), r);
+            }
+        }
+    }
 }
 
 /// λ₁ Σ |w| + λ₂/2 Σ w² over every weight (not the biases).
@@ -206,22 +249,6 @@ pub(crate) fn penalty(layers: &[Layer], l1: f64, l2: f64) -> f64 {
         .flat_map(|l| l.weights.iter())
         .map(|w| l1 * w.abs() + 0.5 * l2 * w * w)
         .sum()
-}
-
-/// Σ_r a_r b_r with four running sums (the order is fixed, so the result is
-/// the same every time).
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut s = [0.0; 4];
-    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ar, br) = (ac.remainder(), bc.remainder());
-    for (x, y) in ac.zip(bc) {
-        for j in 0..4 {
-            s[j] += x[j] * y[j];
-        }
-    }
-    let tail: f64 = ar.iter().zip(br).map(|(x, y)| x * y).sum();
-    (s[0] + s[1]) + (s[2] + s[3]) + tail
 }
 
 /// ∂J/∂W = δ inputᵀ + λ₂ W + λ₁ sign W and ∂J/∂b = Σ δ for layer `l`
@@ -239,19 +266,17 @@ fn accumulate(
 ) {
     let (din, dout) = (layer.inputs(), layer.outputs());
     let gw = &mut grad.weights[l];
-    for i in 0..din {
-        let xi = &input[i * n..(i + 1) * n];
-        for o in 0..dout {
-            let w = layer.weights[(o, i)];
-            let sign = if w > 0.0 {
-                l1
-            } else if w < 0.0 {
-                -l1
-            } else {
-                0.0
-            };
-            gw[(o, i)] = l2 * w + sign + dot(&delta[o * n..(o + 1) * n], xi);
-        }
+    // Σ_r δ_o[r] x_i[r] for every (o, i), then the penalties' terms.
+    kernels::dots(delta, dout, input, din, n, gw.as_mut_slice());
+    for (g, &w) in gw.as_mut_slice().iter_mut().zip(layer.weights.as_slice()) {
+        let sign = if w > 0.0 {
+            l1
+        } else if w < 0.0 {
+            -l1
+        } else {
+            0.0
+        };
+        *g = l2 * w + sign + *g;
     }
     for (o, gb) in grad.bias[l].iter_mut().enumerate() {
         *gb = delta[o * n..(o + 1) * n].iter().sum();

@@ -6,6 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use super::NetError;
 use super::activation::Activation;
 use super::features::{Feature, Standardize};
+use super::kernels::{self, Coef};
 
 /// One layer: y = σ(W x + b).
 #[derive(Clone, Debug, PartialEq)]
@@ -39,17 +40,15 @@ impl Layer {
     /// last bit, and so does a plain loop over a weights file.
     pub(crate) fn linear(&self, x: &[f64], n: usize, z: &mut [f64]) {
         let (din, dout) = (self.inputs(), self.outputs());
-        let w = &self.weights;
-        for o in 0..dout {
-            let zo = &mut z[o * n..(o + 1) * n];
-            zo.fill(0.0);
-            for i in 0..din {
-                let wi = w[(o, i)];
-                for (zr, &xr) in zo.iter_mut().zip(&x[i * n..(i + 1) * n]) {
-                    *zr += xr * wi;
-                }
-            }
-        }
+        // W is column-major: W_oi at o + i·out.
+        let w = Coef {
+            data: self.weights.as_slice(),
+            rows: dout,
+            cols: din,
+            row_stride: 1,
+            col_stride: dout,
+        };
+        kernels::combine(w, x, n, z);
     }
 
     /// z += b for `n` points (unit-major).
@@ -69,24 +68,46 @@ impl Layer {
                 softmax_column(z, a, n, k, r);
             }
         } else {
-            let act = self.activation;
-            for (a, &z) in a[..n * k].iter_mut().zip(&z[..n * k]) {
-                *a = act.apply(z);
-            }
+            kernels::activate(self.activation, &z[..n * k], &mut a[..n * k]);
         }
     }
 
     /// z = W x + b and a = σ(z) for `n` points (unit-major).
     pub(crate) fn forward(&self, x: &[f64], n: usize, z: &mut [f64], a: &mut [f64]) {
         self.linear(x, n, z);
-        self.add_bias(&mut z[..n * self.outputs()], n);
-        self.activate(z, a, n);
+        if self.activation == Activation::Softmax {
+            self.add_bias(&mut z[..n * self.outputs()], n);
+            self.activate(z, a, n);
+        } else {
+            kernels::bias_activate(self.activation, self.bias.as_slice(), z, a, n);
+        }
+    }
+
+    /// [`forward`](Self::forward) of a softmax layer that also keeps, per
+    /// point, log Σ_o e^{z_o} (in `lse`, computed as `log_sum_exp` does:
+    /// m + ln Σ e^{z_o − m}) for the loss.
+    pub(crate) fn forward_softmax(
+        &self,
+        x: &[f64],
+        n: usize,
+        z: &mut [f64],
+        a: &mut [f64],
+        lse: &mut [f64],
+    ) {
+        let k = self.outputs();
+        self.linear(x, n, z);
+        self.add_bias(&mut z[..n * k], n);
+        for (r, l) in lse[..n].iter_mut().enumerate() {
+            let (m, sum) = softmax_column(z, a, n, k, r);
+            *l = m + sum.ln();
+        }
     }
 }
 
 /// Softmax of point r's column of `z` (k units, stride n) into `a`:
-/// p_o = e^{z_o − m} / Σ e^{z_j − m}, m = max z (no overflow), summed in order of o.
-fn softmax_column(z: &[f64], a: &mut [f64], n: usize, k: usize, r: usize) {
+/// p_o = e^{z_o − m} / Σ e^{z_j − m}, m = max z (no overflow), summed in
+/// order of o. Returns m and the sum.
+fn softmax_column(z: &[f64], a: &mut [f64], n: usize, k: usize, r: usize) -> (f64, f64) {
     let mut m = f64::NEG_INFINITY;
     for o in 0..k {
         m = m.max(z[o * n + r]);
@@ -100,6 +121,7 @@ fn softmax_column(z: &[f64], a: &mut [f64], n: usize, k: usize, r: usize) {
     for o in 0..k {
         a[o * n + r] /= sum;
     }
+    (m, sum)
 }
 
 /// Row-major n × d into unit-major (d × n), or back with the sizes swapped.
