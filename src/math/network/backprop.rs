@@ -181,13 +181,17 @@ fn output_delta(
     let mut loss = 0.0;
     match target {
         BatchTarget::Classes(codes) => {
-            for (r, &y) in codes.iter().enumerate().take(n) {
-                let y = y as usize;
+            let codes = &codes[..n];
+            for (r, &y) in codes.iter().enumerate() {
                 // −log p_y = log Σ e^z − z_y.
-                loss += lse[r] - z[y * n + r];
-                for o in 0..k {
-                    let t = if o == y { 1.0 } else { 0.0 };
-                    delta[o * n + r] = (a[o * n + r] - t) * scale;
+                loss += lse[r] - z[y as usize * n + r];
+            }
+            // Unit by unit, along the batch.
+            for o in 0..k {
+                let (d, p) = (&mut delta[o * n..(o + 1) * n], &a[o * n..(o + 1) * n]);
+                for ((d, &p), &y) in d.iter_mut().zip(p).zip(codes) {
+                    let t = if y as usize == o { 1.0 } else { 0.0 };
+                    *d = (p - t) * scale;
                 }
             }
         }
@@ -278,7 +282,5 @@ fn accumulate(
         };
         *g = l2 * w + sign + *g;
     }
-    for (o, gb) in grad.bias[l].iter_mut().enumerate() {
-        *gb = delta[o * n..(o + 1) * n].iter().sum();
-    }
+    kernels::row_sums(delta, n, grad.bias[l].as_mut_slice());
 }

@@ -306,6 +306,100 @@ pub(crate) fn times_derivative(act: Activation, d: &mut [f64], z: &[f64], a: &[f
     ARCH.dispatch(Op { act, d, z, a });
 }
 
+/// Softmax over the k units of each of `n` points (unit-major z and a):
+/// p_o = e^{z_o − m} / Σ e^{z_j − m} with m = max z (no overflow), summed in
+/// order of o; with `lse`, also log Σ e^z = m + ln Σ e^{z_j − m} per point.
+/// [`ROWS`] points at a time, so the max, the sums and the divisions run
+/// along the batch (libm's e^x, one number at a time, stays: a trained
+/// network's probabilities match a plain loop's to the bit).
+pub(crate) fn softmax(z: &[f64], a: &mut [f64], n: usize, k: usize, lse: Option<&mut [f64]>) {
+    struct Op<'a> {
+        z: &'a [f64],
+        a: &'a mut [f64],
+        n: usize,
+        k: usize,
+        lse: Option<&'a mut [f64]>,
+    }
+    impl WithSimd for Op<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, _: S) {
+            let Self {
+                z,
+                a,
+                n,
+                k,
+                mut lse,
+            } = self;
+            let full = n - n % ROWS;
+            for r0 in (0..full).step_by(ROWS) {
+                let mut m = [f64::NEG_INFINITY; ROWS];
+                for o in 0..k {
+                    for (m, &v) in m.iter_mut().zip(&z[o * n + r0..o * n + r0 + ROWS]) {
+                        *m = m.max(v);
+                    }
+                }
+                let mut sum = [0.0; ROWS];
+                for o in 0..k {
+                    let zo = &z[o * n + r0..o * n + r0 + ROWS];
+                    let ao = &mut a[o * n + r0..o * n + r0 + ROWS];
+                    for (((p, &v), s), &m) in ao.iter_mut().zip(zo).zip(&mut sum).zip(&m) {
+                        let e = (v - m).exp();
+                        *p = e;
+                        *s += e;
+                    }
+                }
+                for o in 0..k {
+                    for (p, &s) in a[o * n + r0..o * n + r0 + ROWS].iter_mut().zip(&sum) {
+                        *p /= s;
+                    }
+                }
+                if let Some(lse) = lse.as_deref_mut() {
+                    for ((l, &m), &s) in lse[r0..r0 + ROWS].iter_mut().zip(&m).zip(&sum) {
+                        *l = m + s.ln();
+                    }
+                }
+            }
+            for r in full..n {
+                let mut m = f64::NEG_INFINITY;
+                for o in 0..k {
+                    m = m.max(z[o * n + r]);
+                }
+                let mut sum = 0.0;
+                for o in 0..k {
+                    let e = (z[o * n + r] - m).exp();
+                    a[o * n + r] = e;
+                    sum += e;
+                }
+                for o in 0..k {
+                    a[o * n + r] /= sum;
+                }
+                if let Some(lse) = lse.as_deref_mut() {
+                    lse[r] = m + sum.ln();
+                }
+            }
+        }
+    }
+    assert!(z.len() >= n * k && a.len() >= n * k && lse.as_ref().is_none_or(|l| l.len() >= n));
+    ARCH.dispatch(Op { z, a, n, k, lse });
+}
+
+/// out_o = Σ_r v_o[r] (v: out.len() × n, unit-major), each summed in order
+/// of r from −0.0 as `Iterator::sum` does; eight units side by side, so
+/// the additions of one do not wait for each other's.
+pub(crate) fn row_sums(v: &[f64], n: usize, out: &mut [f64]) {
+    const UNITS: usize = 8;
+    for (o0, chunk) in (0..).step_by(UNITS).zip(out.chunks_mut(UNITS)) {
+        let mut s = [-0.0; UNITS];
+        for r in 0..n {
+            for (j, s) in s.iter_mut().enumerate().take(chunk.len()) {
+                *s += v[(o0 + j) * n + r];
+            }
+        }
+        chunk.copy_from_slice(&s[..chunk.len()]);
+    }
+}
+
 /// Runs `f` with the processor's widest vector instructions enabled for
 /// what it inlines (the optimizer's update loop).
 pub(crate) fn vectorized<R>(f: impl FnOnce() -> R) -> R {
@@ -407,6 +501,46 @@ mod tests {
                     (1.5 * act.derivative(z, a)).to_bits(),
                     "{act} {z}"
                 );
+            }
+        }
+    }
+    /// The batched softmax gives, to the bit, each point's plain softmax
+    /// and log Σ e^z (the loss's), for batch sizes around the block.
+    #[test]
+    fn batched_softmax_equals_the_plain_one_to_the_bit() {
+        for n in [1, 7, 8, 9, 23] {
+            let k = 10;
+            let z: Vec<f64> = noise(n * k, 5).iter().map(|v| 40.0 * v).collect();
+            let mut a = vec![f64::NAN; n * k];
+            let mut lse = vec![f64::NAN; n];
+            softmax(&z, &mut a, n, k, Some(&mut lse));
+            for r in 0..n {
+                let col: Vec<f64> = (0..k).map(|o| z[o * n + r]).collect();
+                let m = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = col.iter().map(|v| (v - m).exp()).collect();
+                let mut sum = 0.0;
+                for v in &e {
+                    sum += v;
+                }
+                for o in 0..k {
+                    assert_eq!(a[o * n + r].to_bits(), (e[o] / sum).to_bits());
+                }
+                let direct = super::super::backprop::log_sum_exp(&z, n, k, r);
+                assert_eq!(lse[r].to_bits(), direct.to_bits());
+            }
+        }
+    }
+    /// Bias gradients: each unit's sum along the batch equals the plain
+    /// `Iterator::sum`, to the bit, for any number of units.
+    #[test]
+    fn row_sums_equal_iterator_sums_to_the_bit() {
+        for (units, n) in [(1, 5), (7, 33), (8, 64), (10, 29), (17, 3), (3, 0)] {
+            let v = noise(units * n, 6);
+            let mut out = vec![f64::NAN; units];
+            row_sums(&v, n, &mut out);
+            for (o, &s) in out.iter().enumerate() {
+                let want: f64 = v[o * n..(o + 1) * n].iter().sum();
+                assert_eq!(s.to_bits(), want.to_bits(), "{units} units, {n} points");
             }
         }
     }

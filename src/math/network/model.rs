@@ -64,9 +64,7 @@ impl Layer {
     pub(crate) fn activate(&self, z: &[f64], a: &mut [f64], n: usize) {
         let k = self.outputs();
         if self.activation == Activation::Softmax {
-            for r in 0..n {
-                softmax_column(z, a, n, k, r);
-            }
+            kernels::softmax(z, a, n, k, None);
         } else {
             kernels::activate(self.activation, &z[..n * k], &mut a[..n * k]);
         }
@@ -97,31 +95,8 @@ impl Layer {
         let k = self.outputs();
         self.linear(x, n, z);
         self.add_bias(&mut z[..n * k], n);
-        for (r, l) in lse[..n].iter_mut().enumerate() {
-            let (m, sum) = softmax_column(z, a, n, k, r);
-            *l = m + sum.ln();
-        }
+        kernels::softmax(z, a, n, k, Some(lse));
     }
-}
-
-/// Softmax of point r's column of `z` (k units, stride n) into `a`:
-/// p_o = e^{z_o − m} / Σ e^{z_j − m}, m = max z (no overflow), summed in
-/// order of o. Returns m and the sum.
-fn softmax_column(z: &[f64], a: &mut [f64], n: usize, k: usize, r: usize) -> (f64, f64) {
-    let mut m = f64::NEG_INFINITY;
-    for o in 0..k {
-        m = m.max(z[o * n + r]);
-    }
-    let mut sum = 0.0;
-    for o in 0..k {
-        let e = (z[o * n + r] - m).exp();
-        a[o * n + r] = e;
-        sum += e;
-    }
-    for o in 0..k {
-        a[o * n + r] /= sum;
-    }
-    (m, sum)
 }
 
 /// Row-major n × d into unit-major (d × n), or back with the sizes swapped.
