@@ -280,7 +280,7 @@ fn accumulate(
         } else {
             0.0
         };
-        *g = l2 * w + sign + *g;
+        *g += l2 * w + sign; // g + (λ₂w + λ₁ sign w): the same sum as λ₂w + λ₁ sign w + g
     }
     kernels::row_sums(delta, n, grad.bias[l].as_mut_slice());
 }

@@ -6,6 +6,11 @@
 //! the same order as the plain loop its doc gives, so results do not depend
 //! on the blocking, the batch size or the instructions chosen.
 
+#![expect(
+    clippy::inline_always,
+    reason = "the kernels must inline into pulp's dispatch to get its instructions"
+)]
+
 use std::sync::LazyLock;
 
 use pulp::{Arch, Simd, WithSimd};
@@ -159,7 +164,6 @@ pub(crate) fn dots(a: &[f64], outs: usize, b: &[f64], ins: usize, n: usize, out:
 
 /// Rows o..o + BO and columns i..i + BI of [`dots`].
 #[inline(always)]
-#[expect(clippy::too_many_arguments, reason = "one kernel's buffers and sizes")]
 fn dots_block<const BO: usize, const BI: usize>(
     a: &[f64],
     b: &[f64],

@@ -46,6 +46,10 @@ impl OptimizerState {
         );
     }
 
+    #[expect(
+        clippy::inline_always,
+        reason = "inlined into pulp's dispatch, or it stays scalar"
+    )]
     #[inline(always)]
     fn step_scalar(&mut self, layers: &mut [Layer], grad: &Gradient) {
         self.steps = self.steps.saturating_add(1);
