@@ -127,7 +127,7 @@ pub fn tanh(z: f64) -> f64 {
 /// series to r¹³ (truncation below 1e-17), times 2ᵏ built from bits.
 #[inline(always)]
 #[must_use]
-fn exp_bounded(x: f64) -> f64 {
+pub(crate) fn exp_bounded(x: f64) -> f64 {
     // Σ r^j / j! by Estrin's scheme (pairs, then pairs of pairs): shorter
     // chains of dependent operations than Horner's, so a third faster here.
     const C: [f64; 14] = [

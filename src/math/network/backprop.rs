@@ -119,7 +119,7 @@ impl Backprop {
             if l == last {
                 let classes = matches!(target, BatchTarget::Classes(_));
                 let bufs = [&mut self.z[l][..], &mut rest[0][..], &mut self.lse[..]];
-                output_forward(layer, input, n, bufs, classes);
+                output_forward(layer, input, n, bufs, classes, false);
             } else {
                 layer.forward(input, n, &mut self.z[l], &mut rest[0]);
             }
@@ -222,16 +222,19 @@ pub(crate) fn log_sum_exp(z: &[f64], n: usize, k: usize, r: usize) -> f64 {
 }
 
 /// The output layer's forward pass for `n` points; for a classifier also
-/// log Σ e^z per point into `lse` (from the softmax's own sums).
+/// log Σ e^z per point into `lse` (from the softmax's own sums). `exact`:
+/// libm's e^x in the softmax, as prediction has it (else a polynomial's,
+/// within 2 ulp, for training).
 pub(crate) fn output_forward(
     layer: &Layer,
     x: &[f64],
     n: usize,
     [z, a, lse]: [&mut [f64]; 3],
     classes: bool,
+    exact: bool,
 ) {
     if layer.activation == Activation::Softmax {
-        layer.forward_softmax(x, n, z, a, lse);
+        layer.forward_softmax(x, n, [z, a, lse], exact);
     } else {
         layer.forward(x, n, z, a);
         if classes {
@@ -283,4 +286,103 @@ fn accumulate(
         *g += l2 * w + sign; // g + (λ₂w + λ₁ sign w): the same sum as λ₂w + λ₁ sign w + g
     }
     kernels::row_sums(delta, n, grad.bias[l].as_mut_slice());
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::{DMatrix, DVector};
+
+    use super::super::activation::{Activation, HIDDEN_ACTIVATIONS};
+    use super::super::model::Layer;
+    use super::super::problem::Target;
+    use super::loss_and_gradient;
+
+    fn noise(n: usize, rng: &mut fastrand::Rng) -> Vec<f64> {
+        (0..n).map(|_| 2.0 * rng.f64() - 1.0).collect()
+    }
+
+    /// Layers 5 → 7 → 6 → `out` (the blocked kernels' remainders in every
+    /// direction) with random weights and biases.
+    fn layers(
+        hidden: Activation,
+        out: usize,
+        last: Activation,
+        rng: &mut fastrand::Rng,
+    ) -> Vec<Layer> {
+        [(5, 7, hidden), (7, 6, hidden), (6, out, last)]
+            .into_iter()
+            .map(|(i, o, activation)| Layer {
+                weights: DMatrix::from_vec(o, i, noise(o * i, rng)),
+                bias: DVector::from_vec(noise(o, rng)),
+                activation,
+            })
+            .collect()
+    }
+
+    /// The batch's gradient, from the blocked kernels over all its rows at
+    /// once, is the mean of the rows' own gradients (each a batch of one),
+    /// penalties included, for 37 rows (not a multiple of any block).
+    #[test]
+    fn batched_gradient_is_the_mean_of_the_rows_gradients() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let n = 37;
+        for hidden in HIDDEN_ACTIVATIONS {
+            for classes in [true, false] {
+                let (out, last) = if classes {
+                    (3, Activation::Softmax)
+                } else {
+                    (1, Activation::Linear)
+                };
+                let net = layers(hidden, out, last, &mut rng);
+                let x: Vec<f64> = noise(n * 5, &mut rng).iter().map(|v| 2.0 * v).collect();
+                let target = if classes {
+                    Target::Classes {
+                        codes: (0..n).map(|_| rng.u32(0..3)).collect(),
+                        names: vec!["a".into(), "b".into(), "c".into()],
+                    }
+                } else {
+                    Target::Values(noise(n, &mut rng))
+                };
+                let one = |r: usize| match &target {
+                    Target::Classes { codes, names } => Target::Classes {
+                        codes: vec![codes[r]],
+                        names: names.clone(),
+                    },
+                    Target::Values(v) => Target::Values(vec![v[r]]),
+                };
+                let (l1, l2) = (0.01, 0.02);
+                let (j, batch) = loss_and_gradient(&net, &x, &target, l1, l2);
+                let rows: Vec<_> = (0..n)
+                    .map(|r| loss_and_gradient(&net, &x[r * 5..(r + 1) * 5], &one(r), l1, l2))
+                    .collect();
+                let mean_j = rows.iter().map(|(j, _)| j).sum::<f64>() / n as f64;
+                assert!(
+                    (j - mean_j).abs() <= 1e-12 * (1.0 + j.abs()),
+                    "{hidden}: {j} vs {mean_j}"
+                );
+                for l in 0..net.len() {
+                    let mut w = vec![0.0; batch.weights[l].len()];
+                    let mut b = vec![0.0; batch.bias[l].len()];
+                    for (_, g) in &rows {
+                        for (s, v) in w.iter_mut().zip(g.weights[l].iter()) {
+                            *s += v / n as f64;
+                        }
+                        for (s, v) in b.iter_mut().zip(g.bias[l].iter()) {
+                            *s += v / n as f64;
+                        }
+                    }
+                    for (got, want) in batch.weights[l]
+                        .iter()
+                        .zip(&w)
+                        .chain(batch.bias[l].iter().zip(&b))
+                    {
+                        assert!(
+                            (got - want).abs() <= 1e-12 * (1.0 + want.abs()),
+                            "{hidden} classes={classes} layer {l}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::activation::{Activation, tanh};
+use super::activation::{Activation, exp_bounded, tanh};
 
 /// The instruction set, detected once.
 static ARCH: LazyLock<Arch> = LazyLock::new(Arch::new);
@@ -314,15 +314,26 @@ pub(crate) fn times_derivative(act: Activation, d: &mut [f64], z: &[f64], a: &[f
 /// p_o = e^{z_o − m} / Σ e^{z_j − m} with m = max z (no overflow), summed in
 /// order of o; with `lse`, also log Σ e^z = m + ln Σ e^{z_j − m} per point.
 /// [`ROWS`] points at a time, so the max, the sums and the divisions run
-/// along the batch (libm's e^x, one number at a time, stays: a trained
-/// network's probabilities match a plain loop's to the bit).
-pub(crate) fn softmax(z: &[f64], a: &mut [f64], n: usize, k: usize, lse: Option<&mut [f64]>) {
+/// along the batch. `exact`: libm's e^x (one number at a time), so that a
+/// network's probabilities (prediction, the statistics) match a plain loop's
+/// to the bit; otherwise (training's forward pass) e^x by a polynomial within
+/// 2 ulp of it, in vector registers (below e^−700 it gives e^−700, as good
+/// as 0 beside the largest term's 1).
+pub(crate) fn softmax(
+    z: &[f64],
+    a: &mut [f64],
+    n: usize,
+    k: usize,
+    lse: Option<&mut [f64]>,
+    exact: bool,
+) {
     struct Op<'a> {
         z: &'a [f64],
         a: &'a mut [f64],
         n: usize,
         k: usize,
         lse: Option<&'a mut [f64]>,
+        exact: bool,
     }
     impl WithSimd for Op<'_> {
         type Output = ();
@@ -333,59 +344,93 @@ pub(crate) fn softmax(z: &[f64], a: &mut [f64], n: usize, k: usize, lse: Option<
                 a,
                 n,
                 k,
-                mut lse,
+                lse,
+                exact,
             } = self;
-            let full = n - n % ROWS;
-            for r0 in (0..full).step_by(ROWS) {
-                let mut m = [f64::NEG_INFINITY; ROWS];
-                for o in 0..k {
-                    for (m, &v) in m.iter_mut().zip(&z[o * n + r0..o * n + r0 + ROWS]) {
-                        *m = m.max(v);
-                    }
-                }
-                let mut sum = [0.0; ROWS];
-                for o in 0..k {
-                    let zo = &z[o * n + r0..o * n + r0 + ROWS];
-                    let ao = &mut a[o * n + r0..o * n + r0 + ROWS];
-                    for (((p, &v), s), &m) in ao.iter_mut().zip(zo).zip(&mut sum).zip(&m) {
-                        let e = (v - m).exp();
-                        *p = e;
-                        *s += e;
-                    }
-                }
-                for o in 0..k {
-                    for (p, &s) in a[o * n + r0..o * n + r0 + ROWS].iter_mut().zip(&sum) {
-                        *p /= s;
-                    }
-                }
-                if let Some(lse) = lse.as_deref_mut() {
-                    for ((l, &m), &s) in lse[r0..r0 + ROWS].iter_mut().zip(&m).zip(&sum) {
-                        *l = m + s.ln();
-                    }
-                }
-            }
-            for r in full..n {
-                let mut m = f64::NEG_INFINITY;
-                for o in 0..k {
-                    m = m.max(z[o * n + r]);
-                }
-                let mut sum = 0.0;
-                for o in 0..k {
-                    let e = (z[o * n + r] - m).exp();
-                    a[o * n + r] = e;
-                    sum += e;
-                }
-                for o in 0..k {
-                    a[o * n + r] /= sum;
-                }
-                if let Some(lse) = lse.as_deref_mut() {
-                    lse[r] = m + sum.ln();
-                }
+            if exact {
+                softmax_rows::<true>(z, a, n, k, lse);
+            } else {
+                softmax_rows::<false>(z, a, n, k, lse);
             }
         }
     }
     assert!(z.len() >= n * k && a.len() >= n * k && lse.as_ref().is_none_or(|l| l.len() >= n));
-    ARCH.dispatch(Op { z, a, n, k, lse });
+    ARCH.dispatch(Op {
+        z,
+        a,
+        n,
+        k,
+        lse,
+        exact,
+    });
+}
+
+/// e^x: libm's if `EXACT`, else the polynomial's (x clamped below at −700).
+#[inline(always)]
+fn exp<const EXACT: bool>(x: f64) -> f64 {
+    if EXACT {
+        x.exp()
+    } else {
+        exp_bounded(if x < -700.0 { -700.0 } else { x })
+    }
+}
+
+/// The body of [`softmax`].
+#[inline(always)]
+fn softmax_rows<const EXACT: bool>(
+    z: &[f64],
+    a: &mut [f64],
+    n: usize,
+    k: usize,
+    mut lse: Option<&mut [f64]>,
+) {
+    let full = n - n % ROWS;
+    for r0 in (0..full).step_by(ROWS) {
+        let mut m = [f64::NEG_INFINITY; ROWS];
+        for o in 0..k {
+            for (m, &v) in m.iter_mut().zip(&z[o * n + r0..o * n + r0 + ROWS]) {
+                *m = m.max(v);
+            }
+        }
+        let mut sum = [0.0; ROWS];
+        for o in 0..k {
+            // Fixed-size arrays: the polynomial e^x runs in vector registers.
+            let zo: &[f64; ROWS] = z[o * n + r0..o * n + r0 + ROWS].try_into().expect("ROWS");
+            let e: [f64; ROWS] = std::array::from_fn(|j| exp::<EXACT>(zo[j] - m[j]));
+            for (s, e) in sum.iter_mut().zip(&e) {
+                *s += e;
+            }
+            a[o * n + r0..o * n + r0 + ROWS].copy_from_slice(&e);
+        }
+        for o in 0..k {
+            for (p, &s) in a[o * n + r0..o * n + r0 + ROWS].iter_mut().zip(&sum) {
+                *p /= s;
+            }
+        }
+        if let Some(lse) = lse.as_deref_mut() {
+            for ((l, &m), &s) in lse[r0..r0 + ROWS].iter_mut().zip(&m).zip(&sum) {
+                *l = m + s.ln();
+            }
+        }
+    }
+    for r in full..n {
+        let mut m = f64::NEG_INFINITY;
+        for o in 0..k {
+            m = m.max(z[o * n + r]);
+        }
+        let mut sum = 0.0;
+        for o in 0..k {
+            let e = exp::<EXACT>(z[o * n + r] - m);
+            a[o * n + r] = e;
+            sum += e;
+        }
+        for o in 0..k {
+            a[o * n + r] /= sum;
+        }
+        if let Some(lse) = lse.as_deref_mut() {
+            lse[r] = m + sum.ln();
+        }
+    }
 }
 
 /// out_o = Σ_r v_o[r] (v: out.len() × n, unit-major), each summed in order
@@ -509,7 +554,8 @@ mod tests {
         }
     }
     /// The batched softmax gives, to the bit, each point's plain softmax
-    /// and log Σ e^z (the loss's), for batch sizes around the block.
+    /// and log Σ e^z (the loss's), for batch sizes around the block; the
+    /// training's, by the polynomial e^x, within 1e-15 of them.
     #[test]
     fn batched_softmax_equals_the_plain_one_to_the_bit() {
         for n in [1, 7, 8, 9, 23] {
@@ -517,7 +563,13 @@ mod tests {
             let z: Vec<f64> = noise(n * k, 5).iter().map(|v| 40.0 * v).collect();
             let mut a = vec![f64::NAN; n * k];
             let mut lse = vec![f64::NAN; n];
-            softmax(&z, &mut a, n, k, Some(&mut lse));
+            softmax(&z, &mut a, n, k, Some(&mut lse), true);
+            let mut fast = vec![f64::NAN; n * k];
+            let mut fast_lse = vec![f64::NAN; n];
+            softmax(&z, &mut fast, n, k, Some(&mut fast_lse), false);
+            for (f, e) in fast.iter().zip(&a).chain(fast_lse.iter().zip(&lse)) {
+                assert!((f - e).abs() <= 1e-15 * e.abs().max(1e-300), "{f} vs {e}");
+            }
             for r in 0..n {
                 let col: Vec<f64> = (0..k).map(|o| z[o * n + r]).collect();
                 let m = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);

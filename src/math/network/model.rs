@@ -64,7 +64,7 @@ impl Layer {
     pub(crate) fn activate(&self, z: &[f64], a: &mut [f64], n: usize) {
         let k = self.outputs();
         if self.activation == Activation::Softmax {
-            kernels::softmax(z, a, n, k, None);
+            kernels::softmax(z, a, n, k, None, true);
         } else {
             kernels::activate(self.activation, &z[..n * k], &mut a[..n * k]);
         }
@@ -83,19 +83,19 @@ impl Layer {
 
     /// [`forward`](Self::forward) of a softmax layer that also keeps, per
     /// point, log Σ_o e^{z_o} (in `lse`, computed as `log_sum_exp` does:
-    /// m + ln Σ e^{z_o − m}) for the loss.
+    /// m + ln Σ e^{z_o − m}) for the loss. Not `exact`: e^x by a polynomial
+    /// within 2 ulp of libm's (training's forward pass; see `kernels::softmax`).
     pub(crate) fn forward_softmax(
         &self,
         x: &[f64],
         n: usize,
-        z: &mut [f64],
-        a: &mut [f64],
-        lse: &mut [f64],
+        [z, a, lse]: [&mut [f64]; 3],
+        exact: bool,
     ) {
         let k = self.outputs();
         self.linear(x, n, z);
         self.add_bias(&mut z[..n * k], n);
-        kernels::softmax(z, a, n, k, Some(lse));
+        kernels::softmax(z, a, n, k, Some(lse), exact);
     }
 }
 

@@ -415,7 +415,7 @@ impl Trainer {
             for (l, layer) in layers.iter().enumerate() {
                 let input = if l == 0 { x } else { &current[..] };
                 if l == last {
-                    output_forward(layer, input, m, [z, a, lse], classifier);
+                    output_forward(layer, input, m, [z, a, lse], classifier, true);
                 } else {
                     layer.forward(input, m, z, a);
                 }
