@@ -79,6 +79,9 @@ pub(crate) struct Backprop {
     delta_prev: Vec<f64>,
     /// log Σ e^z per point of a softmax output (for the loss).
     lse: Vec<f64>,
+    /// A layer's input point by point (capacity × its inputs), and δ xᵀ
+    /// row-major (units × inputs): the gradient's scratch.
+    scratch: [Vec<f64>; 2],
     pub(crate) grad: Gradient,
 }
 
@@ -97,6 +100,10 @@ impl Backprop {
             delta: vec![0.0; capacity * widest],
             delta_prev: vec![0.0; capacity * widest],
             lse: vec![0.0; capacity],
+            scratch: [
+                vec![0.0; capacity * layers.iter().map(Layer::inputs).max().unwrap_or(1)],
+                vec![0.0; layers.iter().map(|l| l.weights.len()).max().unwrap_or(1)],
+            ],
             grad: Gradient::zeros_like(layers),
         }
     }
@@ -139,7 +146,17 @@ impl Backprop {
             let (din, dout) = (layer.inputs(), layer.outputs());
             let input = if l == 0 { x } else { &self.a[l - 1][..] };
             let delta = &self.delta[..n * dout];
-            accumulate(layer, input, delta, n, &mut self.grad, l, l1, l2);
+            let [rows, gt] = &mut self.scratch;
+            accumulate(
+                layer,
+                input,
+                delta,
+                n,
+                [rows, gt],
+                &mut self.grad,
+                l,
+                (l1, l2),
+            );
             if l > 0 {
                 // δ_{l−1} = Wᵀ δ_l (Wᵀ_io = W_oi at o + i·out), summed in
                 // order of o, then ⊙ σ'(z_{l−1}).
@@ -259,31 +276,54 @@ pub(crate) fn penalty(layers: &[Layer], l1: f64, l2: f64) -> f64 {
 }
 
 /// ∂J/∂W = δ inputᵀ + λ₂ W + λ₁ sign W and ∂J/∂b = Σ δ for layer `l`
-/// (δ: out × n, input: in × n, unit-major).
+/// (δ: out × n, input: in × n, unit-major). δ inputᵀ_oi = Σ_r δ_o[r] x_i[r],
+/// summed in order of r: W x's kernel with the points as the summed index
+/// and the inputs along the vector registers (the input copied point by
+/// point into `rows` first), into `gt` row-major.
 #[expect(clippy::too_many_arguments, reason = "one kernel's buffers and sizes")]
 fn accumulate(
     layer: &Layer,
     input: &[f64],
     delta: &[f64],
     n: usize,
+    [rows, gt]: [&mut [f64]; 2],
     grad: &mut Gradient,
     l: usize,
-    l1: f64,
-    l2: f64,
+    (l1, l2): (f64, f64),
 ) {
     let (din, dout) = (layer.inputs(), layer.outputs());
-    let gw = &mut grad.weights[l];
-    // Σ_r δ_o[r] x_i[r] for every (o, i), then the penalties' terms.
-    kernels::dots(delta, dout, input, din, n, gw.as_mut_slice());
-    for (g, &w) in gw.as_mut_slice().iter_mut().zip(layer.weights.as_slice()) {
-        let sign = if w > 0.0 {
-            l1
-        } else if w < 0.0 {
-            -l1
-        } else {
-            0.0
-        };
-        *g += l2 * w + sign; // g + (λ₂w + λ₁ sign w): the same sum as λ₂w + λ₁ sign w + g
+    let rows = &mut rows[..n * din];
+    for (r, row) in rows.chunks_exact_mut(din.max(1)).enumerate() {
+        for (i, v) in row.iter_mut().enumerate() {
+            *v = input[i * n + r];
+        }
+    }
+    let d = Coef {
+        data: delta,
+        rows: dout,
+        cols: n,
+        row_stride: n,
+        col_stride: 1,
+    };
+    let gt = &mut gt[..dout * din];
+    kernels::combine(d, rows, din, gt);
+    // W and the gradient are column-major: (o, i) at o + i·out.
+    let gw = grad.weights[l].as_mut_slice();
+    for (i, (g, w)) in gw
+        .chunks_exact_mut(dout)
+        .zip(layer.weights.as_slice().chunks_exact(dout))
+        .enumerate()
+    {
+        for (o, (g, &w)) in g.iter_mut().zip(w).enumerate() {
+            let sign = if w > 0.0 {
+                l1
+            } else if w < 0.0 {
+                -l1
+            } else {
+                0.0
+            };
+            *g = l2 * w + sign + gt[o * din + i];
+        }
     }
     kernels::row_sums(delta, n, grad.bias[l].as_mut_slice());
 }

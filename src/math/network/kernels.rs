@@ -110,121 +110,6 @@ fn combine_block<const B: usize>(c: Coef<'_>, o: usize, input: &[f64], n: usize,
     }
 }
 
-/// out[(o, i)] (column-major, `outs` rows) = Σ_r a_o[r] · b_i[r] over `n`
-/// points (a: outs × n, b: ins × n, unit-major), each as [`dot`] sums it.
-pub(crate) fn dots(a: &[f64], outs: usize, b: &[f64], ins: usize, n: usize, out: &mut [f64]) {
-    struct Op<'a> {
-        a: &'a [f64],
-        outs: usize,
-        b: &'a [f64],
-        ins: usize,
-        n: usize,
-        out: &'a mut [f64],
-    }
-    impl WithSimd for Op<'_> {
-        type Output = ();
-        #[inline(always)]
-        fn with_simd<S: Simd>(self, _: S) {
-            let Self {
-                a,
-                outs,
-                b,
-                ins,
-                n,
-                out,
-            } = self;
-            let mut o = 0;
-            while o < outs {
-                let bo = if o + 4 <= outs { 4 } else { 1 };
-                let mut i = 0;
-                while i < ins {
-                    let bi = if i + 2 <= ins { 2 } else { 1 };
-                    match (bo, bi) {
-                        (4, 2) => dots_block::<4, 2>(a, b, n, o, i, outs, out),
-                        (4, _) => dots_block::<4, 1>(a, b, n, o, i, outs, out),
-                        (_, 2) => dots_block::<1, 2>(a, b, n, o, i, outs, out),
-                        _ => dots_block::<1, 1>(a, b, n, o, i, outs, out),
-                    }
-                    i += bi;
-                }
-                o += bo;
-            }
-        }
-    }
-    assert!(a.len() >= outs * n && b.len() >= ins * n && out.len() >= outs * ins);
-    ARCH.dispatch(Op {
-        a,
-        outs,
-        b,
-        ins,
-        n,
-        out,
-    });
-}
-
-/// Rows o..o + BO and columns i..i + BI of [`dots`].
-#[inline(always)]
-fn dots_block<const BO: usize, const BI: usize>(
-    a: &[f64],
-    b: &[f64],
-    n: usize,
-    o: usize,
-    i: usize,
-    outs: usize,
-    out: &mut [f64],
-) {
-    let full = n - n % 4;
-    let mut acc = [[[0.0; 4]; BI]; BO];
-    for r0 in (0..full).step_by(4) {
-        let y: [&[f64; 4]; BI] = std::array::from_fn(|q| quad(b, (i + q) * n + r0));
-        for (p, row) in acc.iter_mut().enumerate() {
-            let x = quad(a, (o + p) * n + r0);
-            for (s, y) in row.iter_mut().zip(y) {
-                mul_add4(s, x, y);
-            }
-        }
-    }
-    for (p, row) in acc.iter().enumerate() {
-        for (q, s) in row.iter().enumerate() {
-            let x = &a[(o + p) * n + full..(o + p + 1) * n];
-            let y = &b[(i + q) * n + full..(i + q + 1) * n];
-            let tail: f64 = x.iter().zip(y).map(|(x, y)| x * y).sum();
-            out[(i + q) * outs + o + p] = (s[0] + s[1]) + (s[2] + s[3]) + tail;
-        }
-    }
-}
-
-/// v[at..at + 4].
-#[inline(always)]
-fn quad(v: &[f64], at: usize) -> &[f64; 4] {
-    <&[f64; 4]>::try_from(&v[at..at + 4]).expect("4 numbers")
-}
-
-/// s += x ⊙ y, lane by lane.
-#[inline(always)]
-fn mul_add4(s: &mut [f64; 4], x: &[f64; 4], y: &[f64; 4]) {
-    for j in 0..4 {
-        s[j] += x[j] * y[j];
-    }
-}
-
-/// Σ_r a_r b_r with four running sums (the order is fixed, so the result is
-/// the same every time): the sum [`dots`] computes for each pair.
-#[cfg(test)]
-#[must_use]
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut s = [0.0; 4];
-    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ar, br) = (ac.remainder(), bc.remainder());
-    for (x, y) in ac.zip(bc) {
-        for j in 0..4 {
-            s[j] += x[j] * y[j];
-        }
-    }
-    let tail: f64 = ar.iter().zip(br).map(|(x, y)| x * y).sum();
-    (s[0] + s[1]) + (s[2] + s[3]) + tail
-}
-
 /// z += b (b: one per unit, z: unit-major, `n` points per unit), then
 /// a = σ(z) for an element-wise σ (not softmax).
 pub(crate) fn bias_activate(act: Activation, bias: &[f64], z: &mut [f64], a: &mut [f64], n: usize) {
@@ -472,8 +357,9 @@ mod tests {
         (0..n).map(|_| 2.0 * rng.f64() - 1.0).collect()
     }
 
-    /// Every size around the blocks (rows, outputs and inputs not multiples
-    /// of 8, 4 or 2) gives, to the bit, the plain loop's sums.
+    /// Every size around the blocks (points, outputs and inputs not
+    /// multiples of 8 or 4) gives, to the bit, the plain loops' sums, for
+    /// W x, Wᵀ δ and δ xᵀ.
     #[test]
     fn blocked_products_equal_the_plain_loops_to_the_bit() {
         for n in [1, 3, 4, 7, 8, 9, 16, 29, 64] {
@@ -519,13 +405,25 @@ mod tests {
                             assert_eq!(p[i * n + r].to_bits(), s.to_bits(), "{n} {outs} {ins}");
                         }
                     }
-                    // Gradient: δ xᵀ.
+                    // The gradient: δ xᵀ, the points summed (x point by point).
+                    let by_point: Vec<f64> =
+                        (0..n * ins).map(|j| x[(j % ins) * n + j / ins]).collect();
+                    let deltas = Coef {
+                        data: &d,
+                        rows: outs,
+                        cols: n,
+                        row_stride: n,
+                        col_stride: 1,
+                    };
                     let mut g = vec![f64::NAN; outs * ins];
-                    dots(&d, outs, &x, ins, n, &mut g);
+                    combine(deltas, &by_point, ins, &mut g);
                     for o in 0..outs {
                         for i in 0..ins {
-                            let want = dot(&d[o * n..(o + 1) * n], &x[i * n..(i + 1) * n]);
-                            assert_eq!(g[i * outs + o].to_bits(), want.to_bits());
+                            let mut s = 0.0;
+                            for r in 0..n {
+                                s += x[i * n + r] * d[o * n + r];
+                            }
+                            assert_eq!(g[o * ins + i].to_bits(), s.to_bits(), "{n} {outs} {ins}");
                         }
                     }
                 }
