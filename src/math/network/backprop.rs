@@ -60,10 +60,7 @@ pub fn loss_and_gradient(
         Target::Classes { codes, .. } => BatchTarget::Classes(codes),
         Target::Values(v) => BatchTarget::Values(v),
     };
-    let n = target.len();
-    let f = layers.first().map_or(1, Layer::inputs);
-    let xt = super::model::transpose(x, n, f);
-    let j = b.run(layers, &xt, n, t, l1, l2);
+    let j = b.run(layers, x, target.len(), t, l1, l2);
     (j, b.grad)
 }
 
@@ -79,8 +76,11 @@ pub(crate) struct Backprop {
     delta_prev: Vec<f64>,
     /// log Σ e^z per point of a softmax output (for the loss).
     lse: Vec<f64>,
-    /// A layer's input point by point (capacity × its inputs), and δ xᵀ
-    /// row-major (units × inputs): the gradient's scratch.
+    /// The batch unit-major (features × capacity: each feature's values
+    /// for the points, one after the other), for the forward pass.
+    x: Vec<f64>,
+    /// A hidden layer's input point by point (capacity × its inputs), and
+    /// δ xᵀ row-major (units × inputs): the gradient's scratch.
     scratch: [Vec<f64>; 2],
     pub(crate) grad: Gradient,
 }
@@ -100,6 +100,7 @@ impl Backprop {
             delta: vec![0.0; capacity * widest],
             delta_prev: vec![0.0; capacity * widest],
             lse: vec![0.0; capacity],
+            x: vec![0.0; capacity * layers.first().map_or(1, Layer::inputs)],
             scratch: [
                 vec![0.0; capacity * layers.iter().map(Layer::inputs).max().unwrap_or(1)],
                 vec![0.0; layers.iter().map(|l| l.weights.len()).max().unwrap_or(1)],
@@ -108,18 +109,30 @@ impl Backprop {
         }
     }
 
-    /// Forward and backward over `n` points of `x` (unit-major, see
-    /// [`Layer::linear`]); returns J and leaves the gradient in `self.grad`.
+    /// Forward and backward over the `n` points of `x_rows` (row-major:
+    /// a point's features together, as the gradient of the first layer
+    /// reads them; copied unit-major, see [`Layer::linear`], for the forward
+    /// pass); returns J and leaves the gradient in `self.grad`.
     pub(crate) fn run(
         &mut self,
         layers: &[Layer],
-        x: &[f64],
+        x_rows: &[f64],
         n: usize,
         target: BatchTarget<'_>,
         l1: f64,
         l2: f64,
     ) -> f64 {
         let last = layers.len() - 1;
+        let f = layers[0].inputs();
+        let x = &mut self.x[..f * n];
+        // Unit-major, written in order (each feature's values read a
+        // stride apart, from the few cache lines the batch fills).
+        for (j, column) in x.chunks_exact_mut(n.max(1)).enumerate() {
+            for (i, v) in column.iter_mut().enumerate() {
+                *v = x_rows[i * f + j];
+            }
+        }
+        let x = &self.x[..f * n];
         for (l, layer) in layers.iter().enumerate() {
             let (done, rest) = self.a.split_at_mut(l);
             let input = if l == 0 { x } else { &done[l - 1][..] };
@@ -144,19 +157,23 @@ impl Backprop {
         for l in (0..layers.len()).rev() {
             let layer = &layers[l];
             let (din, dout) = (layer.inputs(), layer.outputs());
-            let input = if l == 0 { x } else { &self.a[l - 1][..] };
             let delta = &self.delta[..n * dout];
             let [rows, gt] = &mut self.scratch;
-            accumulate(
-                layer,
-                input,
-                delta,
-                n,
-                [rows, gt],
-                &mut self.grad,
-                l,
-                (l1, l2),
-            );
+            // The layer's input point by point: the batch as given, or the
+            // activations below copied so.
+            let rows: &[f64] = if l == 0 {
+                &x_rows[..n * din]
+            } else {
+                let below = &self.a[l - 1];
+                let rows = &mut rows[..n * din];
+                for (r, row) in rows.chunks_exact_mut(din.max(1)).enumerate() {
+                    for (i, v) in row.iter_mut().enumerate() {
+                        *v = below[i * n + r];
+                    }
+                }
+                rows
+            };
+            accumulate(layer, rows, delta, n, gt, &mut self.grad, l, (l1, l2));
             if l > 0 {
                 // δ_{l−1} = Wᵀ δ_l (Wᵀ_io = W_oi at o + i·out), summed in
                 // order of o, then ⊙ σ'(z_{l−1}).
@@ -276,28 +293,22 @@ pub(crate) fn penalty(layers: &[Layer], l1: f64, l2: f64) -> f64 {
 }
 
 /// ∂J/∂W = δ inputᵀ + λ₂ W + λ₁ sign W and ∂J/∂b = Σ δ for layer `l`
-/// (δ: out × n, input: in × n, unit-major). δ inputᵀ_oi = Σ_r δ_o[r] x_i[r],
-/// summed in order of r: W x's kernel with the points as the summed index
-/// and the inputs along the vector registers (the input copied point by
-/// point into `rows` first), into `gt` row-major.
+/// (δ: out × n, unit-major; `rows`: the input point by point, n × in).
+/// δ inputᵀ_oi = Σ_r δ_o[r] x_i[r], summed in order of r: W x's kernel with
+/// the points as the summed index and the inputs along the vector
+/// registers, into `gt` row-major.
 #[expect(clippy::too_many_arguments, reason = "one kernel's buffers and sizes")]
 fn accumulate(
     layer: &Layer,
-    input: &[f64],
+    rows: &[f64],
     delta: &[f64],
     n: usize,
-    [rows, gt]: [&mut [f64]; 2],
+    gt: &mut [f64],
     grad: &mut Gradient,
     l: usize,
     (l1, l2): (f64, f64),
 ) {
     let (din, dout) = (layer.inputs(), layer.outputs());
-    let rows = &mut rows[..n * din];
-    for (r, row) in rows.chunks_exact_mut(din.max(1)).enumerate() {
-        for (i, v) in row.iter_mut().enumerate() {
-            *v = input[i * n + r];
-        }
-    }
     let d = Coef {
         data: delta,
         rows: dout,

@@ -48,8 +48,6 @@ pub struct Trainer {
     split: Split,
     /// Every row's prepared features (n × features, row-major).
     x: Vec<f64>,
-    /// The same, unit-major (features × n): a batch is gathered from it.
-    xt: Vec<f64>,
     target: Target,
     optimizer: OptimizerState,
     rng: fastrand::Rng,
@@ -149,7 +147,6 @@ impl Trainer {
             batch_codes: Vec::with_capacity(batch),
             batch_values: Vec::with_capacity(batch),
             eval_x: [chunked(&x, f, &split.train), chunked(&x, f, &split.test)],
-            xt: super::model::transpose(&x, n, f),
             eval: [
                 vec![0.0; EVAL_CHUNK * widest],
                 vec![0.0; EVAL_CHUNK * widest],
@@ -215,7 +212,7 @@ impl Trainer {
         let Self {
             config,
             network,
-            xt,
+            x,
             target,
             optimizer,
             rng,
@@ -230,7 +227,9 @@ impl Trainer {
         rng.shuffle(order);
         for rows in order.chunks(config.batch_size) {
             let m = rows.len();
-            gather_columns(xt, f, rows, &mut batch_x[..m * f]);
+            for (dest, &r) in batch_x.chunks_exact_mut(f.max(1)).zip(rows) {
+                dest.copy_from_slice(&x[r * f..(r + 1) * f]);
+            }
             let t = match target {
                 Target::Classes { codes, .. } => {
                     batch_codes.clear();
@@ -466,21 +465,6 @@ fn gather(x: &[f64], f: usize, rows: &[usize], out: &mut [f64]) {
     for (i, &r) in rows.iter().enumerate() {
         for (j, &v) in x[r * f..(r + 1) * f].iter().enumerate() {
             out[j * m + i] = v;
-        }
-    }
-}
-
-/// Rows `rows` of unit-major `xt` (each feature's values for every row, one
-/// after the other) into `out`, unit-major (feature j of the i-th chosen row
-/// at j·rows.len() + i): the same numbers as [`gather`], written in order.
-fn gather_columns(xt: &[f64], f: usize, rows: &[usize], out: &mut [f64]) {
-    let n = xt.len() / f.max(1);
-    for (column, dest) in xt
-        .chunks_exact(n.max(1))
-        .zip(out.chunks_exact_mut(rows.len().max(1)))
-    {
-        for (d, &r) in dest.iter_mut().zip(rows) {
-            *d = column[r];
         }
     }
 }
