@@ -6,6 +6,7 @@ scikit-learn` if missing):
 
     python3 benches/net_vs_sklearn.py            # builds target/release/eigenlens if missing
     python3 benches/net_vs_sklearn.py --build    # rebuild it first (cargo build --release)
+    python3 benches/net_vs_sklearn.py --binary OLD/eigenlens   # time another build (before/after)
 
 What it does, for each dataset (1,000 points of the 2D sets circles, xor,
 gauss, spiral and moons, made here by the formulas of src/data/playground.rs;
@@ -23,7 +24,9 @@ and the 8×8 digits that scikit-learn ships):
   (scikit-learn / eigenlens: above 1 means eigenlens is faster).
 
 Both sides run on one core (scikit-learn's small matrix products do not
-profit from more; OMP/OPENBLAS threads are set to 1 to be fair).
+profit from more; OMP/OPENBLAS threads are set to 1 to be fair). The
+1-minute load average is printed before and after: other work on the machine
+slows both sides, not always equally.
 """
 
 import json
@@ -171,10 +174,21 @@ def eigenlens_fit(path, layers, activation, rate, batch, epochs):
     return best / epochs, acc
 
 
+def load_average():
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
+
+
 def main():
-    if "--build" in sys.argv or not BINARY.exists():
+    global BINARY
+    if "--binary" in sys.argv:
+        BINARY = Path(sys.argv[sys.argv.index("--binary") + 1]).resolve()
+    elif "--build" in sys.argv or not BINARY.exists():
         subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
     DATA.mkdir(parents=True, exist_ok=True)
+    print(f"{BINARY}; 1-minute load average {load_average()}")
     print(f"{'dataset':<8} {'rows':>5} {'layers':>7} {'act':>5} {'epochs':>6}  "
           f"{'sklearn ms/epoch':>16} {'eigenlens ms/epoch':>18} {'ratio':>7}  "
           f"{'sklearn acc':>11} {'eigenlens acc':>13}")
@@ -187,6 +201,7 @@ def main():
         print(f"{name:<8} {len(y):>5} {','.join(map(str, layers)):>7} {activation:>5} {epochs:>6}  "
               f"{s_time * 1e3:>16.3f} {e_time * 1e3:>18.3f} {s_time / e_time:>6.1f}×  "
               f"{s_acc:>11.4f} {e_acc:>13.4f}")
+    print(f"1-minute load average {load_average()}")
 
 
 if __name__ == "__main__":

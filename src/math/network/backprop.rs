@@ -11,6 +11,8 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::activation::Activation;
+use super::kernels::{self, Coef};
 use super::model::Layer;
 use super::problem::Target;
 
@@ -58,10 +60,7 @@ pub fn loss_and_gradient(
         Target::Classes { codes, .. } => BatchTarget::Classes(codes),
         Target::Values(v) => BatchTarget::Values(v),
     };
-    let n = target.len();
-    let f = layers.first().map_or(1, Layer::inputs);
-    let xt = super::model::transpose(x, n, f);
-    let j = b.run(layers, &xt, n, t, l1, l2);
+    let j = b.run(layers, x, target.len(), t, l1, l2);
     (j, b.grad)
 }
 
@@ -75,6 +74,14 @@ pub(crate) struct Backprop {
     a: Vec<Vec<f64>>,
     delta: Vec<f64>,
     delta_prev: Vec<f64>,
+    /// log Σ e^z per point of a softmax output (for the loss).
+    lse: Vec<f64>,
+    /// The batch unit-major (features × capacity: each feature's values
+    /// for the points, one after the other), for the forward pass.
+    x: Vec<f64>,
+    /// A hidden layer's input point by point (capacity × its inputs), and
+    /// δ xᵀ row-major (units × inputs): the gradient's scratch.
+    scratch: [Vec<f64>; 2],
     pub(crate) grad: Gradient,
 }
 
@@ -92,53 +99,100 @@ impl Backprop {
                 .collect(),
             delta: vec![0.0; capacity * widest],
             delta_prev: vec![0.0; capacity * widest],
+            lse: vec![0.0; capacity],
+            x: vec![0.0; capacity * layers.first().map_or(1, Layer::inputs)],
+            scratch: [
+                vec![0.0; capacity * layers.iter().map(Layer::inputs).max().unwrap_or(1)],
+                vec![0.0; layers.iter().map(|l| l.weights.len()).max().unwrap_or(1)],
+            ],
             grad: Gradient::zeros_like(layers),
         }
     }
 
-    /// Forward and backward over `n` points of `x` (unit-major, see
-    /// [`Layer::linear`]); returns J and leaves the gradient in `self.grad`.
+    /// Forward and backward over the `n` points of `x_rows` (row-major:
+    /// a point's features together, as the gradient of the first layer
+    /// reads them; copied unit-major, see [`Layer::linear`], for the forward
+    /// pass); returns J and leaves the gradient in `self.grad`.
     pub(crate) fn run(
         &mut self,
         layers: &[Layer],
-        x: &[f64],
+        x_rows: &[f64],
         n: usize,
         target: BatchTarget<'_>,
         l1: f64,
         l2: f64,
     ) -> f64 {
+        let last = layers.len() - 1;
+        let f = layers[0].inputs();
+        let x = &mut self.x[..f * n];
+        // Unit-major, written in order (each feature's values read a
+        // stride apart, from the few cache lines the batch fills).
+        for (j, column) in x.chunks_exact_mut(n.max(1)).enumerate() {
+            for (i, v) in column.iter_mut().enumerate() {
+                *v = x_rows[i * f + j];
+            }
+        }
+        let x = &self.x[..f * n];
         for (l, layer) in layers.iter().enumerate() {
             let (done, rest) = self.a.split_at_mut(l);
             let input = if l == 0 { x } else { &done[l - 1][..] };
-            layer.forward(input, n, &mut self.z[l], &mut rest[0]);
+            if l == last {
+                let classes = matches!(target, BatchTarget::Classes(_));
+                let bufs = [&mut self.z[l][..], &mut rest[0][..], &mut self.lse[..]];
+                output_forward(layer, input, n, bufs, classes, false);
+            } else {
+                layer.forward(input, n, &mut self.z[l], &mut rest[0]);
+            }
         }
-        let last = layers.len() - 1;
         let k = layers[last].outputs();
-        let loss = output_delta(&self.z[last], &self.a[last], k, n, target, &mut self.delta);
+        let loss = output_delta(
+            &self.lse,
+            &self.z[last],
+            &self.a[last],
+            k,
+            n,
+            target,
+            &mut self.delta,
+        );
         for l in (0..layers.len()).rev() {
             let layer = &layers[l];
             let (din, dout) = (layer.inputs(), layer.outputs());
-            let input = if l == 0 { x } else { &self.a[l - 1][..] };
             let delta = &self.delta[..n * dout];
-            accumulate(layer, input, delta, n, &mut self.grad, l, l1, l2);
-            if l > 0 {
-                let below = layers[l - 1].activation;
-                let prev = &mut self.delta_prev[..n * din];
-                for i in 0..din {
-                    let dp = &mut prev[i * n..(i + 1) * n];
-                    dp.fill(0.0);
-                    for o in 0..dout {
-                        let w = layer.weights[(o, i)];
-                        for (p, d) in dp.iter_mut().zip(&delta[o * n..(o + 1) * n]) {
-                            *p += w * d;
-                        }
-                    }
-                    let zi = &self.z[l - 1][i * n..(i + 1) * n];
-                    let ai = &self.a[l - 1][i * n..(i + 1) * n];
-                    for ((p, &z), &a) in dp.iter_mut().zip(zi).zip(ai) {
-                        *p *= below.derivative(z, a);
+            let [rows, gt] = &mut self.scratch;
+            // The layer's input point by point: the batch as given, or the
+            // activations below copied so.
+            let rows: &[f64] = if l == 0 {
+                &x_rows[..n * din]
+            } else {
+                let below = &self.a[l - 1];
+                let rows = &mut rows[..n * din];
+                for (r, row) in rows.chunks_exact_mut(din.max(1)).enumerate() {
+                    for (i, v) in row.iter_mut().enumerate() {
+                        *v = below[i * n + r];
                     }
                 }
+                rows
+            };
+            accumulate(layer, rows, delta, n, gt, &mut self.grad, l, (l1, l2));
+            if l > 0 {
+                // δ_{l−1} = Wᵀ δ_l (Wᵀ_io = W_oi at o + i·out), summed in
+                // order of o, then ⊙ σ'(z_{l−1}).
+                let wt = Coef {
+                    data: layer.weights.as_slice(),
+                    rows: din,
+                    cols: dout,
+                    row_stride: dout,
+                    col_stride: 1,
+                };
+                let prev = &mut self.delta_prev[..n * din];
+                kernels::combine(wt, delta, n, prev);
+                let below = layers[l - 1].activation;
+                kernels::times_derivative(
+                    below,
+                    prev,
+                    &self.z[l - 1][..n * din],
+                    &self.a[l - 1][..n * din],
+                );
                 std::mem::swap(&mut self.delta, &mut self.delta_prev);
             }
         }
@@ -146,9 +200,10 @@ impl Backprop {
     }
 }
 
-/// The mean data loss of the output (z, a: k × n, unit-major) and
-/// δ = ∂loss/∂z into `delta`.
+/// The mean data loss of the output (z, a: k × n, unit-major; `lse`: log
+/// Σ e^z per point of a softmax output) and δ = ∂loss/∂z into `delta`.
 fn output_delta(
+    lse: &[f64],
     z: &[f64],
     a: &[f64],
     k: usize,
@@ -160,12 +215,17 @@ fn output_delta(
     let mut loss = 0.0;
     match target {
         BatchTarget::Classes(codes) => {
-            for (r, &y) in codes.iter().enumerate().take(n) {
-                let y = y as usize;
-                loss += cross_entropy(z, n, k, r, y);
-                for o in 0..k {
-                    let t = if o == y { 1.0 } else { 0.0 };
-                    delta[o * n + r] = (a[o * n + r] - t) * scale;
+            let codes = &codes[..n];
+            for (r, &y) in codes.iter().enumerate() {
+                // −log p_y = log Σ e^z − z_y.
+                loss += lse[r] - z[y as usize * n + r];
+            }
+            // Unit by unit, along the batch.
+            for o in 0..k {
+                let (d, p) = (&mut delta[o * n..(o + 1) * n], &a[o * n..(o + 1) * n]);
+                for ((d, &p), &y) in d.iter_mut().zip(p).zip(codes) {
+                    let t = if y as usize == o { 1.0 } else { 0.0 };
+                    *d = (p - t) * scale;
                 }
             }
         }
@@ -180,10 +240,10 @@ fn output_delta(
     loss * scale
 }
 
-/// −log softmax(z)_y = log Σ e^{z_j} − z_y for point r of unit-major `z`
-/// (k units, stride n), computed stably.
-#[inline]
-pub(crate) fn cross_entropy(z: &[f64], n: usize, k: usize, r: usize, y: usize) -> f64 {
+/// log Σ_o e^{z_o} = m + log Σ e^{z_o − m} (m = max z) for point r of
+/// unit-major `z` (k units, stride n), summed in order of o: what the
+/// softmax computes on the way.
+pub(crate) fn log_sum_exp(z: &[f64], n: usize, k: usize, r: usize) -> f64 {
     let mut m = f64::NEG_INFINITY;
     for o in 0..k {
         m = m.max(z[o * n + r]);
@@ -192,7 +252,31 @@ pub(crate) fn cross_entropy(z: &[f64], n: usize, k: usize, r: usize, y: usize) -
     for o in 0..k {
         s += (z[o * n + r] - m).exp();
     }
-    m + s.ln() - z[y * n + r]
+    m + s.ln()
+}
+
+/// The output layer's forward pass for `n` points; for a classifier also
+/// log Σ e^z per point into `lse` (from the softmax's own sums). `exact`:
+/// libm's e^x in the softmax, as prediction has it (else a polynomial's,
+/// within 2 ulp, for training).
+pub(crate) fn output_forward(
+    layer: &Layer,
+    x: &[f64],
+    n: usize,
+    [z, a, lse]: [&mut [f64]; 3],
+    classes: bool,
+    exact: bool,
+) {
+    if layer.activation == Activation::Softmax {
+        layer.forward_softmax(x, n, [z, a, lse], exact);
+    } else {
+        layer.forward(x, n, z, a);
+        if classes {
+            for (r, l) in lse[..n].iter_mut().enumerate() {
+                *l = log_sum_exp(z, n, layer.outputs(), r);
+            }
+        }
+    }
 }
 
 /// λ₁ Σ |w| + λ₂/2 Σ w² over every weight (not the biases).
@@ -208,41 +292,40 @@ pub(crate) fn penalty(layers: &[Layer], l1: f64, l2: f64) -> f64 {
         .sum()
 }
 
-/// Σ_r a_r b_r with four running sums (the order is fixed, so the result is
-/// the same every time).
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut s = [0.0; 4];
-    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (ar, br) = (ac.remainder(), bc.remainder());
-    for (x, y) in ac.zip(bc) {
-        for j in 0..4 {
-            s[j] += x[j] * y[j];
-        }
-    }
-    let tail: f64 = ar.iter().zip(br).map(|(x, y)| x * y).sum();
-    (s[0] + s[1]) + (s[2] + s[3]) + tail
-}
-
 /// ∂J/∂W = δ inputᵀ + λ₂ W + λ₁ sign W and ∂J/∂b = Σ δ for layer `l`
-/// (δ: out × n, input: in × n, unit-major).
+/// (δ: out × n, unit-major; `rows`: the input point by point, n × in).
+/// δ inputᵀ_oi = Σ_r δ_o[r] x_i[r], summed in order of r: W x's kernel with
+/// the points as the summed index and the inputs along the vector
+/// registers, into `gt` row-major.
 #[expect(clippy::too_many_arguments, reason = "one kernel's buffers and sizes")]
 fn accumulate(
     layer: &Layer,
-    input: &[f64],
+    rows: &[f64],
     delta: &[f64],
     n: usize,
+    gt: &mut [f64],
     grad: &mut Gradient,
     l: usize,
-    l1: f64,
-    l2: f64,
+    (l1, l2): (f64, f64),
 ) {
     let (din, dout) = (layer.inputs(), layer.outputs());
-    let gw = &mut grad.weights[l];
-    for i in 0..din {
-        let xi = &input[i * n..(i + 1) * n];
-        for o in 0..dout {
-            let w = layer.weights[(o, i)];
+    let d = Coef {
+        data: delta,
+        rows: dout,
+        cols: n,
+        row_stride: n,
+        col_stride: 1,
+    };
+    let gt = &mut gt[..dout * din];
+    kernels::combine(d, rows, din, gt);
+    // W and the gradient are column-major: (o, i) at o + i·out.
+    let gw = grad.weights[l].as_mut_slice();
+    for (i, (g, w)) in gw
+        .chunks_exact_mut(dout)
+        .zip(layer.weights.as_slice().chunks_exact(dout))
+        .enumerate()
+    {
+        for (o, (g, &w)) in g.iter_mut().zip(w).enumerate() {
             let sign = if w > 0.0 {
                 l1
             } else if w < 0.0 {
@@ -250,10 +333,107 @@ fn accumulate(
             } else {
                 0.0
             };
-            gw[(o, i)] = l2 * w + sign + dot(&delta[o * n..(o + 1) * n], xi);
+            *g = l2 * w + sign + gt[o * din + i];
         }
     }
-    for (o, gb) in grad.bias[l].iter_mut().enumerate() {
-        *gb = delta[o * n..(o + 1) * n].iter().sum();
+    kernels::row_sums(delta, n, grad.bias[l].as_mut_slice());
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::{DMatrix, DVector};
+
+    use super::super::activation::{Activation, HIDDEN_ACTIVATIONS};
+    use super::super::model::Layer;
+    use super::super::problem::Target;
+    use super::loss_and_gradient;
+
+    fn noise(n: usize, rng: &mut fastrand::Rng) -> Vec<f64> {
+        (0..n).map(|_| 2.0 * rng.f64() - 1.0).collect()
+    }
+
+    /// Layers 5 → 7 → 6 → `out` (the blocked kernels' remainders in every
+    /// direction) with random weights and biases.
+    fn layers(
+        hidden: Activation,
+        out: usize,
+        last: Activation,
+        rng: &mut fastrand::Rng,
+    ) -> Vec<Layer> {
+        [(5, 7, hidden), (7, 6, hidden), (6, out, last)]
+            .into_iter()
+            .map(|(i, o, activation)| Layer {
+                weights: DMatrix::from_vec(o, i, noise(o * i, rng)),
+                bias: DVector::from_vec(noise(o, rng)),
+                activation,
+            })
+            .collect()
+    }
+
+    /// The batch's gradient, from the blocked kernels over all its rows at
+    /// once, is the mean of the rows' own gradients (each a batch of one),
+    /// penalties included, for 37 rows (not a multiple of any block).
+    #[test]
+    fn batched_gradient_is_the_mean_of_the_rows_gradients() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let n = 37;
+        for hidden in HIDDEN_ACTIVATIONS {
+            for classes in [true, false] {
+                let (out, last) = if classes {
+                    (3, Activation::Softmax)
+                } else {
+                    (1, Activation::Linear)
+                };
+                let net = layers(hidden, out, last, &mut rng);
+                let x: Vec<f64> = noise(n * 5, &mut rng).iter().map(|v| 2.0 * v).collect();
+                let target = if classes {
+                    Target::Classes {
+                        codes: (0..n).map(|_| rng.u32(0..3)).collect(),
+                        names: vec!["a".into(), "b".into(), "c".into()],
+                    }
+                } else {
+                    Target::Values(noise(n, &mut rng))
+                };
+                let one = |r: usize| match &target {
+                    Target::Classes { codes, names } => Target::Classes {
+                        codes: vec![codes[r]],
+                        names: names.clone(),
+                    },
+                    Target::Values(v) => Target::Values(vec![v[r]]),
+                };
+                let (l1, l2) = (0.01, 0.02);
+                let (j, batch) = loss_and_gradient(&net, &x, &target, l1, l2);
+                let rows: Vec<_> = (0..n)
+                    .map(|r| loss_and_gradient(&net, &x[r * 5..(r + 1) * 5], &one(r), l1, l2))
+                    .collect();
+                let mean_j = rows.iter().map(|(j, _)| j).sum::<f64>() / n as f64;
+                assert!(
+                    (j - mean_j).abs() <= 1e-12 * (1.0 + j.abs()),
+                    "{hidden}: {j} vs {mean_j}"
+                );
+                for l in 0..net.len() {
+                    let mut w = vec![0.0; batch.weights[l].len()];
+                    let mut b = vec![0.0; batch.bias[l].len()];
+                    for (_, g) in &rows {
+                        for (s, v) in w.iter_mut().zip(g.weights[l].iter()) {
+                            *s += v / n as f64;
+                        }
+                        for (s, v) in b.iter_mut().zip(g.bias[l].iter()) {
+                            *s += v / n as f64;
+                        }
+                    }
+                    for (got, want) in batch.weights[l]
+                        .iter()
+                        .zip(&w)
+                        .chain(batch.bias[l].iter().zip(&b))
+                    {
+                        assert!(
+                            (got - want).abs() <= 1e-12 * (1.0 + want.abs()),
+                            "{hidden} classes={classes} layer {l}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

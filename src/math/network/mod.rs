@@ -61,6 +61,7 @@ mod activation;
 mod backprop;
 mod config;
 mod features;
+mod kernels;
 mod model;
 mod optimizer;
 mod problem;

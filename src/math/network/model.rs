@@ -6,6 +6,7 @@ use nalgebra::{DMatrix, DVector};
 use super::NetError;
 use super::activation::Activation;
 use super::features::{Feature, Standardize};
+use super::kernels::{self, Coef};
 
 /// One layer: y = σ(W x + b).
 #[derive(Clone, Debug, PartialEq)]
@@ -39,17 +40,15 @@ impl Layer {
     /// last bit, and so does a plain loop over a weights file.
     pub(crate) fn linear(&self, x: &[f64], n: usize, z: &mut [f64]) {
         let (din, dout) = (self.inputs(), self.outputs());
-        let w = &self.weights;
-        for o in 0..dout {
-            let zo = &mut z[o * n..(o + 1) * n];
-            zo.fill(0.0);
-            for i in 0..din {
-                let wi = w[(o, i)];
-                for (zr, &xr) in zo.iter_mut().zip(&x[i * n..(i + 1) * n]) {
-                    *zr += xr * wi;
-                }
-            }
-        }
+        // W is column-major: W_oi at o + i·out.
+        let w = Coef {
+            data: self.weights.as_slice(),
+            rows: dout,
+            cols: din,
+            row_stride: 1,
+            col_stride: dout,
+        };
+        kernels::combine(w, x, n, z);
     }
 
     /// z += b for `n` points (unit-major).
@@ -65,40 +64,38 @@ impl Layer {
     pub(crate) fn activate(&self, z: &[f64], a: &mut [f64], n: usize) {
         let k = self.outputs();
         if self.activation == Activation::Softmax {
-            for r in 0..n {
-                softmax_column(z, a, n, k, r);
-            }
+            kernels::softmax(z, a, n, k, None, true);
         } else {
-            let act = self.activation;
-            for (a, &z) in a[..n * k].iter_mut().zip(&z[..n * k]) {
-                *a = act.apply(z);
-            }
+            kernels::activate(self.activation, &z[..n * k], &mut a[..n * k]);
         }
     }
 
     /// z = W x + b and a = σ(z) for `n` points (unit-major).
     pub(crate) fn forward(&self, x: &[f64], n: usize, z: &mut [f64], a: &mut [f64]) {
         self.linear(x, n, z);
-        self.add_bias(&mut z[..n * self.outputs()], n);
-        self.activate(z, a, n);
+        if self.activation == Activation::Softmax {
+            self.add_bias(&mut z[..n * self.outputs()], n);
+            self.activate(z, a, n);
+        } else {
+            kernels::bias_activate(self.activation, self.bias.as_slice(), z, a, n);
+        }
     }
-}
 
-/// Softmax of point r's column of `z` (k units, stride n) into `a`:
-/// p_o = e^{z_o − m} / Σ e^{z_j − m}, m = max z (no overflow), summed in order of o.
-fn softmax_column(z: &[f64], a: &mut [f64], n: usize, k: usize, r: usize) {
-    let mut m = f64::NEG_INFINITY;
-    for o in 0..k {
-        m = m.max(z[o * n + r]);
-    }
-    let mut sum = 0.0;
-    for o in 0..k {
-        let e = (z[o * n + r] - m).exp();
-        a[o * n + r] = e;
-        sum += e;
-    }
-    for o in 0..k {
-        a[o * n + r] /= sum;
+    /// [`forward`](Self::forward) of a softmax layer that also keeps, per
+    /// point, log Σ_o e^{z_o} (in `lse`, computed as `log_sum_exp` does:
+    /// m + ln Σ e^{z_o − m}) for the loss. Not `exact`: e^x by a polynomial
+    /// within 2 ulp of libm's (training's forward pass; see `kernels::softmax`).
+    pub(crate) fn forward_softmax(
+        &self,
+        x: &[f64],
+        n: usize,
+        [z, a, lse]: [&mut [f64]; 3],
+        exact: bool,
+    ) {
+        let k = self.outputs();
+        self.linear(x, n, z);
+        self.add_bias(&mut z[..n * k], n);
+        kernels::softmax(z, a, n, k, Some(lse), exact);
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::backprop::Gradient;
 use super::config::Optimizer;
+use super::kernels;
 use super::model::Layer;
 
 const MOMENTUM: f64 = 0.9;
@@ -39,6 +40,18 @@ impl OptimizerState {
 
     /// One step of the rule on every parameter.
     pub(crate) fn step(&mut self, layers: &mut [Layer], grad: &Gradient) {
+        kernels::vectorized(
+            #[inline(always)]
+            || self.step_scalar(layers, grad),
+        );
+    }
+
+    #[expect(
+        clippy::inline_always,
+        reason = "inlined into pulp's dispatch, or it stays scalar"
+    )]
+    #[inline(always)]
+    fn step_scalar(&mut self, layers: &mut [Layer], grad: &Gradient) {
         self.steps = self.steps.saturating_add(1);
         let eta = self.rate;
         // scikit-learn's Adam: η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ), θ −= η_t m / (√v + ε).

@@ -6,7 +6,7 @@ use std::time::Instant;
 use nalgebra::{DMatrix, DVector};
 
 use super::activation::Activation;
-use super::backprop::{Backprop, BatchTarget, cross_entropy, penalty};
+use super::backprop::{Backprop, BatchTarget, output_forward, penalty};
 use super::config::NetConfig;
 use super::features::Standardize;
 use super::model::{Layer, Network};
@@ -57,8 +57,11 @@ pub struct Trainer {
     batch_codes: Vec<u32>,
     batch_values: Vec<f64>,
     backprop: Backprop,
-    /// Forward buffers for the statistics: input chunk, z, a.
-    eval: [Vec<f64>; 3],
+    /// The training rows' and the test rows' features, in chunks of
+    /// [`EVAL_CHUNK`] rows, each unit-major: the statistics' input, gathered once.
+    eval_x: [Vec<f64>; 2],
+    /// Forward buffers for the statistics: activations, z, a, log Σ e^z.
+    eval: [Vec<f64>; 4],
     initial: EpochStats,
     history: Vec<EpochStats>,
     stopped: Option<NetError>,
@@ -143,10 +146,12 @@ impl Trainer {
             batch_x: vec![0.0; batch * f],
             batch_codes: Vec::with_capacity(batch),
             batch_values: Vec::with_capacity(batch),
+            eval_x: [chunked(&x, f, &split.train), chunked(&x, f, &split.test)],
             eval: [
                 vec![0.0; EVAL_CHUNK * widest],
                 vec![0.0; EVAL_CHUNK * widest],
                 vec![0.0; EVAL_CHUNK * widest],
+                vec![0.0; EVAL_CHUNK],
             ],
             network,
             split,
@@ -222,7 +227,9 @@ impl Trainer {
         rng.shuffle(order);
         for rows in order.chunks(config.batch_size) {
             let m = rows.len();
-            gather(x, f, rows, batch_x);
+            for (dest, &r) in batch_x.chunks_exact_mut(f.max(1)).zip(rows) {
+                dest.copy_from_slice(&x[r * f..(r + 1) * f]);
+            }
             let t = match target {
                 Target::Classes { codes, .. } => {
                     batch_codes.clear();
@@ -372,8 +379,8 @@ impl Trainer {
     fn stats(&mut self, epoch: usize, started: Instant) -> EpochStats {
         let train = std::mem::take(&mut self.split.train);
         let test = std::mem::take(&mut self.split.test);
-        let (train_loss, train_right) = self.evaluate(&train);
-        let (test_loss, test_right) = self.evaluate(&test);
+        let (train_loss, train_right) = self.evaluate(0, &train);
+        let (test_loss, test_right) = self.evaluate(1, &test);
         let classifier = self.network.is_classifier();
         let share = |right: usize, rows: &[usize]| right as f64 / rows.len() as f64;
         let stats = EpochStats {
@@ -390,29 +397,39 @@ impl Trainer {
         stats
     }
 
-    /// Mean data loss over `rows` and how many are classified right.
-    fn evaluate(&mut self, rows: &[usize]) -> (f64, usize) {
+    /// Mean data loss over `rows` (the training rows for `set` 0, the test
+    /// rows for 1) and how many are classified right.
+    fn evaluate(&mut self, set: usize, rows: &[usize]) -> (f64, usize) {
         let f = self.network.features.len();
         let k = self.network.outputs();
-        let [input, z, a] = &mut self.eval;
+        let classifier = self.network.is_classifier();
+        let [current, z, a, lse] = &mut self.eval;
+        let layers = &self.network.layers;
+        let last = layers.len() - 1;
         let mut loss = 0.0;
         let mut right = 0;
-        for chunk in rows.chunks(EVAL_CHUNK) {
+        for (c, chunk) in rows.chunks(EVAL_CHUNK).enumerate() {
             let m = chunk.len();
-            gather(&self.x, f, chunk, input);
-            for layer in &self.network.layers {
-                layer.forward(input, m, z, a);
-                std::mem::swap(input, a);
+            let x = &self.eval_x[set][c * EVAL_CHUNK * f..c * EVAL_CHUNK * f + m * f];
+            for (l, layer) in layers.iter().enumerate() {
+                let input = if l == 0 { x } else { &current[..] };
+                if l == last {
+                    output_forward(layer, input, m, [z, a, lse], classifier, true);
+                } else {
+                    layer.forward(input, m, z, a);
+                }
+                std::mem::swap(current, a);
             }
-            // `input` holds the output activations, `z` the last pre-activations.
+            // `current` holds the output activations, `z` the last pre-activations.
             // Unit-major: output o of point i at o·m + i.
             for (i, &r) in chunk.iter().enumerate() {
                 match &self.target {
                     Target::Classes { codes, .. } => {
                         let y = codes[r] as usize;
-                        loss += cross_entropy(z, m, k, i, y);
+                        // −log p_y = log Σ e^z − z_y.
+                        loss += lse[i] - z[y * m + i];
                         let best = (1..k).fold(0, |b, o| {
-                            if input[o * m + i] > input[b * m + i] {
+                            if current[o * m + i] > current[b * m + i] {
                                 o
                             } else {
                                 b
@@ -421,7 +438,7 @@ impl Trainer {
                         right += usize::from(best == y);
                     }
                     Target::Values(v) => {
-                        let e = input[i] - v[r];
+                        let e = current[i] - v[r];
                         loss += 0.5 * e * e;
                     }
                 }
@@ -429,6 +446,16 @@ impl Trainer {
         }
         (loss / rows.len().max(1) as f64, right)
     }
+}
+
+/// `rows` of row-major `x` (f columns) in chunks of [`EVAL_CHUNK`] rows, each
+/// gathered unit-major (see [`gather`]) and stored one after the other.
+fn chunked(x: &[f64], f: usize, rows: &[usize]) -> Vec<f64> {
+    let mut out = vec![0.0; rows.len() * f];
+    for (chunk, dest) in rows.chunks(EVAL_CHUNK).zip(out.chunks_mut(EVAL_CHUNK * f)) {
+        gather(x, f, chunk, dest);
+    }
+    out
 }
 
 /// Rows `rows` of row-major `x` (f columns) into `out`, unit-major
