@@ -1,9 +1,10 @@
 //! The views of a table of points, at 10,000 / 100,000 / 1,000,000 rows of
-//! `builtin:cloud-1m`: Data (table scrolling, scatter hover and zoom),
-//! Transform (2D and 3D animation playing, 3D turn) and PCA (hover, 2D zoom,
-//! 3D turn, the story playing).
+//! `builtin:cloud-1m`: Data (table scrolling, scatter hover, zoom and pan),
+//! Transform (2D and 3D animation playing, 3D turn) and PCA (hover, 2D zoom
+//! and pan, 3D turn, the story playing).
 
 use egui::{Event, Modifiers, MouseWheelSource, MouseWheelUnit, TouchPhase, pos2, vec2};
+use egui_kittest::Harness;
 use eigenlens::app::views::data::DataView;
 use eigenlens::app::views::pca::PcaView;
 use eigenlens::app::views::transform::TransformView;
@@ -13,7 +14,7 @@ use eigenlens::scene::{
 };
 
 use crate::inputs::cloud;
-use crate::measure::{Config, Table, count, measure, settled};
+use crate::measure::{Config, Stats, Table, count, measure, settled};
 
 /// Zoom in on even frames, out on odd ones: the view stays near where it was.
 pub fn zoom(f: usize) -> Event {
@@ -31,6 +32,22 @@ pub fn wiggle(base: egui::Pos2, f: usize) -> egui::Pos2 {
     } else {
         base + vec2(3.0, 0.0)
     }
+}
+
+/// Drags from `at` back and forth, 4 points a frame (the press on the first
+/// frame, which is untimed), then lets go: the plot pans every frame.
+pub fn pan<S>(h: &mut Harness<'_, S>, cfg: &Config, at: egui::Pos2) -> Stats {
+    let s = measure(h, cfg, |h, f| {
+        if f == 0 {
+            h.drag_at(at);
+        } else {
+            let back_and_forth = (f % 20).abs_diff(10) as f32;
+            h.hover_at(at + vec2(4.0 * back_and_forth, 0.0));
+        }
+    });
+    h.drop_at(at);
+    h.step();
+    s
 }
 
 /// One notch of a mouse wheel scrolling the content up (reading down).
@@ -81,6 +98,8 @@ fn data_view(cfg: &Config, table: &mut Table, data: &EntryData, points: &str) {
     table.add("Data", "scatter hover", points, s);
     let s = measure(&mut h, cfg, |h, f| h.event(zoom(f)));
     table.add("Data", "scatter zoom", points, s);
+    let s = pan(&mut h, cfg, at);
+    table.add("Data", "scatter pan", points, s);
 }
 
 fn transform(cfg: &Config, table: &mut Table, data: &EntryData, points: &str) {
@@ -129,6 +148,8 @@ fn pca(cfg: &Config, table: &mut Table, data: &EntryData, points: &str) {
     table.add("PCA", "hover", points, s);
     let s = measure(&mut h, cfg, |h, f| h.event(zoom(f)));
     table.add("PCA", "2D zoom", points, s);
+    let s = pan(&mut h, cfg, at);
+    table.add("PCA", "2D pan", points, s);
     let s = measure(&mut h, cfg, |h, _| {
         h.state_mut().0.settings.camera.yaw += 0.5;
     });
