@@ -31,7 +31,7 @@ fn stdout(o: &Output) -> String {
         o.status.code(),
         String::from_utf8_lossy(&o.stderr)
     );
-    String::from_utf8(o.stdout.clone()).unwrap()
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
 }
 
 /// Runs `recommend` with `--json` and parses what it prints.
@@ -287,14 +287,14 @@ fn ratings_beside_the_model_only_title_it() {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
+    std::fs::create_dir_all(to).expect("make the copy's folder");
+    for entry in std::fs::read_dir(from).expect("read the fixture") {
+        let entry = entry.expect("a fixture entry");
         let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
+        if entry.file_type().expect("its type").is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), target).unwrap();
+            std::fs::copy(entry.path(), target).expect("copy a fixture file");
         }
     }
 }

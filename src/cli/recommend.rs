@@ -24,6 +24,12 @@ use crate::math::factorize::{Metric, Model, Scored, recommend};
 
 /// A user's top-N items from a saved model (table or JSON).
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Scores: Spark ALS and implicit ALS p·q; implicit BPR p·q + b_i; \
+factorize's CSVs b_u + b_i + p·q, the model's prediction less the training mean μ (not saved; \
+the same ranking). Every item is ranked, as Spark's recommendForUserSubset does, unless \
+--ratings leaves out the items the user rated there; ties go to the item listed first in the model."
+)]
 pub struct RecommendArgs {
     /// The model: a Spark ALS model directory (`ALSModel.save`: userFactors/,
     /// itemFactors/), an implicit `.npz` (`model.save`: user_factors,
