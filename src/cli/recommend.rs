@@ -286,16 +286,28 @@ fn rated_by(given: &Ratings, items: &[String], user: &str) -> Vec<u32> {
     rated
 }
 
-/// Titles from `given`'s items, matched by id, where the model has none.
+/// Titles from `given`'s items file, matched by id, where the model has
+/// none: every item of that file, rated in `given` or not (a ratings file
+/// keeps only the titles of the items it rates).
 fn name_items(titles: &mut [Option<String>], items: &[String], given: &Ratings) {
-    let by_id: HashMap<&str, &str> = given
+    let mut by_id: HashMap<String, String> = given
         .items
         .iter()
-        .filter_map(|it| Some((it.id.as_str(), it.title.as_deref()?)))
+        .filter_map(|it| Some((it.id.clone(), it.title.clone()?)))
         .collect();
+    // Read once already, without error, when `given` was loaded.
+    let all = given.items_source.as_deref().and_then(|p| {
+        let bytes = data::read_bytes(p).ok()?;
+        data::parse_items(&bytes, &p.display().to_string()).ok()
+    });
+    for it in all.unwrap_or_default() {
+        if let Some(title) = it.title {
+            by_id.entry(it.id).or_insert(title);
+        }
+    }
     for (title, id) in titles.iter_mut().zip(items) {
         if title.is_none() {
-            *title = by_id.get(id.as_str()).map(|&t| t.to_owned());
+            title.clone_from(&by_id.get(id).cloned());
         }
     }
 }
