@@ -37,6 +37,8 @@ enum Command {
     Factorize(cli::factorize::FactorizeArgs),
     /// List the nearest neighbours of one point of an embedding (cosine, Euclidean, dot).
     Neighbors(cli::neighbors::NeighborsArgs),
+    /// A user's top-N items from a saved model (Spark ALS, implicit .npz, factorize's CSVs), by its own score.
+    Recommend(cli::recommend::RecommendArgs),
     /// Place every point on a 2D or 3D map (PCA, t-SNE or UMAP) and measure the neighbours it keeps.
     Project(cli::project::ProjectArgs),
     /// Fit least squares (OLS with intercept, or ridge) and print coefficients, SEs, t, R².
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Some(Command::Factorize(args)) => cli::factorize::run(&args),
         Some(Command::Neighbors(args)) => cli::neighbors::run(&args),
         Some(Command::Project(args)) => cli::project::run(&args),
+        Some(Command::Recommend(args)) => cli::recommend::run(&args),
         Some(Command::Regress(args)) => cli::regress::run(&args),
         Some(Command::Svd(args)) => cli::svd::run(&args),
         Some(Command::Net(args)) => cli::net::run(&args),

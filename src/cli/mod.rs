@@ -5,11 +5,13 @@
 //! is an error (exit 1), never a panic.
 
 pub mod factorize;
+pub mod factors_csv;
 pub mod neighbors;
 pub mod net;
 pub mod out;
 pub mod pca;
 pub mod project;
+pub mod recommend;
 pub mod regress;
 pub mod render;
 pub mod svd;

@@ -53,6 +53,36 @@ impl Model {
         }
     }
 
+    /// A model from the factors and biases `factorize --save-users
+    /// --save-items` writes (P and Q row-major, `rank` per row): r̂_ui =
+    /// b_u + b_i + p_u · q_i, unclipped. μ is not saved with them, so it is
+    /// 0 here: every prediction is the trained one less the constant μ,
+    /// ranked the same.
+    ///
+    /// # Panics
+    /// If P or Q is not `rank` numbers per user or item.
+    #[must_use]
+    pub fn from_factors(
+        rank: usize,
+        user_bias: Vec<f64>,
+        item_bias: Vec<f64>,
+        p: Vec<f64>,
+        q: Vec<f64>,
+    ) -> Self {
+        assert_eq!(p.len(), user_bias.len() * rank, "P is users × rank");
+        assert_eq!(q.len(), item_bias.len() * rank, "Q is items × rank");
+        Self {
+            rank,
+            biases: true,
+            mu: 0.0,
+            scale: (f64::NEG_INFINITY, f64::INFINITY),
+            user_bias,
+            item_bias,
+            p,
+            q,
+        }
+    }
+
     #[must_use]
     pub fn n_users(&self) -> usize {
         self.user_bias.len()
