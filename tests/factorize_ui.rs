@@ -605,3 +605,48 @@ fn zooming_the_heatmaps_names_rows_and_columns() {
     );
     assert!(!drawn.heatmap_named);
 }
+
+/// A model of MovieLens-25M's order (here 45,000 users × 15,000 movies, more
+/// points than shapes can draw at display rate) draws its factor plane as
+/// one image: the frame holds fewer shapes than there are points (the two
+/// heatmaps' 24,000 cells are most of them), and every user and movie still
+/// has its place on screen.
+#[test]
+fn a_plane_of_many_points_is_drawn_as_one_image() {
+    let (users, items) = (45_000usize, 15_000usize);
+    let names: Vec<String> = (0..users).map(|u| format!("u{u}")).collect();
+    let movies: Vec<Item> = (0..items).map(|j| Item::new(format!("m{j}"))).collect();
+    let entries: Vec<Rating> = (0..users as u32)
+        .flat_map(|u| {
+            (0..3u32).map(move |k| Rating {
+                user: u,
+                item: (u * 7 + k * 4_999) % items as u32,
+                value: 1.0 + ((u + k) % 5) as f32,
+            })
+        })
+        .collect();
+    let r = Ratings::new("many", names, movies, entries);
+    let settings = FactorizeSettings {
+        rank: 2,
+        epochs: 2,
+        epoch: 2,
+        test_fraction: 0.0,
+        user: None,
+        item: None,
+        ..FactorizeSettings::default()
+    };
+    let mut view = FactorizeView::new(settings);
+    view.set_blocking(true);
+    let data = EntryData::Ratings(RatingsHandle::new(r));
+    let mut harness = view_harness(view, data, egui::vec2(1600.0, 1000.0));
+    harness.run_steps(3);
+    let drawn = harness.state().0.drawn().clone();
+    assert_eq!(drawn.users_on_screen.len(), users);
+    assert_eq!(drawn.items_on_screen.len(), items);
+    let shapes = harness.output().shapes.len();
+    assert!(
+        shapes < (users + items) / 2,
+        "{shapes} shapes for {} points: drawn one by one",
+        users + items
+    );
+}

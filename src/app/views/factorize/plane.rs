@@ -199,6 +199,87 @@ fn plot_ui(
     response.inner.map(|h| (h, response.response))
 }
 
+/// More points than shapes can draw at display rate (a MovieLens-25M model:
+/// 59,000 movies and 162,000 users): movies, then users, splatted into one
+/// image, redrawn only when the plot's transform or the colours change.
+fn raster_points<'a>(
+    plot_ui: &mut PlotUi<'a>,
+    f: &Frame<'a>,
+    plane: &'a Plane,
+    users_pts: &'a [[f64; 2]],
+) {
+    use std::hash::{Hash as _, Hasher as _};
+    let n_items = plane.items.len();
+    let n = n_items + users_pts.len();
+    let dark = plot_ui.ctx().global_style().visuals.dark_mode;
+    let predicted = f.prep.selection().and_then(|s| s.predicted.as_deref());
+    let scale = (f64::from(f.r.scale.0), f64::from(f.r.scale.1));
+    let user_color = USER_COLOR.gamma_multiply(if f.user.is_some() { 0.45 } else { 1.0 });
+    let mut h = crate::app::widgets::raster::key_hasher();
+    (
+        std::ptr::from_ref(f.model) as usize,
+        f.run.serial,
+        f.shown,
+        f.user,
+        predicted.map(<[f64]>::as_ptr).map(|p| p as usize),
+        dark,
+        n,
+    )
+        .hash(&mut h);
+    if let Some(u) = f.user.and_then(|u| users_pts.get(u as usize)) {
+        crate::app::widgets::raster::hash_f64(&mut h, u[0]);
+        crate::app::widgets::raster::hash_f64(&mut h, u[1]);
+    }
+    let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in plane.items.iter().chain(users_pts) {
+        if p[0].is_finite() && p[1].is_finite() {
+            min = [min[0].min(p[0]), min[1].min(p[1])];
+            max = [max[0].max(p[0]), max[1].max(p[1])];
+        }
+    }
+    let bounds = if min[0] <= max[0] {
+        egui_plot::PlotBounds::from_min_max(min, max)
+    } else {
+        egui_plot::PlotBounds::NOTHING
+    };
+    let spec = crate::app::widgets::RasterSpec {
+        data_key: h.finish(),
+        n,
+        radius: 1.5,
+        bounds,
+    };
+    let ctx = plot_ui.ctx().clone();
+    plot_ui.add(crate::app::widgets::RasterPoints::new(
+        &ctx,
+        &f.prep.raster,
+        spec,
+        move |i| {
+            let p = if i < n_items {
+                plane.items[i]
+            } else {
+                users_pts[i - n_items]
+            };
+            if p[0].is_finite() && p[1].is_finite() {
+                p
+            } else {
+                [f64::NAN, f64::NAN]
+            }
+        },
+        move |i| {
+            if i >= n_items {
+                user_color
+            } else if let Some(pr) = predicted {
+                rating_color(
+                    (super::prepare::bin_of(pr[i], scale) as f32 + 0.5) / N_BINS as f32,
+                    dark,
+                )
+            } else {
+                ITEM_COLOR
+            }
+        },
+    ));
+}
+
 /// Rings on the user and the movie the pointer is over in the other panel
 /// (a heatmap cell) or on this plot; returns what it marked.
 fn draw_linked(
@@ -236,48 +317,52 @@ fn draw_linked(
 
 /// Movies (shaded by the selected user's prediction), users, the user's
 /// arrow, the selected movie and the origin.
-fn draw_points(
-    plot_ui: &mut PlotUi<'_>,
-    f: &Frame<'_>,
-    plane: &Plane,
-    users_pts: &[[f64; 2]],
+fn draw_points<'a>(
+    plot_ui: &mut PlotUi<'a>,
+    f: &Frame<'a>,
+    plane: &'a Plane,
+    users_pts: &'a [[f64; 2]],
     text_color: Color32,
 ) {
     let big = f.r.n_items() + f.r.n_users() > 2000;
     let selection = f.prep.selection();
     let shaded = selection.is_some_and(|s| s.predicted.is_some());
-    let bins = selection
-        .map(|s| s.item_bins.as_slice())
-        .unwrap_or_default();
-    for (b, pts) in bins.iter().enumerate() {
-        if pts.is_empty() {
-            continue;
+    if f.r.n_items() + f.r.n_users() > crate::app::widgets::RASTER_POINTS {
+        raster_points(plot_ui, f, plane, users_pts);
+    } else {
+        let bins = selection
+            .map(|s| s.item_bins.as_slice())
+            .unwrap_or_default();
+        for (b, pts) in bins.iter().enumerate() {
+            if pts.is_empty() {
+                continue;
+            }
+            let color = if shaded {
+                rating_color(
+                    (b as f32 + 0.5) / N_BINS as f32,
+                    plot_ui.ctx().global_style().visuals.dark_mode,
+                )
+            } else {
+                ITEM_COLOR
+            };
+            plot_ui.points(
+                Points::new("", PlotPoints::from(pts.clone()))
+                    .shape(MarkerShape::Diamond)
+                    .color(color)
+                    .radius(if big { 2.5 } else { 5.0 })
+                    .filled(true)
+                    .allow_hover(false),
+            );
         }
-        let color = if shaded {
-            rating_color(
-                (b as f32 + 0.5) / N_BINS as f32,
-                plot_ui.ctx().global_style().visuals.dark_mode,
-            )
-        } else {
-            ITEM_COLOR
-        };
         plot_ui.points(
-            Points::new("", PlotPoints::from(pts.clone()))
-                .shape(MarkerShape::Diamond)
-                .color(color)
-                .radius(if big { 2.5 } else { 5.0 })
+            Points::new("", PlotPoints::from(users_pts.to_vec()))
+                .shape(MarkerShape::Circle)
+                .color(USER_COLOR.gamma_multiply(if f.user.is_some() { 0.45 } else { 1.0 }))
+                .radius(if big { 2.0 } else { 4.5 })
                 .filled(true)
                 .allow_hover(false),
         );
     }
-    plot_ui.points(
-        Points::new("", PlotPoints::from(users_pts.to_vec()))
-            .shape(MarkerShape::Circle)
-            .color(USER_COLOR.gamma_multiply(if f.user.is_some() { 0.45 } else { 1.0 }))
-            .radius(if big { 2.0 } else { 4.5 })
-            .filled(true)
-            .allow_hover(false),
-    );
     if let Some(u) = f.user {
         let tip = users_pts[u as usize];
         plot_ui.arrows(

@@ -282,6 +282,13 @@ type SelectionKey = (
     usize,
 );
 
+/// The colour bin (0..[`N_BINS`]) of a predicted rating on the scale `(lo, hi)`.
+pub(super) fn bin_of(predicted: f64, (lo, hi): (f64, f64)) -> usize {
+    (((predicted - lo) / (hi - lo).max(1e-9)) * N_BINS as f64)
+        .floor()
+        .clamp(0.0, (N_BINS - 1) as f64) as usize
+}
+
 /// Everything prepared, each part cached on its own inputs.
 #[derive(Default)]
 pub(super) struct Prepared {
@@ -292,6 +299,9 @@ pub(super) struct Prepared {
     cells: Cached<(u64, u64, usize, u64), Cells>,
     plane: Cached<(u64, usize), Plane>,
     selection: Cached<SelectionKey, Selection>,
+    /// The plane's points as one image when there are more than
+    /// [`RASTER_POINTS`](crate::app::widgets::RASTER_POINTS).
+    pub raster: std::cell::RefCell<crate::app::widgets::PointRaster>,
 }
 
 impl Prepared {
@@ -531,14 +541,10 @@ impl Picked<'_> {
                 .map(|i| model.clip(model.predict_for(v, i)))
                 .collect()
         });
-        let (lo, hi) = (f64::from(r.scale.0), f64::from(r.scale.1));
+        let scale = (f64::from(r.scale.0), f64::from(r.scale.1));
         let mut item_bins: Vec<Vec<[f64; 2]>> = vec![Vec::new(); N_BINS];
         for (i, p) in self.plane.items.iter().enumerate() {
-            let b = predicted.as_ref().map_or(0, |pr| {
-                (((pr[i] - lo) / (hi - lo).max(1e-9)) * N_BINS as f64)
-                    .floor()
-                    .clamp(0.0, (N_BINS - 1) as f64) as usize
-            });
+            let b = predicted.as_ref().map_or(0, |pr| bin_of(pr[i], scale));
             item_bins[b].push(*p);
         }
         let current = match (user, item) {
