@@ -49,7 +49,10 @@ pub use saved_model::{
     ModelRatings, SavedFormat, SavedModel, is_saved_model, load_saved_model, ratings_beside,
 };
 pub use tensors::{TOKEN_COLUMN, looks_like_safetensors, parse_safetensors};
-pub use word2vec_bin::{looks_like_binary as looks_like_word2vec_binary, parse_word2vec_binary};
+pub use word2vec_bin::{
+    WordVectors, looks_like_binary as looks_like_word2vec_binary, parse_word2vec_binary,
+    read_word2vec_binary, read_word2vec_rows,
+};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -268,29 +271,7 @@ pub fn load_table_with(
         };
     }
     let file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    let available = crate::files::memory_available();
-    // Refused up front rather than killed by the system half-way.
-    if let Some(available) = available
-        && size > crate::files::read_limit(available)
-    {
-        return Err(LoadError::TooLarge {
-            path: path.to_path_buf(),
-            size,
-            available,
-        });
-    }
-    progress.set_total(size);
-    // A size of 0 may be a FIFO or a device without end (`/dev/zero`), and a
-    // file may grow: every byte is counted, and reading stops at the limit.
-    let mut file = crate::files::LimitedReader::new(file, available);
-    // The first bytes decide the format: embeddings (by name and first
-    // lines) load whole, everything else streams in chunks.
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    std::io::Read::by_ref(&mut file)
-        .take(SNIFF_BYTES as u64)
-        .read_to_end(&mut head)
-        .map_err(|e| limit_reached(io(e)))?;
+    let (file, size, head) = open_limited(path, file, progress)?;
     // The rest through the same reader, for formats read whole: opened
     // once (a FIFO cannot be read twice) and counted against the same limit.
     let read_rest = |mut bytes: Vec<u8>, mut file: crate::files::LimitedReader<std::fs::File>| {
@@ -320,6 +301,20 @@ pub fn load_table_with(
         });
     }
     if let Some(kind) = embeddings::sniff(path, &head) {
+        if kind == embeddings::EmbeddingKind::Word2vecBinary {
+            // Streamed: a file of millions of vectors is never held whole.
+            let reader =
+                std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(file));
+            let known = Some(size).filter(|&s| s > 0);
+            return plain(
+                read_word2vec_binary(reader, known, &file_label(path), progress)
+                    .map(|mut ds| {
+                        ds.source = Some(path.to_path_buf());
+                        ds
+                    })
+                    .map_err(|e| limit_reached(e.with_path(path))),
+            );
+        }
         return plain(embeddings::load_kind(
             path,
             read_rest(head, file)?,
@@ -376,6 +371,77 @@ fn other_format(path: &Path, head: &[u8]) -> Option<(&'static str, &'static str)
     } else {
         return None;
     })
+}
+
+/// `file` (opened from `path`) behind a [`LimitedReader`](crate::files::LimitedReader),
+/// its size (0 for a pipe or device) and its first [`SNIFF_BYTES`] bytes,
+/// which decide the format: embeddings (by name and first lines) and
+/// word2vec binary stream or load whole, tables stream in chunks. The
+/// progress's total is set to the size.
+///
+/// # Errors
+/// [`LoadError::TooLarge`] for a file larger than the memory allows (refused
+/// up front rather than killed by the system half-way); [`LoadError::Io`].
+fn open_limited(
+    path: &Path,
+    file: std::fs::File,
+    progress: &LoadProgress,
+) -> Result<(crate::files::LimitedReader<std::fs::File>, u64, Vec<u8>), LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = file.metadata().map_err(io)?.len();
+    let available = crate::files::memory_available();
+    if let Some(available) = available
+        && size > crate::files::read_limit(available)
+    {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            available,
+        });
+    }
+    progress.set_total(size);
+    // A size of 0 may be a FIFO or a device without end (`/dev/zero`), and a
+    // file may grow: every byte is counted, and reading stops at the limit.
+    let mut file = crate::files::LimitedReader::new(file, available);
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    std::io::Read::by_ref(&mut file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| limit_reached(io(e)))?;
+    Ok((file, size, head))
+}
+
+/// Opens `path` as word2vec binary straight into 32-bit rows
+/// ([`WordVectors`]: the layout of a neighbour index, at half the memory of
+/// a dataset's columns), streamed like [`load_table_with`]; `None` when the
+/// file is not in that format or not a regular file (read it with
+/// [`load_table_with`] then).
+///
+/// # Errors
+/// As [`read_word2vec_binary`], naming the file; [`LoadError::TooLarge`].
+pub fn load_word2vec_rows(
+    path: &Path,
+    progress: &LoadProgress,
+) -> Result<Option<WordVectors>, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Ok(None);
+    }
+    let (file, size, head) = open_limited(path, file, progress)?;
+    if !word2vec_bin::looks_like_binary(&head) {
+        return Ok(None);
+    }
+    let reader = std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(head).chain(file));
+    read_word2vec_rows(reader, Some(size), &file_label(path), progress)
+        .map(Some)
+        .map_err(|e| limit_reached(e.with_path(path)))
 }
 
 /// `e`, or [`LoadError::TooLarge`] where it is the I/O error of a
