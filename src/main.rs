@@ -133,6 +133,19 @@ fn present(args: &PresentArgs) -> Result<(), Failure> {
     )
 }
 
+/// Files at least this large, named on the command line, load in the
+/// window (with progress and Cancel) rather than before it opens.
+const LOAD_IN_WINDOW_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Whether `path` is a regular file (not a scene or deck) of at least
+/// [`LOAD_IN_WINDOW_BYTES`].
+fn loads_in_window(path: &std::path::Path) -> bool {
+    let scene = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    !scene && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= LOAD_IN_WINDOW_BYTES)
+}
+
 fn run_gui(
     path: Option<PathBuf>,
     table: cli::table::TableArgs,
@@ -141,7 +154,16 @@ fn run_gui(
     // A file named on the command line must load before a window opens: a bad
     // one is reported here, with exit status 2, like every other bad input.
     // An archive of several arrays is not an error: the window asks which.
+    //
+    // Except a big file (a 3.6 GB word2vec binary takes half a minute): the
+    // window opens at once and loads it with its progress bar and Cancel,
+    // showing what went wrong there if it is bad.
     let progress = eigenlens::data::LoadProgress::new();
+    let (path, in_window) = match path {
+        Some(p) if loads_in_window(&p) => (None, Some(p)),
+        p => (p, None),
+    };
+    let policy = table.policy();
     let (opened, choose) = match path {
         Some(p) => match app::open_path_reading(&p, &progress, table.policy()) {
             Ok((opened, bad)) => {
@@ -171,6 +193,9 @@ fn run_gui(
         options,
         Box::new(move |cc| {
             let mut app = EigenApp::from_creation_context(cc, opened);
+            if let Some(p) = in_window {
+                app.open_in_background_reading(&cc.egui_ctx, p, policy);
+            }
             if let Some(e) = &choose {
                 app.offer_arrays(e);
             }

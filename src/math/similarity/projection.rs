@@ -36,7 +36,20 @@ pub struct EmbeddingSpace {
     pub pca: Result<Pca, PcaError>,
     /// [`VectorIndex::is_unit_length`], computed once.
     pub unit_length: bool,
+    /// How many vectors the PCA was fitted to: all of them, or above
+    /// [`PCA_SAMPLE_ABOVE`] an evenly spaced [`PCA_SAMPLE`] of them.
+    pub pca_rows: usize,
 }
+
+/// Above this many vectors the PCA of all is fitted to a sample: its
+/// covariance costs n·d² (3,000,000 × 300² is 30 s here), and a sample of
+/// [`PCA_SAMPLE`] pins the leading directions down to well under a pixel.
+pub const PCA_SAMPLE_ABOVE: usize = 1_000_000;
+
+/// The vectors a sampled PCA is fitted to (every n / PCA_SAMPLE-th row, so
+/// the sample follows the file's order: a frequency-sorted vocabulary is
+/// sampled at every frequency).
+pub const PCA_SAMPLE: usize = 250_000;
 
 impl EmbeddingSpace {
     /// The vectors made of the numeric columns `dims` of `ds`.
@@ -66,12 +79,19 @@ impl EmbeddingSpace {
             return Err(EmbeddingError::TooFewDimensions);
         }
         let index = VectorIndex::from_columns(columns)?;
-        let pca = Pca::fit(columns, dims, &PcaOptions::default());
+        let n = index.len();
+        let (pca, pca_rows) = if n > PCA_SAMPLE_ABOVE {
+            let rows: Vec<usize> = (0..PCA_SAMPLE).map(|k| k * n / PCA_SAMPLE).collect();
+            (fit_rows(&index, &rows, dims), rows.len())
+        } else {
+            (Pca::fit(columns, dims, &PcaOptions::default()), n)
+        };
         Ok(Self {
             dims: dims.to_vec(),
             unit_length: index.is_unit_length(),
             index,
             pca,
+            pca_rows,
         })
     }
 }
@@ -229,4 +249,35 @@ pub fn display_radius(points: &[[f64; 3]], three: bool) -> f64 {
     let q = ((norms.len() - 1) as f64 * 0.99).round() as usize;
     let (_, v, _) = norms.select_nth_unstable_by(q, f64::total_cmp);
     v.max(1e-12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_million_and_more_vectors_fit_pca_to_an_even_sample_that_finds_the_same_axes() {
+        // 1,200,000 points stretched along (3, 1) and noisy across it.
+        let n = PCA_SAMPLE_ABOVE + 200_000;
+        let (mut x, mut y) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for i in 0..n {
+            let t = ((i * 7_919) % 10_007) as f64 / 10_007.0 - 0.5;
+            let e = ((i * 104_729) % 9_973) as f64 / 9_973.0 - 0.5;
+            x.push(3.0 * t - 0.1 * e);
+            y.push(t + 0.3 * e);
+        }
+        let dims = ["a".to_owned(), "b".to_owned()];
+        let space = EmbeddingSpace::from_columns(&[&x, &y], &dims).expect("finite");
+        assert_eq!(space.pca_rows, PCA_SAMPLE, "fitted to the sample");
+        let sampled = space.pca.expect("a fit");
+        let full = Pca::fit(&[&x, &y], &dims, &PcaOptions::default()).expect("a fit");
+        for j in 0..2 {
+            let dot: f64 = (0..2)
+                .map(|k| sampled.components[(0, k)] * full.components[(0, k)])
+                .sum();
+            assert!(dot.abs() > 0.9999, "PC1 direction differs: {dot}");
+            let ratio = sampled.explained_variance_ratio[j] - full.explained_variance_ratio[j];
+            assert!(ratio.abs() < 1e-3, "ratio {j} differs by {ratio}");
+        }
+    }
 }

@@ -204,7 +204,11 @@ fn highlights_2d(plot_ui: &mut PlotUi<'_>, sc: &Scatter<'_>, radius: f32) {
     let xy = |i: usize| xy(sc, i);
     // Search matches: full colour again, ringed.
     if let Some(m) = &marks.matches {
-        let ring: Vec<[f64; 2]> = m.iter().map(|&i| xy(i)).collect();
+        let ring: Vec<[f64; 2]> = m
+            .iter()
+            .take(super::plot::MAX_RINGED)
+            .map(|&i| xy(i))
+            .collect();
         plot_ui.points(
             Points::new("", ring)
                 .color(look.text)

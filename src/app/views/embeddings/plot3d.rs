@@ -189,7 +189,7 @@ fn highlights_3d(scene: &mut Scene3d, sc: &Scatter<'_>) -> Option<Pos2> {
     let (marks, text) = (sc.marks, sc.look.text);
     let at = |i: usize| world(sc, sc.point(i));
     if let Some(m) = &marks.matches {
-        for &i in m {
+        for &i in m.iter().take(super::plot::MAX_RINGED) {
             scene.point_outlined(
                 at(i),
                 radius + 2.5,

@@ -70,6 +70,11 @@ impl EmbeddingsView {
                     RichText::new(match m.rows.len() {
                         0 => "no match".to_owned(),
                         1 => "1 match, highlighted (Enter selects it)".to_owned(),
+                        n if n > super::plot::MAX_RINGED => format!(
+                            "{} matches, the first {} ringed (Enter selects the first)",
+                            fmt_count(n),
+                            fmt_count(super::plot::MAX_RINGED)
+                        ),
                         n => format!(
                             "{} matches, highlighted (Enter selects the first)",
                             fmt_count(n)

@@ -17,6 +17,21 @@ pub const KEPT_K: usize = 10;
 /// of this many (each still ranked against every point).
 pub const KEPT_SAMPLE: usize = 1_000;
 
+/// Multiply-adds a measurement may take (n · d per sampled point): a
+/// sample of [`KEPT_SAMPLE`] up to 100,000 × 300, fewer beyond, so that
+/// 3,000,000 word vectors are measured in seconds, not minutes of both
+/// cores (which a software renderer needs too).
+pub const KEPT_WORK: usize = 30_000_000_000;
+
+/// The smallest sample, however large the data.
+pub const KEPT_MIN_SAMPLE: usize = 100;
+
+/// The points sampled for `n` vectors of `d` dimensions.
+#[must_use]
+pub fn kept_sample(n: usize, d: usize) -> usize {
+    (KEPT_WORK / n.saturating_mul(d).max(1)).clamp(KEPT_MIN_SAMPLE, KEPT_SAMPLE)
+}
+
 /// The quality of one map: a background job keyed on the map's generation.
 pub type KeptJob = Latest<u64, Quality, String>;
 
@@ -42,7 +57,8 @@ pub fn measure(
     let Some(positions) = positions() else { return };
     let space = Arc::clone(space);
     job.want(key, !blocking, waker, move |_| {
-        quality_sampled(&space.index, &positions, dims, KEPT_K, KEPT_SAMPLE, 0)
+        let sample = kept_sample(space.index.len(), space.index.dim());
+        quality_sampled(&space.index, &positions, dims, KEPT_K, sample, 0)
             .map_err(|e| e.to_string())
     });
 }
@@ -145,5 +161,13 @@ mod tests {
         ];
         let fate = neighbour_fate(&index, |i| map[i], 4, 0, 2);
         assert_eq!(fate, vec![(1, true), (2, false)]);
+    }
+
+    #[test]
+    fn the_sample_shrinks_with_the_work_of_each_point() {
+        assert_eq!(kept_sample(100_000, 300), KEPT_SAMPLE);
+        assert_eq!(kept_sample(1_000_000, 300), 100);
+        assert_eq!(kept_sample(3_000_000, 300), KEPT_MIN_SAMPLE);
+        assert_eq!(kept_sample(1_000_000, 50), 600);
     }
 }

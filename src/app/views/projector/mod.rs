@@ -24,7 +24,7 @@ use crate::math::project::quality::Quality;
 use crate::math::similarity::projection::EmbeddingSpace;
 use crate::scene::{MAX_ITERATIONS, MAX_PERPLEXITY, ProjectionMethod, ProjectionSettings};
 
-use kept::{KEPT_K, KEPT_SAMPLE, KeptJob};
+use kept::{KEPT_K, KeptJob};
 pub use run::{MapFrame, MapKey, MapRun, usable_perplexity};
 
 /// The map, its quality and the quality of PCA's, for one view.
@@ -318,11 +318,11 @@ impl Projector {
             (_, None, _) if self.running() => text.push_str("measured when the map holds still."),
             _ => text.push_str("measuring…"),
         }
-        if n > KEPT_SAMPLE && (map.is_some() || pca.is_some()) {
+        if let Some(points) = map.or(pca).map(|q| q.points).filter(|&p| p < n) {
             let _ = write!(
                 text,
                 " Estimated from {} points.",
-                crate::app::style::fmt_count(KEPT_SAMPLE)
+                crate::app::style::fmt_count(points)
             );
         }
         ui.label(RichText::new(text).weak()).on_hover_text(
