@@ -645,7 +645,7 @@ fn a_plane_of_many_points_is_drawn_as_one_image() {
     assert_eq!(drawn.items_on_screen.len(), items);
     let shapes = harness.output().shapes.len();
     assert!(
-        shapes < (users + items) / 2,
+        shapes < usize::midpoint(users, items),
         "{shapes} shapes for {} points: drawn one by one",
         users + items
     );

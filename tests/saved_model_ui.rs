@@ -19,14 +19,14 @@ use eigenlens::scene::ViewKind;
 const RATINGS: &str = "user,item,rating\n1,10,5\n1,20,4\n1,30,1\n2,10,4\n2,20,5\n2,40,1\n3,30,5\n3,40,4\n3,50,5\n4,30,4\n4,50,4\n4,10,1\n5,10,5\n5,20,5\n6,40,5\n6,50,4\n7,10,3\n1,60,2\n";
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
+    std::fs::create_dir_all(to).expect("a temporary directory");
+    for e in std::fs::read_dir(from).expect("the fixture directory") {
+        let e = e.expect("a directory entry");
         let target = to.join(e.file_name());
         if e.path().is_dir() {
             copy_dir(&e.path(), &target);
         } else {
-            std::fs::copy(e.path(), target).unwrap();
+            std::fs::copy(e.path(), target).expect("a fixture file copied");
         }
     }
 }
@@ -34,11 +34,11 @@ fn copy_dir(from: &Path, to: &Path) {
 /// The fixture model copied into a fresh directory, with `ratings` beside
 /// it as ratings.csv (none when `None`).
 fn model_dir(ratings: Option<&str>) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("test setup");
     let model = dir.path().join("als-model");
     copy_dir(&repo().join("tests/fixtures/spark/als-model"), &model);
     if let Some(text) = ratings {
-        std::fs::write(dir.path().join("ratings.csv"), text).unwrap();
+        std::fs::write(dir.path().join("ratings.csv"), text).expect("test setup");
     }
     (dir, model)
 }
@@ -54,8 +54,16 @@ fn app_on(path: &Path) -> EigenApp {
 
 /// p_u · q_i from the factors, by ids, computed here.
 fn score(m: &SavedModel, user: &str, item: &str) -> f64 {
-    let u = m.users.iter().position(|x| x == user).unwrap();
-    let i = m.items.iter().position(|x| x == item).unwrap();
+    let u = m
+        .users
+        .iter()
+        .position(|x| x == user)
+        .expect("a known user");
+    let i = m
+        .items
+        .iter()
+        .position(|x| x == item)
+        .expect("a known item");
     let k = m.rank;
     (0..k)
         .map(|f| m.user_factors[u * k + f] * m.item_factors[i * k + f])
@@ -67,7 +75,7 @@ fn score(m: &SavedModel, user: &str, item: &str) -> f64 {
 #[test]
 fn a_spark_model_opens_in_factorize_with_its_rmse_and_recommendations() {
     let (_dir, path) = model_dir(Some(RATINGS));
-    let saved = load_saved_model(&path, &LoadProgress::new()).unwrap();
+    let saved = load_saved_model(&path, &LoadProgress::new()).expect("the fixture model loads");
     let mut harness = app_harness(app_on(&path));
     harness.run_steps(3);
     let app = harness.state();
@@ -84,7 +92,7 @@ fn a_spark_model_opens_in_factorize_with_its_rmse_and_recommendations() {
         .skip(1)
         .map(|l| {
             let c: Vec<&str> = l.split(',').collect();
-            (c[0], c[1], c[2].parse().unwrap())
+            (c[0], c[1], c[2].parse().expect("a number"))
         })
         .filter(|(u, i, _)| *u != "7" && *i != "60")
         .collect();
@@ -138,7 +146,7 @@ fn a_spark_model_opens_in_factorize_with_its_rmse_and_recommendations() {
 #[test]
 fn train_own_then_back_and_explore_the_saved_factors() {
     let (_dir, path) = model_dir(Some(RATINGS));
-    let saved = load_saved_model(&path, &LoadProgress::new()).unwrap();
+    let saved = load_saved_model(&path, &LoadProgress::new()).expect("the fixture model loads");
     let mut harness = app_harness(app_on(&path));
     harness.run_steps(3);
     harness
@@ -168,7 +176,10 @@ fn train_own_then_back_and_explore_the_saved_factors() {
     for (i, id) in saved.items.iter().enumerate() {
         assert_eq!(ds.labels[0].get(i), id);
         for f in 0..3 {
-            assert_eq!(ds.columns[f].values[i], saved.item_factors[i * 3 + f]);
+            assert_eq!(
+                ds.columns[f].values[i].to_bits(),
+                saved.item_factors[i * 3 + f].to_bits()
+            );
         }
     }
 }
@@ -178,14 +189,14 @@ fn train_own_then_back_and_explore_the_saved_factors() {
 #[test]
 fn a_model_without_ratings_opens_and_says_how_to_measure_it() {
     let (_dir, path) = model_dir(None);
-    let saved = load_saved_model(&path, &LoadProgress::new()).unwrap();
+    let saved = load_saved_model(&path, &LoadProgress::new()).expect("the fixture model loads");
     let mut harness = app_harness(app_on(&path));
     harness.run_steps(3);
     harness.get_by_label_contains("No ratings file beside it");
     assert!(
-        !harness
+        harness
             .query_by_label("Train eigenlens's own model on these ratings")
-            .is_some_and(|b| !b.accesskit_node().is_disabled()),
+            .is_none_or(|b| b.accesskit_node().is_disabled()),
         "training with no ratings is offered"
     );
     harness.state_mut().factorize_view_mut().settings.user = Some("1".into());
@@ -199,7 +210,7 @@ fn a_model_without_ratings_opens_and_says_how_to_measure_it() {
         .items
         .iter()
         .max_by(|a, b| score(&saved, "1", a).total_cmp(&score(&saved, "1", b)))
-        .unwrap();
+        .expect("the model has items");
     assert_eq!(&recs[0].title, best);
     assert!(
         harness
@@ -217,8 +228,9 @@ fn a_model_without_ratings_opens_and_says_how_to_measure_it() {
 #[test]
 fn an_implicit_bpr_model_ranks_by_its_full_rows() {
     let path = repo().join("tests/fixtures/npz/implicit-bpr.npz");
-    let raw =
-        |name: &str| eigenlens::data::load_npz(&path, Some(name), &LoadProgress::new()).unwrap();
+    let raw = |name: &str| {
+        eigenlens::data::load_npz(&path, Some(name), &LoadProgress::new()).expect("the array")
+    };
     let (users, items) = (raw("user_factors"), raw("item_factors"));
     let full = |u: usize, i: usize| -> f64 {
         users

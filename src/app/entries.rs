@@ -1,6 +1,7 @@
 //! The dataset list's entries: opening files (in the background), built-ins,
 //! scenes and datasets made in the app, and fitting the views to them.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::handles::Entry;
@@ -188,16 +189,18 @@ impl EigenApp {
             model.rank
         );
         if let (Some((_, file)), Some(info)) = (&ratings, &info) {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "; {} ratings of {} matched by id",
                 style::fmt_count(handle.data.len()),
                 data::file_label(file),
-            ));
+            );
             if info.unknown > 0 {
-                text.push_str(&format!(
+                let _ = write!(
+                    text,
                     " ({} of users or items the model does not know left out)",
                     style::fmt_count(info.unknown)
-                ));
+                );
             }
         }
         text.push('.');

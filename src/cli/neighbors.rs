@@ -125,26 +125,23 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     } else {
         None
     };
-    let (ds, read_as_missing, rows) = match word_vectors {
-        Some(wv) => {
-            let ds = Dataset {
-                name: data::file_label(&args.file),
-                source: Some(args.file.clone()),
-                n_rows: wv.words.codes.len(),
-                columns: Vec::new(),
-                labels: vec![wv.words],
-            };
-            (ds, None, Some((wv.rows, wv.dim)))
-        }
-        None => {
-            let loaded = load(
-                &args.file,
-                args.labels.as_deref(),
-                args.array.as_deref(),
-                args.table,
-            )?;
-            (loaded.dataset, loaded.read_as_missing, None)
-        }
+    let (ds, read_as_missing, rows) = if let Some(wv) = word_vectors {
+        let ds = Dataset {
+            name: data::file_label(&args.file),
+            source: Some(args.file.clone()),
+            n_rows: wv.words.codes.len(),
+            columns: Vec::new(),
+            labels: vec![wv.words],
+        };
+        (ds, None, Some((wv.rows, wv.dim)))
+    } else {
+        let loaded = load(
+            &args.file,
+            args.labels.as_deref(),
+            args.array.as_deref(),
+            args.table,
+        )?;
+        (loaded.dataset, loaded.read_as_missing, None)
     };
     if !(1..=MAX_NEIGHBORS).contains(&args.k) {
         return Err(Failure::input(format!(
@@ -157,12 +154,11 @@ pub fn run(args: &NeighborsArgs) -> Result<(), Failure> {
     let target = target(args, &ds, names, &shown)?;
 
     let start = Instant::now();
-    let index = match rows {
-        Some((x, d)) => VectorIndex::from_rows(x, d),
-        None => {
-            let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
-            VectorIndex::from_columns(&columns)
-        }
+    let index = if let Some((x, d)) = rows {
+        VectorIndex::from_rows(x, d)
+    } else {
+        let columns: Vec<&[f64]> = ds.columns.iter().map(|c| c.values.as_slice()).collect();
+        VectorIndex::from_columns(&columns)
     }
     .map_err(|e| {
         Failure::input(format!(
