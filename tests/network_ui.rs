@@ -151,6 +151,55 @@ fn stepping_the_flow_carries_the_points_by_w() {
     }
 }
 
+/// A stage wider than 3 units drawn through two chosen units: the W x stage
+/// shows exactly those rows of W p, and σ bends each of the two axes on its
+/// own (tanh of W p + b); choosing "two units" in the flow bar switches from
+/// the PCA to units 1 and 2.
+#[test]
+fn a_wide_layer_is_drawn_through_two_chosen_units() {
+    let settings = NetworkSettings {
+        layers: vec![8],
+        epoch: 20,
+        panel: NetworkPanel::Flow,
+        layer: 1,
+        progress: 0.0,
+        ..NetworkSettings::default()
+    };
+    let mut view = NetworkView::new(settings);
+    view.set_blocking(true);
+    let mut harness = view_harness(view, data("circles"), vec2(1280.0, 800.0));
+    harness.run_steps(2);
+    let input = harness.state().0.flow_points().expect("drawn");
+    harness.get_by_label("W x").click();
+    harness.run_steps(2);
+    let through_pca = harness.state().0.flow_points().expect("drawn");
+    harness.get_by_label("two units").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().0.settings.units, Some([1, 2]));
+    harness.state_mut().0.settings.units = Some([3, 7]);
+    harness.run_steps(2);
+    let v = &harness.state().0;
+    let moved = v.flow_points().expect("drawn");
+    assert_ne!(moved, through_pca, "the units are not the PCA");
+    let net = v.shown_network().expect("a network");
+    let w = &net.layers[0].weights;
+    let wp = |p: &[f64; 3], k: usize| w[(k, 0)] * p[0] + w[(k, 1)] * p[1];
+    for (p, q) in input.iter().zip(&moved) {
+        assert!(
+            (q[0] - wp(p, 2)).abs() < 1e-9 && (q[1] - wp(p, 6)).abs() < 1e-9,
+            "{p:?} ↦ {q:?}"
+        );
+    }
+    harness.get_by_label("σ").click();
+    harness.run_steps(2);
+    let bent = harness.state().0.flow_points().expect("drawn");
+    let b = &net.layers[0].bias;
+    for (p, r) in input.iter().zip(&bent) {
+        assert!((r[0] - (wp(p, 2) + b[2]).tanh()).abs() < 1e-9);
+        assert!((r[1] - (wp(p, 6) + b[6]).tanh()).abs() < 1e-9);
+    }
+}
+
 #[test]
 fn a_weights_file_round_trips_and_a_foreign_one_is_refused() {
     let settings = NetworkSettings {

@@ -211,3 +211,19 @@ fn a_projection_value_out_of_range_names_its_own_table() {
         assert_eq!(shown.matches("projection.perplexity").count(), 1, "{shown}");
     }
 }
+
+/// `network.units` names two different units counted from 1; anything else
+/// is refused with the key and its line, and a good pair round-trips.
+#[test]
+fn network_units_are_two_different_units_from_one() {
+    let head = "view = \"network\"\ndataset = \"builtin:digits\"\n[network]\n";
+    for bad in ["[0, 2]", "[3, 3]", "[1]", "[1, 2, 3]"] {
+        let e = err(&format!("{head}units = {bad}\n"));
+        assert_eq!(e.line(), Some(4), "{bad}: {e}");
+        assert!(e.to_string().contains("units"), "{bad}: {e}");
+    }
+    let ok = Scene::from_toml(&format!("{head}units = [2, 16]\n"), "t.toml").expect("two units");
+    assert_eq!(ok.network.units, Some([2, 16]));
+    let again = Scene::from_toml(&ok.to_toml(), "t.toml").expect("written back");
+    assert_eq!(again.network.units, Some([2, 16]));
+}

@@ -140,6 +140,11 @@ pub struct NetworkSettings {
     /// The node shown large in the diagram, as (layer, unit); layer 0 is
     /// the inputs.
     pub node: Option<[usize; 2]>,
+    /// The flow draws a stage wider than 3 units through these two units
+    /// (1-based: horizontal, vertical) instead of through its PCA; a stage
+    /// narrower than a number uses its last unit.
+    #[serde(deserialize_with = "de_units")]
+    pub units: Option<[usize; 2]>,
     /// For a built-in 2D set (circles, xor, gauss, spiral, moons, plane,
     /// bump): its point count (0: the set's default), noise (negative: the
     /// default) and seed.
@@ -180,6 +185,7 @@ impl Default for NetworkSettings {
             layer: 0,
             progress: 1.0,
             node: None,
+            units: None,
             points: 0,
             noise: -1.0,
             data_seed: 0,
@@ -327,6 +333,16 @@ fn de_epochs<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 
 fn de_layer<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     de_usize_in(d, "network.layer", 0..=MAX_HIDDEN_LAYERS + 1)
+}
+
+fn de_units<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[usize; 2]>, D::Error> {
+    let units = Vec::<usize>::deserialize(d)?;
+    match units[..] {
+        [a, b] if a != 0 && b != 0 && a != b => Ok(Some([a, b])),
+        _ => Err(serde::de::Error::custom(format!(
+            "network.units: two different unit numbers, counted from 1, got {units:?}"
+        ))),
+    }
 }
 
 fn de_points<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {

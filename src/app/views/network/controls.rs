@@ -470,8 +470,9 @@ impl Curve {
     }
 }
 
-/// The flow's bar: which layer, Play, and the stage slider.
-pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize) {
+/// The flow's bar: which layer, Play, the stage slider and, when a stage
+/// is wider than 3 units (`widest`), how such stages are drawn.
+pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize, widest: usize) {
     ui.horizontal_wrapped(|ui| {
         let name = ui.label("flow of");
         ComboBox::from_id_salt("net-flow-layer")
@@ -518,6 +519,41 @@ pub(super) fn flow_bar(ui: &mut Ui, v: &mut NetworkView, layers: usize) {
         {
             v.settings.progress = p;
             v.playing = false;
+        }
+    });
+    if widest > 3 {
+        wide_stages_ui(ui, v, widest);
+    }
+}
+
+/// Wider stages through their PCA, or through two chosen units.
+fn wide_stages_ui(ui: &mut Ui, v: &mut NetworkView, widest: usize) {
+    let chosen = v.settings.units;
+    ui.horizontal_wrapped(|ui| {
+        let name = ui.label("wider than 3 units: draw");
+        let mut pca = chosen.is_none();
+        let r = ui
+            .radio_value(&mut pca, true, "their PCA")
+            .on_hover_text("The two directions along which the points at that stage spread most")
+            .labelled_by(name.id);
+        let r2 = ui
+            .radio_value(&mut pca, false, "two units")
+            .on_hover_text(
+                "Two units' own values as the axes: + b is then a plain shift and σ bends each axis on its own, as in the plane",
+            );
+        if r.changed() || r2.changed() {
+            v.settings.units = if pca { None } else { Some(chosen.unwrap_or([1, 2])) };
+        }
+        if let Some([mut a, mut b]) = v.settings.units {
+            let across = ui.label("across");
+            ui.add(DragValue::new(&mut a).range(1..=widest).speed(0.05))
+                .labelled_by(across.id);
+            let up = ui.label("up");
+            ui.add(DragValue::new(&mut b).range(1..=widest).speed(0.05))
+                .labelled_by(up.id);
+            if a != b {
+                v.settings.units = Some([a, b]);
+            }
         }
     });
 }

@@ -5,7 +5,10 @@
 //! Each stage is a cloud in ℝ^width. A width-2 stage is drawn as the plane
 //! itself, a width-3 stage in 3D (the orbit widget), a width-1 stage on a
 //! line, and a wider one through the PCA of the points at that stage (the
-//! view says so, with the share of variance the picture keeps). Between two
+//! view says so, with the share of variance the picture keeps) or through
+//! two units the user chose (then + b is a plain shift and σ bends each
+//! axis on its own, as in the plane, and the other units are not drawn).
+//! Between two
 //! stages the picture moves in a straight line from one to the other, at
 //! the flow's own t (no easing: the caption's stage is the drawn one).
 
@@ -34,20 +37,39 @@ pub(super) struct Stage {
     pub how: String,
 }
 
-/// Every stage: the input, then for each layer W x, W x + b and σ(W x + b).
-pub(super) fn stages(trace: &Trace, grid: Option<&Trace>) -> Vec<Stage> {
+/// Every stage: the input, then for each layer W x, W x + b and σ(W x + b);
+/// stages wider than 3 through `units` (1-based) if given, else their PCA.
+pub(super) fn stages(trace: &Trace, grid: Option<&Trace>, units: Option<[usize; 2]>) -> Vec<Stage> {
     let mut out = Vec::with_capacity(1 + 3 * trace.layers.len());
-    out.push(stage(&trace.input, grid.map(|g| &g.input)));
+    out.push(stage(&trace.input, grid.map(|g| &g.input), units));
     for (l, layer) in trace.layers.iter().enumerate() {
         let g = grid.and_then(|g| g.layers.get(l));
-        out.push(stage(&layer.linear, g.map(|g| &g.linear)));
-        out.push(stage(&layer.pre, g.map(|g| &g.pre)));
-        out.push(stage(&layer.post, g.map(|g| &g.post)));
+        out.push(stage(&layer.linear, g.map(|g| &g.linear), units));
+        out.push(stage(&layer.pre, g.map(|g| &g.pre), units));
+        out.push(stage(&layer.post, g.map(|g| &g.post), units));
     }
     out
 }
 
-fn stage(points: &DMatrix<f64>, grid: Option<&DMatrix<f64>>) -> Stage {
+/// The two units (0-based) a stage of `width` units is drawn through, for
+/// the chosen 1-based `units`: each at most the last unit, and two different
+/// ones.
+#[must_use]
+pub(super) fn chosen_units(units: [usize; 2], width: usize) -> [usize; 2] {
+    let last = width.saturating_sub(1);
+    let a = units[0].saturating_sub(1).min(last);
+    let mut b = units[1].saturating_sub(1).min(last);
+    if b == a {
+        b = if a == last {
+            a.saturating_sub(1)
+        } else {
+            a + 1
+        };
+    }
+    [a, b]
+}
+
+fn stage(points: &DMatrix<f64>, grid: Option<&DMatrix<f64>>, units: Option<[usize; 2]>) -> Stage {
     let width = points.ncols();
     let rows = |m: &DMatrix<f64>, f: &dyn Fn(&[f64]) -> [f64; 3]| -> Vec<[f64; 3]> {
         let mut buf = vec![0.0; m.ncols()];
@@ -60,23 +82,36 @@ fn stage(points: &DMatrix<f64>, grid: Option<&DMatrix<f64>>) -> Stage {
             })
             .collect()
     };
-    let (dims, how, project): (usize, String, Projection) = match width {
-        0 => (2, String::new(), Box::new(|_| [0.0; 3])),
-        1 => (
+    let (dims, how, project): (usize, String, Projection) = match (width, units) {
+        (0, _) => (2, String::new(), Box::new(|_| [0.0; 3])),
+        (1, _) => (
             2,
             "one unit, on a line".to_owned(),
             Box::new(|r| [r[0], 0.0, 0.0]),
         ),
-        2 => (
+        (2, _) => (
             2,
             "the plane itself".to_owned(),
             Box::new(|r| [r[0], r[1], 0.0]),
         ),
-        3 => (
+        (3, _) => (
             3,
             "3 units: space itself (drag to turn)".to_owned(),
             Box::new(|r| [r[0], r[1], r[2]]),
         ),
+        (_, Some(units)) => {
+            let [a, b] = chosen_units(units, width);
+            (
+                2,
+                format!(
+                    "{width} units, through units {} (across) and {} (up); the other {} not drawn",
+                    a + 1,
+                    b + 1,
+                    width - 2
+                ),
+                Box::new(move |r| [r[a], r[b], 0.0]),
+            )
+        }
         _ => {
             let (mean, axes, share) = pca2(points);
             let how = format!(

@@ -35,6 +35,10 @@ use crate::scene::{CameraSettings, NetworkPanel, NetworkSettings};
 use pictures::Pictures;
 use training::{Run, RunKey};
 
+/// What the pictures were made of: the network (by address), the theme and
+/// the units wide stages are drawn through.
+type PicturesKey = (usize, bool, Option<[usize; 2]>);
+
 /// Seconds the flow takes per layer when played.
 const SECONDS_PER_LAYER: f32 = 3.0;
 
@@ -43,8 +47,9 @@ const SECONDS_PER_LAYER: f32 = 3.0;
 pub struct NetworkView {
     pub settings: NetworkSettings,
     run: Option<Result<Run, (RunKey, String)>>,
-    /// The shown network (by address) and theme the pictures are of.
-    pictures: Option<((usize, bool), Pictures, Vec<flow::Stage>)>,
+    /// The shown network (by address), theme and flow units the pictures
+    /// are of.
+    pictures: Option<(PicturesKey, Pictures, Vec<flow::Stage>)>,
     blocking: bool,
     /// Epochs Train goes to.
     goal: usize,
@@ -247,13 +252,21 @@ impl NetworkView {
             return;
         };
         let net = Arc::clone(&run.snapshot_at(self.settings.epoch).net);
-        let key = (Arc::as_ptr(&net) as usize, dark);
-        if self.pictures.as_ref().is_some_and(|(k, _, _)| *k == key) {
-            return;
+        let problem = Arc::clone(&run.problem);
+        let units = self.settings.units;
+        let key = (Arc::as_ptr(&net) as usize, dark, units);
+        match &mut self.pictures {
+            Some((k, _, _)) if *k == key => {}
+            Some((k, pics, stages)) if (k.0, k.1) == (key.0, key.1) => {
+                *stages = flow::stages(&pics.trace, pics.grid.as_ref(), units);
+                *k = key;
+            }
+            _ => {
+                let pics = Pictures::new(ctx, &net, &problem, dark);
+                let stages = flow::stages(&pics.trace, pics.grid.as_ref(), units);
+                self.pictures = Some((key, pics, stages));
+            }
         }
-        let pics = Pictures::new(ctx, &net, &run.problem, dark);
-        let stages = flow::stages(&pics.trace, pics.grid.as_ref());
-        self.pictures = Some((key, pics, stages));
     }
 
     /// Moves the flow on while playing.
@@ -362,7 +375,14 @@ impl NetworkView {
             return;
         };
         let layers = net.layers.len();
-        controls::flow_bar(ui, self, layers);
+        let widest = net
+            .layers
+            .iter()
+            .map(|l| l.outputs())
+            .chain(std::iter::once(net.inputs.len()))
+            .max()
+            .unwrap_or(0);
+        controls::flow_bar(ui, self, layers, widest);
         let at = flow::at(self.settings.progress, layers, self.settings.layer);
         ui.label(RichText::new(flow::caption(&net, at)).strong());
         if let Some(note) = controls::olah_note(self) {
