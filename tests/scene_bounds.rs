@@ -227,3 +227,48 @@ fn network_units_are_two_different_units_from_one() {
     let again = Scene::from_toml(&ok.to_toml(), "t.toml").expect("written back");
     assert_eq!(again.network.units, Some([2, 16]));
 }
+
+/// A fixed-size list given with more (or fewer) values is an error naming
+/// the key, not silently cut to its first values.
+#[test]
+fn a_fixed_size_list_of_another_length_is_refused() {
+    for (head, key, list, want) in [
+        (
+            "view = \"network\"\ndataset = \"builtin:circles\"\n[network]\n",
+            "node",
+            "[1, 2, 3]",
+            "network.node",
+        ),
+        (
+            "view = \"network\"\ndataset = \"builtin:circles\"\n[network]\n",
+            "added",
+            "[[0.5, 1.0, 0, 7]]",
+            "network.added",
+        ),
+        (
+            "view = \"pca\"\ndataset = \"builtin:iris\"\n[pca.camera]\n",
+            "target",
+            "[0.0, 0.0, 0.0, 5.0]",
+            "pca.camera.target",
+        ),
+        (
+            "view = \"image\"\n[image]\n",
+            "focus",
+            "[10.0, 20.0, 30.0]",
+            "image.focus",
+        ),
+        (
+            "view = \"regress\"\ndataset = \"builtin:iris\"\n[regress]\n",
+            "added",
+            "[[1.0]]",
+            "regress.added",
+        ),
+    ] {
+        let e = err(&format!("{head}{key} = {list}\n"));
+        let shown = e.to_string();
+        assert!(
+            shown.contains(want) && shown.contains("invalid length"),
+            "{key} = {list}: {shown}"
+        );
+    }
+}

@@ -64,7 +64,7 @@ fn de_distance<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
 }
 
 fn de_target<'de, D: Deserializer<'de>>(d: D) -> Result<[f32; 3], D::Error> {
-    let v = <[f64; 3]>::deserialize(d)?;
+    let v: [f64; 3] = super::check::exact(d)?;
     if v.iter().all(|&x| (x as f32).is_finite()) {
         Ok(v.map(|x| x as f32))
     } else {

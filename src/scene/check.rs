@@ -12,6 +12,44 @@ use super::SceneError;
 use super::bounds::{MAX_QUOTED_CHARS, quote};
 use super::error::spanned_error;
 
+/// A list of exactly `N` values. Deserializing `[T; N]` straight from TOML
+/// keeps the first `N` entries of a longer list and drops the rest without
+/// a word; this reads the whole list and refuses any other length.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Exact<T, const N: usize>(pub [T; N]);
+
+impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Exact<T, N> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Vec::<T>::deserialize(d)?;
+        let len = v.len();
+        let expected = format!("a list of {N} values");
+        v.try_into()
+            .map(Exact)
+            .map_err(|_| serde::de::Error::invalid_length(len, &expected.as_str()))
+    }
+}
+
+/// `[T; N]` with exactly `N` entries (see [`Exact`]).
+pub(super) fn exact<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(
+    d: D,
+) -> Result<[T; N], D::Error> {
+    Exact::<T, N>::deserialize(d).map(|e| e.0)
+}
+
+/// `Option<[T; N]>` with exactly `N` entries when given.
+pub(super) fn exact_some<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(
+    d: D,
+) -> Result<Option<[T; N]>, D::Error> {
+    exact(d).map(Some)
+}
+
+/// A list of `[T; N]`, each with exactly `N` entries.
+pub(super) fn exact_each<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(
+    d: D,
+) -> Result<Vec<[T; N]>, D::Error> {
+    Vec::<Exact<T, N>>::deserialize(d).map(|v| v.into_iter().map(|e| e.0).collect())
+}
+
 /// A number that is finite as the f32 it is stored in (1e300 is a finite
 /// f64 but an infinite f32).
 pub(super) fn de_finite<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {

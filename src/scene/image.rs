@@ -118,7 +118,7 @@ fn de_zoom<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
 }
 
 fn de_focus<'de, D: Deserializer<'de>>(d: D) -> Result<[f32; 2], D::Error> {
-    let [x, y] = <[f64; 2]>::deserialize(d)?;
+    let [x, y]: [f64; 2] = super::check::exact(d)?;
     let side = MAX_SIDE as f64 * 16.0;
     if [x, y].iter().all(|v| (0.0..=side).contains(v)) {
         Ok([x as f32, y as f32])

@@ -139,6 +139,7 @@ pub struct NetworkSettings {
     pub progress: f32,
     /// The node shown large in the diagram, as (layer, unit); layer 0 is
     /// the inputs.
+    #[serde(deserialize_with = "super::check::exact_some")]
     pub node: Option<[usize; 2]>,
     /// The flow draws a stage wider than 3 units through these two units
     /// (1-based: horizontal, vertical) instead of through its PCA; a stage
@@ -362,7 +363,7 @@ fn de_noise<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 }
 
 fn de_added<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[f64; 3]>, D::Error> {
-    let v = Vec::<[f64; 3]>::deserialize(d)?;
+    let v: Vec<[f64; 3]> = super::check::exact_each(d)?;
     if let Some(p) = v.iter().find(|p| {
         !p.iter().all(|c| c.is_finite()) || p[2] < 0.0 || p[2].fract() != 0.0 || p[2] > 1e6
     }) {

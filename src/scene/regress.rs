@@ -78,6 +78,7 @@ pub struct RegressSettings {
     /// Points moved by dragging.
     pub moved: Vec<PointEdit>,
     /// Points added, as (first predictor, y); only with one predictor.
+    #[serde(deserialize_with = "super::check::exact_each")]
     pub added: Vec<[f64; 2]>,
     /// Rows taken out (0-based).
     pub removed: Vec<usize>,
