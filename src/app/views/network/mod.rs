@@ -378,7 +378,7 @@ impl NetworkView {
         let widest = net
             .layers
             .iter()
-            .map(|l| l.outputs())
+            .map(crate::math::network::Layer::outputs)
             .chain(std::iter::once(net.inputs.len()))
             .max()
             .unwrap_or(0);
