@@ -103,12 +103,11 @@ fn training_moves_the_test_accuracy_above_chance() {
     assert!(after > before);
 }
 
-/// At the end of a layer's W x stage the drawn points are W times the drawn
-/// input points (a 2 → 2 layer is drawn as the plane itself).
-#[test]
-fn stepping_the_flow_carries_the_points_by_w() {
+/// Circles, one hidden layer of `units` trained 20 epochs, the layer flow
+/// of that layer at its input stage, drawn.
+fn flow_of_one_layer(units: usize) -> egui_kittest::Harness<'static, (NetworkView, EntryData)> {
     let settings = NetworkSettings {
-        layers: vec![2],
+        layers: vec![units],
         epoch: 20,
         panel: NetworkPanel::Flow,
         layer: 1,
@@ -119,6 +118,14 @@ fn stepping_the_flow_carries_the_points_by_w() {
     view.set_blocking(true);
     let mut harness = view_harness(view, data("circles"), vec2(1280.0, 800.0));
     harness.run_steps(2);
+    harness
+}
+
+/// At the end of a layer's W x stage the drawn points are W times the drawn
+/// input points (a 2 → 2 layer is drawn as the plane itself).
+#[test]
+fn stepping_the_flow_carries_the_points_by_w() {
+    let mut harness = flow_of_one_layer(2);
     let input = harness.state().0.flow_points().expect("drawn");
     harness.get_by_label("W x").click();
     harness.run_steps(2);
@@ -157,18 +164,7 @@ fn stepping_the_flow_carries_the_points_by_w() {
 /// the PCA to units 1 and 2.
 #[test]
 fn a_wide_layer_is_drawn_through_two_chosen_units() {
-    let settings = NetworkSettings {
-        layers: vec![8],
-        epoch: 20,
-        panel: NetworkPanel::Flow,
-        layer: 1,
-        progress: 0.0,
-        ..NetworkSettings::default()
-    };
-    let mut view = NetworkView::new(settings);
-    view.set_blocking(true);
-    let mut harness = view_harness(view, data("circles"), vec2(1280.0, 800.0));
-    harness.run_steps(2);
+    let mut harness = flow_of_one_layer(8);
     let input = harness.state().0.flow_points().expect("drawn");
     harness.get_by_label("W x").click();
     harness.run_steps(2);

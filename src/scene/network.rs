@@ -337,12 +337,13 @@ fn de_layer<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 }
 
 fn de_units<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[usize; 2]>, D::Error> {
-    let units = Vec::<usize>::deserialize(d)?;
-    match units[..] {
-        [a, b] if a != 0 && b != 0 && a != b => Ok(Some([a, b])),
-        _ => Err(serde::de::Error::custom(format!(
-            "network.units: two different unit numbers, counted from 1, got {units:?}"
-        ))),
+    let [a, b]: [usize; 2] = super::check::exact(d)?;
+    if a != 0 && b != 0 && a != b {
+        Ok(Some([a, b]))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "network.units: two different unit numbers, counted from 1, got [{a}, {b}]"
+        )))
     }
 }
 

@@ -55,7 +55,7 @@ pub(super) fn stages(trace: &Trace, grid: Option<&Trace>, units: Option<[usize; 
 /// the chosen 1-based `units`: each at most the last unit, and two different
 /// ones.
 #[must_use]
-pub(super) fn chosen_units(units: [usize; 2], width: usize) -> [usize; 2] {
+fn chosen_units(units: [usize; 2], width: usize) -> [usize; 2] {
     let last = width.saturating_sub(1);
     let a = units[0].saturating_sub(1).min(last);
     let mut b = units[1].saturating_sub(1).min(last);
