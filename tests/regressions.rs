@@ -213,3 +213,36 @@ fn metadata_whose_last_cell_is_empty_keeps_it() {
         .expect("a trailing blank line is not a row");
     assert_eq!(vectors.n_rows, 2);
 }
+
+/// Issue 20: the ratings loader took line numbers from the csv crate, whose
+/// count leaves out the empty lines it skips: a bad rating on line 4 after
+/// an empty line 3 was reported on line 3 (and a duplicate's lines were off
+/// the same way). Lines are now counted where the record starts, quoted
+/// fields or not.
+#[test]
+fn a_bad_rating_after_an_empty_line_names_its_own_line() {
+    use eigenlens::data::{LoadError, parse_ratings};
+    for text in [
+        "user,item,rating\n1,1,4\n\n2,2,x\n",
+        "user,item,rating\n\"1\",1,4\n\n2,2,x\n",
+        "\n\nuser,item,rating\n1,1,4\n\n\n2,\"2\",x\n",
+    ] {
+        let line = text.lines().position(|l| l.ends_with(",x")).map(|i| i + 1);
+        match parse_ratings(text.as_bytes(), "r.csv") {
+            Err(LoadError::NotANumber { line: at, .. }) => assert_eq!(Some(at), line, "{text:?}"),
+            other => panic!("{text:?}: expected a bad rating, got {other:?}"),
+        }
+    }
+    let e = parse_ratings(b"u,i,rating\n\n1,1,4\n\n\"2\",2,3\n\n1,1,5\n", "r.csv");
+    assert!(
+        matches!(
+            e,
+            Err(LoadError::DuplicateRating {
+                line: 7,
+                first_line: 3,
+                ..
+            })
+        ),
+        "{e:?}"
+    );
+}

@@ -53,8 +53,9 @@ pub fn open_path(path: &Path) -> Result<Opened, OpenError> {
     open_path_with(path, &LoadProgress::new())
 }
 
-/// [`open_path`], reporting a table's load to `progress` (bytes read of the
-/// file's size) and stopping when it is cancelled.
+/// [`open_path`], reporting a table's or a ratings file's load to
+/// `progress` (bytes read of the file's size) and stopping when it is
+/// cancelled.
 ///
 /// # Errors
 /// As [`open_path`]; a cancelled load says so.
@@ -83,7 +84,7 @@ pub fn open_path_reading(
     } else if data::looks_like_picture(path) {
         Ok((Opened::Picture(Box::new(data::load_picture(path)?)), 0))
     } else if data::looks_like_ratings(path) {
-        Ok((Opened::Ratings(data::load_ratings(path)?), 0))
+        Ok((Opened::Ratings(data::load_ratings_with(path, progress)?), 0))
     } else {
         let (ds, bad) = data::load_table_with(path, None, progress, bad_cells)?;
         Ok((Opened::Dataset(ds), bad))

@@ -146,13 +146,15 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
         // Before a test file may add users and items.
         printed(print_ratings(&mut out, &ratings))?;
     }
+    // The training set takes the triples (only the ids are needed after),
+    // and the trainer keeps them once, in its rows.
     let data = match &args.test {
         Some(test_path) => {
             let test = data::load_ratings(test_path).map_err(|e| Failure::input(e.to_string()))?;
             let test = ratings.align(&test);
-            TrainingSet::with_test(&ratings, test)
+            TrainingSet::with_test_taking(&mut ratings, test)
         }
-        None => TrainingSet::split(&ratings, test_fraction, args.seed),
+        None => TrainingSet::split_taking(&mut ratings, test_fraction, args.seed),
     }
     .map_err(|e| failure(&e))?;
 
@@ -239,8 +241,8 @@ impl Report<'_> {
             "users": model.n_users(),
             "items": model.n_items(),
             "ratings": n_ratings,
-            "train_ratings": trainer.data().train.len(),
-            "test_ratings": trainer.data().test.len(),
+            "train_ratings": trainer.train_len(),
+            "test_ratings": trainer.test_len(),
             "method": config.method.name(),
             "rank": config.rank,
             "epochs": config.epochs,

@@ -42,8 +42,8 @@ pub use playground::{DEFAULT_SEED, GENERATORS, Generator, MAX_POINTS, generator}
 pub use progress::LoadProgress;
 pub use ratings::{Item, Rating, Ratings};
 pub use ratings_load::{
-    RatingsLayout, items_beside, load_ratings, load_ratings_with_items, looks_like_ratings,
-    parse_items, parse_ratings, parse_ratings_as,
+    RatingsLayout, items_beside, load_ratings, load_ratings_with, load_ratings_with_items,
+    looks_like_ratings, parse_items, parse_ratings, parse_ratings_as,
 };
 pub use saved_model::{
     ModelRatings, SavedFormat, SavedModel, is_saved_model, load_saved_model, ratings_beside,

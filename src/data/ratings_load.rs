@@ -21,6 +21,14 @@
 //! ([`LoadError::DuplicateRating`]) naming both lines — ratings are never
 //! averaged or silently overwritten.
 //!
+//! A ratings file is never held whole (MovieLens 25M's is 650 MB): it is read
+//! a few megabytes at a time, cut at record ends, and a long file's chunks
+//! are parsed on worker threads and merged in order; what stays is the
+//! triples (12 bytes a rating), the ids, and the lines where the file is not
+//! one rating a line (for errors). Here: the entry points, sniffing and item
+//! metadata; `ratings_load/read.rs`: the stream and its first rows;
+//! `long.rs`, `wide.rs`: the two layouts; `duplicates.rs`: a pair rated twice.
+//!
 //! Item metadata (titles and genres) comes from MovieLens `movies.csv`
 //! (`movieId,title,genres`, genres `|`-separated), ml-100k `u.item` (`|`-separated,
 //! Latin-1, 19 genre flags), ml-1m `movies.dat`, or any `id,title[,genres]` file.
@@ -29,16 +37,25 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use csv::{Reader, StringRecord};
 
 use super::delimited::{
-    BOM, checked_width, is_missing, line_of_offset, next_record, reader, record_line,
-    sniff_delimiter_among,
+    BOM, Tuning, is_missing, next_record, reader, record_line, sniff_delimiter_among,
 };
 use super::error::quote_cell;
-use super::{Item, LoadError, Rating, Ratings, file_label, read_bytes};
+use super::{Item, LoadError, LoadProgress, Ratings, file_label, read_bytes};
+
+mod duplicates;
+mod long;
+mod read;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod whole_buffer;
+mod wide;
 
 /// How many rows the layout sniffing looks at.
 const SNIFF_ROWS: usize = 20;
@@ -96,6 +113,16 @@ pub fn parse_ratings(bytes: &[u8], name: &str) -> Result<Ratings, LoadError> {
     parse(bytes, name, None)
 }
 
+/// `bytes` read as a stream, as a file is, but on this thread alone (small
+/// inputs: built-ins, tests).
+fn parse(bytes: &[u8], name: &str, layout: Option<RatingsLayout>) -> Result<Ratings, LoadError> {
+    let tuning = Tuning {
+        workers: 1,
+        ..Tuning::default()
+    };
+    read::read_ratings(bytes, name, layout, &LoadProgress::new(), tuning)
+}
+
 /// Parses a ratings file called `name` in the given layout.
 ///
 /// # Errors
@@ -111,10 +138,27 @@ pub fn parse_ratings_as(
 /// Loads a ratings file (layout sniffed) and, when a metadata file sits beside
 /// it ([`items_beside`]), the item titles and genres from that.
 ///
+/// The file is never held whole: it is read a few megabytes at a time, long
+/// files parsed on worker threads, into the triples and the ids (see
+/// [`load_ratings_with`]).
+///
 /// # Errors
 /// A [`LoadError`] naming the ratings file or the metadata file, and the line.
 pub fn load_ratings(path: &Path) -> Result<Ratings, LoadError> {
-    let mut ratings = read_ratings(path)?;
+    load_ratings_with(path, &LoadProgress::new())
+}
+
+/// [`load_ratings`], reporting to `progress`: its total is set to the
+/// file's size, bytes read are added as they come, and a cancel stops the
+/// load (checked between chunks) with [`LoadError::Cancelled`]. Whatever the
+/// chunking, the result is the one a single pass over the whole file gives,
+/// and an error is the one it gives: bytes that are not UTF-8 anywhere in
+/// the file first, then the first bad line, then a duplicate rating.
+///
+/// # Errors
+/// As [`load_ratings`], plus [`LoadError::Cancelled`].
+pub fn load_ratings_with(path: &Path, progress: &LoadProgress) -> Result<Ratings, LoadError> {
+    let mut ratings = read_ratings(path, progress)?;
     if let Some(items) = items_beside(path) {
         attach(&mut ratings, &items)?;
     }
@@ -126,7 +170,7 @@ pub fn load_ratings(path: &Path) -> Result<Ratings, LoadError> {
 /// # Errors
 /// A [`LoadError`] naming the ratings file or the metadata file, and the line.
 pub fn load_ratings_with_items(path: &Path, items_path: &Path) -> Result<Ratings, LoadError> {
-    let mut ratings = read_ratings(path)?;
+    let mut ratings = read_ratings(path, &LoadProgress::new())?;
     attach(&mut ratings, items_path)?;
     Ok(ratings)
 }
@@ -248,10 +292,16 @@ pub fn parse_items(bytes: &[u8], name: &str) -> Result<Vec<Item>, LoadError> {
 
 // ---------------------------------------------------------------- ratings
 
-fn read_ratings(path: &Path) -> Result<Ratings, LoadError> {
-    let bytes = read_bytes(path)?;
-    let name = file_label(path);
-    let mut ratings = parse_ratings(&bytes, &name).map_err(|e| e.with_path(path))?;
+fn read_ratings(path: &Path, progress: &LoadProgress) -> Result<Ratings, LoadError> {
+    let file = std::fs::File::open(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let (file, _, head) = super::open_limited(path, file, progress)?;
+    let input = std::io::Cursor::new(head).chain(file);
+    let mut ratings =
+        read::read_ratings(input, &file_label(path), None, progress, Tuning::default())
+            .map_err(|e| super::limit_reached(e.with_path(path)))?;
     ratings.source = Some(path.to_path_buf());
     Ok(ratings)
 }
@@ -263,34 +313,6 @@ fn attach(ratings: &mut Ratings, items_path: &Path) -> Result<(), LoadError> {
     ratings.attach_items(items);
     ratings.items_source = Some(items_path.to_path_buf());
     Ok(())
-}
-
-fn parse(bytes: &[u8], name: &str, layout: Option<RatingsLayout>) -> Result<Ratings, LoadError> {
-    let path = PathBuf::from(name);
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-        path: path.clone(),
-        line: line_of_offset(bytes, e.valid_up_to()),
-    })?;
-    let text = double_colons_to_tabs(Cow::Borrowed(text));
-    if text.trim().is_empty() {
-        return Err(LoadError::Empty { path });
-    }
-    let mut rows = Rows::new(
-        &text,
-        sniff_delimiter_among(&text, &RATING_DELIMITERS),
-        &path,
-    )?;
-    if rows.head.is_empty() {
-        return Err(LoadError::Empty { path });
-    }
-    let layout = layout.unwrap_or_else(|| sniff_layout(&rows.head));
-    let mut ratings = match layout {
-        RatingsLayout::Long => parse_long(&mut rows, &path)?,
-        RatingsLayout::Wide => parse_wide(&mut rows, &path)?,
-    };
-    name.clone_into(&mut ratings.name);
-    Ok(ratings)
 }
 
 /// ml-1m's `::` separator → a tab, when the first line uses it.
@@ -405,31 +427,6 @@ fn sniff_layout(head: &[StringRecord]) -> RatingsLayout {
     }
 }
 
-/// Interns ids: the index of `id`, adding it on first sight.
-struct Interner {
-    index: HashMap<String, u32>,
-    names: Vec<String>,
-}
-
-impl Interner {
-    fn new() -> Self {
-        Self {
-            index: HashMap::new(),
-            names: Vec::new(),
-        }
-    }
-
-    fn get_or_insert(&mut self, id: &str) -> u32 {
-        if let Some(&i) = self.index.get(id) {
-            return i;
-        }
-        let i = self.names.len() as u32;
-        self.index.insert(id.to_owned(), i);
-        self.names.push(id.to_owned());
-        i
-    }
-}
-
 /// Parses a rating cell: a finite number, or a `NotANumber` error naming the cell.
 fn rating_value(
     cell: &str,
@@ -450,190 +447,6 @@ fn rating_value(
             readable_as_missing: false,
         }),
     }
-}
-
-fn parse_long(rows: &mut Rows<'_>, path: &Path) -> Result<Ratings, LoadError> {
-    let has_header = rows.head.first().is_some_and(long_has_header);
-    let rating_name = if has_header {
-        rows.head
-            .first()
-            .and_then(|h| h.get(2))
-            .map_or("rating", str::trim)
-            .to_owned()
-    } else {
-        "rating".to_owned()
-    };
-    let mut users = Interner::new();
-    let mut items = Interner::new();
-    let mut entries = Vec::new();
-    let mut lines = Vec::new();
-    rows.for_each(usize::from(has_header), |record| {
-        let line = record_line(record);
-        if record.len() < 3 {
-            return Err(LoadError::TooFewFields {
-                path: path.to_path_buf(),
-                line,
-                expected: 3,
-                found: record.len(),
-                what: "user, item, rating",
-            });
-        }
-        let field = |j: usize| record.get(j).unwrap_or("").trim();
-        for (j, name) in [(0, "user"), (1, "item")] {
-            if field(j).is_empty() {
-                return Err(LoadError::EmptyField {
-                    path: path.to_path_buf(),
-                    line,
-                    column: j + 1,
-                    name,
-                });
-            }
-        }
-        let value = rating_value(field(2), path, line, 3, &rating_name)?;
-        entries.push(Rating {
-            user: users.get_or_insert(field(0)),
-            item: items.get_or_insert(field(1)),
-            value,
-        });
-        lines.push(line);
-        Ok(())
-    })?;
-    if entries.is_empty() {
-        return Err(LoadError::HeaderOnly {
-            path: path.to_path_buf(),
-        });
-    }
-    if let Some((first_line, line, r)) = first_duplicate(&entries, &lines) {
-        return Err(LoadError::DuplicateRating {
-            path: path.to_path_buf(),
-            line,
-            first_line,
-            user: users.names[r.user as usize].clone(),
-            item: items.names[r.item as usize].clone(),
-        });
-    }
-    Ok(Ratings::new(
-        String::new(),
-        users.names,
-        items.names.into_iter().map(Item::new).collect(),
-        entries,
-    ))
-}
-
-/// The duplicate (user, item) pair whose second rating comes first in the file:
-/// `(first line, second line, rating)`.
-fn first_duplicate(entries: &[Rating], lines: &[usize]) -> Option<(usize, usize, Rating)> {
-    let mut keys: Vec<(u64, usize, usize)> = entries
-        .iter()
-        .zip(lines)
-        .enumerate()
-        .map(|(k, (r, &line))| ((u64::from(r.user) << 32) | u64::from(r.item), line, k))
-        .collect();
-    keys.sort_unstable();
-    keys.windows(2)
-        .filter(|w| w[0].0 == w[1].0)
-        .min_by_key(|w| w[1].1)
-        .map(|w| (w[0].1, w[1].1, entries[w[1].2]))
-}
-
-fn parse_wide(rows: &mut Rows<'_>, path: &Path) -> Result<Ratings, LoadError> {
-    let Some(header) = rows.head.first().cloned() else {
-        return Err(LoadError::Empty {
-            path: path.to_path_buf(),
-        });
-    };
-    let header_line = record_line(&header);
-    let width = header.len();
-    if width < 2 {
-        return Err(LoadError::TooFewFields {
-            path: path.to_path_buf(),
-            line: header_line,
-            expected: 2,
-            found: width,
-            what: "a user column and at least one item",
-        });
-    }
-    let mut item_ids: Vec<String> = Vec::with_capacity(width - 1);
-    // Where each id first appeared: a hash, not a scan (a scan made a
-    // header of 100,000 items take seconds, of 2,000,000 minutes).
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(width - 1);
-    for (j, cell) in header.iter().enumerate().skip(1) {
-        let id = cell.trim();
-        if id.is_empty() {
-            return Err(LoadError::EmptyField {
-                path: path.to_path_buf(),
-                line: header_line,
-                column: j + 1,
-                name: "item",
-            });
-        }
-        if let Some(&first) = seen.get(id) {
-            return Err(LoadError::DuplicateColumn {
-                path: path.to_path_buf(),
-                line: header_line,
-                name: id.to_owned(),
-                first: first + 2,
-                second: j + 1,
-            });
-        }
-        seen.insert(id, item_ids.len());
-        item_ids.push(id.to_owned());
-    }
-    let mut users: Vec<String> = Vec::new();
-    let mut user_line: HashMap<String, usize> = HashMap::new();
-    let mut entries = Vec::new();
-    rows.for_each(1, |record| {
-        let line = checked_width(record, width, path)?;
-        let user = record.get(0).unwrap_or("").trim();
-        if user.is_empty() {
-            return Err(LoadError::EmptyField {
-                path: path.to_path_buf(),
-                line,
-                column: 1,
-                name: "user",
-            });
-        }
-        if let Some(&first_line) = user_line.get(user) {
-            return Err(LoadError::DuplicateName {
-                path: path.to_path_buf(),
-                line,
-                first_line,
-                kind: "user",
-                name: user.to_owned(),
-            });
-        }
-        user_line.insert(user.to_owned(), line);
-        let u = users.len() as u32;
-        users.push(user.to_owned());
-        for (j, cell) in record.iter().enumerate().skip(1) {
-            if is_missing(cell.trim()) {
-                continue;
-            }
-            let value = rating_value(cell, path, line, j + 1, &item_ids[j - 1])?;
-            entries.push(Rating {
-                user: u,
-                item: (j - 1) as u32,
-                value,
-            });
-        }
-        Ok(())
-    })?;
-    if users.is_empty() {
-        return Err(LoadError::HeaderOnly {
-            path: path.to_path_buf(),
-        });
-    }
-    if entries.is_empty() {
-        return Err(LoadError::NoRatings {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(Ratings::new(
-        String::new(),
-        users,
-        item_ids.into_iter().map(Item::new).collect(),
-        entries,
-    ))
 }
 
 // ---------------------------------------------------------------- item metadata

@@ -1,5 +1,6 @@
 //! The input cut into chunks at record boundaries (quotes respected), and
-//! the chunks after the first parsed on worker threads and merged in order.
+//! the chunks parsed on worker threads and merged in order: the tables'
+//! loader and the ratings loader share it ([`parse_in_order`]).
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -7,38 +8,70 @@ use std::path::Path;
 use std::sync::{Mutex, mpsc};
 
 use super::Tuning;
-use super::columns::{Kind, Table};
-use super::parse::{ChunkContext, Parsed, parse_chunk};
 use crate::data::{LoadError, LoadProgress};
 
-/// Parses every chunk after the first: the reading thread cuts chunks and
-/// merges results in order while `tuning.workers` threads parse.
-pub(super) fn parse_rest<R: Read>(
+/// The reading thread's side of [`parse_in_order`]: what each chunk is
+/// parsed with (the table's column kinds so far), fixed when the chunk is
+/// handed out, and the merge of each parsed chunk, in input order.
+pub(crate) trait ChunkSink {
+    /// What a chunk is parsed with.
+    type Context: Send;
+    /// What parsing a chunk gives.
+    type Parsed: Send;
+    /// The context for the next chunk handed out.
+    fn context(&self) -> Self::Context;
+    /// Merges chunk `bytes`, parsed with `context` into `parsed`; an error
+    /// ends the parse.
+    ///
+    /// # Errors
+    /// The sink's, returned by [`parse_in_order`] as it is.
+    fn merge(
+        &mut self,
+        bytes: &[u8],
+        context: Self::Context,
+        parsed: Self::Parsed,
+    ) -> Result<(), LoadError>;
+}
+
+/// How a worker parses a chunk with its context.
+pub(crate) type ParseChunk<'f, C, P> = dyn Fn(&[u8], &C) -> P + Sync + 'f;
+
+/// Cuts the rest of `src` into chunks of about `tuning.chunk` bytes ending
+/// at record ends (`delimiter`'s quotes respected), parses them with
+/// `parse` on `tuning.workers` threads (on this one when it is 1) and
+/// merges them into `sink` in input order, at most `workers + 1` chunks
+/// ahead of the merge. A cancel (checked between chunks) stops it.
+///
+/// # Errors
+/// [`Io`](LoadError::Io) from the input, [`Cancelled`](LoadError::Cancelled),
+/// or the sink's.
+pub(crate) fn parse_in_order<R: Read, S: ChunkSink>(
     src: &mut Source<'_, R>,
-    table: &mut Table,
-    ctx: &ChunkContext<'_>,
+    delimiter: u8,
     tuning: Tuning,
+    sink: &mut S,
+    parse: &ParseChunk<'_, S::Context, S::Parsed>,
 ) -> Result<(), LoadError> {
-    let cancelled = || LoadError::Cancelled {
-        path: ctx.path.to_path_buf(),
+    let cancelled = |path: &Path| LoadError::Cancelled {
+        path: path.to_path_buf(),
     };
     if tuning.workers <= 1 {
-        while let Some(chunk) = src.next_chunk(ctx.delimiter, tuning.chunk)? {
+        while let Some(chunk) = src.next_chunk(delimiter, tuning.chunk)? {
             if src.progress.is_cancelled() {
-                return Err(cancelled());
+                return Err(cancelled(src.path));
             }
-            let kinds = table.kinds();
-            let parsed = parse_chunk(&chunk, ctx, &kinds, false);
-            table.merge(&chunk, &kinds, parsed, ctx)?;
+            let context = sink.context();
+            let parsed = parse(&chunk, &context);
+            sink.merge(&chunk, context, parsed)?;
             src.spare.push(chunk);
         }
         return Ok(());
     }
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(tuning.workers + 1);
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job<S::Context>>(tuning.workers + 1);
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|s| {
         let job_tx = job_tx;
-        let (done_tx, done_rx) = mpsc::channel::<(Job, Result<Parsed, LoadError>)>();
+        let (done_tx, done_rx) = mpsc::channel::<(Job<S::Context>, S::Parsed)>();
         for _ in 0..tuning.workers {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
@@ -49,7 +82,7 @@ pub(super) fn parse_rest<R: Read>(
                         Err(_) => return,
                     };
                     let Ok(job) = job else { return };
-                    let parsed = parse_chunk(&job.bytes, ctx, &job.kinds, false);
+                    let parsed = parse(&job.bytes, &job.context);
                     if done_tx.send((job, parsed)).is_err() {
                         return;
                     }
@@ -64,14 +97,14 @@ pub(super) fn parse_rest<R: Read>(
         let mut exhausted = false;
         loop {
             if src.progress.is_cancelled() {
-                return Err(cancelled());
+                return Err(cancelled(src.path));
             }
             if !exhausted && next_sent - next_merged - pending.len() <= tuning.workers {
-                if let Some(bytes) = src.next_chunk(ctx.delimiter, tuning.chunk)? {
+                if let Some(bytes) = src.next_chunk(delimiter, tuning.chunk)? {
                     let job = Job {
                         index: next_sent,
                         bytes,
-                        kinds: table.kinds(),
+                        context: sink.context(),
                     };
                     if job_tx.send(job).is_err() {
                         break;
@@ -91,43 +124,43 @@ pub(super) fn parse_rest<R: Read>(
             };
             pending.insert(job.index, (job, parsed));
             while let Some((job, parsed)) = pending.remove(&next_merged) {
-                table.merge(&job.bytes, &job.kinds, parsed, ctx)?;
+                sink.merge(&job.bytes, job.context, parsed)?;
                 src.spare.push(job.bytes);
                 next_merged += 1;
             }
         }
         Err(LoadError::Csv {
-            path: ctx.path.to_path_buf(),
+            path: src.path.to_path_buf(),
             line: None,
             message: "a parsing thread stopped unexpectedly".to_owned(),
         })
     })
 }
 
-/// Chunk `index` of the input and the column kinds it was parsed with.
-struct Job {
+/// Chunk `index` of the input and the context it is parsed with.
+struct Job<C> {
     index: usize,
     bytes: Vec<u8>,
-    kinds: Vec<Kind>,
+    context: C,
 }
 
 /// The input, read a chunk at a time into `buf`.
-pub(super) struct Source<'a, R> {
+pub(crate) struct Source<'a, R> {
     input: R,
     /// Read and not yet handed out.
-    pub buf: Vec<u8>,
-    pub eof: bool,
+    pub(crate) buf: Vec<u8>,
+    pub(crate) eof: bool,
     progress: &'a LoadProgress,
-    pub path: &'a Path,
+    pub(crate) path: &'a Path,
     /// Bytes handed out as chunks so far.
-    pub consumed: u64,
+    pub(crate) consumed: u64,
     /// Chunk buffers given back after parsing, for reuse.
     spare: Vec<Vec<u8>>,
 }
 
 impl<'a, R: Read> Source<'a, R> {
     /// Nothing read yet from `input`; `progress` counts the bytes read.
-    pub(super) fn new(input: R, progress: &'a LoadProgress, path: &'a Path) -> Self {
+    pub(crate) fn new(input: R, progress: &'a LoadProgress, path: &'a Path) -> Self {
         Self {
             input,
             buf: Vec::new(),
@@ -140,7 +173,7 @@ impl<'a, R: Read> Source<'a, R> {
     }
 
     /// Reads until `buf` holds at least `want` bytes or the input ends.
-    pub(super) fn fill(&mut self, want: usize) -> Result<(), LoadError> {
+    pub(crate) fn fill(&mut self, want: usize) -> Result<(), LoadError> {
         while !self.eof && self.buf.len() < want {
             let missing = want - self.buf.len();
             self.buf.reserve_exact(missing);
@@ -161,7 +194,7 @@ impl<'a, R: Read> Source<'a, R> {
 
     /// The next chunk of about `size` bytes, ending at a record boundary (or
     /// the end of the input); `None` at the end.
-    pub(super) fn next_chunk(
+    pub(crate) fn next_chunk(
         &mut self,
         delimiter: u8,
         size: usize,
@@ -206,7 +239,7 @@ enum State {
 /// starts at a record boundary: a newline outside quotes, following the csv
 /// crate's rules (a quote opens a quoted field only at the start of a field;
 /// `""` inside one is a literal quote).
-pub(super) fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
+pub(crate) fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
     if memchr::memchr(b'"', bytes).is_none() {
         return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
     }

@@ -38,14 +38,13 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{BadCells, Dataset, LoadError, LoadProgress};
-use chunks::{Source, parse_rest};
-use columns::Table;
-use parse::{ChunkContext, parse_chunk};
-pub(crate) use records::{
-    checked_width, is_missing, line_of_offset, next_record, reader, record_line,
-};
-pub(crate) use sniff::sniff_delimiter_among;
+pub(crate) use chunks::{ChunkSink, Source, parse_in_order};
+use columns::{Kind, Table};
+pub(crate) use parse::shift_line;
+use parse::{ChunkContext, Parsed, parse_chunk};
+pub(crate) use records::{Lines, is_missing, line_of_offset, next_record, reader, record_line};
 use sniff::{header_names, looks_like_header, sniff_head};
+pub(crate) use sniff::{sniff_delimiter_among, window_fits};
 
 /// The UTF-8 byte-order mark some editors put at the start of a file.
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -113,10 +112,13 @@ pub fn read_delimited_with<R: Read>(
 
 /// Chunk sizes and thread count, small in unit tests to exercise every seam.
 #[derive(Clone, Copy, Debug)]
-struct Tuning {
-    head: usize,
-    chunk: usize,
-    workers: usize,
+pub(crate) struct Tuning {
+    /// Bytes of the first read (sniffing).
+    pub(crate) head: usize,
+    /// Bytes per chunk.
+    pub(crate) chunk: usize,
+    /// Threads that parse chunks.
+    pub(crate) workers: usize,
 }
 
 impl Default for Tuning {
@@ -174,7 +176,16 @@ fn read_delimited_tuned<R: Read>(
     let parsed = parse_chunk(&first_chunk, &ctx, &kinds, has_header);
     table.merge(&first_chunk, &kinds, parsed, &ctx)?;
     table.reserve(progress.total(), src.consumed);
-    parse_rest(&mut src, &mut table, &ctx, tuning)?;
+    parse_in_order(
+        &mut src,
+        delimiter,
+        tuning,
+        &mut TableSink {
+            table: &mut table,
+            ctx: &ctx,
+        },
+        &|bytes, kinds| parse_chunk(bytes, &ctx, kinds, false),
+    )?;
 
     if table.n_rows == 0 {
         return Err(LoadError::HeaderOnly { path });
@@ -193,6 +204,31 @@ fn read_delimited_tuned<R: Read>(
         labels,
     };
     Ok((ds, bad))
+}
+
+/// The table as [`parse_in_order`] fills it: chunks are parsed with the
+/// column kinds known when they are handed out.
+struct TableSink<'t, 'c> {
+    table: &'t mut Table,
+    ctx: &'t ChunkContext<'c>,
+}
+
+impl ChunkSink for TableSink<'_, '_> {
+    type Context = Vec<Kind>;
+    type Parsed = Result<Parsed, LoadError>;
+
+    fn context(&self) -> Vec<Kind> {
+        self.table.kinds()
+    }
+
+    fn merge(
+        &mut self,
+        bytes: &[u8],
+        kinds: Vec<Kind>,
+        parsed: Result<Parsed, LoadError>,
+    ) -> Result<(), LoadError> {
+        self.table.merge(bytes, &kinds, parsed, self.ctx)
+    }
 }
 
 #[cfg(test)]

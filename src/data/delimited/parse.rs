@@ -197,11 +197,13 @@ pub(super) fn too_many_labels(path: &Path, line: Option<usize>, j: usize) -> Loa
 }
 
 /// `e` with its line moved down by `lines` (a chunk's error, placed in the file).
-pub(super) fn shift_line(mut e: LoadError, lines: usize) -> LoadError {
+pub(crate) fn shift_line(mut e: LoadError, lines: usize) -> LoadError {
     match &mut e {
         LoadError::Ragged { line, .. }
         | LoadError::NotANumber { line, .. }
         | LoadError::NotUtf8 { line, .. }
+        | LoadError::TooFewFields { line, .. }
+        | LoadError::EmptyField { line, .. }
         | LoadError::Csv {
             line: Some(line), ..
         } => *line += lines,

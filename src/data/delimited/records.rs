@@ -56,7 +56,51 @@ pub(super) fn is_blank(record: &StringRecord) -> bool {
     record.len() == 1 && record.get(0).is_some_and(|cell| cell.trim().is_empty())
 }
 
-/// The 1-based line on which `record` starts.
+/// The physical (1-based) lines on which the records of a text start,
+/// counted from their byte offsets. The csv crate's own count
+/// ([`record_line`]) is that of where it stood before the empty lines it
+/// skips, which it leaves out of later counts too: after `a\n\nb` it puts
+/// `b` on line 2.
+pub(crate) struct Lines<'t> {
+    text: &'t [u8],
+    /// A byte offset and its line: where the last count ended.
+    byte: usize,
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The line `record`, read from the text (after any asked about
+    /// before, for a count in one pass), starts on.
+    pub(crate) fn of(&mut self, record: &StringRecord) -> usize {
+        let mut byte = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
+            .min(self.text.len());
+        // Its position is before the empty lines the reader skipped.
+        while self.text.get(byte) == Some(&b'\n') {
+            byte += 1;
+        }
+        if byte < self.byte {
+            self.byte = 0;
+            self.line = 1;
+        }
+        let between = self.text.get(self.byte..byte).unwrap_or_default();
+        self.line += memchr::memchr_iter(b'\n', between).count();
+        self.byte = byte;
+        self.line
+    }
+}
+
+/// The 1-based line on which `record` starts, as the csv crate counts
+/// (see [`Lines`] for the physical line).
 pub(crate) fn record_line(record: &StringRecord) -> usize {
     record
         .position()

@@ -70,7 +70,7 @@ pub(super) fn sniff_head<R: Read>(
 
 /// Do the first [`SNIFF_ROWS`] records, with every candidate delimiter, end
 /// inside `text`? (Then sniffing on `text` sees what it would on the whole input.)
-fn window_fits(text: &str) -> bool {
+pub(crate) fn window_fits(text: &str) -> bool {
     DELIMITERS.iter().all(|&delimiter| {
         let mut reader = reader(text, delimiter);
         let mut record = StringRecord::new();

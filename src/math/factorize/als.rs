@@ -110,10 +110,12 @@ fn solve_rows(
     let (other_factors, other_bias) = fixed;
     for (offset, b) in bias.iter_mut().enumerate() {
         let r = first + offset;
-        let (cols, values) = rows.row(r);
-        let targets = cols.iter().zip(values).map(|(&c, &v)| {
+        let targets = rows.row(r).iter().map(|&(c, v)| {
             let c = c as usize;
-            (&other_factors[c * k..(c + 1) * k], v - mu - other_bias[c])
+            (
+                &other_factors[c * k..(c + 1) * k],
+                f64::from(v) - mu - other_bias[c],
+            )
         });
         let w = solve_row(k, biases, lambda, targets, scratch)
             .ok_or((r, FactorizeError::Singular { what, index: r }))?;

@@ -20,8 +20,10 @@ pub(super) struct SgdState {
 }
 
 impl SgdState {
-    /// The working copy of `model`, which is rounded to f32 precision so the two agree.
-    pub(super) fn new(model: &mut Model, train: &[Rating]) -> Self {
+    /// The working copy of `model`, which is rounded to f32 precision so the
+    /// two agree; `train`, in its order, is the first epoch's order before
+    /// the shuffle.
+    pub(super) fn new(model: &mut Model, train: Vec<Rating>) -> Self {
         let narrow = |v: &mut Vec<f64>| -> Vec<f32> {
             let out: Vec<f32> = v.iter().map(|&x| x as f32).collect();
             for (x, &y) in v.iter_mut().zip(&out) {
@@ -37,7 +39,7 @@ impl SgdState {
             item_bias: narrow(&mut model.item_bias),
             p: narrow(&mut model.p),
             q: narrow(&mut model.q),
-            order: train.to_vec(),
+            order: train,
         }
     }
 

@@ -80,6 +80,26 @@ impl TrainingSet {
         )
     }
 
+    /// [`with_test`](Self::with_test), taking the triples out of `ratings`
+    /// (its `entries` are left empty) instead of copying them: for a caller
+    /// that needs only the ids afterwards, as the command line does.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new).
+    pub fn with_test_taking(
+        ratings: &mut Ratings,
+        test: Vec<Rating>,
+    ) -> Result<Self, FactorizeError> {
+        let train = std::mem::take(&mut ratings.entries);
+        Self::new(
+            ratings.n_users(),
+            ratings.n_items(),
+            (f64::from(ratings.scale.0), f64::from(ratings.scale.1)),
+            train,
+            test,
+        )
+    }
+
     /// `ratings` split at random (seeded) into training and test ratings, a
     /// share `test_fraction` of them (rounded) for testing; see [`split`].
     ///
@@ -87,12 +107,48 @@ impl TrainingSet {
     /// As [`split`] and [`new`](Self::new).
     pub fn split(ratings: &Ratings, test_fraction: f64, seed: u64) -> Result<Self, FactorizeError> {
         let (train, test) = split(&ratings.entries, test_fraction, seed)?;
+        Self::from_split(ratings, train, test, test_fraction)
+    }
+
+    /// [`split`](Self::split), taking the triples out of `ratings` (its
+    /// `entries` are left empty): the training ratings stay in their
+    /// memory, only the test ones are copied out.
+    ///
+    /// # Errors
+    /// As [`split`](Self::split).
+    pub fn split_taking(
+        ratings: &mut Ratings,
+        test_fraction: f64,
+        seed: u64,
+    ) -> Result<Self, FactorizeError> {
+        let mut train = std::mem::take(&mut ratings.entries);
+        let n = train.len();
+        let is_test = test_mask(n, test_fraction, seed)?;
+        let test = train
+            .iter()
+            .zip(&is_test)
+            .filter(|&(_, &in_test)| in_test)
+            .map(|(r, _)| *r)
+            .collect();
+        // `retain` visits every rating once, in order.
+        let mut in_test = is_test.iter();
+        train.retain(|_| !in_test.next().copied().unwrap_or(false));
+        drop(is_test);
+        Self::from_split(ratings, train, test, test_fraction)
+    }
+
+    fn from_split(
+        ratings: &Ratings,
+        train: Vec<Rating>,
+        test: Vec<Rating>,
+        test_fraction: f64,
+    ) -> Result<Self, FactorizeError> {
         if train.is_empty() {
             return Err(FactorizeError::NoTrainingRatings {
                 detail: format!(
                     ": a test fraction of {} takes all {} ratings",
                     crate::math::fmt_typed(test_fraction),
-                    ratings.len()
+                    train.len() + test.len()
                 ),
             });
         }
@@ -133,21 +189,40 @@ pub fn split(
     test_fraction: f64,
     seed: u64,
 ) -> Result<(Vec<Rating>, Vec<Rating>), FactorizeError> {
-    check_test_fraction(test_fraction)?;
-    let n = entries.len();
-    let n_test = ((test_fraction * n as f64).round() as usize).min(n);
-    let mut order: Vec<usize> = (0..n).collect();
-    fastrand::Rng::with_seed(seed).shuffle(&mut order);
-    let mut is_test = vec![false; n];
-    for &k in &order[..n_test] {
-        is_test[k] = true;
+    let is_test = test_mask(entries.len(), test_fraction, seed)?;
+    let mut train = Vec::new();
+    let mut test = Vec::new();
+    for (r, &in_test) in entries.iter().zip(&is_test) {
+        if in_test {
+            test.push(*r);
+        } else {
+            train.push(*r);
+        }
     }
-    let (test, train): (Vec<_>, Vec<_>) = entries
-        .iter()
-        .zip(&is_test)
-        .partition(|&(_, &in_test)| in_test);
-    Ok((
-        train.into_iter().map(|(r, _)| *r).collect(),
-        test.into_iter().map(|(r, _)| *r).collect(),
-    ))
+    Ok((train, test))
+}
+
+/// Which of `n` ratings are test ratings: round(`test_fraction` · n) of
+/// them, the first of a seeded shuffle of 0..n.
+fn test_mask(n: usize, test_fraction: f64, seed: u64) -> Result<Vec<bool>, FactorizeError> {
+    check_test_fraction(test_fraction)?;
+    let n_test = ((test_fraction * n as f64).round() as usize).min(n);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut is_test = vec![false; n];
+    // The shuffle's swaps depend only on the length: u32 indices (half the
+    // memory of usize ones) give the same permutation.
+    if let Ok(n) = u32::try_from(n) {
+        let mut order: Vec<u32> = (0..n).collect();
+        rng.shuffle(&mut order);
+        for &k in &order[..n_test] {
+            is_test[k as usize] = true;
+        }
+    } else {
+        let mut order: Vec<usize> = (0..n).collect();
+        rng.shuffle(&mut order);
+        for &k in &order[..n_test] {
+            is_test[k] = true;
+        }
+    }
+    Ok(is_test)
 }

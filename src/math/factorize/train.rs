@@ -44,52 +44,89 @@ impl EpochStats {
     }
 }
 
-/// Compressed rows: row r's entries are `col[start[r]..start[r + 1]]` with
-/// values `value[..]`, in the order of the training ratings.
+/// Compressed rows: row r's entries are `entries[start[r]..start[r + 1]]`,
+/// each `(column, rating)`, in the order of the training ratings: 8 bytes a
+/// rating (the rating is the f32 it was loaded as; it widens to f64 exactly
+/// where it is used).
 #[derive(Debug, Default)]
 pub(super) struct Csr {
     start: Vec<usize>,
-    col: Vec<u32>,
-    value: Vec<f64>,
+    entries: Vec<(u32, f32)>,
 }
 
 impl Csr {
+    /// The rows of `entries` by user (or by item), by a counting sort.
     pub(super) fn new(n_rows: usize, entries: &[Rating], by_item: bool) -> Self {
-        let key = |r: &Rating| {
-            if by_item {
+        let start = row_starts(n_rows, entries, by_item);
+        let mut next = start.clone();
+        let mut rows = vec![(0u32, 0f32); entries.len()];
+        for r in entries {
+            let (row, col) = if by_item {
                 (r.item, r.user)
             } else {
                 (r.user, r.item)
-            }
-        };
-        let mut start = vec![0usize; n_rows + 1];
-        for r in entries {
-            start[key(r).0 as usize + 1] += 1;
+            };
+            let slot = &mut next[row as usize];
+            rows[*slot] = (col, r.value);
+            *slot += 1;
         }
-        for j in 0..n_rows {
-            start[j + 1] += start[j];
+        Self {
+            start,
+            entries: rows,
         }
-        let mut next = start.clone();
-        let mut col = vec![0u32; entries.len()];
-        let mut value = vec![0f64; entries.len()];
-        for r in entries {
-            let (row, c) = key(r);
-            let k = next[row as usize];
-            col[k] = c;
-            value[k] = f64::from(r.value);
-            next[row as usize] += 1;
-        }
-        Self { start, col, value }
     }
 
-    pub(super) fn row(&self, r: usize) -> (&[u32], &[f64]) {
-        let range = self.start[r]..self.start[r + 1];
-        (&self.col[range.clone()], &self.value[range])
+    /// ALS's two orientations of `entries`, by user and by item, taking
+    /// `entries` (each row in the order of `entries`, as [`new`](Self::new)
+    /// makes them). Where the ratings are sorted by user already (MovieLens
+    /// files are), the 12-byte triples become the 8-byte (item, rating)
+    /// rows by user in the same memory, and the rows by item are read off
+    /// those: 16 bytes a rating at the most, never the triples beside both.
+    pub(super) fn both(n_users: usize, n_items: usize, entries: Vec<Rating>) -> (Self, Self) {
+        if !entries.is_sorted_by_key(|r| r.user) {
+            let by_item = Self::new(n_items, &entries, true);
+            return (Self::new(n_users, &entries, false), by_item);
+        }
+        let start = row_starts(n_users, &entries, false);
+        // A map from a Vec into a Vec of no larger items reuses its allocation.
+        let mut rows: Vec<(u32, f32)> = entries.into_iter().map(|r| (r.item, r.value)).collect();
+        rows.shrink_to_fit();
+        let by_user = Self {
+            start,
+            entries: rows,
+        };
+        // Row by row, the ratings come in their order: a counting sort of
+        // them by item, as `new` does.
+        let mut start = vec![0usize; n_items + 1];
+        for &(i, _) in &by_user.entries {
+            start[i as usize + 1] += 1;
+        }
+        for i in 0..n_items {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut rows = vec![(0u32, 0f32); by_user.nnz()];
+        for u in 0..n_users {
+            for &(i, value) in by_user.row(u) {
+                let slot = &mut next[i as usize];
+                rows[*slot] = (u as u32, value);
+                *slot += 1;
+            }
+        }
+        let by_item = Self {
+            start,
+            entries: rows,
+        };
+        (by_user, by_item)
+    }
+
+    pub(super) fn row(&self, r: usize) -> &[(u32, f32)] {
+        &self.entries[self.start[r]..self.start[r + 1]]
     }
 
     /// The number of entries.
     pub(super) fn nnz(&self) -> usize {
-        self.col.len()
+        self.entries.len()
     }
 
     pub(super) fn len(&self, r: usize) -> usize {
@@ -97,17 +134,43 @@ impl Csr {
     }
 }
 
+/// Where each row of `entries` (by user, or by item) starts, and their end.
+fn row_starts(n_rows: usize, entries: &[Rating], by_item: bool) -> Vec<usize> {
+    let mut start = vec![0usize; n_rows + 1];
+    for r in entries {
+        start[if by_item { r.item } else { r.user } as usize + 1] += 1;
+    }
+    for j in 0..n_rows {
+        start[j + 1] += start[j];
+    }
+    start
+}
+
+/// What only one method needs.
+#[derive(Debug)]
+enum Engine {
+    /// ALS's item rows (its user rows are [`Trainer::by_user`]).
+    Als { by_item: Csr },
+    /// SGD's working state, which owns the training ratings as its visiting order.
+    Sgd(SgdState),
+}
+
 /// Trains a factorization one epoch at a time, so a GUI can run it off the UI
 /// thread, show progress and keep a snapshot ([`model`](Self::model)`.clone()`)
 /// per epoch. It owns its data and is `Send`.
+///
+/// It holds the training ratings once, as compactly as the method allows:
+/// ALS as rows by user and by item (8 bytes a rating each, the triples
+/// themselves given up), SGD as its visiting order (12 bytes a rating) and
+/// rows by user (8) for the statistics.
 #[derive(Debug)]
 pub struct Trainer {
     config: FactorizeConfig,
-    data: TrainingSet,
+    /// The training ratings by user: ALS's user rows, and the statistics'.
     by_user: Csr,
-    by_item: Csr,
-    /// SGD's working state (`None` for ALS).
-    sgd: Option<SgdState>,
+    /// n_i: each item's number of training ratings (the penalty's weights).
+    item_counts: Vec<usize>,
+    engine: Engine,
     /// The test ratings sorted by user, so statistics read P in order.
     test_by_user: Vec<Rating>,
     model: Model,
@@ -141,18 +204,35 @@ impl Trainer {
             ));
         }
         let started = Instant::now();
-        let by_user = Csr::new(data.n_users, &data.train, false);
-        let by_item = Csr::new(data.n_items, &data.train, true);
+        let TrainingSet {
+            n_users,
+            n_items,
+            scale,
+            train,
+            test: mut test_by_user,
+        } = data;
         let k = config.rank;
-        let mu =
-            data.train.iter().map(|r| f64::from(r.value)).sum::<f64>() / data.train.len() as f64;
+        let mu = train.iter().map(|r| f64::from(r.value)).sum::<f64>() / train.len() as f64;
+        let mut item_counts = vec![0usize; n_items];
+        for r in &train {
+            item_counts[r.item as usize] += 1;
+        }
+        // ALS: rows by user and by item, made out of the triples themselves.
+        // SGD: rows by user, and the triples kept as its visiting order.
+        let (by_user, rest) = match config.method {
+            Method::Als => {
+                let (by_user, by_item) = Csr::both(n_users, n_items, train);
+                (by_user, Ok(by_item))
+            }
+            Method::Sgd => (Csr::new(n_users, &train, false), Err(train)),
+        };
         let mut rng = fastrand::Rng::with_seed(config.seed);
         // Factors ~ N(0, INIT_STD²) for rows with training ratings, 0 for the others
         // (so that an unknown user or item predicts from what is known).
-        let mut init = |csr: &Csr, n: usize| -> Vec<f64> {
+        let mut init = |n: usize, rated: &dyn Fn(usize) -> bool| -> Vec<f64> {
             let mut m = vec![0.0; n * k];
             for r in 0..n {
-                if csr.len(r) > 0 {
+                if rated(r) {
                     let row = &mut m[r * k..(r + 1) * k];
                     fill_normal(&mut rng, row);
                     for x in row {
@@ -162,30 +242,30 @@ impl Trainer {
             }
             m
         };
-        let p = init(&by_user, data.n_users);
-        let q = init(&by_item, data.n_items);
-        let model = Model {
+        let p = init(n_users, &|u| by_user.len(u) > 0);
+        let q = init(n_items, &|i| item_counts[i] > 0);
+        let mut model = Model {
             rank: k,
             biases: config.biases,
             mu,
-            scale: data.scale,
-            user_bias: vec![0.0; data.n_users],
-            item_bias: vec![0.0; data.n_items],
+            scale,
+            user_bias: vec![0.0; n_users],
+            item_bias: vec![0.0; n_items],
             p,
             q,
         };
-        let mut model = model;
-        let sgd = (config.method == Method::Sgd).then(|| SgdState::new(&mut model, &data.train));
-        let mut test_by_user = data.test.clone();
+        let engine = match rest {
+            Ok(by_item) => Engine::Als { by_item },
+            Err(train) => Engine::Sgd(SgdState::new(&mut model, train)),
+        };
         test_by_user.sort_by_key(|r| (r.user, r.item));
         let mut trainer = Self {
             last_good: model.clone(),
             model,
             config,
-            data,
             by_user,
-            by_item,
-            sgd,
+            item_counts,
+            engine,
             test_by_user,
             rng,
             initial: EpochStats::unmeasured(),
@@ -299,9 +379,16 @@ impl Trainer {
         &self.config
     }
 
+    /// The number of training ratings.
     #[must_use]
-    pub fn data(&self) -> &TrainingSet {
-        &self.data
+    pub fn train_len(&self) -> usize {
+        self.by_user.nnz()
+    }
+
+    /// The number of test ratings.
+    #[must_use]
+    pub fn test_len(&self) -> usize {
+        self.test_by_user.len()
     }
 
     /// Consumes the trainer, returning the model and the history.
@@ -312,10 +399,10 @@ impl Trainer {
 
     /// Statistics of the current model after `epoch`, timed from `started`.
     fn stats(&self, epoch: usize, started: Instant) -> EpochStats {
-        let (train_rmse, test_rmse, loss) = match &self.sgd {
+        let (train_rmse, test_rmse, loss) = match &self.engine {
             // SGD's f32 working copy holds the same numbers as the model, and
             // reading it is twice as fast.
-            Some(state) => self.stats_of(&Params {
+            Engine::Sgd(state) => self.stats_of(&Params {
                 k: self.model.rank,
                 mu: f64::from(state.mu),
                 user_bias: &state.user_bias,
@@ -323,7 +410,7 @@ impl Trainer {
                 p: &state.p,
                 q: &state.q,
             }),
-            None => self.stats_of(&Params {
+            Engine::Als { .. } => self.stats_of(&Params {
                 k: self.model.rank,
                 mu: self.model.mu,
                 user_bias: &self.model.user_bias,
@@ -359,8 +446,8 @@ impl Trainer {
         let train_sse = |users: std::ops::Range<usize>| -> (f64, f64) {
             let (mut sse_raw, mut sse_clipped) = (0.0, 0.0);
             for u in users {
-                let (items, values) = by_user.row(u);
-                for (&i, &y) in items.iter().zip(values) {
+                for &(i, y) in by_user.row(u) {
+                    let y = f64::from(y);
                     let raw = m.predict_raw(u, i as usize);
                     sse_raw += (y - raw) * (y - raw);
                     sse_clipped += (y - clip(raw)) * (y - clip(raw));
@@ -384,17 +471,18 @@ impl Trainer {
             });
             // λ Σ_u n_u (‖p_u‖² + b_u²) + λ Σ_i n_i (‖q_i‖² + b_i²)
             let k = m.k;
-            let penalty = |csr: &Csr, factors: &[T], bias: &[T]| -> f64 {
+            let penalty = |n: &dyn Fn(usize) -> usize, factors: &[T], bias: &[T]| -> f64 {
                 bias.iter()
                     .enumerate()
                     .map(|(r, &b)| {
                         let f = &factors[r * k..(r + 1) * k];
                         let b: f64 = b.into();
-                        csr.len(r) as f64 * (T::dot(f, f).into() + b * b)
+                        n(r) as f64 * (T::dot(f, f).into() + b * b)
                     })
                     .sum()
             };
-            let reg = penalty(by_user, m.p, m.user_bias) + penalty(&self.by_item, m.q, m.item_bias);
+            let reg = penalty(&|u| by_user.len(u), m.p, m.user_bias)
+                + penalty(&|i| self.item_counts[i], m.q, m.item_bias);
             (second, test_rmse, reg)
         };
         let parallel = by_user.nnz().saturating_mul(m.k) >= STATS_PARALLEL_WORK;
@@ -413,7 +501,7 @@ impl Trainer {
             };
             (first, rest)
         });
-        let n_train = self.data.train.len() as f64;
+        let n_train = by_user.nnz() as f64;
         (
             ((first.1 + second.1) / n_train).sqrt(),
             test_rmse,
@@ -423,7 +511,7 @@ impl Trainer {
 
     /// One SGD pass over the training ratings in a fresh shuffled order.
     fn sgd_epoch(&mut self) {
-        let Some(state) = &mut self.sgd else {
+        let Engine::Sgd(state) = &mut self.engine else {
             return;
         };
         state.epoch(
@@ -439,6 +527,9 @@ impl Trainer {
     /// One ALS epoch: every item with P fixed, then every user with Q fixed.
     fn als_epoch(&mut self) -> Result<(), FactorizeError> {
         let (lambda, biases) = (self.config.lambda, self.config.biases);
+        let Engine::Als { by_item } = &self.engine else {
+            return Ok(());
+        };
         let Model {
             rank: k,
             mu,
@@ -457,7 +548,7 @@ impl Trainer {
             what,
         };
         als_half_step(
-            &self.by_item,
+            by_item,
             (&mut q[..], &mut item_bias[..]),
             (&p[..], &user_bias[..]),
             &step("item"),

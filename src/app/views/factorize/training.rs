@@ -422,7 +422,7 @@ impl FactorizeView {
             ..key.config.clone()
         };
         let edits = super::prepare::Edits::new(r, &self.settings);
-        let ratings = r.with_edits(&edits.list);
+        let mut ratings = r.with_edits(&edits.list);
         let target = target.min(self.settings.epochs);
         let empty = || TrainingSet {
             n_users: r.n_users(),
@@ -431,7 +431,12 @@ impl FactorizeView {
             train: Vec::new(),
             test: Vec::new(),
         };
-        let split = TrainingSet::split(&ratings, self.settings.test_fraction, self.settings.seed);
+        // The edited copy's triples become the training set (not copied again).
+        let split = TrainingSet::split_taking(
+            &mut ratings,
+            self.settings.test_fraction,
+            self.settings.seed,
+        );
         let (data, trainer) = match split
             .and_then(|data| Trainer::new(config.clone(), data.clone()).map(|t| (data, t)))
         {
