@@ -151,6 +151,12 @@ impl<R> LimitedReader<R> {
     pub fn bytes_read(&self) -> u64 {
         self.read
     }
+
+    /// The reader inside (reading from it directly bypasses the count).
+    #[must_use]
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
 }
 
 impl<R: Read> Read for LimitedReader<R> {

@@ -342,10 +342,10 @@ fn eigenpairs_sorted_and_ratios_sum_to_one() {
     }
 }
 
-/// The covariance equals the plain two-pass covariance of `math::stats`, on
-/// every product kernel (dot products for d < 8, one gemm up to 16 columns, the
-/// split symmetric update beyond: 17 splits once, 50 three times) and on data
-/// large enough to be split into chunks across threads.
+/// The covariance equals the plain two-pass covariance of `math::stats`, for
+/// widths that fill the product kernel's 3 × 3 tiles and widths that leave
+/// one or two columns over, and on data large enough to be split into
+/// chunks across threads.
 #[test]
 fn covariance_matches_two_pass_formula() {
     for (seed, n, d) in [
@@ -676,6 +676,30 @@ fn fit_table_leaves_out_missing_and_infinite_rows() {
     let expected = direct.scores(&slices(&kept), 2);
     assert_eq!(scores.shape(), (146, 2));
     assert!((scores - expected).amax() < 1e-12);
+}
+
+/// A table with no missing value is fitted in one pass (no pass to find
+/// the usable rows first): the very fit of `Pca::fit`, every row used. A
+/// missing value in the last row of a table split into chunks across
+/// threads, found late by that pass, still leaves out that row alone.
+#[test]
+fn fit_table_of_complete_rows_is_the_plain_fit() {
+    let (mut cols, names) = random_data(12, 100_001, 6, 3.0);
+    let opts = PcaOptions::default();
+    let fit = fit_table(&slices(&cols), &names, &opts).unwrap();
+    let direct = Pca::fit(&slices(&cols), &names, &opts).unwrap();
+    assert_eq!(fit.pca.covariance, direct.covariance);
+    assert_eq!(fit.pca.mean, direct.mean);
+    assert_eq!(fit.selection.rows, (0..100_001).collect::<Vec<_>>());
+    assert_eq!(fit.selection.left_out(), 0);
+
+    cols[3][100_000] = f64::NAN;
+    let fit = fit_table(&slices(&cols), &names, &opts).unwrap();
+    assert_eq!((fit.selection.missing, fit.selection.non_finite), (1, 0));
+    assert_eq!(fit.selection.rows, (0..100_000).collect::<Vec<_>>());
+    let kept: Vec<Vec<f64>> = cols.iter().map(|c| c[..100_000].to_vec()).collect();
+    let direct = Pca::fit(&slices(&kept), &names, &opts).unwrap();
+    assert_eq!(fit.pca.covariance, direct.covariance);
 }
 
 /// Fewer than two usable rows: an error naming the columns and counting the

@@ -330,10 +330,20 @@ pub fn load_table_with(
         });
     }
     let head = head.as_slice();
-    let input = head.chain(file);
     let name = file_label(path);
-    let (mut ds, bad) = if head.starts_with(b"\x93NUMPY") || has_extension(path, "npy") {
-        read_npy(input, &name, progress).map(|ds| (ds, 0))
+    let is_npy = head.starts_with(b"\x93NUMPY") || has_extension(path, "npy");
+    // A regular file's array is read at its offsets, on every core, through
+    // a second handle (the first is read in order, for the header).
+    let positional = (is_npy && size > 0 && file.get_ref().metadata().is_ok_and(|m| m.is_file()))
+        .then(|| file.get_ref().try_clone().ok())
+        .flatten();
+    let input = head.chain(file);
+    let (mut ds, bad) = if is_npy {
+        match &positional {
+            Some(data) => npy::read_npy_file(input, data, &name, progress),
+            None => read_npy(input, &name, progress),
+        }
+        .map(|ds| (ds, 0))
     } else {
         read_delimited_with(input, &name, progress, bad_cells)
     }

@@ -10,22 +10,27 @@
 //!   sign never rests on the eigen-solver's arbitrary choice (an animation
 //!   between fits of similar data does not mirror).
 //!
-//! Speed: the covariance dominates the cost (n·d² multiply-adds against d³ for
-//! the eigen-decomposition). It is computed in chunks of rows, on every core,
-//! with scoped threads; each chunk copies blocks of rows into a small
-//! cache-resident buffer, centres them on the block mean and adds BᵀB (gemms
-//! through nalgebra and matrixmultiply that skip most of the lower triangle,
-//! or direct dot products when there are few columns). Blocks and chunks are
-//! merged with Chan et al.'s pairwise update, chunks in chunk order, so the
-//! result is the same on any number of threads and as accurate as the
-//! two-pass formula. Values are shifted by a rough mean of the first rows
-//! before anything else, so data far from the origin loses nothing either.
+//! Speed: the covariance dominates the cost (n·d²/2 multiply-adds against d³
+//! for the eigen-decomposition). It is computed in chunks of rows, on every
+//! core, with scoped threads. A chunk is taken a span of rows at a time
+//! (8,192 rows of 50 columns): the span's column means first, each column's
+//! stretch read from memory in one go, then, from cache, a block of its
+//! rows at a time, the cross products of the rows centred on those means,
+//! added up by a register-tiled kernel (`gram`: only the tiles on and above
+//! the diagonal, near the processor's full multiply-add rate). Spans
+//! and chunks are merged with Chan et al.'s pairwise update, chunks in chunk
+//! order, so the result is the same on any number of threads and as
+//! accurate as the two-pass formula. Values are shifted by a rough mean of
+//! the first rows before anything else, so data far from the origin loses
+//! nothing either.
 //!
 //! Files: this one ([`Pca`]: the fit and the change of basis), `moments` (the
-//! pass over the data), `table` (a table's rows: [`usable_rows`], the one row
+//! pass over the data), `gram` (a block's cross products), `table` (a
+//! table's rows: [`usable_rows`], the one row
 //! policy of the CLI and the window, [`fit_table`], [`prepare_table`]) and
 //! `story` (the PCA view's 3D animation as pure geometry: [`Story`]).
 
+mod gram;
 mod moments;
 mod story;
 mod table;
@@ -41,21 +46,20 @@ pub use table::{PreparedFit, RowSelection, TableFit, fit_table, prepare_table, u
 /// the end; large enough that merging (d² per chunk) costs nothing.
 const CHUNK_ROWS: usize = 1 << 15;
 
-/// Size of the block buffer, in f64s (1 MiB: it stays in L2 while the
-/// products read it; 2¹⁴ to 2¹⁸ all measure within noise of each other).
+/// Cells of a block, the rows whose cross products are added up in one go
+/// (at most 1 MiB; for 50 columns, four blocks of 2,048 rows a span. Blocks of
+/// 655 to 4,096 rows measured within 10% of each other, this the fastest).
 const BLOCK_CELLS: usize = 1 << 17;
+
+/// Cells of a span: the rows centred on one mean and read from memory in
+/// one stretch per column (4 MiB: they stay in L3 for the second read).
+const SPAN_CELLS: usize = 1 << 19;
+
+/// Rows of a span at most (64 KiB of each column).
+const SPAN_MAX_ROWS: usize = 8192;
 
 /// Fewer cells than this are fitted on the calling thread alone.
 const PARALLEL_MIN_CELLS: usize = 1 << 18;
-
-/// From this many columns on, a block's cross products are one gemm; below,
-/// d(d+1)/2 dot products, which waste nothing on tiny matrices.
-const GEMM_MIN_COLUMNS: usize = 8;
-
-/// Blocks of at most this many rows (and gemms with a side this short) never
-/// go through nalgebra's gemm (see `chunk_moments`): its small-size fallback
-/// is unsound for strided views.
-const GEMM_MIN_ROWS: usize = 5;
 
 /// Entries whose magnitude is within this relative distance of a component's
 /// largest count as tied for the sign convention; the first of them is made

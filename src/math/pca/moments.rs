@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Mutex;
 
-use nalgebra::{DMatrix, DMatrixView, DVector};
+use nalgebra::{DMatrix, DVector};
 
-use super::{BLOCK_CELLS, CHUNK_ROWS, GEMM_MIN_COLUMNS, GEMM_MIN_ROWS, PARALLEL_MIN_CELLS};
+use super::gram::add_centred_gram;
+use super::{BLOCK_CELLS, CHUNK_ROWS, PARALLEL_MIN_CELLS, SPAN_CELLS, SPAN_MAX_ROWS};
 /// Count, mean and M2 = Σ (x − μ)(x − μ)ᵀ of a set of rows (upper triangle of
 /// `m2` maintained; the lower may hold anything).
 #[derive(Clone, Debug)]
@@ -111,8 +112,7 @@ pub(super) fn moments(columns: &[&[f64]]) -> Result<Moments, (usize, usize)> {
         if lock().error.is_some() {
             return;
         }
-        let mut buffer = Vec::new();
-        let result = chunk_moments(columns, &shift, rows, &mut buffer);
+        let result = chunk_moments(columns, &shift, rows);
         let mut guard = lock();
         let m = &mut *guard;
         m.pending.insert(index, result);
@@ -140,92 +140,56 @@ pub(super) fn moments(columns: &[&[f64]]) -> Result<Moments, (usize, usize)> {
     Ok(total)
 }
 
-/// The moments of `rows` of x − `shift`, a block of rows at a time, using
-/// `buffer` as scratch.
+/// The moments of `rows` of x − `shift`, a span of rows at a time.
+///
+/// Each span is centred on its own mean (the two-pass formula within the
+/// span) and merged into the chunk's moments by Chan et al.'s update. A span
+/// is read twice: first each column's stretch from memory to sum it (long
+/// stretches, which the hardware prefetcher streams at full speed), then,
+/// from cache, a block of rows at a time for the centred cross products.
+/// The centre of column j is c_j + μ_j (shift plus the span's mean of
+/// x − c): rounding it moves the centre by at most half an ulp of the data,
+/// which changes M2 by m·ε², far below its own rounding.
 fn chunk_moments(
     columns: &[&[f64]],
     shift: &[f64],
     rows: Range<usize>,
-    buffer: &mut Vec<f64>,
 ) -> Result<Moments, (usize, usize)> {
     let d = columns.len();
     let block = (BLOCK_CELLS / d).clamp(64, 4096);
+    let span_rows = (SPAN_CELLS / d).clamp(block, SPAN_MAX_ROWS);
     let mut acc = Moments::zeros(d);
-    let mut block_mean = DVector::zeros(d);
-    for start in rows.clone().step_by(block) {
-        let end = (start + block).min(rows.end);
-        let m = end - start;
-        buffer.resize(m * d, 0.0);
-        // B: the block, column-major m × d, centred on its own mean. Two
-        // passes over each column's few KiB: the sum of x − c, then the
-        // centred copy (reading the source again, now from L1).
+    let mut centre = vec![0.0; d];
+    let mut block_columns: Vec<&[f64]> = Vec::with_capacity(d);
+    let mut span_mean = DVector::zeros(d);
+    for span in rows.clone().step_by(span_rows) {
+        let span = span..(span + span_rows).min(rows.end);
+        let len = span.len() as f64;
         for (j, (column, &c)) in columns.iter().zip(shift).enumerate() {
-            let x = &column[start..end];
-            let sum = shifted_sum(x, c);
+            let sum = shifted_sum(&column[span.clone()], c);
             // Any NaN or ±∞ makes the sum non-finite (so does overflow, which
             // the covariance check reports later).
             if !sum.is_finite()
-                && let Some(at) = first_not_finite(columns, start..end)
+                && let Some(at) = first_not_finite(columns, span.clone())
             {
                 return Err(at);
             }
-            let mu = sum / m as f64;
-            for (b, x) in buffer[j * m..(j + 1) * m].iter_mut().zip(x) {
-                *b = (x - c) - mu;
-            }
-            block_mean[j] = mu;
+            span_mean[j] = sum / len;
         }
-        let b = &buffer[..m * d];
-        // nalgebra's gemm hands blocks of at most 5 rows to its gemv fallback,
-        // which with Bᵀ's strides writes past the output (nalgebra 0.35
-        // `axcpy_uninit` iterates the strided slice's length): heap corruption.
-        // Such short blocks (the last of a chunk) take the dot products instead.
-        if d >= GEMM_MIN_COLUMNS && m > GEMM_MIN_ROWS {
-            add_syrk(&mut acc.m2, b, m);
-        } else {
-            for i in 0..d {
-                let bi = &b[i * m..(i + 1) * m];
-                for j in i..d {
-                    acc.m2[(i, j)] += dot(bi, &b[j * m..(j + 1) * m]);
-                }
-            }
+        for (j, (&c, mu)) in shift.iter().zip(span_mean.iter()).enumerate() {
+            centre[j] = c + mu;
         }
-        acc.absorb(m, &block_mean);
+        // Blocks of equal length (no short one at the end of a span).
+        let block = span.len().div_ceil(span.len().div_ceil(block));
+        for start in span.clone().step_by(block) {
+            let end = (start + block).min(span.end);
+            block_columns.clear();
+            block_columns.extend(columns.iter().map(|c| &c[start..end]));
+            add_centred_gram(&mut acc.m2, &block_columns, &centre);
+        }
+        acc.absorb(span.len(), &span_mean);
     }
     Ok(acc)
-}
-
-/// M2 += BᵀB on the upper triangle (and some of the lower), B the m × d
-/// column-major block in `b`, through matrixmultiply's gemm.
-///
-/// A symmetric rank-k update done as one gemm computes every off-diagonal
-/// entry twice. Instead, with B = [B₁ B₂] split at a multiple of the gemm
-/// kernel's 8 columns, the columns of M2 over B₂ get [B₁ B₂]ᵀB₂ in one gemm
-/// and the top-left block B₁ᵀB₁ recurses. For d = 50 that is two thirds of
-/// the multiply-adds for half again as much packing: ~15% less time in all.
-/// Bᵀ is the same buffer read with swapped strides.
-fn add_syrk(m2: &mut DMatrix<f64>, b: &[f64], m: usize) {
-    /// Blocks this narrow are one gemm: splitting them costs more packing
-    /// than it saves (measured: 8 and 32 are both slower for d = 50).
-    const MAX_DIRECT: usize = 16;
-    let mut width = b.len() / m.max(1);
-    while width > 0 {
-        // Columns 0..width of B remain; split them at h.
-        let h = if width <= MAX_DIRECT {
-            0
-        } else {
-            (width / 2).next_multiple_of(8)
-        };
-        // Every side of every gemm must exceed GEMM_MIN_ROWS (see
-        // `chunk_moments`): a right part of ≤ 5 columns (d = 18, 20, 21)
-        // would take nalgebra's unsound small path; do the width in one gemm.
-        let h = if width - h <= GEMM_MIN_ROWS { 0 } else { h };
-        let bt = DMatrixView::from_slice_with_strides(b, width, m, m, 1);
-        let right = DMatrixView::from_slice(&b[h * m..width * m], m, width - h);
-        m2.view_mut((0, h), (width, width - h))
-            .gemm(1.0, &bt, &right, 1.0);
-        width = h;
-    }
 }
 
 /// The (row, column) of the first non-finite value in `rows`, scanning row by row.
@@ -247,24 +211,6 @@ fn shifted_sum(x: &[f64], c: f64) -> f64 {
     for x8 in chunks {
         for (a, x) in acc.iter_mut().zip(x8) {
             *a += x - c;
-        }
-    }
-    acc.iter().sum::<f64>() + tail
-}
-
-/// x · y with eight independent accumulators (see [`shifted_sum`]).
-fn dot(x: &[f64], y: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let (xc, yc) = (x.chunks_exact(8), y.chunks_exact(8));
-    let tail: f64 = xc
-        .remainder()
-        .iter()
-        .zip(yc.remainder())
-        .map(|(a, b)| a * b)
-        .sum();
-    for (a8, b8) in xc.zip(yc) {
-        for ((acc, a), b) in acc.iter_mut().zip(a8).zip(b8) {
-            *acc += a * b;
         }
     }
     acc.iter().sum::<f64>() + tail
@@ -324,4 +270,86 @@ pub(super) fn for_each_parallel<T: Send>(items: Vec<T>, work: impl Fn(T) + Sync)
         }
         run();
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// x + y exactly, as a rounded sum and its error (Knuth's two-sum).
+    fn two_sum(x: f64, y: f64) -> (f64, f64) {
+        let s = x + y;
+        let z = s - x;
+        (s, (x - (s - z)) + (y - z))
+    }
+
+    /// Σ terms with the rounding errors carried along (compensated: within
+    /// an ulp or two of the exact sum here).
+    fn sum(terms: impl Iterator<Item = f64>) -> f64 {
+        let (s, e) = terms.fold((0.0, 0.0), |(s, e), t| {
+            let (s, err) = two_sum(s, t);
+            (s, e + err)
+        });
+        s + e
+    }
+
+    /// The blocked, tiled, threaded pass gives the plain two-pass mean and
+    /// M2 = Σ (x − μ)(y − μ) (here with compensated sums) to 1e-13 of
+    /// √(M2ᵢᵢ M2ⱼⱼ), on shapes whose rows are no multiple of a step, a
+    /// block, a span or a chunk — one column, a few, a tile and one more,
+    /// and fifty — with means far from zero and columns of unequal scale.
+    #[test]
+    fn blocked_moments_equal_the_two_pass_formula() {
+        let mut rng = fastrand::Rng::with_seed(24);
+        for (n, d) in [(3, 1), (100_003, 1), (9_999, 4), (40_961, 7), (70_001, 50)] {
+            let columns: Vec<Vec<f64>> = (0..d)
+                .map(|j| {
+                    let (offset, scale) = (1e3 * (j as f64 - 2.0), 0.1 + j as f64);
+                    (0..n).map(|_| offset + scale * (rng.f64() - 0.5)).collect()
+                })
+                .collect();
+            // Correlated: column j also carries a share of column 0.
+            let columns: Vec<Vec<f64>> = columns
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .zip(&columns[0])
+                        .map(|(x, x0)| x + 0.3 * x0)
+                        .collect()
+                })
+                .collect();
+            let slices: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+            let got = moments(&slices).expect("finite data");
+            assert_eq!(got.n, n);
+            let mean: Vec<f64> = columns
+                .iter()
+                .map(|c| sum(c.iter().copied()) / n as f64)
+                .collect();
+            let centred: Vec<Vec<f64>> = columns
+                .iter()
+                .zip(&mean)
+                .map(|(c, mu)| c.iter().map(|x| x - mu).collect())
+                .collect();
+            let m2 =
+                |i: usize, j: usize| sum(centred[i].iter().zip(&centred[j]).map(|(x, y)| x * y));
+            let diagonal: Vec<f64> = (0..d).map(|i| m2(i, i)).collect();
+            for i in 0..d {
+                assert!(
+                    (got.mean[i] - mean[i]).abs() <= 1e-14 * mean[i].abs().max(1.0),
+                    "({n}, {d}): mean {i} is {}, expected {}",
+                    got.mean[i],
+                    mean[i]
+                );
+                for j in i..d {
+                    let want = if i == j { diagonal[i] } else { m2(i, j) };
+                    let tol = 1e-13 * (diagonal[i] * diagonal[j]).sqrt();
+                    assert!(
+                        (got.m2[(i, j)] - want).abs() <= tol,
+                        "({n}, {d}): M2[{i}, {j}] is {}, expected {want} (tolerance {tol:e})",
+                        got.m2[(i, j)]
+                    );
+                }
+            }
+        }
+    }
 }

@@ -27,6 +27,16 @@ pub struct RowSelection {
 }
 
 impl RowSelection {
+    /// All `n` rows, none left out.
+    #[must_use]
+    pub fn all(n: usize) -> Self {
+        Self {
+            rows: (0..n).collect(),
+            missing: 0,
+            non_finite: 0,
+        }
+    }
+
     /// Rows of the table: used and left out.
     #[must_use]
     pub fn total(&self) -> usize {
@@ -130,6 +140,24 @@ pub fn fit_table(
     names: &[String],
     opts: &PcaOptions,
 ) -> Result<TableFit, PcaError> {
+    // Most tables have no missing value: fit every row first, and let the
+    // fit's own pass find the first missing or infinite value (it stops
+    // there). Only then are the usable rows counted and gathered. Where
+    // every row is usable this is the very fit below, without a pass over
+    // the data to find that out.
+    let n = columns.first().map_or(0, |c| c.len());
+    if n >= 2 && names.len() == columns.len() && columns.iter().all(|c| c.len() == n) {
+        match Pca::fit(columns, names, opts) {
+            Ok(pca) => {
+                return Ok(TableFit {
+                    pca,
+                    selection: RowSelection::all(n),
+                });
+            }
+            Err(PcaError::NotFinite { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let selection = usable_rows(columns);
     selection.check(names)?;
     let used = selection.gather(columns);
