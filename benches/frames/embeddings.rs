@@ -22,7 +22,7 @@ pub fn run(cfg: &Config, table: &mut Table) {
     if !cfg.wants("embeddings") {
         return;
     }
-    for &n in cfg.sizes() {
+    for &n in &cfg.sizes() {
         let d = dims(n);
         let points = format!("{} × {d}", count(n));
         let settings = EmbeddingsSettings {

@@ -24,6 +24,8 @@ pub struct Config {
     /// `DIR/NN.png`, NN the row's number in the table (to see that the
     /// interaction does what its name says).
     pub shots: Option<PathBuf>,
+    /// `--points=N` (repeatable): those sizes instead of the usual ones.
+    pub points: Vec<usize>,
     /// View names to run (empty: every view).
     filter: Vec<String>,
 }
@@ -36,6 +38,7 @@ impl Config {
             quick: false,
             paint: false,
             shots: None,
+            points: Vec::new(),
             filter: Vec::new(),
         };
         for a in std::env::args().skip(1) {
@@ -43,6 +46,16 @@ impl Config {
                 "--quick" => c.quick = true,
                 "--paint" => c.paint = true,
                 s if s.starts_with("--shots=") => c.shots = Some(PathBuf::from(&s[8..])),
+                s if s.starts_with("--points=") => {
+                    let n = s[9..].replace(['_', ','], "");
+                    match n.parse() {
+                        Ok(n) if n > 0 => c.points.push(n),
+                        _ => {
+                            eprintln!("frames: --points wants a positive count, not {:?}", &s[9..]);
+                            std::process::exit(2);
+                        }
+                    }
+                }
                 s if s.starts_with('-') => {}
                 s => c.filter.push(s.to_lowercase()),
             }
@@ -57,11 +70,13 @@ impl Config {
     }
 
     /// The numbers of points a view that takes points runs at.
-    pub fn sizes(&self) -> &'static [usize] {
-        if self.quick {
-            &[10_000]
+    pub fn sizes(&self) -> Vec<usize> {
+        if !self.points.is_empty() {
+            self.points.clone()
+        } else if self.quick {
+            vec![10_000]
         } else {
-            &[10_000, 100_000, 1_000_000]
+            vec![10_000, 100_000, 1_000_000]
         }
     }
 

@@ -41,7 +41,7 @@ pub fn run(cfg: &Config, table: &mut Table) {
         let people = load_builtin("people").expect("people");
         let n = people.n_rows;
         regression(cfg, table, people, &count(n));
-        for &n in cfg.sizes() {
+        for &n in &cfg.sizes() {
             regression(cfg, table, cloud(n), &count(n));
         }
     }

@@ -63,7 +63,7 @@ fn wheel_down() -> Event {
 
 /// Every case of the three views at every size.
 pub fn run(cfg: &Config, table: &mut Table) {
-    for &n in cfg.sizes() {
+    for &n in &cfg.sizes() {
         let wants = ["data", "transform", "pca"].map(|v| cfg.wants(v));
         if !wants.iter().any(|w| *w) {
             return;
