@@ -594,3 +594,65 @@ fn generated_sets_and_digits() {
     let zeros = label.codes.iter().filter(|&&c| c == 0).count();
     assert_eq!(zeros, 178);
 }
+
+/// Epochs run with the statistics on a second thread (`epochs`, `run`) give
+/// the same history and weights, to the bit, as `epoch` after `epoch`; and
+/// a divergence keeps the same weights and says the same either way.
+#[test]
+fn pipelined_epochs_equal_epoch_after_epoch() {
+    let strip = |t: &Trainer| -> Vec<_> {
+        t.history()
+            .iter()
+            .map(|s| {
+                let (a, b, c, d) = (s.train_loss, s.test_loss, s.train_accuracy, s.test_accuracy);
+                (s.epoch, a, b, c, d, s.objective)
+            })
+            .collect()
+    };
+    let calm = NetConfig {
+        epochs: 12,
+        ..NetConfig::default()
+    };
+    let wild = NetConfig {
+        hidden: vec![8],
+        activation: Activation::Relu,
+        optimizer: Optimizer::Sgd,
+        learning_rate: 50.0,
+        batch_size: 8,
+        epochs: 100,
+        standardize: false,
+        ..NetConfig::default()
+    };
+    // Rate 50 diverges in the first epoch; "blown" has a weight set huge
+    // after 5 calm epochs, so epoch 6 diverges while epoch 7 is training.
+    for (id, config, blown) in [
+        ("xor", calm.clone(), false),
+        ("plane", wild, false),
+        ("xor", calm, true),
+    ] {
+        let p = problem(id);
+        let mut piped = Trainer::new(config.clone(), &p).expect("trainer");
+        let mut plain = Trainer::new(config, &p).expect("trainer");
+        if blown {
+            for t in [&mut piped, &mut plain] {
+                t.epochs(5).expect("calm");
+                let last = t.network().layers.len() - 1;
+                assert!(t.set_weight(last, 0, 0, 1e9));
+            }
+        }
+        let piped_end = piped.run().err().map(|e| e.to_string());
+        let mut plain_end = None;
+        while !plain.is_finished() {
+            if let Err(e) = plain.epoch() {
+                plain_end = Some(e.to_string());
+            }
+        }
+        if blown {
+            let e = plain_end.as_deref().unwrap_or_default();
+            assert!(e.contains("diverged at epoch 6"), "{e}");
+        }
+        assert_eq!(piped_end, plain_end, "{id}");
+        assert_eq!(strip(&piped), strip(&plain), "{id}");
+        assert_eq!(piped.network(), plain.network(), "{id}");
+    }
+}

@@ -285,18 +285,19 @@ pub fn run(args: &NetArgs) -> Result<(), Failure> {
     }
     let total = trainer.config().epochs;
     let every = total.div_ceil(20).max(1);
-    let mut diverged = None;
-    while !trainer.is_finished() {
-        match trainer.epoch() {
-            Ok(s) => {
-                fit_seconds += s.seconds;
-                if !args.json && (s.epoch % every == 0 || s.epoch == total || s.epoch == 1) {
-                    printed(print_epoch(&mut out, &s))?;
-                }
+    let mut shown_epochs = Ok(());
+    // Epoch e's statistics are measured while epoch e + 1 trains (two cores).
+    let left = total.saturating_sub(trainer.epochs_done());
+    let diverged = trainer
+        .epochs_with(left, None, |s| {
+            fit_seconds += s.seconds;
+            let due = s.epoch % every == 0 || s.epoch == total || s.epoch == 1;
+            if !args.json && due && shown_epochs.is_ok() {
+                shown_epochs = print_epoch(&mut out, s);
             }
-            Err(e) => diverged = Some(e),
-        }
-    }
+        })
+        .err();
+    printed(shown_epochs)?;
     if let Some(path) = &args.save_weights {
         save(path, &trainer.network().to_json())?;
     }

@@ -4,7 +4,10 @@
 //! run time through `pulp`, the dispatcher faer uses, so the binary still runs
 //! on any x86-64). Each kernel does, for every number, the same additions in
 //! the same order as the plain loop its doc gives, so results do not depend
-//! on the blocking, the batch size or the instructions chosen.
+//! on the blocking, the batch size or the instructions chosen. Generic over
+//! [`Real`]: in f64 each step is `s += a · b` exactly as written (prediction
+//! and the statistics match a plain loop to the bit); in f32 (training) it is
+//! one fused multiply-add.
 
 #![expect(
     clippy::inline_always,
@@ -15,42 +18,44 @@ use std::sync::LazyLock;
 
 use pulp::{Arch, Simd, WithSimd};
 
-use super::activation::{Activation, exp_bounded, tanh};
+use super::activation::Activation;
+use super::real::Real;
 
 /// The instruction set, detected once.
 static ARCH: LazyLock<Arch> = LazyLock::new(Arch::new);
 
-/// Points per block of the product kernel (two AVX2 registers per output).
-const ROWS: usize = 8;
+/// Coefficients packed at a time per block of outputs (on the stack).
+const KC: usize = 64;
 
 /// A small matrix read in place: c(row, col) = data[row·row_stride + col·col_stride]
 /// (a layer's W, or its transpose, without copying).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Coef<'a> {
-    pub data: &'a [f64],
+pub(crate) struct Coef<'a, T> {
+    pub data: &'a [T],
     pub rows: usize,
     pub cols: usize,
     pub row_stride: usize,
     pub col_stride: usize,
 }
 
-impl Coef<'_> {
+impl<T: Real> Coef<'_, T> {
     #[inline(always)]
-    fn at(&self, row: usize, col: usize) -> f64 {
+    fn at(&self, row: usize, col: usize) -> T {
         self.data[row * self.row_stride + col * self.col_stride]
     }
 }
 
 /// out_c = Σ_k c(c, k) · input_k for `n` points, unit-major (`input[k·n + r]`,
-/// `out[c·n + r]`): for each number, `s = 0; for k in 0..cols { s += input_k[r] · c(c, k) }`.
-pub(crate) fn combine(coef: Coef<'_>, input: &[f64], n: usize, out: &mut [f64]) {
-    struct Op<'a, 'b> {
-        coef: Coef<'a>,
-        input: &'b [f64],
+/// `out[c·n + r]`): for each number, `s = 0; for k in 0..cols { s = s + input_k[r] · c(c, k) }`
+/// ([`Real::mul_add_to`]).
+pub(crate) fn combine<T: Real>(coef: Coef<'_, T>, input: &[T], n: usize, out: &mut [T]) {
+    struct Op<'a, 'b, T> {
+        coef: Coef<'a, T>,
+        input: &'b [T],
         n: usize,
-        out: &'b mut [f64],
+        out: &'b mut [T],
     }
-    impl WithSimd for Op<'_, '_> {
+    impl<T: Real> WithSimd for Op<'_, '_, T> {
         type Output = ();
         #[inline(always)]
         fn with_simd<S: Simd>(self, _: S) {
@@ -62,16 +67,26 @@ pub(crate) fn combine(coef: Coef<'_>, input: &[f64], n: usize, out: &mut [f64]) 
             } = self;
             let mut o = 0;
             while o + 4 <= coef.rows {
-                combine_block::<4>(coef, o, input, n, out);
+                combine_rows::<T, 4>(coef, o, input, n, out);
                 o += 4;
             }
-            while o < coef.rows {
-                combine_block::<1>(coef, o, input, n, out);
-                o += 1;
+            if o + 2 <= coef.rows {
+                combine_rows::<T, 2>(coef, o, input, n, out);
+                o += 2;
+            }
+            if o < coef.rows {
+                combine_rows::<T, 1>(coef, o, input, n, out);
             }
         }
     }
     assert!(input.len() >= coef.cols * n && out.len() >= coef.rows * n);
+    if n == 0 {
+        return;
+    }
+    if coef.cols == 0 {
+        out[..coef.rows * n].fill(T::ZERO);
+        return;
+    }
     ARCH.dispatch(Op {
         coef,
         input,
@@ -80,47 +95,92 @@ pub(crate) fn combine(coef: Coef<'_>, input: &[f64], n: usize, out: &mut [f64]) 
     });
 }
 
-/// Outputs o..o + B of [`combine`], [`ROWS`] points at a time.
+/// Outputs o..o + B of [`combine`]: [`Real::ROWS`] points at a time, then
+/// eight (f32's remainder), then one by one.
 #[inline(always)]
-fn combine_block<const B: usize>(c: Coef<'_>, o: usize, input: &[f64], n: usize, out: &mut [f64]) {
-    let full = n - n % ROWS;
-    for r0 in (0..full).step_by(ROWS) {
-        let mut acc = [[0.0; ROWS]; B];
-        for k in 0..c.cols {
-            let x = &input[k * n + r0..k * n + r0 + ROWS];
-            for (j, a) in acc.iter_mut().enumerate() {
-                let w = c.at(o + j, k);
-                for (s, &v) in a.iter_mut().zip(x) {
-                    *s += v * w;
+fn combine_rows<T: Real, const B: usize>(
+    c: Coef<'_, T>,
+    o: usize,
+    input: &[T],
+    n: usize,
+    out: &mut [T],
+) {
+    let mut done = 0;
+    if T::ROWS == 16 {
+        done = combine_block::<T, B, 16>(c, o, input, n, out, done);
+    }
+    done = combine_block::<T, B, 8>(c, o, input, n, out, done);
+    combine_block::<T, B, 1>(c, o, input, n, out, done);
+}
+
+/// Outputs o..o + B of [`combine`] for points `start..` in whole blocks of
+/// R points; returns where the blocks end. The block's coefficients are
+/// packed [`KC`] inputs at a time (contiguous, no bounds checks in the inner
+/// loop), each sum carried over from chunk to chunk through `out`, so every
+/// number still sums in order of k.
+#[inline(always)]
+fn combine_block<T: Real, const B: usize, const R: usize>(
+    c: Coef<'_, T>,
+    o: usize,
+    input: &[T],
+    n: usize,
+    out: &mut [T],
+    start: usize,
+) -> usize {
+    let end = start + (n - start) / R * R;
+    if end == start {
+        return start;
+    }
+    let mut packed = [[T::ZERO; B]; KC];
+    for k0 in (0..c.cols).step_by(KC) {
+        let kn = KC.min(c.cols - k0);
+        for (k, w) in packed[..kn].iter_mut().enumerate() {
+            for (j, w) in w.iter_mut().enumerate() {
+                *w = c.at(o + j, k0 + k);
+            }
+        }
+        let packed = &packed[..kn];
+        let input = &input[k0 * n..(k0 + kn) * n];
+        for r0 in (start..end).step_by(R) {
+            let mut acc = [[T::ZERO; R]; B];
+            if k0 > 0 {
+                for (j, a) in acc.iter_mut().enumerate() {
+                    a.copy_from_slice(&out[(o + j) * n + r0..(o + j) * n + r0 + R]);
                 }
             }
-        }
-        for (j, a) in acc.iter().enumerate() {
-            out[(o + j) * n + r0..(o + j) * n + r0 + ROWS].copy_from_slice(a);
-        }
-    }
-    for r in full..n {
-        for j in 0..B {
-            let mut s = 0.0;
-            for k in 0..c.cols {
-                s += input[k * n + r] * c.at(o + j, k);
+            for (w, x) in packed.iter().zip(input.chunks_exact(n)) {
+                let x: &[T; R] = x[r0..r0 + R].try_into().expect("R points");
+                for (a, &w) in acc.iter_mut().zip(w) {
+                    for (s, &v) in a.iter_mut().zip(x) {
+                        *s = T::mul_add_to(*s, v, w);
+                    }
+                }
             }
-            out[(o + j) * n + r] = s;
+            for (j, a) in acc.iter().enumerate() {
+                out[(o + j) * n + r0..(o + j) * n + r0 + R].copy_from_slice(a);
+            }
         }
     }
+    end
 }
 
 /// z += b (b: one per unit, z: unit-major, `n` points per unit), then
 /// a = σ(z) for an element-wise σ (not softmax).
-pub(crate) fn bias_activate(act: Activation, bias: &[f64], z: &mut [f64], a: &mut [f64], n: usize) {
-    struct Op<'a> {
+pub(crate) fn bias_activate<T: Real>(
+    act: Activation,
+    bias: &[T],
+    z: &mut [T],
+    a: &mut [T],
+    n: usize,
+) {
+    struct Op<'a, T> {
         act: Activation,
-        bias: &'a [f64],
-        z: &'a mut [f64],
-        a: &'a mut [f64],
+        bias: &'a [T],
+        z: &'a mut [T],
+        a: &'a mut [T],
         n: usize,
     }
-    impl WithSimd for Op<'_> {
+    impl<T: Real> WithSimd for Op<'_, T> {
         type Output = ();
         #[inline(always)]
         fn with_simd<S: Simd>(self, _: S) {
@@ -142,13 +202,13 @@ pub(crate) fn bias_activate(act: Activation, bias: &[f64], z: &mut [f64], a: &mu
 }
 
 /// a = σ(z) element by element (not softmax).
-pub(crate) fn activate(act: Activation, z: &[f64], a: &mut [f64]) {
-    struct Op<'a> {
+pub(crate) fn activate<T: Real>(act: Activation, z: &[T], a: &mut [T]) {
+    struct Op<'a, T> {
         act: Activation,
-        z: &'a [f64],
-        a: &'a mut [f64],
+        z: &'a [T],
+        a: &'a mut [T],
     }
-    impl WithSimd for Op<'_> {
+    impl<T: Real> WithSimd for Op<'_, T> {
         type Output = ();
         #[inline(always)]
         fn with_simd<S: Simd>(self, _: S) {
@@ -158,26 +218,27 @@ pub(crate) fn activate(act: Activation, z: &[f64], a: &mut [f64]) {
     ARCH.dispatch(Op { act, z, a });
 }
 
-/// a = σ(z), one loop per activation (so each vectorizes).
+/// a = σ(z), one loop per activation (so each vectorizes). Those without
+/// a loop of their own go through f64's `Activation::apply`.
 #[inline(always)]
-fn apply(act: Activation, z: &[f64], a: &mut [f64]) {
+fn apply<T: Real>(act: Activation, z: &[T], a: &mut [T]) {
     let pairs = a.iter_mut().zip(z);
     match act {
-        Activation::Relu => pairs.for_each(|(a, &z)| *a = z.max(0.0)),
-        Activation::Tanh => pairs.for_each(|(a, &z)| *a = tanh(z)),
-        _ => pairs.for_each(|(a, &z)| *a = act.apply(z)),
+        Activation::Relu => pairs.for_each(|(a, &z)| *a = z.max(T::ZERO)),
+        Activation::Tanh => pairs.for_each(|(a, &z)| *a = z.tanh_fast()),
+        _ => pairs.for_each(|(a, &z)| *a = T::from_f64(act.apply(z.to_f64()))),
     }
 }
 
 /// d *= σ'(z) given z and a = σ(z), element by element.
-pub(crate) fn times_derivative(act: Activation, d: &mut [f64], z: &[f64], a: &[f64]) {
-    struct Op<'a> {
+pub(crate) fn times_derivative<T: Real>(act: Activation, d: &mut [T], z: &[T], a: &[T]) {
+    struct Op<'a, T> {
         act: Activation,
-        d: &'a mut [f64],
-        z: &'a [f64],
-        a: &'a [f64],
+        d: &'a mut [T],
+        z: &'a [T],
+        a: &'a [T],
     }
-    impl WithSimd for Op<'_> {
+    impl<T: Real> WithSimd for Op<'_, T> {
         type Output = ();
         #[inline(always)]
         fn with_simd<S: Simd>(self, _: S) {
@@ -185,10 +246,12 @@ pub(crate) fn times_derivative(act: Activation, d: &mut [f64], z: &[f64], a: &[f
             let all = d.iter_mut().zip(z).zip(a);
             match act {
                 Activation::Relu => all.for_each(|((d, &z), _)| {
-                    *d *= if z > 0.0 { 1.0 } else { 0.0 };
+                    *d *= if z > T::ZERO { T::ONE } else { T::ZERO };
                 }),
-                Activation::Tanh => all.for_each(|((d, _), &a)| *d *= 1.0 - a * a),
-                _ => all.for_each(|((d, &z), &a)| *d *= act.derivative(z, a)),
+                Activation::Tanh => all.for_each(|((d, _), &a)| *d *= T::ONE - a * a),
+                _ => all.for_each(|((d, &z), &a)| {
+                    *d *= T::from_f64(act.derivative(z.to_f64(), a.to_f64()));
+                }),
             }
         }
     }
@@ -198,29 +261,28 @@ pub(crate) fn times_derivative(act: Activation, d: &mut [f64], z: &[f64], a: &[f
 /// Softmax over the k units of each of `n` points (unit-major z and a):
 /// p_o = e^{z_o − m} / Σ e^{z_j − m} with m = max z (no overflow), summed in
 /// order of o; with `lse`, also log Σ e^z = m + ln Σ e^{z_j − m} per point.
-/// [`ROWS`] points at a time, so the max, the sums and the divisions run
+/// Eight points at a time, so the max, the sums and the divisions run
 /// along the batch. `exact`: libm's e^x (one number at a time), so that a
 /// network's probabilities (prediction, the statistics) match a plain loop's
-/// to the bit; otherwise (training's forward pass) e^x by a polynomial within
-/// 2 ulp of it, in vector registers (below e^−700 it gives e^−700, as good
-/// as 0 beside the largest term's 1).
-pub(crate) fn softmax(
-    z: &[f64],
-    a: &mut [f64],
+/// to the bit; otherwise (training's forward pass) e^x by a polynomial
+/// ([`Real::exp_fast`]), in vector registers.
+pub(crate) fn softmax<T: Real>(
+    z: &[T],
+    a: &mut [T],
     n: usize,
     k: usize,
-    lse: Option<&mut [f64]>,
+    lse: Option<&mut [T]>,
     exact: bool,
 ) {
-    struct Op<'a> {
-        z: &'a [f64],
-        a: &'a mut [f64],
+    struct Op<'a, T> {
+        z: &'a [T],
+        a: &'a mut [T],
         n: usize,
         k: usize,
-        lse: Option<&'a mut [f64]>,
+        lse: Option<&'a mut [T]>,
         exact: bool,
     }
-    impl WithSimd for Op<'_> {
+    impl<T: Real> WithSimd for Op<'_, T> {
         type Output = ();
         #[inline(always)]
         fn with_simd<S: Simd>(self, _: S) {
@@ -233,9 +295,9 @@ pub(crate) fn softmax(
                 exact,
             } = self;
             if exact {
-                softmax_rows::<true>(z, a, n, k, lse);
+                softmax_rows::<T, true>(z, a, n, k, lse);
             } else {
-                softmax_rows::<false>(z, a, n, k, lse);
+                softmax_rows::<T, false>(z, a, n, k, lse);
             }
         }
     }
@@ -250,62 +312,66 @@ pub(crate) fn softmax(
     });
 }
 
-/// e^x: libm's if `EXACT`, else the polynomial's (x clamped below at −700).
+/// e^x: libm's if `EXACT`, else the polynomial's.
 #[inline(always)]
-fn exp<const EXACT: bool>(x: f64) -> f64 {
+fn exp<T: Real, const EXACT: bool>(x: T) -> T {
     if EXACT {
-        x.exp()
+        T::from_f64(x.to_f64().exp())
     } else {
-        exp_bounded(if x < -700.0 { -700.0 } else { x })
+        x.exp_fast()
     }
 }
 
+/// Points at a time in [`softmax`].
+const SOFTMAX_ROWS: usize = 8;
+
 /// The body of [`softmax`].
 #[inline(always)]
-fn softmax_rows<const EXACT: bool>(
-    z: &[f64],
-    a: &mut [f64],
+fn softmax_rows<T: Real, const EXACT: bool>(
+    z: &[T],
+    a: &mut [T],
     n: usize,
     k: usize,
-    mut lse: Option<&mut [f64]>,
+    mut lse: Option<&mut [T]>,
 ) {
-    let full = n - n % ROWS;
-    for r0 in (0..full).step_by(ROWS) {
-        let mut m = [f64::NEG_INFINITY; ROWS];
+    const R: usize = SOFTMAX_ROWS;
+    let full = n - n % R;
+    for r0 in (0..full).step_by(R) {
+        let mut m = [T::NEG_INFINITY; R];
         for o in 0..k {
-            for (m, &v) in m.iter_mut().zip(&z[o * n + r0..o * n + r0 + ROWS]) {
+            for (m, &v) in m.iter_mut().zip(&z[o * n + r0..o * n + r0 + R]) {
                 *m = m.max(v);
             }
         }
-        let mut sum = [0.0; ROWS];
+        let mut sum = [T::ZERO; R];
         for o in 0..k {
             // Fixed-size arrays: the polynomial e^x runs in vector registers.
-            let zo: &[f64; ROWS] = z[o * n + r0..o * n + r0 + ROWS].try_into().expect("ROWS");
-            let e: [f64; ROWS] = std::array::from_fn(|j| exp::<EXACT>(zo[j] - m[j]));
+            let zo: &[T; R] = z[o * n + r0..o * n + r0 + R].try_into().expect("R");
+            let e: [T; R] = std::array::from_fn(|j| exp::<T, EXACT>(zo[j] - m[j]));
             for (s, e) in sum.iter_mut().zip(&e) {
-                *s += e;
+                *s += *e;
             }
-            a[o * n + r0..o * n + r0 + ROWS].copy_from_slice(&e);
+            a[o * n + r0..o * n + r0 + R].copy_from_slice(&e);
         }
         for o in 0..k {
-            for (p, &s) in a[o * n + r0..o * n + r0 + ROWS].iter_mut().zip(&sum) {
+            for (p, &s) in a[o * n + r0..o * n + r0 + R].iter_mut().zip(&sum) {
                 *p /= s;
             }
         }
         if let Some(lse) = lse.as_deref_mut() {
-            for ((l, &m), &s) in lse[r0..r0 + ROWS].iter_mut().zip(&m).zip(&sum) {
-                *l = m + s.ln();
+            for ((l, &m), &s) in lse[r0..r0 + R].iter_mut().zip(&m).zip(&sum) {
+                *l = m + T::from_f64(s.to_f64().ln());
             }
         }
     }
     for r in full..n {
-        let mut m = f64::NEG_INFINITY;
+        let mut m = T::NEG_INFINITY;
         for o in 0..k {
             m = m.max(z[o * n + r]);
         }
-        let mut sum = 0.0;
+        let mut sum = T::ZERO;
         for o in 0..k {
-            let e = exp::<EXACT>(z[o * n + r] - m);
+            let e = exp::<T, EXACT>(z[o * n + r] - m);
             a[o * n + r] = e;
             sum += e;
         }
@@ -313,7 +379,7 @@ fn softmax_rows<const EXACT: bool>(
             a[o * n + r] /= sum;
         }
         if let Some(lse) = lse.as_deref_mut() {
-            lse[r] = m + sum.ln();
+            lse[r] = m + T::from_f64(sum.to_f64().ln());
         }
     }
 }
@@ -321,10 +387,10 @@ fn softmax_rows<const EXACT: bool>(
 /// out_o = Σ_r v_o[r] (v: out.len() × n, unit-major), each summed in order
 /// of r from −0.0 as `Iterator::sum` does; eight units side by side, so
 /// the additions of one do not wait for each other's.
-pub(crate) fn row_sums(v: &[f64], n: usize, out: &mut [f64]) {
+pub(crate) fn row_sums<T: Real>(v: &[T], n: usize, out: &mut [T]) {
     const UNITS: usize = 8;
     for (o0, chunk) in (0..).step_by(UNITS).zip(out.chunks_mut(UNITS)) {
-        let mut s = [-0.0; UNITS];
+        let mut s = [T::from_f64(-0.0); UNITS];
         for r in 0..n {
             for (j, s) in s.iter_mut().enumerate().take(chunk.len()) {
                 *s += v[(o0 + j) * n + r];

@@ -28,9 +28,14 @@
 //! Initialisation (seeded): He uniform ±√(6/in) before ReLU and leaky ReLU,
 //! Glorot uniform ±√(6/(in + out)) otherwise; biases 0.
 //!
+//! Training's forward and backward passes run in f32 on a copy of the
+//! weights refreshed after every step; the weights, the optimizer and the
+//! gradient it is given are f64, and so are prediction and the statistics.
+//!
 //! Same seed, same numbers: the train/test split, the initial weights and
-//! each epoch's shuffle come from one seeded generator, nothing runs in
-//! parallel, and sums run in a fixed order.
+//! each epoch's shuffle come from one seeded generator, and sums run in a
+//! fixed order; the only second thread measures an epoch's statistics (a
+//! function of its weights alone) while the next one trains.
 //!
 //! How a view uses it — train in bounded slices, watch the plane flow:
 //!
@@ -65,6 +70,8 @@ mod kernels;
 mod model;
 mod optimizer;
 mod problem;
+mod real;
+mod stats;
 mod train;
 mod weights;
 

@@ -1,17 +1,19 @@
 //! Training: a [`Trainer`] runs epochs of mini-batch gradient descent and
 //! measures each, so a view can train in bounded slices and keep a history.
 
-use std::time::Instant;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use nalgebra::{DMatrix, DVector};
 
 use super::activation::Activation;
-use super::backprop::{Backprop, BatchTarget, output_forward, penalty};
+use super::backprop::{Backprop, BatchTarget, Narrow};
 use super::config::NetConfig;
 use super::features::Standardize;
 use super::model::{Layer, Network};
 use super::optimizer::OptimizerState;
 use super::problem::{Problem, Split, Target};
+use super::stats::{Evaluator, Measured};
 use super::{EXPLODE_FACTOR, NetError, invalid};
 use crate::data::LoadProgress;
 
@@ -34,9 +36,6 @@ pub struct EpochStats {
     pub seconds: f64,
 }
 
-/// Rows evaluated at a time for the statistics.
-const EVAL_CHUNK: usize = 256;
-
 /// Trains a network one epoch at a time. It owns its data and is `Send`: run
 /// it on a worker, or a few epochs per frame ([`epochs`](Self::epochs)).
 #[derive(Debug)]
@@ -48,20 +47,25 @@ pub struct Trainer {
     split: Split,
     /// Every row's prepared features (n × features, row-major).
     x: Vec<f64>,
+    /// The same in f32, for training's passes: row-major, and feature by
+    /// feature (feature j of row r at j·n + r).
+    x32: Vec<f32>,
+    x32_columns: Vec<f32>,
+    /// The weights in f32, refreshed after every step: what the passes read.
+    narrow: Narrow,
     target: Target,
     optimizer: OptimizerState,
     rng: fastrand::Rng,
     /// Training rows in this epoch's order.
     order: Vec<usize>,
-    batch_x: Vec<f64>,
+    batch_x: Vec<f32>,
+    /// The batch unit-major (feature j of its i-th row at j·m + i).
+    batch_units: Vec<f32>,
     batch_codes: Vec<u32>,
     batch_values: Vec<f64>,
-    backprop: Backprop,
-    /// The training rows' and the test rows' features, in chunks of
-    /// [`EVAL_CHUNK`] rows, each unit-major: the statistics' input, gathered once.
-    eval_x: [Vec<f64>; 2],
-    /// Forward buffers for the statistics: activations, z, a, log Σ e^z.
-    eval: [Vec<f64>; 4],
+    backprop: Backprop<f32>,
+    /// The statistics' rows and buffers.
+    evaluator: Evaluator,
     initial: EpochStats,
     history: Vec<EpochStats>,
     stopped: Option<NetError>,
@@ -144,15 +148,23 @@ impl Trainer {
             last_good: network.layers.clone(),
             order: split.train.clone(),
             batch_x: vec![0.0; batch * f],
+            batch_units: vec![0.0; batch * f],
+            narrow: Narrow::new(&network.layers),
+            x32: x.iter().map(|&v| v as f32).collect(),
+            x32_columns: (0..f)
+                .flat_map(|j| x.iter().skip(j).step_by(f.max(1)).map(|&v| v as f32))
+                .collect(),
             batch_codes: Vec::with_capacity(batch),
             batch_values: Vec::with_capacity(batch),
-            eval_x: [chunked(&x, f, &split.train), chunked(&x, f, &split.test)],
-            eval: [
-                vec![0.0; EVAL_CHUNK * widest],
-                vec![0.0; EVAL_CHUNK * widest],
-                vec![0.0; EVAL_CHUNK * widest],
-                vec![0.0; EVAL_CHUNK],
-            ],
+            evaluator: Evaluator::new(
+                &x,
+                f,
+                &split,
+                &problem.target,
+                matches!(problem.target, Target::Classes { .. }),
+                widest,
+                (config.l1, config.l2),
+            ),
             network,
             split,
             x,
@@ -186,19 +198,37 @@ impl Trainer {
         }
         let epoch = self.history.len() + 1;
         let finite = self.descend();
-        let stats = self.stats(epoch, started);
+        let measured = self.evaluator.measure(&self.network.layers);
+        let recorded = self.record(epoch, finite, measured, started.elapsed());
+        if recorded.is_err() {
+            for (layer, keep) in self.network.layers.iter_mut().zip(&self.last_good) {
+                layer.weights.copy_from(&keep.weights);
+                layer.bias.copy_from(&keep.bias);
+            }
+        }
+        recorded
+    }
+
+    /// Appends epoch `epoch`'s statistics to the history, or, if its
+    /// training was not `finite` or its objective is not finite or passes
+    /// the limit, stops training with [`NetError::Diverged`] (the caller
+    /// restores the weights of the epoch before).
+    fn record(
+        &mut self,
+        epoch: usize,
+        finite: bool,
+        m: Measured,
+        took: Duration,
+    ) -> Result<EpochStats, NetError> {
         let limit = EXPLODE_FACTOR * self.initial.objective.max(1.0);
-        if finite && stats.objective.is_finite() && stats.objective <= limit {
+        if finite && m.objective.is_finite() && m.objective <= limit {
+            let stats = epoch_stats(epoch, m, took);
             self.history.push(stats);
             return Ok(stats);
         }
-        for (layer, keep) in self.network.layers.iter_mut().zip(&self.last_good) {
-            layer.weights.copy_from(&keep.weights);
-            layer.bias.copy_from(&keep.bias);
-        }
         let e = NetError::Diverged {
             epoch,
-            loss: if finite { stats.objective } else { f64::NAN },
+            loss: if finite { m.objective } else { f64::NAN },
             initial: self.initial.objective,
             rate: crate::math::fmt_typed(self.config.learning_rate),
             kept: epoch - 1,
@@ -212,7 +242,10 @@ impl Trainer {
         let Self {
             config,
             network,
-            x,
+            x32: x,
+            x32_columns,
+            batch_units,
+            narrow,
             target,
             optimizer,
             rng,
@@ -224,11 +257,22 @@ impl Trainer {
             ..
         } = self;
         let f = network.features.len();
+        let all = x.len() / f.max(1);
+        // The weights may have moved since the last step (an edited weight, a
+        // divergence's restore).
+        narrow.refresh(&network.layers);
         rng.shuffle(order);
         for rows in order.chunks(config.batch_size) {
             let m = rows.len();
             for (dest, &r) in batch_x.chunks_exact_mut(f.max(1)).zip(rows) {
                 dest.copy_from_slice(&x[r * f..(r + 1) * f]);
+            }
+            // Unit-major for the forward pass, feature by feature.
+            let units = &mut batch_units[..m * f];
+            for (dest, column) in units.chunks_exact_mut(m).zip(x32_columns.chunks_exact(all)) {
+                for (d, &r) in dest.iter_mut().zip(rows) {
+                    *d = column[r];
+                }
             }
             let t = match target {
                 Target::Classes { codes, .. } => {
@@ -242,11 +286,14 @@ impl Trainer {
                     BatchTarget::Values(batch_values)
                 }
             };
-            let j = backprop.run(&network.layers, batch_x, m, t, config.l1, config.l2);
+            let layers = &network.layers;
+            let batch = (&batch_x[..m * f], Some(&batch_units[..m * f]));
+            let j = backprop.run(layers, &*narrow, batch, m, t, config.l1, config.l2);
             if !j.is_finite() {
                 return false;
             }
             optimizer.step(&mut network.layers, &backprop.grad);
+            narrow.refresh(&network.layers);
         }
         network
             .layers
@@ -260,10 +307,7 @@ impl Trainer {
     /// # Errors
     /// As [`epoch`](Self::epoch).
     pub fn epochs(&mut self, n: usize) -> Result<(), NetError> {
-        for _ in 0..n {
-            self.epoch()?;
-        }
-        Ok(())
+        self.epochs_with(n, None, |_| {})
     }
 
     /// Runs epochs until [`NetConfig::epochs`] have been run in all.
@@ -282,12 +326,106 @@ impl Trainer {
     /// As [`epoch`](Self::epoch); [`NetError::Cancelled`] when cancelled.
     pub fn run_with(&mut self, progress: &LoadProgress) -> Result<(), NetError> {
         progress.set_total(self.config.epochs as u64);
-        while self.history.len() < self.config.epochs {
-            if progress.is_cancelled() {
-                return Err(NetError::Cancelled(self.history.len()));
+        let n = self.config.epochs.saturating_sub(self.history.len());
+        self.epochs_with(n, Some(progress), |s| progress.set_done(s.epoch as u64))
+    }
+
+    /// Runs up to `n` more epochs, handing each epoch's statistics to
+    /// `each` as they come, and stopping after the current epoch when
+    /// `cancel` is cancelled. With two cores or more, an epoch's statistics
+    /// are measured on a second thread while the next epoch trains: the
+    /// same numbers as epoch after epoch (the statistics are a function of
+    /// the weights alone), and a divergence still keeps the weights of the
+    /// epoch before it (the epoch trained meanwhile is dropped). An epoch's
+    /// `seconds` is then the time since the statistics before it came in.
+    ///
+    /// # Errors
+    /// As [`epoch`](Self::epoch); [`NetError::Cancelled`] when cancelled.
+    pub fn epochs_with(
+        &mut self,
+        n: usize,
+        cancel: Option<&LoadProgress>,
+        mut each: impl FnMut(&EpochStats),
+    ) -> Result<(), NetError> {
+        if let Some(e) = &self.stopped {
+            return Err(e.clone());
+        }
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        if n < 2 || cores < 2 {
+            for _ in 0..n {
+                if cancel.is_some_and(LoadProgress::is_cancelled) {
+                    return Err(NetError::Cancelled(self.history.len()));
+                }
+                each(&self.epoch()?);
             }
-            self.epoch()?;
-            progress.set_done(self.history.len() as u64);
+            return Ok(());
+        }
+        let mark = Instant::now();
+        let mut evaluator = std::mem::take(&mut self.evaluator);
+        let (jobs, to_measure) = mpsc::channel::<Vec<Layer>>();
+        let (measured, results) = mpsc::channel::<Measured>();
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(move || {
+                for layers in to_measure {
+                    if measured.send(evaluator.measure(&layers)).is_err() {
+                        break;
+                    }
+                }
+                evaluator
+            });
+            let outcome = self.pipeline(n, (cancel, mark), &mut each, &jobs, &results);
+            drop(jobs);
+            // The worker only measures; a panic there is a bug, shown as one.
+            self.evaluator = worker.join().expect("the statistics thread");
+            outcome
+        })
+    }
+
+    /// The body of [`epochs_with`](Self::epochs_with) on two threads: this
+    /// one trains epoch e + 1 while `jobs` has epoch e's weights measured.
+    fn pipeline(
+        &mut self,
+        n: usize,
+        (cancel, mut mark): (Option<&LoadProgress>, Instant),
+        each: &mut impl FnMut(&EpochStats),
+        jobs: &mpsc::Sender<Vec<Layer>>,
+        results: &mpsc::Receiver<Measured>,
+    ) -> Result<(), NetError> {
+        // The epoch being measured and the weights before it.
+        let mut pending: Option<(usize, Vec<Layer>)> = None;
+        let mut trained = 0;
+        loop {
+            let go_on = trained < n && !cancel.is_some_and(LoadProgress::is_cancelled);
+            let before = go_on.then(|| self.network.layers.clone());
+            let finite = !go_on || self.descend();
+            trained += usize::from(go_on);
+            if let Some((epoch, kept)) = pending.take() {
+                let m = results.recv().expect("the statistics thread answers");
+                let took = mark.elapsed();
+                mark = Instant::now();
+                match self.record(epoch, true, m, took) {
+                    Ok(s) => each(&s),
+                    Err(e) => {
+                        self.network.layers = kept;
+                        return Err(e);
+                    }
+                }
+            }
+            let Some(before) = before else {
+                break;
+            };
+            let epoch = self.history.len() + 1;
+            if !finite {
+                let e = self.record(epoch, false, unmeasured_m(), mark.elapsed());
+                self.network.layers = before;
+                return e.map(|_| ());
+            }
+            jobs.send(self.network.layers.clone())
+                .expect("the statistics thread listens");
+            pending = Some((epoch, before));
+        }
+        if cancel.is_some_and(LoadProgress::is_cancelled) && trained < n {
+            return Err(NetError::Cancelled(self.history.len()));
         }
         Ok(())
     }
@@ -377,95 +515,32 @@ impl Trainer {
 
     /// Statistics of the current weights after `epoch`, timed from `started`.
     fn stats(&mut self, epoch: usize, started: Instant) -> EpochStats {
-        let train = std::mem::take(&mut self.split.train);
-        let test = std::mem::take(&mut self.split.test);
-        let (train_loss, train_right) = self.evaluate(0, &train);
-        let (test_loss, test_right) = self.evaluate(1, &test);
-        let classifier = self.network.is_classifier();
-        let share = |right: usize, rows: &[usize]| right as f64 / rows.len() as f64;
-        let stats = EpochStats {
-            epoch,
-            train_loss,
-            test_loss: (!test.is_empty()).then_some(test_loss),
-            train_accuracy: classifier.then(|| share(train_right, &train)),
-            test_accuracy: (classifier && !test.is_empty()).then(|| share(test_right, &test)),
-            objective: train_loss + penalty(&self.network.layers, self.config.l1, self.config.l2),
-            seconds: started.elapsed().as_secs_f64(),
-        };
-        self.split.train = train;
-        self.split.test = test;
-        stats
-    }
-
-    /// Mean data loss over `rows` (the training rows for `set` 0, the test
-    /// rows for 1) and how many are classified right.
-    fn evaluate(&mut self, set: usize, rows: &[usize]) -> (f64, usize) {
-        let f = self.network.features.len();
-        let k = self.network.outputs();
-        let classifier = self.network.is_classifier();
-        let [current, z, a, lse] = &mut self.eval;
-        let layers = &self.network.layers;
-        let last = layers.len() - 1;
-        let mut loss = 0.0;
-        let mut right = 0;
-        for (c, chunk) in rows.chunks(EVAL_CHUNK).enumerate() {
-            let m = chunk.len();
-            let x = &self.eval_x[set][c * EVAL_CHUNK * f..c * EVAL_CHUNK * f + m * f];
-            for (l, layer) in layers.iter().enumerate() {
-                let input = if l == 0 { x } else { &current[..] };
-                if l == last {
-                    output_forward(layer, input, m, [z, a, lse], classifier, true);
-                } else {
-                    layer.forward(input, m, z, a);
-                }
-                std::mem::swap(current, a);
-            }
-            // `current` holds the output activations, `z` the last pre-activations.
-            // Unit-major: output o of point i at o·m + i.
-            for (i, &r) in chunk.iter().enumerate() {
-                match &self.target {
-                    Target::Classes { codes, .. } => {
-                        let y = codes[r] as usize;
-                        // −log p_y = log Σ e^z − z_y.
-                        loss += lse[i] - z[y * m + i];
-                        let best = (1..k).fold(0, |b, o| {
-                            if current[o * m + i] > current[b * m + i] {
-                                o
-                            } else {
-                                b
-                            }
-                        });
-                        right += usize::from(best == y);
-                    }
-                    Target::Values(v) => {
-                        let e = current[i] - v[r];
-                        loss += 0.5 * e * e;
-                    }
-                }
-            }
-        }
-        (loss / rows.len().max(1) as f64, right)
+        let m = self.evaluator.measure(&self.network.layers);
+        epoch_stats(epoch, m, started.elapsed())
     }
 }
 
-/// `rows` of row-major `x` (f columns) in chunks of [`EVAL_CHUNK`] rows, each
-/// gathered unit-major (see [`gather`]) and stored one after the other.
-fn chunked(x: &[f64], f: usize, rows: &[usize]) -> Vec<f64> {
-    let mut out = vec![0.0; rows.len() * f];
-    for (chunk, dest) in rows.chunks(EVAL_CHUNK).zip(out.chunks_mut(EVAL_CHUNK * f)) {
-        gather(x, f, chunk, dest);
+/// An epoch's statistics from its measurement and time.
+fn epoch_stats(epoch: usize, m: Measured, took: Duration) -> EpochStats {
+    EpochStats {
+        epoch,
+        train_loss: m.train_loss,
+        test_loss: m.test_loss,
+        train_accuracy: m.train_accuracy,
+        test_accuracy: m.test_accuracy,
+        objective: m.objective,
+        seconds: took.as_secs_f64(),
     }
-    out
 }
 
-/// Rows `rows` of row-major `x` (f columns) into `out`, unit-major
-/// (feature j of the i-th chosen row at j·rows.len() + i).
-fn gather(x: &[f64], f: usize, rows: &[usize], out: &mut [f64]) {
-    let m = rows.len();
-    for (i, &r) in rows.iter().enumerate() {
-        for (j, &v) in x[r * f..(r + 1) * f].iter().enumerate() {
-            out[j * m + i] = v;
-        }
+/// The measurement of weights that are not finite.
+fn unmeasured_m() -> Measured {
+    Measured {
+        train_loss: f64::NAN,
+        test_loss: None,
+        train_accuracy: None,
+        test_accuracy: None,
+        objective: f64::NAN,
     }
 }
 
