@@ -8,7 +8,8 @@ files, for k = 20 and k = 100 factors and 20 epochs:
 - scikit-surprise `SVD(n_factors=k, n_epochs=20)` with its default learning
   rate (0.005) and regularization (0.02), biased;
 - `eigenlens factorize --method sgd --biases` with the same settings;
-- `eigenlens factorize --method als --biases` (its default lambda).
+- `eigenlens factorize --method als --biases` (its default lambda), with the
+  exact solver (the default) and with `--solver cg`.
 
 Each model is fitted once per seed 0..--seeds-1 (the seed of the initial
 factors and, for eigenlens's SGD, of the shuffling; the split stays the same):
@@ -16,14 +17,20 @@ the test RMSE is the mean over seeds (± the standard deviation: one seed alone
 moves it by about ±0.002, as much as any difference between the tools, hence
 20 seeds by default), the fit time the median. A fit excludes loading, as Surprise's `fit` does; eigenlens's
 also computes the train and test RMSE and the loss after every epoch, which
-Surprise does not. Target: test RMSE no worse than Surprise's, fit at least 5x
+Surprise does not (SGD computes them on a second thread while the next epoch
+trains). Target: test RMSE no worse than Surprise's, fit at least 5x
 faster.
 
 Surprise lives in its own virtual environment, target/bench-venv-surprise,
 created on first use (`numpy<2`: Surprise 1.1.x is built against NumPy 1).
 
+`--binary PATH` times another eigenlens binary (e.g. a copy of an earlier
+build) instead of building this checkout's; `--solvers exact` leaves out the
+cg rows (for binaries older than `--solver`).
+
 Usage:
     python3 benches/factorize_vs_surprise.py [--data DIR] [--seed S] [--seeds N]
+        [--binary PATH] [--solvers exact,cg]
 """
 
 import argparse
@@ -102,7 +109,7 @@ def run_surprise(python, train, test, k, seeds):
     return json.loads(out.stdout)
 
 
-def run_eigenlens(binary, train, test, k, seeds, method):
+def run_eigenlens(binary, train, test, k, seeds, method, solver=None):
     runs = []
     for seed in range(seeds):
         args = [str(binary), "factorize", str(train), "--test", str(test), "--method", method,
@@ -110,6 +117,8 @@ def run_eigenlens(binary, train, test, k, seeds, method):
                 "--json"]
         if method == "sgd":
             args += ["--learning-rate", str(SURPRISE_LR), "--lambda", str(SURPRISE_REG)]
+        if solver is not None:
+            args += ["--solver", solver]
         runs.append(json.loads(subprocess.run(args, check=True, capture_output=True,
                                               text=True).stdout))
     return runs
@@ -129,11 +138,18 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="seed of the 80/20 split")
     parser.add_argument("--seeds", type=int, default=20,
                         help="fits per model, with model seeds 0..N-1")
+    parser.add_argument("--binary", help="time this eigenlens binary instead of building one")
+    parser.add_argument("--solvers", default="exact,cg",
+                        help="ALS solvers to time, comma-separated (exact, cg)")
     args = parser.parse_args()
+    solvers = [s for s in args.solvers.split(",") if s]
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "eigenlens"], cwd=REPO,
-                   check=True)
-    binary = REPO / "target" / "release" / "eigenlens"
+    if args.binary:
+        binary = Path(args.binary).resolve()
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "eigenlens"],
+                       cwd=REPO, check=True)
+        binary = REPO / "target" / "release" / "eigenlens"
     data_dir = fetch_movielens(args.data)
     python = surprise_python()
 
@@ -145,7 +161,8 @@ def main():
         print(f"SGD: learning rate {SURPRISE_LR}, regularization {SURPRISE_REG} "
               f"(Surprise's defaults), biased; ALS: eigenlens's default lambda")
         print()
-        header = (f"{'model':<32} {'k':>4} {'test RMSE':>17} {'fit (s)':>9} "
+        print(f"binary: {binary}; 1-minute load average at the start: {os.getloadavg()[0]:.2f}")
+        header = (f"{'model':<44} {'k':>4} {'test RMSE':>17} {'fit (s)':>9} "
                   f"{'speed-up':>9}")
         print(header)
         print("-" * len(header))
@@ -154,15 +171,19 @@ def main():
                 ("scikit-surprise SVD", run_surprise(python, train, test, k, args.seeds)),
                 ("eigenlens --method sgd --biases",
                  run_eigenlens(binary, train, test, k, args.seeds, "sgd")),
-                ("eigenlens --method als --biases",
-                 run_eigenlens(binary, train, test, k, args.seeds, "als")),
+            ] + [
+                (f"eigenlens --method als --biases" + ("" if s == "exact" else f" --solver {s}"),
+                 run_eigenlens(binary, train, test, k, args.seeds, "als",
+                               None if s == "exact" else s))
+                for s in solvers
             ]
             base = summary(rows[0][1])[2]
             for name, runs in rows:
                 rmse, sd, seconds = summary(runs)
-                print(f"{name:<32} {k:>4} {rmse:>8.4f} ± {sd:.4f} {seconds:>9.3f} "
+                print(f"{name:<44} {k:>4} {rmse:>8.4f} ± {sd:.4f} {seconds:>9.3f} "
                       f"{base / seconds:>8.1f}x", flush=True)
             print()
+        print(f"1-minute load average at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

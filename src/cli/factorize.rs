@@ -11,8 +11,8 @@ use clap::{Args, ValueEnum};
 use super::Failure;
 use crate::data::{self, Ratings};
 use crate::math::factorize::{
-    DEFAULT_TEST_FRACTION, EpochStats, FactorizeConfig, FactorizeError, Method, Model, Trainer,
-    TrainingSet, check_test_fraction,
+    DEFAULT_TEST_FRACTION, EpochStats, FactorizeConfig, FactorizeError, Method, Model, Solver,
+    Trainer, TrainingSet, check_test_fraction,
 };
 
 /// Factorize a ratings matrix (ALS or SGD) and report train and test RMSE.
@@ -42,6 +42,11 @@ pub struct FactorizeArgs {
     /// Alternating least squares or stochastic gradient descent.
     #[arg(long, value_enum, default_value_t = MethodArg::Als)]
     pub method: MethodArg,
+    /// ALS's solver for each user's and item's least squares: exact
+    /// (Cholesky) or a few conjugate-gradient steps from the current factors
+    /// (ignored by SGD).
+    #[arg(long, value_enum, default_value_t = SolverArg::Exact)]
+    pub solver: SolverArg,
     /// Passes over the training ratings.
     #[arg(long, value_name = "E", default_value_t = FactorizeConfig::default().epochs)]
     pub epochs: usize,
@@ -70,6 +75,22 @@ pub struct FactorizeArgs {
 pub enum MethodArg {
     Als,
     Sgd,
+}
+
+/// `--solver`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SolverArg {
+    Exact,
+    Cg,
+}
+
+impl From<SolverArg> for Solver {
+    fn from(s: SolverArg) -> Self {
+        match s {
+            SolverArg::Exact => Self::Exact,
+            SolverArg::Cg => Self::Cg,
+        }
+    }
 }
 
 impl From<MethodArg> for Method {
@@ -128,6 +149,7 @@ pub fn run(args: &FactorizeArgs) -> Result<(), Failure> {
         epochs: args.epochs,
         biases: args.biases,
         seed: args.seed,
+        solver: args.solver.into(),
     };
     config.validate().map_err(|e| failure(&e))?;
     let test_fraction = args.test_fraction.unwrap_or(if args.test.is_some() {
@@ -248,6 +270,7 @@ impl Report<'_> {
             "epochs": config.epochs,
             "lambda": config.lambda,
             "learning_rate": config.learning_rate,
+            "solver": config.solver.name(),
             "biases": config.biases,
             "seed": config.seed,
             "train_rmse": last.map(|s| s.train_rmse),
@@ -339,8 +362,13 @@ fn print_setup(
         config.rank,
         config.lambda
     );
-    if config.method == Method::Sgd {
-        let _ = write!(model, "learning rate {}, ", config.learning_rate);
+    match config.method {
+        Method::Sgd => {
+            let _ = write!(model, "learning rate {}, ", config.learning_rate);
+        }
+        Method::Als => {
+            let _ = write!(model, "solver {}, ", config.solver);
+        }
     }
     let _ = write!(
         model,

@@ -10,8 +10,9 @@ use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::{Accum, MatMut, MatRef, Par, Spec};
 use nalgebra::{Cholesky, DMatrix, DMatrixView, DVector};
 
+use super::cg::{CgScratch, cg_row};
 use super::train::Csr;
-use super::{FactorizeError, Model, UserVector, invalid};
+use super::{CG_STEPS, FactorizeError, Model, Solver, UserVector, invalid};
 
 /// What one ALS half-step needs besides the two sides: k, μ, λ, whether
 /// biases are fitted, and what a row is (`item` or `user`, for errors).
@@ -21,6 +22,7 @@ pub(super) struct HalfStep {
     pub(super) lambda: f64,
     pub(super) biases: bool,
     pub(super) what: &'static str,
+    pub(super) solver: Solver,
 }
 
 /// Rows handed to a thread at a time.
@@ -105,6 +107,7 @@ fn solve_rows(
         lambda,
         biases,
         what,
+        solver,
     } = *step;
     let (factors, bias) = solved;
     let (other_factors, other_bias) = fixed;
@@ -117,6 +120,19 @@ fn solve_rows(
                 f64::from(v) - mu - other_bias[c],
             )
         });
+        let ridge = lambda * rows.len(r) as f64;
+        if solver == Solver::Cg && ridge > 0.0 {
+            let w = &mut scratch.w;
+            w.clear();
+            w.extend_from_slice(&factors[offset * k..(offset + 1) * k]);
+            if biases {
+                w.push(*b);
+            }
+            cg_row(k, biases, ridge, targets, w, CG_STEPS, &mut scratch.cg);
+            factors[offset * k..(offset + 1) * k].copy_from_slice(&w[..k]);
+            *b = if biases { w[k] } else { 0.0 };
+            continue;
+        }
         let w = solve_row(k, biases, lambda, targets, scratch)
             .ok_or((r, FactorizeError::Singular { what, index: r }))?;
         factors[offset * k..(offset + 1) * k].copy_from_slice(&w.as_slice()[..k]);
@@ -131,6 +147,8 @@ struct Scratch {
     x: Vec<f64>,
     y: Vec<f64>,
     gram: Vec<f64>,
+    w: Vec<f64>,
+    cg: CgScratch,
 }
 
 /// The regularized least squares of one row:
@@ -155,7 +173,7 @@ fn solve_row<'a>(
     scratch: &mut Scratch,
 ) -> Option<DVector<f64>> {
     let d = k + usize::from(biases);
-    let Scratch { x, y, gram } = scratch;
+    let Scratch { x, y, gram, .. } = scratch;
     x.clear();
     y.clear();
     for (factors, target) in rows {

@@ -7,7 +7,8 @@ use super::{FactorizeError, MAX_EPOCHS, MAX_RANK, invalid};
 /// How the factors are fitted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Method {
-    /// Alternating least squares: exact, monotone, no learning rate.
+    /// Alternating least squares: monotone, no learning rate; each row
+    /// solved exactly or by conjugate gradient ([`Solver`]).
     #[default]
     Als,
     /// Stochastic gradient descent (Funk, as scikit-surprise's `SVD`).
@@ -31,6 +32,35 @@ impl fmt::Display for Method {
     }
 }
 
+/// How ALS solves each row's regularized least squares.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Solver {
+    /// Cholesky of the row's k × k system: the exact minimizer.
+    #[default]
+    Exact,
+    /// A few steps of conjugate gradient started from the row's current
+    /// factors ([`CG_STEPS`](super::CG_STEPS)), as the `implicit` library
+    /// does: each row's objective falls but is not minimized exactly.
+    Cg,
+}
+
+impl Solver {
+    /// `"exact"` or `"cg"`, as on the command line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Cg => "cg",
+        }
+    }
+}
+
+impl fmt::Display for Solver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Everything that decides a fit. Parameter names in errors are the
 /// command line's: `rank`, `lambda`, `learning-rate`, `epochs`.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,6 +78,8 @@ pub struct FactorizeConfig {
     pub biases: bool,
     /// Seed of the initial factors and of SGD's shuffling.
     pub seed: u64,
+    /// ALS's solver for each row (ignored by SGD).
+    pub solver: Solver,
 }
 
 impl Default for FactorizeConfig {
@@ -61,6 +93,7 @@ impl Default for FactorizeConfig {
             epochs: 20,
             biases: false,
             seed: 0,
+            solver: Solver::default(),
         }
     }
 }

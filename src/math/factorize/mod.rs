@@ -23,7 +23,10 @@
 //! - **ALS** alternates exact minimizations: with P fixed, each item's
 //!   [q_i, b_i] solves the regularized least squares
 //!   (Xᵀ X + λ n_i I) w = Xᵀ y, X's rows [p_u, 1], y = r_ui − μ − b_u
-//!   (Cholesky); then the same for users with Q fixed. L never rises.
+//!   (Cholesky); then the same for users with Q fixed. L never rises. With
+//!   [`Solver::Cg`] each row instead takes [`CG_STEPS`] steps of conjugate
+//!   gradient from its current factors: each lowers the row's objective, so L
+//!   still never rises, and the fit ends where the exact one does.
 //! - **SGD** visits the training ratings in a seeded shuffled order each epoch;
 //!   with e = r − r̂: b_u += γ (e − λ b_u), b_i += γ (e − λ b_i),
 //!   p_u += γ (e q_i − λ p_u), q_i += γ (e p_u − λ q_i) — exactly the update of
@@ -34,8 +37,9 @@
 //! does; the loss uses the raw r̂. Users or items with no training rating
 //! predict from what is known (μ + b_i, μ + b_u, or μ), as Surprise does.
 //!
-//! Same seed, same numbers: all randomness comes from one seeded generator and
-//! nothing runs in parallel.
+//! Same seed, same numbers: all randomness comes from one seeded generator,
+//! and what runs in parallel (ALS's rows, SGD's statistics beside the next
+//! epoch) sums the same numbers in the same order on any number of threads.
 //!
 //! How a view uses it — train epoch by epoch (on a worker thread: a [`Trainer`]
 //! is `Send`), keep a snapshot per epoch for a history scrubber, fold in an
@@ -68,6 +72,7 @@
 //! ```
 
 mod als;
+mod cg;
 mod config;
 mod items;
 mod model;
@@ -77,7 +82,7 @@ mod split;
 mod train;
 
 pub use als::fold_in_user;
-pub use config::{FactorizeConfig, Method};
+pub use config::{FactorizeConfig, Method, Solver};
 pub use items::item_embeddings;
 pub use model::{Model, UserVector};
 pub use rank::{Scored, cosine, norm, recommend, similar_items};
@@ -93,6 +98,9 @@ pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
 
 /// Standard deviation of the initial factors (scikit-surprise's `init_std_dev`).
 pub const INIT_STD: f64 = 0.1;
+
+/// Conjugate-gradient steps per row and half-step of ALS with [`Solver::Cg`].
+pub const CG_STEPS: usize = 3;
 
 /// Largest rank accepted.
 pub const MAX_RANK: usize = 1000;

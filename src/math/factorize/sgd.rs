@@ -1,5 +1,7 @@
 //! Stochastic gradient descent: Funk's update, on an f32 working copy.
 
+use std::sync::{Mutex, PoisonError};
+
 use super::Model;
 use super::model::dot;
 use crate::data::Rating;
@@ -17,6 +19,12 @@ pub(super) struct SgdState {
     pub(super) q: Vec<f32>,
     /// The visiting order, reshuffled every epoch.
     order: Vec<Rating>,
+    /// Whether the parameters are one epoch ahead of the model, trained by
+    /// [`advance`](Self::advance) beside the statistics of the epoch before,
+    /// which [`snapshot`](Self::snapshot) holds.
+    ahead: bool,
+    /// The parameters of the epoch before, while `ahead`.
+    snapshot: Snapshot,
 }
 
 impl SgdState {
@@ -40,19 +48,50 @@ impl SgdState {
             p: narrow(&mut model.p),
             q: narrow(&mut model.q),
             order: train,
+            ahead: false,
+            snapshot: Snapshot::default(),
         }
     }
 
-    /// One pass: for each rating, e = r − r̂, then
-    /// b_u += γ (e − λ b_u), b_i += γ (e − λ b_i),
-    /// p_u += γ (e q_i − λ p_u), q_i += γ (e p_u − λ q_i) (old values on the right).
-    pub(super) fn epoch(
+    /// Moves to the next epoch and returns `stats` of it, having written its
+    /// parameters into `model`. An epoch is a fresh shuffle of the visiting
+    /// order, then [`pass`]. With `train_ahead`, the epoch after
+    /// it is trained at once, on this thread, while another computes `stats`
+    /// (given `false`: one thread) from an exact copy of the epoch's
+    /// parameters; the next call then only measures. The numbers are the
+    /// same either way: the draws of the shuffles come in the same order.
+    pub(super) fn advance<R: Send>(
         &mut self,
         rng: &mut fastrand::Rng,
-        k: usize,
-        lr: f32,
-        reg: f32,
-        biases: bool,
+        settings: (usize, f32, f32, bool),
+        train_ahead: bool,
+        model: &mut Model,
+        stats: impl Fn(&Params<'_, f32>, bool) -> R + Sync,
+    ) -> R {
+        let k = settings.0;
+        if self.ahead {
+            self.ahead = false;
+        } else {
+            self.shuffle_and_pass(rng, settings);
+        }
+        if !train_ahead {
+            self.write_to(model);
+            return stats(&self.params(k), true);
+        }
+        let mut snapshot = std::mem::take(&mut self.snapshot);
+        snapshot.copy_from(self);
+        snapshot.write_to(model);
+        self.ahead = true;
+        let out = self.shuffle_and_pass_beside(rng, settings, || stats(&snapshot.params(k), false));
+        self.snapshot = snapshot;
+        out
+    }
+
+    /// A fresh shuffle of the visiting order, then [`pass`].
+    pub(super) fn shuffle_and_pass(
+        &mut self,
+        rng: &mut fastrand::Rng,
+        (k, lr, reg, biases): (usize, f32, f32, bool),
     ) {
         rng.shuffle(&mut self.order);
         let Self {
@@ -62,37 +101,142 @@ impl SgdState {
             p,
             q,
             order,
+            ..
         } = self;
-        for r in order.iter() {
-            let (u, i) = (r.user as usize, r.item as usize);
-            let pu = &mut p[u * k..(u + 1) * k];
-            let qi = &mut q[i * k..(i + 1) * k];
-            let err = r.value - (*mu + user_bias[u] + item_bias[i] + dot32(pu, qi));
-            if biases {
-                user_bias[u] += lr * (err - reg * user_bias[u]);
-                item_bias[i] += lr * (err - reg * item_bias[i]);
-            }
-            // p + γ (e q − λ p) = (1 − γλ) p + γe q: the same step in fewer operations.
-            let (shrink, step) = (1.0 - lr * reg, lr * err);
-            for (pf, qf) in pu.iter_mut().zip(qi.iter_mut()) {
-                let (a, b) = (*pf, *qf);
-                *pf = shrink * a + step * b;
-                *qf = shrink * b + step * a;
-            }
+        pass(
+            order,
+            (*mu, user_bias, item_bias, p, q),
+            (k, lr, reg, biases),
+        );
+    }
+
+    /// [`shuffle_and_pass`](Self::shuffle_and_pass) while another thread
+    /// runs `beside`, whose result it returns (without a second thread, in
+    /// turn).
+    fn shuffle_and_pass_beside<R: Send>(
+        &mut self,
+        rng: &mut fastrand::Rng,
+        settings: (usize, f32, f32, bool),
+        beside: impl FnOnce() -> R + Send,
+    ) -> R {
+        // The helper's work, taken by the thread that runs it: the spawned
+        // one, or this one if no thread could be spawned.
+        let job = Mutex::new(Some(beside));
+        let take = || job.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let out = std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new()
+                .spawn_scoped(s, || take().map(|beside| beside()))
+                .ok();
+            self.shuffle_and_pass(rng, settings);
+            let done =
+                spawned.and_then(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            done.or_else(|| take().map(|beside| beside()))
+        });
+        let Some(out) = out else {
+            unreachable!("the work beside runs on one thread or the other")
+        };
+        out
+    }
+
+    /// The working parameters, borrowed.
+    pub(super) fn params(&self, k: usize) -> Params<'_, f32> {
+        Params {
+            k,
+            mu: f64::from(self.mu),
+            user_bias: &self.user_bias,
+            item_bias: &self.item_bias,
+            p: &self.p,
+            q: &self.q,
         }
     }
 
     /// Copies the working state into `model`.
     pub(super) fn write_to(&self, model: &mut Model) {
-        let widen = |dst: &mut [f64], src: &[f32]| {
-            for (d, &s) in dst.iter_mut().zip(src) {
-                *d = f64::from(s);
-            }
-        };
         widen(&mut model.user_bias, &self.user_bias);
         widen(&mut model.item_bias, &self.item_bias);
         widen(&mut model.p, &self.p);
         widen(&mut model.q, &self.q);
+    }
+}
+
+/// One pass over `order`: for each rating, e = r − r̂, then
+/// b_u += γ (e − λ b_u), b_i += γ (e − λ b_i),
+/// p_u += γ (e q_i − λ p_u), q_i += γ (e p_u − λ q_i) (old values on the right), on the
+/// parameters (μ, b_u, b_i, P, Q) with the settings (k, γ, λ, biases).
+fn pass(
+    order: &[Rating],
+    (mu, user_bias, item_bias, p, q): (f32, &mut [f32], &mut [f32], &mut [f32], &mut [f32]),
+    (k, lr, reg, biases): (usize, f32, f32, bool),
+) {
+    for r in order {
+        let (u, i) = (r.user as usize, r.item as usize);
+        let pu = &mut p[u * k..(u + 1) * k];
+        let qi = &mut q[i * k..(i + 1) * k];
+        let err = r.value - (mu + user_bias[u] + item_bias[i] + dot32(pu, qi));
+        if biases {
+            user_bias[u] += lr * (err - reg * user_bias[u]);
+            item_bias[i] += lr * (err - reg * item_bias[i]);
+        }
+        // p + γ (e q − λ p) = (1 − γλ) p + γe q: the same step in fewer operations.
+        let (shrink, step) = (1.0 - lr * reg, lr * err);
+        for (pf, qf) in pu.iter_mut().zip(qi.iter_mut()) {
+            let (a, b) = (*pf, *qf);
+            *pf = shrink * a + step * b;
+            *qf = shrink * b + step * a;
+        }
+    }
+}
+
+/// A copy of SGD's working parameters after an epoch, for statistics
+/// computed while the next epoch trains.
+#[derive(Debug, Default)]
+pub(super) struct Snapshot {
+    mu: f32,
+    user_bias: Vec<f32>,
+    item_bias: Vec<f32>,
+    p: Vec<f32>,
+    q: Vec<f32>,
+}
+
+impl Snapshot {
+    /// Makes this a copy of `state`'s parameters.
+    pub(super) fn copy_from(&mut self, state: &SgdState) {
+        let copy = |dst: &mut Vec<f32>, src: &[f32]| {
+            dst.clear();
+            dst.extend_from_slice(src);
+        };
+        self.mu = state.mu;
+        copy(&mut self.user_bias, &state.user_bias);
+        copy(&mut self.item_bias, &state.item_bias);
+        copy(&mut self.p, &state.p);
+        copy(&mut self.q, &state.q);
+    }
+
+    /// The copied parameters, borrowed.
+    pub(super) fn params(&self, k: usize) -> Params<'_, f32> {
+        Params {
+            k,
+            mu: f64::from(self.mu),
+            user_bias: &self.user_bias,
+            item_bias: &self.item_bias,
+            p: &self.p,
+            q: &self.q,
+        }
+    }
+
+    /// Copies the parameters into `model` (exactly: f32 → f64 is lossless).
+    pub(super) fn write_to(&self, model: &mut Model) {
+        widen(&mut model.user_bias, &self.user_bias);
+        widen(&mut model.item_bias, &self.item_bias);
+        widen(&mut model.p, &self.p);
+        widen(&mut model.q, &self.q);
+    }
+}
+
+/// dst = src, widened to f64.
+fn widen(dst: &mut [f64], src: &[f32]) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = f64::from(s);
     }
 }
 

@@ -26,7 +26,11 @@ pub struct EpochStats {
     pub test_rmse: Option<f64>,
     /// The regularized loss L of the module docs.
     pub loss: f64,
-    /// Seconds the epoch took, statistics included.
+    /// Seconds the epoch took, statistics included: the wall time of its
+    /// [`Trainer::epoch`] call. With SGD that call also trains the next
+    /// epoch beside the statistics (until the last configured epoch), and
+    /// the next call only measures, so the sum over epochs is still the
+    /// training's wall time.
     pub seconds: f64,
 }
 
@@ -291,35 +295,16 @@ impl Trainer {
         let started = Instant::now();
         self.last_good.copy_from(&self.model);
         let epoch = self.history.len() + 1;
-        let stepped = match self.config.method {
-            Method::Als => self.als_epoch(),
-            Method::Sgd => {
-                self.sgd_epoch();
-                Ok(())
-            }
+        let stats = match self.config.method {
+            Method::Als => self.als_epoch().map(|()| self.stats(epoch, started)),
+            Method::Sgd => Ok(self.sgd_epoch(epoch, started)),
         };
-        let stats = stepped.map(|()| self.stats(epoch, started));
         let failure = match stats {
-            Ok(s) if s.loss.is_finite() && s.loss <= EXPLODE_FACTOR * self.initial.loss => {
+            Ok(s) if acceptable(s.loss, self.initial.loss) => {
                 self.history.push(s);
                 return Ok(s);
             }
-            Ok(s) => FactorizeError::Diverged {
-                epoch,
-                loss: s.loss,
-                initial: self.initial.loss,
-                kept: epoch - 1,
-                hint: match self.config.method {
-                    Method::Sgd => format!(
-                        "try a learning rate smaller than {}",
-                        crate::math::fmt_typed(self.config.learning_rate)
-                    ),
-                    Method::Als => format!(
-                        "try a lambda larger than {}",
-                        crate::math::fmt_typed(self.config.lambda)
-                    ),
-                },
-            },
+            Ok(s) => diverged(&self.config, epoch, s.loss, self.initial.loss),
             Err(e) => e,
         };
         self.model.copy_from(&self.last_good);
@@ -399,25 +384,24 @@ impl Trainer {
 
     /// Statistics of the current model after `epoch`, timed from `started`.
     fn stats(&self, epoch: usize, started: Instant) -> EpochStats {
+        let data = self.stats_data();
         let (train_rmse, test_rmse, loss) = match &self.engine {
-            // SGD's f32 working copy holds the same numbers as the model, and
-            // reading it is twice as fast.
-            Engine::Sgd(state) => self.stats_of(&Params {
-                k: self.model.rank,
-                mu: f64::from(state.mu),
-                user_bias: &state.user_bias,
-                item_bias: &state.item_bias,
-                p: &state.p,
-                q: &state.q,
-            }),
-            Engine::Als { .. } => self.stats_of(&Params {
-                k: self.model.rank,
-                mu: self.model.mu,
-                user_bias: &self.model.user_bias,
-                item_bias: &self.model.item_bias,
-                p: &self.model.p,
-                q: &self.model.q,
-            }),
+            // SGD's f32 working copy holds the same numbers as the model (it
+            // is never ahead here: only `sgd_epoch` trains ahead, and measures
+            // through the copy), and reading it is twice as fast.
+            Engine::Sgd(state) => stats_of(&data, &state.params(self.model.rank), true),
+            Engine::Als { .. } => stats_of(
+                &data,
+                &Params {
+                    k: self.model.rank,
+                    mu: self.model.mu,
+                    user_bias: &self.model.user_bias,
+                    item_bias: &self.model.item_bias,
+                    p: &self.model.p,
+                    q: &self.model.q,
+                },
+                true,
+            ),
         };
         EpochStats {
             epoch,
@@ -428,105 +412,59 @@ impl Trainer {
         }
     }
 
-    /// (train RMSE, test RMSE, loss) of `m`. The training ratings' errors are
-    /// summed in two halves (users split where half the ratings lie), the
-    /// second with the test errors and the penalty: on two threads when there
-    /// is enough work, the same sums in the same order either way.
-    fn stats_of<T: Real + Sync>(&self, m: &Params<'_, T>) -> (f64, Option<f64>, f64) {
-        let (lo, hi) = self.model.scale;
-        let clip = |x: f64| x.clamp(lo, hi);
-        let by_user = &self.by_user;
-        let n_users = by_user.start.len() - 1;
-        let half = by_user
-            .start
-            .partition_point(|&s| s < by_user.nnz() / 2)
-            .min(n_users);
-        // (Σ raw squared errors, Σ clipped squared errors) over `users`, user by
-        // user so that p_u stays in cache.
-        let train_sse = |users: std::ops::Range<usize>| -> (f64, f64) {
-            let (mut sse_raw, mut sse_clipped) = (0.0, 0.0);
-            for u in users {
-                for &(i, y) in by_user.row(u) {
-                    let y = f64::from(y);
-                    let raw = m.predict_raw(u, i as usize);
-                    sse_raw += (y - raw) * (y - raw);
-                    sse_clipped += (y - clip(raw)) * (y - clip(raw));
-                }
-            }
-            (sse_raw, sse_clipped)
-        };
-        let rest = || {
-            let second = train_sse(half..n_users);
-            let test_rmse = (!self.test_by_user.is_empty()).then(|| {
-                let sse: f64 = self
-                    .test_by_user
-                    .iter()
-                    .map(|r| {
-                        let e = f64::from(r.value)
-                            - clip(m.predict_raw(r.user as usize, r.item as usize));
-                        e * e
-                    })
-                    .sum();
-                (sse / self.test_by_user.len() as f64).sqrt()
-            });
-            // λ Σ_u n_u (‖p_u‖² + b_u²) + λ Σ_i n_i (‖q_i‖² + b_i²)
-            let k = m.k;
-            let penalty = |n: &dyn Fn(usize) -> usize, factors: &[T], bias: &[T]| -> f64 {
-                bias.iter()
-                    .enumerate()
-                    .map(|(r, &b)| {
-                        let f = &factors[r * k..(r + 1) * k];
-                        let b: f64 = b.into();
-                        n(r) as f64 * (T::dot(f, f).into() + b * b)
-                    })
-                    .sum()
-            };
-            let reg = penalty(&|u| by_user.len(u), m.p, m.user_bias)
-                + penalty(&|i| self.item_counts[i], m.q, m.item_bias);
-            (second, test_rmse, reg)
-        };
-        let parallel = by_user.nnz().saturating_mul(m.k) >= STATS_PARALLEL_WORK;
-        let (first, (second, test_rmse, reg)) = std::thread::scope(|s| {
-            let helper = parallel
-                .then(|| {
-                    std::thread::Builder::new()
-                        .spawn_scoped(s, || train_sse(0..half))
-                        .ok()
-                })
-                .flatten();
-            let rest = rest();
-            let first = match helper {
-                Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                None => train_sse(0..half),
-            };
-            (first, rest)
-        });
-        let n_train = by_user.nnz() as f64;
-        (
-            ((first.1 + second.1) / n_train).sqrt(),
-            test_rmse,
-            (first.0 + second.0) + self.config.lambda * reg,
-        )
+    /// What the statistics read besides the model.
+    fn stats_data(&self) -> StatsData<'_> {
+        StatsData {
+            by_user: &self.by_user,
+            test_by_user: &self.test_by_user,
+            item_counts: &self.item_counts,
+            scale: self.model.scale,
+            lambda: self.config.lambda,
+        }
     }
 
-    /// One SGD pass over the training ratings in a fresh shuffled order.
-    fn sgd_epoch(&mut self) {
-        let Engine::Sgd(state) = &mut self.engine else {
-            return;
-        };
-        state.epoch(
-            &mut self.rng,
+    /// One SGD pass over the training ratings in a fresh shuffled order, and
+    /// its statistics. Until the last of [`FactorizeConfig::epochs`], the
+    /// next epoch's pass runs beside the statistics, on this thread, while a
+    /// second computes them from a copy of the parameters: the statistics'
+    /// cost hidden, the numbers the same.
+    fn sgd_epoch(&mut self, epoch: usize, started: Instant) -> EpochStats {
+        let settings = (
             self.config.rank,
             self.config.learning_rate as f32,
             self.config.lambda as f32,
             self.config.biases,
         );
-        state.write_to(&mut self.model);
+        let train_ahead = epoch < self.config.epochs;
+        let data = StatsData {
+            by_user: &self.by_user,
+            test_by_user: &self.test_by_user,
+            item_counts: &self.item_counts,
+            scale: self.model.scale,
+            lambda: self.config.lambda,
+        };
+        let Engine::Sgd(state) = &mut self.engine else {
+            return self.stats(epoch, started);
+        };
+        let (train_rmse, test_rmse, loss) = state.advance(
+            &mut self.rng,
+            settings,
+            train_ahead,
+            &mut self.model,
+            |m, threads| stats_of(&data, m, threads),
+        );
+        EpochStats {
+            epoch,
+            train_rmse,
+            test_rmse,
+            loss,
+            seconds: started.elapsed().as_secs_f64(),
+        }
     }
 
     /// One ALS epoch: every item with P fixed, then every user with Q fixed.
     fn als_epoch(&mut self) -> Result<(), FactorizeError> {
-        let (lambda, biases) = (self.config.lambda, self.config.biases);
+        let (lambda, biases, solver) = (self.config.lambda, self.config.biases, self.config.solver);
         let Engine::Als { by_item } = &self.engine else {
             return Ok(());
         };
@@ -546,6 +484,7 @@ impl Trainer {
             lambda,
             biases,
             what,
+            solver,
         };
         als_half_step(
             by_item,
@@ -560,6 +499,126 @@ impl Trainer {
             &step("user"),
         )
     }
+}
+
+/// Whether an epoch's loss lets training go on: finite, and at most
+/// [`EXPLODE_FACTOR`] × the initial loss.
+fn acceptable(loss: f64, initial: f64) -> bool {
+    loss.is_finite() && loss <= EXPLODE_FACTOR * initial
+}
+
+/// The error of a fit whose loss became `loss` at `epoch`, with a hint.
+fn diverged(config: &FactorizeConfig, epoch: usize, loss: f64, initial: f64) -> FactorizeError {
+    FactorizeError::Diverged {
+        epoch,
+        loss,
+        initial,
+        kept: epoch - 1,
+        hint: match config.method {
+            Method::Sgd => format!(
+                "try a learning rate smaller than {}",
+                crate::math::fmt_typed(config.learning_rate)
+            ),
+            Method::Als => format!(
+                "try a lambda larger than {}",
+                crate::math::fmt_typed(config.lambda)
+            ),
+        },
+    }
+}
+
+/// What the statistics read besides the model.
+struct StatsData<'a> {
+    by_user: &'a Csr,
+    test_by_user: &'a [Rating],
+    item_counts: &'a [usize],
+    scale: (f64, f64),
+    lambda: f64,
+}
+
+/// (train RMSE, test RMSE, loss) of `m`. The training ratings' errors are
+/// summed in two halves (users split where half the ratings lie), the
+/// second with the test errors and the penalty: on two threads when there
+/// is enough work and `threads`, the same sums in the same order either way.
+fn stats_of<T: Real + Sync>(
+    data: &StatsData<'_>,
+    m: &Params<'_, T>,
+    threads: bool,
+) -> (f64, Option<f64>, f64) {
+    let (lo, hi) = data.scale;
+    let clip = |x: f64| x.clamp(lo, hi);
+    let by_user = data.by_user;
+    let n_users = by_user.start.len() - 1;
+    let half = by_user
+        .start
+        .partition_point(|&s| s < by_user.nnz() / 2)
+        .min(n_users);
+    // (Σ raw squared errors, Σ clipped squared errors) over `users`, user by
+    // user so that p_u stays in cache.
+    let train_sse = |users: std::ops::Range<usize>| -> (f64, f64) {
+        let (mut sse_raw, mut sse_clipped) = (0.0, 0.0);
+        for u in users {
+            for &(i, y) in by_user.row(u) {
+                let y = f64::from(y);
+                let raw = m.predict_raw(u, i as usize);
+                sse_raw += (y - raw) * (y - raw);
+                sse_clipped += (y - clip(raw)) * (y - clip(raw));
+            }
+        }
+        (sse_raw, sse_clipped)
+    };
+    let rest = || {
+        let second = train_sse(half..n_users);
+        let test_rmse = (!data.test_by_user.is_empty()).then(|| {
+            let sse: f64 = data
+                .test_by_user
+                .iter()
+                .map(|r| {
+                    let e =
+                        f64::from(r.value) - clip(m.predict_raw(r.user as usize, r.item as usize));
+                    e * e
+                })
+                .sum();
+            (sse / data.test_by_user.len() as f64).sqrt()
+        });
+        // λ Σ_u n_u (‖p_u‖² + b_u²) + λ Σ_i n_i (‖q_i‖² + b_i²)
+        let k = m.k;
+        let penalty = |n: &dyn Fn(usize) -> usize, factors: &[T], bias: &[T]| -> f64 {
+            bias.iter()
+                .enumerate()
+                .map(|(r, &b)| {
+                    let f = &factors[r * k..(r + 1) * k];
+                    let b: f64 = b.into();
+                    n(r) as f64 * (T::dot(f, f).into() + b * b)
+                })
+                .sum()
+        };
+        let reg = penalty(&|u| by_user.len(u), m.p, m.user_bias)
+            + penalty(&|i| data.item_counts[i], m.q, m.item_bias);
+        (second, test_rmse, reg)
+    };
+    let parallel = threads && by_user.nnz().saturating_mul(m.k) >= STATS_PARALLEL_WORK;
+    let (first, (second, test_rmse, reg)) = std::thread::scope(|s| {
+        let helper = parallel
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(s, || train_sse(0..half))
+                    .ok()
+            })
+            .flatten();
+        let rest = rest();
+        let first = match helper {
+            Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => train_sse(0..half),
+        };
+        (first, rest)
+    });
+    let n_train = by_user.nnz() as f64;
+    (
+        ((first.1 + second.1) / n_train).sqrt(),
+        test_rmse,
+        (first.0 + second.0) + data.lambda * reg,
+    )
 }
 
 /// The result of [`train`].

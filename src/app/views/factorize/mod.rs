@@ -30,7 +30,7 @@ use egui::{Color32, RichText, Ui, vec2};
 use crate::app::RatingsHandle;
 use crate::app::job::{JobError, Waker};
 use crate::data::{Dataset, Ratings};
-use crate::math::factorize::{EpochStats, FactorizeConfig, FactorizeError, Method};
+use crate::math::factorize::{EpochStats, FactorizeConfig, FactorizeError, Method, Solver};
 
 use crate::scene::{FactorizeMethod, FactorizeSettings, RatingEdit, find_item};
 
@@ -293,6 +293,7 @@ impl FactorizeView {
             epochs: s.epochs,
             biases: s.biases,
             seed: s.seed,
+            solver: Solver::default(),
         }
     }
 
