@@ -7,6 +7,7 @@ scikit-learn` if missing):
     python3 benches/net_vs_sklearn.py            # builds target/release/eigenlens if missing
     python3 benches/net_vs_sklearn.py --build    # rebuild it first (cargo build --release)
     python3 benches/net_vs_sklearn.py --binary OLD/eigenlens   # time another build (before/after)
+    python3 benches/net_vs_sklearn.py --accuracy-seeds 10      # and test accuracy over seeds 0..9
 
 What it does, for each dataset (1,000 points of the 2D sets circles, xor,
 gauss, spiral and moons, made here by the formulas of src/data/playground.rs;
@@ -174,6 +175,41 @@ def eigenlens_fit(path, layers, activation, rate, batch, epochs):
     return best / epochs, acc
 
 
+def accuracy_over_seeds(X, y, path, layers, activation, rate, batch, epochs, seeds):
+    """Test accuracy of each tool over `seeds` seeds (0..seeds-1), each tool
+    splitting 80/20 and initialising with that seed: one split's accuracies
+    differ by a few test points of luck, the mean and spread over seeds do not."""
+    import statistics
+    import warnings
+
+    sk, ei = [], []
+    for seed in range(seeds):
+        Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, random_state=seed)
+        scaler = StandardScaler().fit(Xtr)
+        clf = MLPClassifier(
+            hidden_layer_sizes=layers, activation=activation, solver="adam",
+            learning_rate_init=rate, batch_size=batch, max_iter=epochs, alpha=0.0,
+            shuffle=True, early_stopping=False, tol=0.0, n_iter_no_change=10 * epochs,
+            random_state=seed,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf.fit(scaler.transform(Xtr), ytr)
+        sk.append(clf.score(scaler.transform(Xte), yte))
+        out = subprocess.run(
+            [
+                str(BINARY), "net", str(path), "--label", "label", "--classify",
+                "--layers", ",".join(map(str, layers)), "--activation", activation,
+                "--optimizer", "adam", "--learning-rate", str(rate), "--batch", str(batch),
+                "--epochs", str(epochs), "--test-fraction", "0.2", "--seed", str(seed), "--json",
+            ],
+            check=True, capture_output=True, text=True,
+        )
+        ei.append(json.loads(out.stdout)["test_accuracy"])
+    spread = (lambda a: statistics.stdev(a)) if seeds > 1 else (lambda a: 0.0)
+    return (statistics.mean(sk), spread(sk)), (statistics.mean(ei), spread(ei))
+
+
 def load_average():
     try:
         return Path("/proc/loadavg").read_text().split()[0]
@@ -187,6 +223,9 @@ def main():
         BINARY = Path(sys.argv[sys.argv.index("--binary") + 1]).resolve()
     elif "--build" in sys.argv or not BINARY.exists():
         subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
+    seeds = 0
+    if "--accuracy-seeds" in sys.argv:
+        seeds = int(sys.argv[sys.argv.index("--accuracy-seeds") + 1])
     DATA.mkdir(parents=True, exist_ok=True)
     print(f"{BINARY}; 1-minute load average {load_average()}")
     print(f"{'dataset':<8} {'rows':>5} {'layers':>7} {'act':>5} {'epochs':>6}  "
@@ -201,6 +240,11 @@ def main():
         print(f"{name:<8} {len(y):>5} {','.join(map(str, layers)):>7} {activation:>5} {epochs:>6}  "
               f"{s_time * 1e3:>16.3f} {e_time * 1e3:>18.3f} {s_time / e_time:>6.1f}×  "
               f"{s_acc:>11.4f} {e_acc:>13.4f}")
+        if seeds > 0:
+            (sm, ss), (em, es) = accuracy_over_seeds(
+                X, y, path, layers, activation, rate, batch, epochs, seeds)
+            print(f"{'':<8} test accuracy over seeds 0..{seeds - 1}: "
+                  f"scikit-learn {sm:.4f} ± {ss:.4f}, eigenlens {em:.4f} ± {es:.4f}")
     print(f"1-minute load average {load_average()}")
 
 
