@@ -12,11 +12,8 @@ use crate::data::Rating;
 /// is lossless), so statistics and snapshots see the same numbers.
 #[derive(Debug)]
 pub(super) struct SgdState {
-    pub(super) mu: f32,
-    pub(super) user_bias: Vec<f32>,
-    pub(super) item_bias: Vec<f32>,
-    pub(super) p: Vec<f32>,
-    pub(super) q: Vec<f32>,
+    /// The parameters being trained.
+    weights: Weights32,
     /// The visiting order, reshuffled every epoch.
     order: Vec<Rating>,
     /// Whether the parameters are one epoch ahead of the model, trained by
@@ -24,7 +21,7 @@ pub(super) struct SgdState {
     /// which [`snapshot`](Self::snapshot) holds.
     ahead: bool,
     /// The parameters of the epoch before, while `ahead`.
-    snapshot: Snapshot,
+    snapshot: Weights32,
 }
 
 impl SgdState {
@@ -42,14 +39,16 @@ impl SgdState {
         let mu = model.mu as f32;
         model.mu = f64::from(mu);
         Self {
-            mu,
-            user_bias: narrow(&mut model.user_bias),
-            item_bias: narrow(&mut model.item_bias),
-            p: narrow(&mut model.p),
-            q: narrow(&mut model.q),
+            weights: Weights32 {
+                mu,
+                user_bias: narrow(&mut model.user_bias),
+                item_bias: narrow(&mut model.item_bias),
+                p: narrow(&mut model.p),
+                q: narrow(&mut model.q),
+            },
             order: train,
             ahead: false,
-            snapshot: Snapshot::default(),
+            snapshot: Weights32::default(),
         }
     }
 
@@ -79,7 +78,7 @@ impl SgdState {
             return stats(&self.params(k), true);
         }
         let mut snapshot = std::mem::take(&mut self.snapshot);
-        snapshot.copy_from(self);
+        snapshot.copy_from(&self.weights);
         snapshot.write_to(model);
         self.ahead = true;
         let out = self.shuffle_and_pass_beside(rng, settings, || stats(&snapshot.params(k), false));
@@ -94,17 +93,15 @@ impl SgdState {
         (k, lr, reg, biases): (usize, f32, f32, bool),
     ) {
         rng.shuffle(&mut self.order);
-        let Self {
+        let Weights32 {
             mu,
             user_bias,
             item_bias,
             p,
             q,
-            order,
-            ..
-        } = self;
+        } = &mut self.weights;
         pass(
-            order,
+            &self.order,
             (*mu, user_bias, item_bias, p, q),
             (k, lr, reg, biases),
         );
@@ -140,22 +137,12 @@ impl SgdState {
 
     /// The working parameters, borrowed.
     pub(super) fn params(&self, k: usize) -> Params<'_, f32> {
-        Params {
-            k,
-            mu: f64::from(self.mu),
-            user_bias: &self.user_bias,
-            item_bias: &self.item_bias,
-            p: &self.p,
-            q: &self.q,
-        }
+        self.weights.params(k)
     }
 
     /// Copies the working state into `model`.
     pub(super) fn write_to(&self, model: &mut Model) {
-        widen(&mut model.user_bias, &self.user_bias);
-        widen(&mut model.item_bias, &self.item_bias);
-        widen(&mut model.p, &self.p);
-        widen(&mut model.q, &self.q);
+        self.weights.write_to(model);
     }
 }
 
@@ -187,10 +174,11 @@ fn pass(
     }
 }
 
-/// A copy of SGD's working parameters after an epoch, for statistics
-/// computed while the next epoch trains.
+/// SGD's parameters in f32 (μ, b_u, b_i, P, Q): the ones being trained, and
+/// a copy of them after an epoch, for statistics computed while the next
+/// epoch trains.
 #[derive(Debug, Default)]
-pub(super) struct Snapshot {
+struct Weights32 {
     mu: f32,
     user_bias: Vec<f32>,
     item_bias: Vec<f32>,
@@ -198,9 +186,9 @@ pub(super) struct Snapshot {
     q: Vec<f32>,
 }
 
-impl Snapshot {
-    /// Makes this a copy of `state`'s parameters.
-    pub(super) fn copy_from(&mut self, state: &SgdState) {
+impl Weights32 {
+    /// Makes this a copy of `state`.
+    fn copy_from(&mut self, state: &Self) {
         let copy = |dst: &mut Vec<f32>, src: &[f32]| {
             dst.clear();
             dst.extend_from_slice(src);
@@ -212,8 +200,8 @@ impl Snapshot {
         copy(&mut self.q, &state.q);
     }
 
-    /// The copied parameters, borrowed.
-    pub(super) fn params(&self, k: usize) -> Params<'_, f32> {
+    /// The parameters, borrowed.
+    fn params(&self, k: usize) -> Params<'_, f32> {
         Params {
             k,
             mu: f64::from(self.mu),
@@ -225,7 +213,7 @@ impl Snapshot {
     }
 
     /// Copies the parameters into `model` (exactly: f32 → f64 is lossless).
-    pub(super) fn write_to(&self, model: &mut Model) {
+    fn write_to(&self, model: &mut Model) {
         widen(&mut model.user_bias, &self.user_bias);
         widen(&mut model.item_bias, &self.item_bias);
         widen(&mut model.p, &self.p);
