@@ -24,8 +24,11 @@ and the 8×8 digits that scikit-learn ships):
 - prints per-epoch milliseconds, test accuracy of each, and the ratio
   (scikit-learn / eigenlens: above 1 means eigenlens is faster).
 
-Both sides run on one core (scikit-learn's small matrix products do not
-profit from more; OMP/OPENBLAS threads are set to 1 to be fair). The
+scikit-learn runs on one core (its small matrix products do not profit from
+more; OMP/OPENBLAS threads are set to 1). eigenlens trains on one thread and,
+where there is a second core, measures each epoch's statistics on another
+while the next epoch trains (`taskset -c 1` before the command pins both
+sides to one core). The
 1-minute load average is printed before and after: other work on the machine
 slows both sides, not always equally.
 """
